@@ -78,6 +78,15 @@ mount_pseudo_fs() {
         # --rbind brings /dev/pts and /dev/shm along (ptys, POSIX semaphores for multiprocessing).
         mount --rbind /dev "$DIR/dev" 2>/dev/null || echo "in_trixie.sh: warning: cannot bind /dev" >&2
     fi
+    # A local wheelhouse named in PIP_FIND_LINKS (passed through below) must resolve inside too: bind it
+    # read-only at the same path. Entries that are URLs or missing on the host are left to pip.
+    local d
+    for d in ${PIP_FIND_LINKS:-}; do
+        [[ $d == /* && -d $d ]] || continue
+        mkdir -p "$DIR$d"
+        mountpoint -q "$DIR$d" || mount --bind -o ro "$d" "$DIR$d" 2>/dev/null ||
+            echo "in_trixie.sh: warning: cannot bind $d" >&2
+    done
 }
 
 main() {

@@ -1,1 +1,80 @@
+//! `oxhpy_kernels._native`: the portable kernels, written with oxhpy and no `unsafe`.
 
+/// Fast numeric kernels that run unchanged on CPython, PyPy and GraalPy (HPy universal ABI).
+#[oxhpy::module]
+pub mod _native {
+    use oxhpy::prelude::*;
+
+    /// Sum of two 64-bit signed integers. OverflowError if an argument or the result does not fit.
+    #[oxhpy::function]
+    pub fn add(a: i64, b: i64) -> PyResult<i64> {
+        a.checked_add(b).ok_or_else(|| {
+            PyErr::overflow_error("add() result does not fit in a 64-bit signed integer")
+        })
+    }
+
+    /// Floor division of 64-bit signed integers with Python's semantics (rounds towards -inf).
+    #[oxhpy::function]
+    pub fn div_floor(a: i64, b: i64) -> PyResult<i64> {
+        crate::div_floor(a, b)
+    }
+
+    /// Sum of the unsigned byte values of `data` (bytes).
+    #[oxhpy::function]
+    pub fn sum_bytes(data: &[u8]) -> u64 {
+        crate::sum_bytes(data)
+    }
+}
+
+use oxhpy::{Exc, PyErr, PyResult};
+
+/// Python's `a // b` on 64-bit integers.
+pub fn div_floor(a: i64, b: i64) -> PyResult<i64> {
+    if b == 0 {
+        return Err(PyErr::new(
+            Exc::ZeroDivisionError,
+            "integer division or modulo by zero",
+        ));
+    }
+    let Some(q) = a.checked_div(b) else {
+        return Err(PyErr::overflow_error(
+            "div_floor() result does not fit in a 64-bit signed integer",
+        ));
+    };
+    Ok(if a % b != 0 && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    })
+}
+
+/// Sum of unsigned byte values; exact for any slice that fits in memory.
+pub fn sum_bytes(data: &[u8]) -> u64 {
+    // Sum in blocks whose partial sums cannot overflow u32, which lets the compiler vectorise.
+    data.chunks(1 << 16)
+        .map(|c| c.iter().map(|&b| b as u32).sum::<u32>() as u64)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn div_floor_matches_python() {
+        assert_eq!(div_floor(-7, 2).unwrap(), -4);
+        assert_eq!(div_floor(7, -2).unwrap(), -4);
+        assert_eq!(div_floor(-7, -2).unwrap(), 3);
+        assert_eq!(div_floor(7, 2).unwrap(), 3);
+        assert_eq!(div_floor(-8, 2).unwrap(), -4);
+        assert!(div_floor(1, 0).unwrap_err().is(Exc::ZeroDivisionError));
+        assert!(div_floor(i64::MIN, -1).unwrap_err().is(Exc::OverflowError));
+    }
+
+    #[test]
+    fn sum_bytes_is_exact() {
+        assert_eq!(sum_bytes(&[]), 0);
+        let v = vec![255u8; (1 << 16) * 3 + 7];
+        assert_eq!(sum_bytes(&v), 255 * v.len() as u64);
+    }
+}

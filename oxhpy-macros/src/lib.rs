@@ -1,1 +1,69 @@
+//! The attribute macros of oxhpy: `#[oxhpy::function]` and `#[oxhpy::module]`.
+//!
+//! They only generate glue: argument extraction, the impl/trampoline pair and the static
+//! definitions. The logic lives in the `oxhpy` crate (`function`, `module`, `trampoline`).
+use proc_macro::TokenStream;
 
+mod function;
+mod module;
+
+/// Exposes a plain typed Rust function to Python. See `oxhpy::function` (the module docs).
+///
+/// Options: `name = "py_name"`, `sig = "noargs" | "o" | "varargs" | "keywords"`.
+/// Parameters may carry `#[oxhpy(default = EXPR)]`; trailing `Option<T>` parameters default to
+/// `None`. A first parameter of type `Ctx<'py>` receives the context.
+#[proc_macro_attribute]
+pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
+    function::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Turns an inline `mod NAME { ... }` into the HPy module `NAME` (the last part of its import
+/// name): every `#[oxhpy::function]` and `static _: Global` inside is registered, a function
+/// marked `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment is the docstring.
+#[proc_macro_attribute]
+pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
+    module::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Collects `///` doc comments into one string (the docstring).
+pub(crate) fn doc_string(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut lines = Vec::new();
+    for a in attrs {
+        if !a.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &a.meta {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                let v = s.value();
+                lines.push(v.strip_prefix(' ').unwrap_or(&v).to_owned());
+            }
+        }
+    }
+    if lines.is_empty() {
+        None
+    } else {
+        Some(lines.join("\n"))
+    }
+}
+
+/// `Some(c"...")` or `None`, as tokens.
+pub(crate) fn c_doc(doc: Option<String>) -> proc_macro2::TokenStream {
+    match doc {
+        Some(d) => {
+            let lit = syn::LitCStr::new(
+                &std::ffi::CString::new(d).unwrap_or_default(),
+                proc_macro2::Span::call_site(),
+            );
+            quote::quote!(::core::option::Option::Some(#lit))
+        }
+        None => quote::quote!(::core::option::Option::None),
+    }
+}

@@ -1,0 +1,117 @@
+//! `#[oxhpy::module]`: see the crate docs.
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{spanned::Spanned, Error, Item, ItemMod};
+
+fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
+}
+
+pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    if !attr.is_empty() {
+        return Err(Error::new(
+            attr.span(),
+            "#[oxhpy::module] takes no options: the mod's name is the module's name",
+        ));
+    }
+    let mut m: ItemMod = syn::parse2(item)?;
+    let Some((_, items)) = &mut m.content else {
+        return Err(Error::new(
+            m.span(),
+            "#[oxhpy::module] needs an inline `mod name { ... }`",
+        ));
+    };
+    let name = m.ident.to_string();
+    let name = name.trim_start_matches("r#");
+
+    let mut defs = Vec::new();
+    let mut globals = Vec::new();
+    let mut exec = None;
+    for it in items.iter_mut() {
+        match it {
+            Item::Fn(f) if has_attr(&f.attrs, "function") => {
+                defs.push(format_ident!("__oxhpy_def_{}", f.sig.ident))
+            }
+            Item::Fn(f) if has_attr(&f.attrs, "exec") => {
+                f.attrs
+                    .retain(|a| !a.path().segments.last().is_some_and(|s| s.ident == "exec"));
+                if exec.replace(f.sig.ident.clone()).is_some() {
+                    return Err(Error::new(
+                        f.sig.span(),
+                        "only one #[oxhpy::exec] function per module",
+                    ));
+                }
+            }
+            Item::Static(s) if matches!(&*s.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Global")) => {
+                globals.push(s.ident.clone())
+            }
+            _ => {}
+        }
+    }
+
+    let p = quote!(::oxhpy::__private);
+    let ffi = quote!(::oxhpy::__private::ffi);
+    let doc = crate::c_doc(crate::doc_string(&m.attrs));
+    let user_exec = exec.map(|e| quote!(#e(&m)?;));
+    let ndefs = defs.len() + 2;
+    let nglobals = globals.len() + 2;
+    let init = format_ident!("HPyInit_{}", name);
+    let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
+    let major = format_ident!("get_required_hpy_major_version_{}", name);
+    let minor = format_ident!("get_required_hpy_minor_version_{}", name);
+
+    items.push(syn::parse2(quote! {
+        #[doc(hidden)]
+        const _: () = {
+            struct Exec;
+
+            #[allow(clippy::let_unit_value)]
+            unsafe extern "C" fn exec_impl(ctx: *mut #ffi::HPyContext, module: #ffi::HPy) -> ::core::ffi::c_int {
+                // SAFETY: the interpreter calls the exec slot with its live context and the module.
+                unsafe {
+                    #p::run(ctx, |py| {
+                        let m = ::oxhpy::Module::from_raw(py, module);
+                        #p::exec_prologue(&m)?;
+                        #user_exec
+                        ::core::result::Result::Ok(0)
+                    })
+                }
+            }
+
+            impl #p::Entry for Exec {
+                const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(exec_impl as #p::InquiryImpl, #p::InquiryImpl);
+            }
+
+            static EXEC: #p::MethodDef =
+                #p::MethodDef::slot(#ffi::HPy_mod_exec, <Exec as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_inquiry::<Exec>));
+            static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> =
+                #p::PtrList::new([#(#defs.as_ptr(),)* EXEC.as_ptr(), ::core::ptr::null_mut()]);
+            static GLOBALS: #p::PtrList<#ffi::HPyGlobal, #nglobals> =
+                #p::PtrList::new([#p::PANIC_EXCEPTION.as_ptr(), #(#globals.as_ptr(),)* ::core::ptr::null_mut()]);
+            static MODULE: #p::ModuleDef = #p::ModuleDef::new(#doc, DEFINES.as_ptr(), GLOBALS.as_ptr());
+
+            #[no_mangle]
+            extern "C" fn #init() -> *mut #ffi::HPyModuleDef {
+                MODULE.as_ptr()
+            }
+
+            #[no_mangle]
+            extern "C" fn #init_ctx(ctx: *mut #ffi::HPyContext) {
+                #p::init_global_context(ctx)
+            }
+
+            #[no_mangle]
+            extern "C" fn #major() -> u32 {
+                #ffi::HPY_ABI_VERSION
+            }
+
+            #[no_mangle]
+            extern "C" fn #minor() -> u32 {
+                #ffi::HPY_ABI_VERSION_MINOR
+            }
+        };
+    })?);
+    Ok(quote!(#m))
+}

@@ -1,0 +1,111 @@
+//! [`Ctx<'py>`]: the token that proves a call into the interpreter is in progress.
+//!
+//! HPy hands every call its own `HPyContext*` (debug mode uses a fresh one per call), so a context
+//! must never outlive the call that received it. `Ctx<'py>` is `Copy` but bound to `'py`, the
+//! lifetime of that call: nothing that carries `'py` (handles, borrowed strings) can be kept past
+//! it, and `Ctx` is neither `Send` nor `Sync`.
+use crate::err::{PyErr, PyResult};
+use crate::handle::Handle;
+use hpy_sys as ffi;
+use std::ffi::CString;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+/// The context of the current call. See the [module docs](self).
+#[derive(Clone, Copy)]
+pub struct Ctx<'py> {
+    raw: NonNull<ffi::HPyContext>,
+    _call: PhantomData<&'py ffi::HPyContext>,
+}
+
+impl<'py> Ctx<'py> {
+    /// Wraps the context of a call.
+    ///
+    /// # Safety
+    /// `raw` must be the live context of the call in progress, valid for all of `'py`.
+    #[inline(always)]
+    pub unsafe fn from_raw(raw: *mut ffi::HPyContext) -> Self {
+        Ctx {
+            raw: NonNull::new_unchecked(raw),
+            _call: PhantomData,
+        }
+    }
+
+    /// The raw `HPyContext*`, for calling `hpy_sys` directly.
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut ffi::HPyContext {
+        self.raw.as_ptr()
+    }
+
+    /// Reads a handle-valued member of the context (`h_None`, `h_TypeError`, …), borrowed.
+    #[inline(always)]
+    pub(crate) fn constant(self, pick: fn(&ffi::HPyContext) -> ffi::HPy) -> ffi::HPy {
+        // SAFETY: the context is live for 'py; reading a member has no side effect.
+        pick(unsafe { self.raw.as_ref() })
+    }
+
+    /// A new reference to `None`.
+    #[inline]
+    pub fn none(self) -> Handle<'py> {
+        // SAFETY: h_None is a valid handle of this context; HPy_Dup returns an owned one.
+        unsafe {
+            Handle::from_raw_unchecked(
+                self,
+                ffi::HPy_Dup(self.as_ptr(), self.constant(|c| c.h_None)),
+            )
+        }
+    }
+
+    /// A new reference to `True` or `False`.
+    #[inline]
+    pub fn bool(self, v: bool) -> Handle<'py> {
+        // SAFETY: HPyBool_FromBool never fails and returns an owned handle.
+        unsafe { Handle::from_raw_unchecked(self, ffi::HPyBool_FromBool(self.as_ptr(), v)) }
+    }
+
+    /// `import name` (dotted names allowed).
+    pub fn import(self, name: &str) -> PyResult<Handle<'py>> {
+        let name = cstring(name)?;
+        // SAFETY: valid context and NUL-terminated name; the result is owned or NULL with an error.
+        unsafe {
+            Handle::from_raw(
+                self,
+                ffi::HPyImport_ImportModule(self.as_ptr(), name.as_ptr()),
+            )
+        }
+    }
+
+    /// The `builtins` module.
+    pub fn builtins(self) -> Handle<'py> {
+        // SAFETY: h_Builtins is a context constant; dup gives an owned handle.
+        unsafe {
+            Handle::from_raw_unchecked(
+                self,
+                ffi::HPy_Dup(self.as_ptr(), self.constant(|c| c.h_Builtins)),
+            )
+        }
+    }
+
+    /// Whether an exception is currently set.
+    pub fn err_occurred(self) -> bool {
+        // SAFETY: valid context.
+        unsafe { ffi::HPyErr_Occurred(self.as_ptr()) != 0 }
+    }
+
+    /// The name of this context (`"HPy Universal ABI (CPython backend)"`, `"HPy Debug Mode ABI"`, …).
+    pub fn name(self) -> String {
+        // SAFETY: `name` is a NUL-terminated static string of the implementation, or NULL.
+        unsafe {
+            let p = self.raw.as_ref().name;
+            if p.is_null() {
+                return String::new();
+            }
+            std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+        }
+    }
+}
+
+/// A `CString` for passing to HPy, or `ValueError` when `s` holds a NUL byte.
+pub(crate) fn cstring(s: &str) -> PyResult<CString> {
+    CString::new(s).map_err(|_| PyErr::new(crate::Exc::ValueError, "embedded null character"))
+}

@@ -1,0 +1,468 @@
+//! Conversions between Python objects and Rust values: [`FromPy`] and [`IntoPy`].
+//!
+//! | Rust | from Python | to Python |
+//! |---|---|---|
+//! | `i64`, `i32`, `u64`, `u32`, `usize`, `isize` | `int` (and `bool`); out of range → `OverflowError` | `int` |
+//! | `f64` | `float` or `int` | `float` |
+//! | `bool` | `bool` only | `bool` |
+//! | `&str`, `String` | `str` | `str` |
+//! | `&[u8]`, `Vec<u8>` | `bytes` | `bytes` |
+//! | `()` | — | `None` |
+//! | `Option<T>` | `None` or `T` | `None` or `T` |
+//! | `(A, B, …)` | `tuple` of that length | `tuple` |
+//! | `Vec<T>` | `list` or `tuple` | `list` |
+//! | `Handle`, `Borrowed` | any object | the object |
+//!
+//! A wrong type is a `TypeError` ("expected int, got str"); function arguments add their name.
+use crate::context::Ctx;
+use crate::err::{Exc, PyErr, PyResult};
+use crate::handle::{AsHandle, Borrowed, Handle, Object};
+use hpy_sys as ffi;
+
+/// Extraction of a Rust value from a Python object that lives for `'a`.
+pub trait FromPy<'a, 'py>: Sized {
+    /// Converts `obj`, or explains why not.
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self>;
+}
+
+/// Types that can be items of an extracted `Vec`: how a `Vec<Self>` is read.
+pub trait FromPyItem<'py>: Sized {
+    /// Extracts all items of a list or tuple (`bytes` too, for `u8`).
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>>;
+}
+
+/// Item by item from a list or tuple: the usual [`FromPyItem`] implementation.
+pub fn vec_from_sequence<'py, T: for<'b> FromPy<'b, 'py>>(
+    obj: Borrowed<'_, 'py>,
+) -> PyResult<Vec<T>> {
+    sequence_items(obj, "list")?
+        .iter()
+        .map(|h| T::from_py(h.borrow()))
+        .collect()
+}
+
+macro_rules! from_py_item {
+    ($($t:ty),*) => {$(
+        impl<'py> FromPyItem<'py> for $t {
+            fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+                vec_from_sequence(obj)
+            }
+        }
+    )*};
+}
+from_py_item!(
+    i64,
+    u64,
+    i32,
+    u32,
+    usize,
+    isize,
+    f64,
+    bool,
+    String,
+    Handle<'py>
+);
+
+/// Conversion of a Rust value into a new Python object.
+pub trait IntoPy<'py> {
+    /// Converts `self`.
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>>;
+
+    /// How a `Vec<Self>` is converted: by default to a `list`.
+    #[doc(hidden)]
+    fn vec_into_py(v: Vec<Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>>
+    where
+        Self: Sized,
+    {
+        // SAFETY: HPyList_New returns an owned list or NULL with an error set.
+        let list = unsafe { Handle::from_raw(ctx, ffi::HPyList_New(ctx.as_ptr(), 0))? };
+        for item in v {
+            let item = item.into_py(ctx)?;
+            // SAFETY: live list and item; HPyList_Append does not steal the item.
+            if unsafe { ffi::HPyList_Append(ctx.as_ptr(), list.raw(), item.raw()) } < 0 {
+                return Err(PyErr::raised());
+            }
+        }
+        Ok(list)
+    }
+}
+
+/// `TypeError: expected {what}, got {type(obj).__name__}`.
+pub fn wrong_type(obj: &Borrowed<'_, '_>, what: &str) -> PyErr {
+    PyErr::type_error(format!("expected {what}, got {}", obj.type_name()))
+}
+
+#[inline(always)]
+fn type_check(obj: &Borrowed<'_, '_>, pick: fn(&ffi::HPyContext) -> ffi::HPy) -> bool {
+    let ctx = obj.ctx();
+    // SAFETY: live object handle and a context type constant.
+    unsafe { ffi::HPy_TypeCheck(ctx.as_ptr(), obj.raw(), ctx.constant(pick)) != 0 }
+}
+
+/// Turns an HPy integer read that signalled an error into our own `OverflowError` with a clear
+/// message (the object is known to be an `int`, so overflow is the only possible failure).
+#[inline(always)]
+fn checked_int<T: PartialEq>(ctx: Ctx<'_>, v: T, err_value: T, rust_type: &str) -> PyResult<T> {
+    if v == err_value && ctx.err_occurred() {
+        // SAFETY: valid context; we replace the interpreter's error with a clearer one.
+        unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
+        return Err(PyErr::new(
+            Exc::OverflowError,
+            format!("int out of range for {rust_type}"),
+        ));
+    }
+    Ok(v)
+}
+
+macro_rules! int_conversions {
+    ($($t:ty => $as_fn:ident / $from_fn:ident as $via:ty),* $(,)?) => {$(
+        impl<'a, 'py> FromPy<'a, 'py> for $t {
+            #[inline]
+            fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+                if !type_check(&obj, |c| c.h_LongType) {
+                    return Err(wrong_type(&obj, "int"));
+                }
+                let ctx = obj.ctx();
+                // SAFETY: `obj` is a live int; an out-of-range value returns -1 with an error set.
+                let v = unsafe { ffi::$as_fn(ctx.as_ptr(), obj.raw()) };
+                let v = checked_int(ctx, v, (-1i64) as _, stringify!($t))?;
+                <$t>::try_from(v).map_err(|_| PyErr::new(Exc::OverflowError, concat!("int out of range for ", stringify!($t))))
+            }
+        }
+
+        impl<'py> IntoPy<'py> for $t {
+            #[inline]
+            fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                // SAFETY: returns an owned int or NULL with MemoryError set.
+                unsafe { Handle::from_raw(ctx, ffi::$from_fn(ctx.as_ptr(), self as $via)) }
+            }
+        }
+    )*};
+}
+
+int_conversions!(
+    i64 => HPyLong_AsInt64_t / HPyLong_FromInt64_t as i64,
+    u64 => HPyLong_AsUInt64_t / HPyLong_FromUInt64_t as u64,
+    i32 => HPyLong_AsInt32_t / HPyLong_FromInt32_t as i32,
+    u32 => HPyLong_AsUInt32_t / HPyLong_FromUInt32_t as u32,
+    usize => HPyLong_AsSize_t / HPyLong_FromSize_t as usize,
+    isize => HPyLong_AsSsize_t / HPyLong_FromSsize_t as ffi::HPy_ssize_t,
+);
+
+impl<'a, 'py> FromPy<'a, 'py> for u8 {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let v: u32 = obj.extract()?;
+        u8::try_from(v).map_err(|_| PyErr::overflow_error("int out of range for u8"))
+    }
+}
+
+impl<'py> FromPyItem<'py> for u8 {
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        if type_check(&obj, |c| c.h_BytesType) {
+            return Ok(<&[u8]>::from_py(obj)?.to_vec());
+        }
+        sequence_items(obj, "bytes")?
+            .iter()
+            .map(|h| h.extract::<u8>())
+            .collect()
+    }
+}
+
+impl<'py> IntoPy<'py> for u8 {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        (self as u32).into_py(ctx)
+    }
+
+    fn vec_into_py(v: Vec<Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        v.as_slice().into_py(ctx)
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for f64 {
+    #[inline]
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        if !type_check(&obj, |c| c.h_FloatType) && !type_check(&obj, |c| c.h_LongType) {
+            return Err(wrong_type(&obj, "float"));
+        }
+        let ctx = obj.ctx();
+        // SAFETY: `obj` is a live float or int; -1.0 with an error set means it did not fit.
+        let v = unsafe { ffi::HPyFloat_AsDouble(ctx.as_ptr(), obj.raw()) };
+        if v == -1.0 && ctx.err_occurred() {
+            // SAFETY: valid context; replaced by a clearer error.
+            unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
+            return Err(PyErr::overflow_error("int too large to convert to float"));
+        }
+        Ok(v)
+    }
+}
+
+impl<'py> IntoPy<'py> for f64 {
+    #[inline]
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: returns an owned float or NULL with an error set.
+        unsafe { Handle::from_raw(ctx, ffi::HPyFloat_FromDouble(ctx.as_ptr(), self)) }
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for bool {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        if obj.is(&unsafe_borrow(ctx, ctx.constant(|c| c.h_True))) {
+            Ok(true)
+        } else if obj.is(&unsafe_borrow(ctx, ctx.constant(|c| c.h_False))) {
+            Ok(false)
+        } else {
+            Err(wrong_type(&obj, "bool"))
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for bool {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        Ok(ctx.bool(self))
+    }
+}
+
+/// Borrows a context constant (`h_None`, `h_True`, …): those live as long as the context.
+fn unsafe_borrow<'py>(ctx: Ctx<'py>, h: ffi::HPy) -> Borrowed<'py, 'py> {
+    // SAFETY: context constants are valid, non-NULL handles for the whole call.
+    unsafe { Borrowed::from_raw(ctx, h) }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for &'a str {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        // SAFETY: live handle.
+        if unsafe { ffi::HPyUnicode_Check(ctx.as_ptr(), obj.raw()) } == 0 {
+            return Err(wrong_type(&obj, "str"));
+        }
+        let mut n: ffi::HPy_ssize_t = 0;
+        // SAFETY: `obj` is a str; the UTF-8 buffer stays valid while the handle is open ('a).
+        unsafe {
+            let p = ffi::HPyUnicode_AsUTF8AndSize(ctx.as_ptr(), obj.raw(), &mut n);
+            if p.is_null() {
+                return Err(PyErr::raised());
+            }
+            Ok(std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                p as *const u8,
+                n as usize,
+            )))
+        }
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for String {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        <&str>::from_py(obj).map(str::to_owned)
+    }
+}
+
+impl<'py> IntoPy<'py> for &str {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        if let Ok(c) = std::ffi::CString::new(self) {
+            // SAFETY: NUL-terminated UTF-8; returns an owned str or NULL with an error set.
+            return unsafe {
+                Handle::from_raw(ctx, ffi::HPyUnicode_FromString(ctx.as_ptr(), c.as_ptr()))
+            };
+        }
+        // Interior NUL bytes: decode from bytes, which carry an explicit length.
+        let b = self.as_bytes().into_py(ctx)?;
+        // SAFETY: live bytes handle and static NUL-terminated codec names.
+        unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyUnicode_FromEncodedObject(
+                    ctx.as_ptr(),
+                    b.raw(),
+                    c"utf-8".as_ptr(),
+                    c"strict".as_ptr(),
+                ),
+            )
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for String {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        self.as_str().into_py(ctx)
+    }
+}
+
+impl<'py> IntoPy<'py> for &String {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        self.as_str().into_py(ctx)
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for &'a [u8] {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        // SAFETY: live handle.
+        if unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } == 0 {
+            return Err(wrong_type(&obj, "bytes"));
+        }
+        // SAFETY: `obj` is bytes; its buffer is valid and immutable while the handle is open ('a).
+        unsafe {
+            let n = ffi::HPyBytes_Size(ctx.as_ptr(), obj.raw());
+            let p = ffi::HPyBytes_AsString(ctx.as_ptr(), obj.raw());
+            if p.is_null() || n < 0 {
+                return Err(PyErr::raised());
+            }
+            Ok(std::slice::from_raw_parts(p as *const u8, n as usize))
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for &[u8] {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: `self` is `len` readable bytes; the result is owned bytes or NULL with an error set.
+        unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyBytes_FromStringAndSize(
+                    ctx.as_ptr(),
+                    self.as_ptr() as *const _,
+                    self.len() as _,
+                ),
+            )
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for () {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        Ok(ctx.none())
+    }
+}
+
+impl<'a, 'py, T: FromPy<'a, 'py>> FromPy<'a, 'py> for Option<T> {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        if obj.is_none() {
+            Ok(None)
+        } else {
+            T::from_py(obj).map(Some)
+        }
+    }
+}
+
+impl<'py, T: IntoPy<'py>> IntoPy<'py> for Option<T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        match self {
+            Some(v) => v.into_py(ctx),
+            None => Ok(ctx.none()),
+        }
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for Borrowed<'a, 'py> {
+    #[inline(always)]
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        Ok(obj)
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for Handle<'py> {
+    #[inline(always)]
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        Ok(obj.dup())
+    }
+}
+
+impl<'py> IntoPy<'py> for Handle<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        Ok(self)
+    }
+}
+
+impl<'py> IntoPy<'py> for &Handle<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+}
+
+impl<'py> IntoPy<'py> for Borrowed<'_, 'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+}
+
+/// The items of a list or tuple (not of a `str`/`bytes`, which are sequences too), as owned handles.
+fn sequence_items<'py>(obj: Borrowed<'_, 'py>, what: &str) -> PyResult<Vec<Handle<'py>>> {
+    let ctx = obj.ctx();
+    // SAFETY: live handle.
+    let ok = unsafe {
+        ffi::HPyList_Check(ctx.as_ptr(), obj.raw()) != 0
+            || ffi::HPyTuple_Check(ctx.as_ptr(), obj.raw()) != 0
+    };
+    if !ok {
+        return Err(wrong_type(&obj, what));
+    }
+    (0..obj.len()? as isize).map(|i| obj.get_item(i)).collect()
+}
+
+impl<'a, 'py, T: FromPyItem<'py>> FromPy<'a, 'py> for Vec<T> {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        T::vec_from_py(obj)
+    }
+}
+
+impl<'py, T: FromPyItem<'py>> FromPyItem<'py> for Vec<T> {
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        vec_from_sequence(obj)
+    }
+}
+
+impl<'py, T: for<'b> FromPy<'b, 'py>> FromPyItem<'py> for Option<T> {
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        vec_from_sequence(obj)
+    }
+}
+
+impl<'py, T: IntoPy<'py>> IntoPy<'py> for Vec<T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        T::vec_into_py(self, ctx)
+    }
+}
+
+macro_rules! tuple_conversions {
+    ($n:expr; $($t:ident $i:tt),+) => {
+        impl<'a, 'py, $($t: for<'b> FromPy<'b, 'py>),+> FromPy<'a, 'py> for ($($t,)+) {
+            fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+                let ctx = obj.ctx();
+                // SAFETY: live handle.
+                if unsafe { ffi::HPyTuple_Check(ctx.as_ptr(), obj.raw()) } == 0 {
+                    return Err(wrong_type(&obj, concat!("tuple of length ", $n)));
+                }
+                let len = obj.len()?;
+                if len != $n {
+                    return Err(PyErr::value_error(format!("expected tuple of length {}, got length {len}", $n)));
+                }
+                Ok(($(obj.get_item($i)?.extract::<$t>()?,)+))
+            }
+        }
+
+        impl<'py, $($t: for<'b> FromPy<'b, 'py>),+> FromPyItem<'py> for ($($t,)+) {
+            fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+                vec_from_sequence(obj)
+            }
+        }
+
+        impl<'py, $($t: IntoPy<'py>),+> IntoPy<'py> for ($($t,)+) {
+            fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                let items = [$(self.$i.into_py(ctx)?),+];
+                let mut raw = [$(items[$i].raw()),+];
+                // SAFETY: `raw` holds live handles; HPyTuple_FromArray does not steal them.
+                unsafe { Handle::from_raw(ctx, ffi::HPyTuple_FromArray(ctx.as_ptr(), raw.as_mut_ptr(), $n)) }
+            }
+        }
+    };
+}
+tuple_conversions!(1; A 0);
+tuple_conversions!(2; A 0, B 1);
+tuple_conversions!(3; A 0, B 1, C 2);
+tuple_conversions!(4; A 0, B 1, C 2, D 3);
+tuple_conversions!(5; A 0, B 1, C 2, D 3, E 4);
+tuple_conversions!(6; A 0, B 1, C 2, D 3, E 4, F 5);

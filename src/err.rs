@@ -1,0 +1,314 @@
+//! Errors: [`PyResult<T>`] and [`PyErr`].
+//!
+//! A `PyErr` is either an exception an HPy call has already raised (HPy 0.9 cannot fetch it, so it
+//! stays in the interpreter and propagates untouched), or a new one, made lazily from an exception
+//! type and a message and raised when the error reaches the interpreter. The type is any built-in
+//! exception ([`Exc`]) or a custom type kept in a module [`Global`](crate::Global).
+use crate::context::Ctx;
+use crate::module::Global;
+use hpy_sys as ffi;
+use std::borrow::Cow;
+use std::ffi::CString;
+use std::fmt;
+
+/// `Result<T, PyErr>`: what every fallible oxhpy call and user function returns.
+pub type PyResult<T> = Result<T, PyErr>;
+
+/// A Python exception, raised or to be raised. See the [module docs](self).
+pub struct PyErr {
+    state: State,
+}
+
+enum State {
+    /// Already set in the interpreter by an HPy call.
+    Raised,
+    /// To be raised: `ty(msg)`.
+    New { ty: ExcType, msg: Cow<'static, str> },
+}
+
+#[derive(Clone, Copy)]
+enum ExcType {
+    Builtin(Exc),
+    Global(&'static Global),
+}
+
+macro_rules! builtin_exceptions {
+    ($($name:ident),* $(,)?) => {
+        /// The built-in exception types, as found in every HPy context.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Exc { $($name),* }
+
+        impl Exc {
+            /// The borrowed context constant for this type.
+            pub(crate) fn handle(self, ctx: Ctx<'_>) -> ffi::HPy {
+                paste_handle!(self, ctx, $($name),*)
+            }
+        }
+    };
+}
+
+macro_rules! paste_handle {
+    ($e:expr, $ctx:expr, $($name:ident),*) => {
+        match $e { $(Exc::$name => $ctx.constant(|c| handle_of!(c, $name)),)* }
+    };
+}
+
+macro_rules! handle_of {
+    ($c:ident, BaseException) => {
+        $c.h_BaseException
+    };
+    ($c:ident, Exception) => {
+        $c.h_Exception
+    };
+    ($c:ident, ArithmeticError) => {
+        $c.h_ArithmeticError
+    };
+    ($c:ident, AssertionError) => {
+        $c.h_AssertionError
+    };
+    ($c:ident, AttributeError) => {
+        $c.h_AttributeError
+    };
+    ($c:ident, BufferError) => {
+        $c.h_BufferError
+    };
+    ($c:ident, EOFError) => {
+        $c.h_EOFError
+    };
+    ($c:ident, FloatingPointError) => {
+        $c.h_FloatingPointError
+    };
+    ($c:ident, ImportError) => {
+        $c.h_ImportError
+    };
+    ($c:ident, IndexError) => {
+        $c.h_IndexError
+    };
+    ($c:ident, KeyError) => {
+        $c.h_KeyError
+    };
+    ($c:ident, LookupError) => {
+        $c.h_LookupError
+    };
+    ($c:ident, MemoryError) => {
+        $c.h_MemoryError
+    };
+    ($c:ident, NameError) => {
+        $c.h_NameError
+    };
+    ($c:ident, NotImplementedError) => {
+        $c.h_NotImplementedError
+    };
+    ($c:ident, OSError) => {
+        $c.h_OSError
+    };
+    ($c:ident, OverflowError) => {
+        $c.h_OverflowError
+    };
+    ($c:ident, RecursionError) => {
+        $c.h_RecursionError
+    };
+    ($c:ident, RuntimeError) => {
+        $c.h_RuntimeError
+    };
+    ($c:ident, StopIteration) => {
+        $c.h_StopIteration
+    };
+    ($c:ident, SystemError) => {
+        $c.h_SystemError
+    };
+    ($c:ident, TimeoutError) => {
+        $c.h_TimeoutError
+    };
+    ($c:ident, TypeError) => {
+        $c.h_TypeError
+    };
+    ($c:ident, UnicodeError) => {
+        $c.h_UnicodeError
+    };
+    ($c:ident, ValueError) => {
+        $c.h_ValueError
+    };
+    ($c:ident, ZeroDivisionError) => {
+        $c.h_ZeroDivisionError
+    };
+    ($c:ident, Warning) => {
+        $c.h_Warning
+    };
+    ($c:ident, RuntimeWarning) => {
+        $c.h_RuntimeWarning
+    };
+    ($c:ident, UserWarning) => {
+        $c.h_UserWarning
+    };
+}
+
+builtin_exceptions!(
+    BaseException,
+    Exception,
+    ArithmeticError,
+    AssertionError,
+    AttributeError,
+    BufferError,
+    EOFError,
+    FloatingPointError,
+    ImportError,
+    IndexError,
+    KeyError,
+    LookupError,
+    MemoryError,
+    NameError,
+    NotImplementedError,
+    OSError,
+    OverflowError,
+    RecursionError,
+    RuntimeError,
+    StopIteration,
+    SystemError,
+    TimeoutError,
+    TypeError,
+    UnicodeError,
+    ValueError,
+    ZeroDivisionError,
+    Warning,
+    RuntimeWarning,
+    UserWarning,
+);
+
+impl PyErr {
+    /// A new exception `exc(msg)`, raised when it reaches the interpreter.
+    pub fn new(exc: Exc, msg: impl Into<Cow<'static, str>>) -> Self {
+        PyErr {
+            state: State::New {
+                ty: ExcType::Builtin(exc),
+                msg: msg.into(),
+            },
+        }
+    }
+
+    /// A new exception of a custom type kept in a module global (created at module init).
+    pub fn custom(ty: &'static Global, msg: impl Into<Cow<'static, str>>) -> Self {
+        PyErr {
+            state: State::New {
+                ty: ExcType::Global(ty),
+                msg: msg.into(),
+            },
+        }
+    }
+
+    /// The exception an HPy call has just raised (it is already set in the interpreter).
+    #[inline]
+    pub fn raised() -> Self {
+        PyErr {
+            state: State::Raised,
+        }
+    }
+
+    /// `TypeError(msg)`.
+    pub fn type_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(Exc::TypeError, msg)
+    }
+
+    /// `ValueError(msg)`.
+    pub fn value_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(Exc::ValueError, msg)
+    }
+
+    /// `OverflowError(msg)`.
+    pub fn overflow_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(Exc::OverflowError, msg)
+    }
+
+    /// Whether this is a new error of built-in type `exc` (an already raised one is never).
+    pub fn is(&self, exc: Exc) -> bool {
+        matches!(self.state, State::New { ty: ExcType::Builtin(e), .. } if e == exc)
+    }
+
+    /// The message of a new error (`None` for one already raised).
+    pub fn message(&self) -> Option<&str> {
+        match &self.state {
+            State::New { msg, .. } => Some(msg),
+            State::Raised => None,
+        }
+    }
+
+    /// Prefixes the message of a new error, e.g. with the argument it is about. An error already
+    /// raised in the interpreter is left as it is.
+    pub fn with_context(self, prefix: &str) -> Self {
+        match self.state {
+            State::New { ty, msg } => PyErr {
+                state: State::New {
+                    ty,
+                    msg: format!("{prefix}{msg}").into(),
+                },
+            },
+            State::Raised => self,
+        }
+    }
+
+    /// Sets this exception in the interpreter (the last step before returning an error value).
+    pub fn restore(self, ctx: Ctx<'_>) {
+        let c = ctx.as_ptr();
+        match self.state {
+            State::Raised => {
+                // SAFETY: valid context. An error return without an exception would make CPython
+                // raise SystemError anyway; say why.
+                unsafe {
+                    if ffi::HPyErr_Occurred(c) == 0 {
+                        set_string(
+                            ctx,
+                            Exc::SystemError.handle(ctx),
+                            "error return without exception set",
+                        );
+                    }
+                }
+            }
+            State::New {
+                ty: ExcType::Builtin(e),
+                msg,
+            } => set_string(ctx, e.handle(ctx), &msg),
+            State::New {
+                ty: ExcType::Global(g),
+                msg,
+            } => match g.load(ctx) {
+                Some(h) => set_string(ctx, crate::AsHandle::raw(&h), &msg),
+                None => set_string(
+                    ctx,
+                    Exc::SystemError.handle(ctx),
+                    &format!("{msg} (exception type not initialised)"),
+                ),
+            },
+        }
+    }
+}
+
+fn set_string(ctx: Ctx<'_>, ty: ffi::HPy, msg: &str) {
+    let msg = CString::new(msg.replace('\0', "\\0")).unwrap_or_default();
+    // SAFETY: `ty` is a live exception type handle, `msg` is NUL-terminated UTF-8.
+    unsafe { ffi::HPyErr_SetString(ctx.as_ptr(), ty, msg.as_ptr()) };
+}
+
+impl fmt::Debug for PyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            State::Raised => f.write_str("PyErr(<raised in the interpreter>)"),
+            State::New {
+                ty: ExcType::Builtin(e),
+                msg,
+            } => write!(f, "{e:?}({msg:?})"),
+            State::New {
+                ty: ExcType::Global(_),
+                msg,
+            } => write!(f, "<custom>({msg:?})"),
+        }
+    }
+}
+
+impl fmt::Display for PyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl std::error::Error for PyErr {}

@@ -1,0 +1,190 @@
+//! Functions: argument parsing for the four HPy calling conventions, and their `HPyDef`s.
+//!
+//! `#[oxhpy::function]` picks the convention from the signature: no parameters → `NOARGS`,
+//! otherwise `KEYWORDS` (vectorcall style: positional values, then keyword values named by the
+//! `kwnames` tuple). `#[oxhpy::function(sig = "o")]` or `(sig = "varargs")` opt into the
+//! positional-only conventions, which skip keyword handling.
+use crate::context::Ctx;
+use crate::convert::FromPy;
+use crate::err::{PyErr, PyResult};
+use crate::handle::{AsHandle, Borrowed};
+use hpy_sys as ffi;
+use std::cell::UnsafeCell;
+use std::ffi::CStr;
+
+/// The Python-visible parameters of a function, for argument parsing and error messages.
+pub struct ArgSpec {
+    /// The function's Python name.
+    pub name: &'static str,
+    /// Parameter names, in order.
+    pub params: &'static [&'static str],
+    /// Whether each parameter must be given (no default, not an `Option`).
+    pub required: &'static [bool],
+}
+
+impl ArgSpec {
+    /// Matches positional and keyword arguments to parameters. `args` holds `nargs` positional
+    /// values followed by one value per entry of `kwnames` (a tuple of `str`, or `HPy_NULL`).
+    /// Missing optional parameters are `None`.
+    ///
+    /// # Safety
+    /// `args` points to `nargs + len(kwnames)` live handles that outlive `'a`.
+    pub unsafe fn parse<'a, 'py, const N: usize>(
+        &self,
+        ctx: Ctx<'py>,
+        args: *const ffi::HPy,
+        nargsf: usize,
+        kwnames: ffi::HPy,
+    ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
+        debug_assert_eq!(N, self.params.len());
+        let nargs = nargsf & !ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
+        let mut out: [Option<Borrowed<'a, 'py>>; N] = [None; N];
+        if nargs > N {
+            return Err(PyErr::type_error(format!(
+                "{}() takes {} positional argument{} but {nargs} were given",
+                self.name,
+                N,
+                if N == 1 { "" } else { "s" }
+            )));
+        }
+        for (i, slot) in out.iter_mut().enumerate().take(nargs) {
+            // SAFETY: i < nargs; the caller guarantees the handles are live for 'a.
+            *slot = Some(unsafe { Borrowed::from_raw(ctx, *args.add(i)) });
+        }
+        if !ffi::HPy_IsNull(kwnames) {
+            // SAFETY: kwnames is a live tuple of str handed to us by the interpreter.
+            let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
+            let nkw = crate::Object::len(&names)?;
+            for k in 0..nkw {
+                let key = crate::Object::get_item(&names, k as isize)?;
+                let key: &str = crate::Object::extract(&key)?;
+                let Some(i) = self.params.iter().position(|p| *p == key) else {
+                    return Err(PyErr::type_error(format!(
+                        "{}() got an unexpected keyword argument '{key}'",
+                        self.name
+                    )));
+                };
+                if out[i].is_some() {
+                    return Err(PyErr::type_error(format!(
+                        "{}() got multiple values for argument '{key}'",
+                        self.name
+                    )));
+                }
+                // SAFETY: keyword values follow the nargs positional ones in `args`.
+                out[i] = Some(unsafe { Borrowed::from_raw(ctx, *args.add(nargs + k)) });
+            }
+        }
+        for (i, slot) in out.iter().enumerate() {
+            if slot.is_none() && self.required[i] {
+                return Err(PyErr::type_error(format!(
+                    "{}() missing required argument '{}' (pos {})",
+                    self.name,
+                    self.params[i],
+                    i + 1
+                )));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Checks a positional-only call (`HPyFunc_VARARGS`).
+    pub fn check_count(&self, nargs: usize) -> PyResult<()> {
+        let max = self.params.len();
+        let min = self.required.iter().filter(|r| **r).count();
+        if nargs < min || nargs > max {
+            let expected = if min == max {
+                format!("{max}")
+            } else {
+                format!("from {min} to {max}")
+            };
+            return Err(PyErr::type_error(format!(
+                "{}() takes {expected} positional argument{} but {nargs} were given",
+                self.name,
+                if max == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Converts argument `name`, naming it in the error: `argument 'a': expected int, got str`.
+#[inline(always)]
+pub fn extract_arg<'a, 'py, T: FromPy<'a, 'py>>(obj: Borrowed<'a, 'py>, name: &str) -> PyResult<T> {
+    match T::from_py(obj) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(e.with_context(&format!("argument '{name}': "))),
+    }
+}
+
+/// A static `HPyDef` (method or slot), as listed in module and type specs.
+#[repr(transparent)]
+pub struct MethodDef(UnsafeCell<ffi::HPyDef>);
+
+// SAFETY: the definition is immutable after construction; HPy only reads it.
+unsafe impl Sync for MethodDef {}
+
+impl MethodDef {
+    /// A method or module-level function.
+    pub const fn meth(
+        name: &'static CStr,
+        doc: Option<&'static CStr>,
+        signature: ffi::HPyFunc_Signature,
+        imp: ffi::HPyCFunction,
+        trampoline: ffi::cpy_PyCFunction,
+    ) -> Self {
+        MethodDef(UnsafeCell::new(ffi::HPyDef {
+            kind: ffi::HPyDef_Kind_Meth,
+            __bindgen_anon_1: ffi::HPyDef__bindgen_ty_1 {
+                meth: ffi::HPyMeth {
+                    name: name.as_ptr(),
+                    impl_: imp,
+                    cpy_trampoline: trampoline,
+                    signature,
+                    doc: match doc {
+                        Some(d) => d.as_ptr(),
+                        None => std::ptr::null(),
+                    },
+                },
+            },
+        }))
+    }
+
+    /// A slot (`HPy_mod_exec`, `HPy_tp_repr`, …).
+    pub const fn slot(
+        slot: ffi::HPySlot_Slot,
+        imp: ffi::HPyCFunction,
+        trampoline: ffi::cpy_PyCFunction,
+    ) -> Self {
+        MethodDef(UnsafeCell::new(ffi::HPyDef {
+            kind: ffi::HPyDef_Kind_Slot,
+            __bindgen_anon_1: ffi::HPyDef__bindgen_ty_1 {
+                slot: ffi::HPySlot {
+                    slot,
+                    impl_: imp,
+                    cpy_trampoline: trampoline,
+                },
+            },
+        }))
+    }
+
+    /// The pointer that goes into a `defines` list.
+    pub const fn as_ptr(&'static self) -> *mut ffi::HPyDef {
+        self.0.get()
+    }
+}
+
+/// Casts a CPython trampoline to the `cpy_PyCFunction` stored in an `HPyDef`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cpy {
+    ($f:expr) => {
+        // SAFETY: `cpy_PyCFunction` is how HPy stores trampolines of every shape; hpy.universal
+        // casts it back to the shape that the recorded signature or slot implies.
+        unsafe {
+            ::core::mem::transmute::<*const (), $crate::ffi::cpy_PyCFunction>($f as *const ())
+        }
+    };
+}
+
+#[doc(hidden)]
+pub fn _assert_handle<'py>(_: &impl AsHandle<'py>) {}

@@ -1,0 +1,210 @@
+//! Modules: the static `HPyModuleDef`, [`Module`] (the module object in its exec slot) and
+//! [`Global`] (a module-level reference that outlives calls: `HPyGlobal`).
+//!
+//! `#[oxhpy::module]` on an inline `mod` generates the module definition and the four exported
+//! entry points (`HPyInit_<name>`, `HPyInitGlobalContext_<name>`,
+//! `get_required_hpy_major/minor_version_<name>`), where `<name>` is the mod's name, i.e. the last
+//! part of the import name. Its exec slot decides the context layout, creates `PanicException`,
+//! then runs the user's `#[oxhpy::exec]` function, if any.
+use crate::context::{cstring, Ctx};
+use crate::convert::IntoPy;
+use crate::err::{PyErr, PyResult};
+use crate::handle::{AsHandle, Borrowed, Handle};
+use hpy_sys as ffi;
+use std::cell::UnsafeCell;
+use std::ffi::CStr;
+
+/// The module object, borrowed, while its exec slot runs.
+pub struct Module<'py> {
+    h: Borrowed<'py, 'py>,
+}
+
+impl<'py> Module<'py> {
+    /// Wraps the module handle passed to the exec slot.
+    ///
+    /// # Safety
+    /// `raw` is the live module handle of the current exec call.
+    pub unsafe fn from_raw(ctx: Ctx<'py>, raw: ffi::HPy) -> Self {
+        // SAFETY: per the contract above.
+        Module {
+            h: unsafe { Borrowed::from_raw(ctx, raw) },
+        }
+    }
+
+    /// Sets the module attribute `name` to `value`.
+    pub fn add(&self, name: &str, value: impl IntoPy<'py>) -> PyResult<()> {
+        let value = value.into_py(self.h.ctx())?;
+        let name = cstring(name)?;
+        // SAFETY: live module and value handles, NUL-terminated name.
+        let rc = unsafe {
+            ffi::HPy_SetAttr_s(
+                self.h.ctx().as_ptr(),
+                self.h.raw(),
+                name.as_ptr(),
+                value.raw(),
+            )
+        };
+        if rc < 0 {
+            Err(PyErr::raised())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Creates an exception type `<module>.<name>` deriving from `base` (default `Exception`),
+    /// keeps it in `global` for [`PyErr::custom`](crate::PyErr::custom), and adds it to the module.
+    pub fn add_exception(
+        &self,
+        global: &'static Global,
+        name: &str,
+        base: Option<crate::Exc>,
+        doc: &str,
+    ) -> PyResult<()> {
+        let ctx = self.h.ctx();
+        let modname: String =
+            crate::Object::extract(&crate::Object::getattr(&self.h, "__name__")?)?;
+        let qual = cstring(&format!("{modname}.{name}"))?;
+        let doc = cstring(doc)?;
+        let base = base.unwrap_or(crate::Exc::Exception).handle(ctx);
+        // SAFETY: valid context, NUL-terminated strings, live base type; result owned or NULL.
+        let ty = unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyErr_NewExceptionWithDoc(
+                    ctx.as_ptr(),
+                    qual.as_ptr(),
+                    doc.as_ptr(),
+                    base,
+                    ffi::HPy_NULL,
+                ),
+            )?
+        };
+        global.store(ctx, &ty);
+        self.add(name, ty)
+    }
+}
+
+impl<'py> AsHandle<'py> for Module<'py> {
+    fn ctx(&self) -> Ctx<'py> {
+        self.h.ctx()
+    }
+    fn raw(&self) -> ffi::HPy {
+        self.h.raw()
+    }
+}
+
+/// A module-level reference that survives calls (`HPyGlobal`): cached types, exceptions.
+///
+/// Declare it as a `static` inside a `#[oxhpy::module]` mod (which lists it in the module
+/// definition, as HPy requires), store it at exec time, load it in later calls.
+#[repr(transparent)]
+pub struct Global(UnsafeCell<ffi::HPyGlobal>);
+
+// SAFETY: the HPyGlobal is only read and written while holding the interpreter (a `Ctx` is
+// required), which serialises all access.
+unsafe impl Sync for Global {}
+
+impl Global {
+    /// An empty global.
+    pub const fn new() -> Self {
+        Global(UnsafeCell::new(ffi::HPyGlobal { _i: 0 }))
+    }
+
+    /// The pointer that goes into a module's `globals` list.
+    pub const fn as_ptr(&'static self) -> *mut ffi::HPyGlobal {
+        self.0.get()
+    }
+
+    /// Whether something was stored.
+    pub fn is_set(&self) -> bool {
+        // SAFETY: a plain read of an integer-sized value, serialised by the interpreter.
+        unsafe { (*self.0.get())._i != 0 }
+    }
+
+    /// Stores a reference to `obj` (the global keeps its own reference).
+    pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) {
+        // SAFETY: the global is listed in the module definition, `obj` is live.
+        unsafe { ffi::HPyGlobal_Store(ctx.as_ptr(), self.0.get(), obj.raw()) }
+    }
+
+    /// A new handle to the stored object, or `None` before anything was stored.
+    pub fn load<'py>(&'static self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
+        if !self.is_set() {
+            return None;
+        }
+        // SAFETY: the global holds an object; HPyGlobal_Load returns a new owned handle.
+        unsafe {
+            let raw = ffi::HPyGlobal_Load(ctx.as_ptr(), *self.0.get());
+            Handle::from_raw(ctx, raw).ok()
+        }
+    }
+}
+
+impl Default for Global {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A NULL-terminated static array of pointers (`HPyDef **`, `HPyGlobal **`).
+#[repr(transparent)]
+pub struct PtrList<T, const N: usize>(UnsafeCell<[*mut T; N]>);
+
+// SAFETY: immutable after construction; HPy only reads it.
+unsafe impl<T, const N: usize> Sync for PtrList<T, N> {}
+
+impl<T, const N: usize> PtrList<T, N> {
+    /// Wraps `items`, whose last element must be null.
+    pub const fn new(items: [*mut T; N]) -> Self {
+        assert!(
+            N > 0 && items[N - 1].is_null(),
+            "PtrList must end with a null pointer"
+        );
+        PtrList(UnsafeCell::new(items))
+    }
+
+    /// The array as `T **`.
+    pub const fn as_ptr(&'static self) -> *mut *mut T {
+        self.0.get() as *mut *mut T
+    }
+}
+
+/// The static `HPyModuleDef` of a module.
+#[repr(transparent)]
+pub struct ModuleDef(UnsafeCell<ffi::HPyModuleDef>);
+
+// SAFETY: immutable after construction; HPy only reads it.
+unsafe impl Sync for ModuleDef {}
+
+impl ModuleDef {
+    /// A module with `defines` (functions and slots) and `globals`.
+    pub const fn new(
+        doc: Option<&'static CStr>,
+        defines: *mut *mut ffi::HPyDef,
+        globals: *mut *mut ffi::HPyGlobal,
+    ) -> Self {
+        ModuleDef(UnsafeCell::new(ffi::HPyModuleDef {
+            doc: match doc {
+                Some(d) => d.as_ptr(),
+                None => std::ptr::null(),
+            },
+            size: 0,
+            legacy_methods: std::ptr::null_mut(),
+            defines,
+            globals,
+        }))
+    }
+
+    /// What `HPyInit_<name>` returns.
+    pub const fn as_ptr(&'static self) -> *mut ffi::HPyModuleDef {
+        self.0.get()
+    }
+}
+
+/// The exec work every oxhpy module does before the user's: fix the context layout for this
+/// process and create `PanicException`.
+pub fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
+    // SAFETY: the exec slot's context is live.
+    unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
+    crate::trampoline::init_panic_exception(m)
+}
