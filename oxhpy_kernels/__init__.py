@@ -1,0 +1,9 @@
+"""oxhpy_kernels: numeric kernels written in Rust with oxhpy.
+
+One HPy universal binary (``_native.hpy0.so``) serves CPython, PyPy and GraalPy.
+Set ``HPY=debug`` (or ``HPY=oxhpy_kernels._native:debug``) to load it in HPy's debug mode.
+"""
+
+from oxhpy_kernels._native import PanicException, add, div_floor, sum_bytes
+
+__all__ = ["PanicException", "add", "div_floor", "sum_bytes"]
