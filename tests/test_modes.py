@@ -1,0 +1,65 @@
+"""Proof that the HPy mode the run asked for is the mode the extensions really run in."""
+
+import os
+import subprocess
+import sys
+
+import oxhpy_kernels as k
+import pytest
+from conftest import EXPECT_MODE, HPY_ENV
+
+CTX_NAMES = {"debug": "HPy Debug Mode ABI", "trace": "HPy Trace Mode ABI"}
+
+
+def test_context_of_calls_matches_mode():
+    oxhpy_testext = pytest.importorskip("oxhpy_testext")
+    name = oxhpy_testext.context_name()
+    if EXPECT_MODE in CTX_NAMES:
+        assert name == CTX_NAMES[EXPECT_MODE]
+    else:
+        assert name not in CTX_NAMES.values(), name
+
+
+@pytest.mark.skipif(EXPECT_MODE != "trace", reason="trace mode only")
+def test_trace_counters_count_kernel_calls():
+    import hpy.trace
+
+    before = hpy.trace.get_call_counts()["ctx_Long_FromInt64_t"]
+    for i in range(10):
+        k.add(i, i)
+    assert hpy.trace.get_call_counts()["ctx_Long_FromInt64_t"] >= before + 10
+
+
+@pytest.mark.skipif(EXPECT_MODE != "debug", reason="debug mode only")
+def test_debug_mode_tracks_kernel_handles():
+    from hpy.universal import _debug
+
+    before = len(_debug.get_closed_handles())
+    k.add(1, 2)
+    k.sum_bytes(b"abc")
+    assert len(_debug.get_closed_handles()) > before or len(_debug.get_closed_handles()) > 0
+
+
+@pytest.mark.leaks
+@pytest.mark.skipif(EXPECT_MODE != "debug", reason="debug mode only")
+def test_leak_detector_catches_a_leak():
+    oxhpy_testext = pytest.importorskip("oxhpy_testext")
+    from hpy.debug import HPyLeakError, LeakDetector
+
+    with pytest.raises(HPyLeakError):
+        with LeakDetector():
+            oxhpy_testext.leak_one_handle(object())
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="HPY_LOG is CPython's hpy.universal only")
+def test_hpy_log_reports_mode():
+    env = dict(os.environ, HPY=HPY_ENV, HPY_LOG="1")
+    out = subprocess.run(
+        [sys.executable, "-c", "import oxhpy_kernels"], env=env, capture_output=True, text=True, check=True
+    )
+    log = out.stdout + out.stderr
+    assert "Loading 'oxhpy_kernels._native' in HPy universal mode" in log
+    if EXPECT_MODE in ("debug", "trace"):
+        assert f"with a {EXPECT_MODE} context" in log
+    else:
+        assert "context" not in log
