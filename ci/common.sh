@@ -46,14 +46,14 @@ ensure_pypy() {
     "$REPO/ci/provision_trixie.sh"
 }
 
-# Builds the wheels once; prints their paths. The headers come from the venv's hpy.devel, fixed
+# build_wheels PROJECT...: builds each project's wheel once; prints their paths. The headers come from the venv's hpy.devel, fixed
 # here so that pip's changing build environments do not force cargo to rebuild hpy-sys.
 build_wheels() {
     local out=$OXHPY_CACHE/dist
     rm -rf "$out" && mkdir -p "$out"
     OXHPY_HPY_DEVEL=$("$VENV/bin/python" -c 'import hpy.devel, os; print(os.path.dirname(hpy.devel.__file__))')
     export OXHPY_HPY_DEVEL
-    for project in "$REPO" "$REPO/tests/ext"; do
+    for project in "$@"; do
         step "pip wheel $project"
         "$VENV/bin/python" -m pip wheel -q --no-deps -w "$out" "$project" >&2
     done

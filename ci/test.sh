@@ -21,7 +21,7 @@ OXHPY_PYTHON=$VENV/bin/python cargo test -q --workspace 2>&1 | grep -E '^(test r
 OXHPY_PYTHON=$VENV/bin/python cargo test -q --workspace >/dev/null
 
 ensure_pypy
-mapfile -t WHEELS < <(build_wheels)
+mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext")
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(ls "$OXHPY_CACHE"/dist/oxhpy_kernels-*.whl)
 SHA=$(sha256sum "$KERNELS" | cut -c1-16)
