@@ -171,6 +171,9 @@ pub trait Entry {
 }
 
 /// CPython trampoline for `HPyFunc_NOARGS`.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
 pub unsafe extern "C" fn cpy_noargs<F: Entry>(self_: PyObj) -> PyObj {
     let mut a = ffi::_HPyFunc_args_NOARGS {
         self_,
@@ -182,6 +185,9 @@ pub unsafe extern "C" fn cpy_noargs<F: Entry>(self_: PyObj) -> PyObj {
 }
 
 /// CPython trampoline for `HPyFunc_O`.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
 pub unsafe extern "C" fn cpy_o<F: Entry>(self_: PyObj, arg: PyObj) -> PyObj {
     let mut a = ffi::_HPyFunc_args_O {
         self_,
@@ -194,6 +200,9 @@ pub unsafe extern "C" fn cpy_o<F: Entry>(self_: PyObj, arg: PyObj) -> PyObj {
 }
 
 /// CPython trampoline for `HPyFunc_VARARGS` (METH_FASTCALL).
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
 pub unsafe extern "C" fn cpy_varargs<F: Entry>(
     self_: PyObj,
     args: *const PyObj,
@@ -211,6 +220,9 @@ pub unsafe extern "C" fn cpy_varargs<F: Entry>(
 }
 
 /// CPython trampoline for `HPyFunc_KEYWORDS` (METH_FASTCALL | METH_KEYWORDS, and vectorcall).
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
 pub unsafe extern "C" fn cpy_keywords<F: Entry>(
     self_: PyObj,
     args: *const PyObj,
@@ -230,6 +242,9 @@ pub unsafe extern "C" fn cpy_keywords<F: Entry>(
 }
 
 /// CPython trampoline for `HPyFunc_INQUIRY` (the module exec slot).
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
 pub unsafe extern "C" fn cpy_inquiry<F: Entry>(arg0: PyObj) -> c_int {
     let mut a = ffi::_HPyFunc_args_INQUIRY { arg0, result: 0 };
     // SAFETY: the block matches HPyFunc_INQUIRY and F::IMPL has that signature.

@@ -272,6 +272,7 @@ pub unsafe fn HPyCapsule_GetName(ctx: *mut HPyContext, capsule: HPy) -> *const c
 /// `HPyLong_FromLong` (inline_helpers.h).
 #[inline(always)]
 pub unsafe fn HPyLong_FromLong(ctx: *mut HPyContext, value: c_long) -> HPy {
+    #[allow(clippy::unnecessary_cast)] // c_long is i32 on some platforms
     HPyLong_FromInt64_t(ctx, value as i64)
 }
 

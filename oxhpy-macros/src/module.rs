@@ -3,10 +3,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, Item, ItemMod};
 
+/// `#[name]` or `#[path::to::name]`.
+fn is_attr(a: &syn::Attribute, name: &str) -> bool {
+    a.path().segments.last().is_some_and(|s| s.ident == name)
+}
+
 fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
+    attrs.iter().any(|a| is_attr(a, name))
 }
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -35,8 +38,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 defs.push(format_ident!("__oxhpy_def_{}", f.sig.ident))
             }
             Item::Fn(f) if has_attr(&f.attrs, "exec") => {
-                f.attrs
-                    .retain(|a| !a.path().segments.last().is_some_and(|s| s.ident == "exec"));
+                f.attrs.retain(|a| !is_attr(a, "exec"));
                 if exec.replace(f.sig.ident.clone()).is_some() {
                     return Err(Error::new(
                         f.sig.span(),
