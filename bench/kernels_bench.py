@@ -9,6 +9,7 @@ import sys
 import time
 
 import hpy.universal
+
 import oxhpy_kernels as k
 
 
@@ -37,7 +38,7 @@ def main():
     t_py_sum = best_of(lambda: sum(small), repeat=3) * (len(data) / len(small))
     result = {
         "interpreter": sys.implementation.name,
-        "version": "%d.%d.%d" % sys.version_info[:3],
+        "version": ".".join(map(str, sys.version_info[:3])),
         "hpy": hpy.universal.get_version()[0],
         "add_ns": per_call_ns(k.add),
         "py_add_ns": per_call_ns(lambda a, b: a + b),

@@ -49,6 +49,15 @@ command -v "$mvn_cmd" >/dev/null 2>&1 || die "Maven ($mvn_cmd) not found on PATH
 
 start=$SECONDS
 mkdir -p "$cache_root"
+# serialise concurrent provisioning runs (e.g. parallel CI jobs sharing one cache)
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$cache_root/.graalpy-$GRAALPY_VERSION.lock"
+    flock 9
+    if [[ -f $stamp && -x $launcher && ${OXHPY_GRAALPY_FORCE:-0} != 1 ]]; then
+        echo "$launcher"
+        exit 0
+    fi
+fi
 work=$(mktemp -d "$cache_root/.graalpy-$GRAALPY_VERSION.tmp.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -77,10 +86,12 @@ cat >"$work/pom.xml" <<EOF
 EOF
 
 log "resolving GraalPy $GRAALPY_VERSION jars with Maven ..."
+# (Maven 3.8 prints stray ANSI reset codes even with -B -q: filtered out; pipefail keeps its status)
 # shellcheck disable=SC2086  # OXHPY_MVN_OPTS is a word list on purpose
 "$mvn_cmd" -B -q -Dstyle.color=never ${OXHPY_MVN_OPTS:-} -f "$work/pom.xml" \
     "$DEPENDENCY_PLUGIN:copy-dependencies" \
-    -DincludeScope=runtime -DexcludeTypes=pom -DoutputDirectory="$work/lib" >&2 \
+    -DincludeScope=runtime -DexcludeTypes=pom -DoutputDirectory="$work/lib" 2>&1 \
+    | sed 's/\x1b\[0m//g' >&2 \
     || die "Maven could not resolve the GraalPy jars (see output above)"
 for a in python-launcher python-language python-resources truffle-api truffle-nfi-libffi polyglot \
          llvm-language llvm-language-native; do
@@ -106,6 +117,13 @@ if [[ -f $home/graalpy.jsa ]]; then
 fi
 # shellcheck disable=SC2206  # word splitting of user-supplied options is intended
 jvm_opts+=(${OXHPY_GRAALPY_JAVA_OPTS:-})
+# GraalPy's bundled pip adds a vendor wheel index as default --extra-index-url and fetches a
+# patch repository from a vendor URL. Where those hosts are unreachable every package costs
+# 5 retries per host (pip install pytest: 60-75 s instead of 28 s). Unless the caller set them,
+# use only the machine's configured index (" " = empty list) and the patches bundled with
+# GraalPy ("" = local repository). Set either variable yourself to restore the vendor defaults.
+export PIP_EXTRA_INDEX_URL="${PIP_EXTRA_INDEX_URL- }"
+export PIP_GRAALPY_PATCHES_URL="${PIP_GRAALPY_PATCHES_URL-}"
 # -XX:TieredStopAtLevel=1 (C1 only): the interpreter-only Truffle runtime is a huge Java
 # program; C2 spends more CPU compiling it than it saves in short runs (trivial pytest run
 # 7.5 s instead of 12-16 s wall, `-c pass` 2.2 s instead of 3-5 s; a 3 s loop is as fast).
@@ -135,7 +153,8 @@ assert sys.implementation.name == "graalpy", sys.implementation
 print(sys.implementation.name, sys.version.split()[0], sys.executable)'
 "$launcher" -c "$check" >&2 || die "smoke test of $launcher failed"
 
-# AppCDS archive of the JDK + GraalPy classes: roughly halves JVM start-up time. Optional: if
+# AppCDS archive of the JDK + GraalPy classes (~100 MB): `graalpy -c pass` 2.5 s instead of
+# 3.5-4 s (measured with C2; ~17k of ~17.3k loaded classes come from the archive). Optional: if
 # the JVM cannot write it, the launcher simply runs without it.
 log "creating class-data-sharing archive ..."
 if JDK_JAVA_OPTIONS="'-XX:ArchiveClassesAtExit=$work/graalpy.jsa'" \

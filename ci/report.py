@@ -9,7 +9,18 @@ import sys
 def main(report_dir, wheel):
     sha = hashlib.sha256(pathlib.Path(wheel).read_bytes()).hexdigest()[:16]
     rows = [json.loads(p.read_text()) for p in sorted(pathlib.Path(report_dir).glob("*.json"))]
-    cols = ["interpreter", "version", "hpy", "mode", "context", "layout", "passed", "failed", "xfailed", "skipped"]
+    cols = [
+        "interpreter",
+        "version",
+        "hpy",
+        "mode",
+        "context",
+        "layout",
+        "passed",
+        "failed",
+        "xfailed",
+        "skipped",
+    ]
     table = [cols + ["wheel sha256"]]
     for r in rows:
         table.append([str(r.get(c, "")) for c in cols] + [sha])

@@ -75,7 +75,8 @@ impl<'py> Ctx<'py> {
         }
     }
 
-    /// The `builtins` module.
+    /// The builtins namespace (`h_Builtins`): the *dict* of the `builtins` module, not the module
+    /// (`builtins()["len"]`, not `.len`). Use `import("builtins")` for the module.
     pub fn builtins(self) -> Handle<'py> {
         // SAFETY: h_Builtins is a context constant; dup gives an owned handle.
         unsafe {

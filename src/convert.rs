@@ -115,7 +115,7 @@ fn checked_int<T: PartialEq>(ctx: Ctx<'_>, v: T, err_value: T, rust_type: &str) 
 }
 
 macro_rules! int_conversions {
-    ($($t:ty => $as_fn:ident / $from_fn:ident as $via:ty),* $(,)?) => {$(
+    ($($t:ty => $as_fn:ident -> $read:ty, $from_fn:ident as $via:ty);* $(;)?) => {$(
         impl<'a, 'py> FromPy<'a, 'py> for $t {
             #[inline]
             fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
@@ -124,8 +124,8 @@ macro_rules! int_conversions {
                 }
                 let ctx = obj.ctx();
                 // SAFETY: `obj` is a live int; an out-of-range value returns -1 with an error set.
-                let v = unsafe { ffi::$as_fn(ctx.as_ptr(), obj.raw()) };
-                let v = checked_int(ctx, v, (-1i64) as _, stringify!($t))?;
+                let v: $read = unsafe { ffi::$as_fn(ctx.as_ptr(), obj.raw()) };
+                let v = checked_int(ctx, v, (-1i64) as $read, stringify!($t))?;
                 <$t>::try_from(v).map_err(|_| PyErr::new(Exc::OverflowError, concat!("int out of range for ", stringify!($t))))
             }
         }
@@ -140,19 +140,29 @@ macro_rules! int_conversions {
     )*};
 }
 
+// i32 and u32 are read as 64 bits and narrowed here: PyPy 3.11's `HPyLong_AsInt32_t` and
+// `HPyLong_AsUInt32_t` wrap around (2**31 -> -2**31, 2**32 -> 0) instead of raising OverflowError.
 int_conversions!(
-    i64 => HPyLong_AsInt64_t / HPyLong_FromInt64_t as i64,
-    u64 => HPyLong_AsUInt64_t / HPyLong_FromUInt64_t as u64,
-    i32 => HPyLong_AsInt32_t / HPyLong_FromInt32_t as i32,
-    u32 => HPyLong_AsUInt32_t / HPyLong_FromUInt32_t as u32,
-    usize => HPyLong_AsSize_t / HPyLong_FromSize_t as usize,
-    isize => HPyLong_AsSsize_t / HPyLong_FromSsize_t as ffi::HPy_ssize_t,
+    i64 => HPyLong_AsInt64_t -> i64, HPyLong_FromInt64_t as i64;
+    u64 => HPyLong_AsUInt64_t -> u64, HPyLong_FromUInt64_t as u64;
+    i32 => HPyLong_AsInt64_t -> i64, HPyLong_FromInt32_t as i32;
+    u32 => HPyLong_AsUInt64_t -> u64, HPyLong_FromUInt32_t as u32;
+    usize => HPyLong_AsSize_t -> usize, HPyLong_FromSize_t as usize;
+    isize => HPyLong_AsSsize_t -> ffi::HPy_ssize_t, HPyLong_FromSsize_t as ffi::HPy_ssize_t;
 );
 
 impl<'a, 'py> FromPy<'a, 'py> for u8 {
     fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
-        let v: u32 = obj.extract()?;
-        u8::try_from(v).map_err(|_| PyErr::overflow_error("int out of range for u8"))
+        let overflow = || PyErr::overflow_error("int out of range for u8");
+        // Read as u32, but report an overflow (of u32 or of u8) as an overflow of u8.
+        let v: u32 = obj.extract().map_err(|e| {
+            if e.is(Exc::OverflowError) {
+                overflow()
+            } else {
+                e
+            }
+        })?;
+        u8::try_from(v).map_err(|_| overflow())
     }
 }
 
@@ -237,17 +247,22 @@ impl<'a, 'py> FromPy<'a, 'py> for &'a str {
             return Err(wrong_type(&obj, "str"));
         }
         let mut n: ffi::HPy_ssize_t = 0;
-        // SAFETY: `obj` is a str; the UTF-8 buffer stays valid while the handle is open ('a).
-        unsafe {
+        // SAFETY: `obj` is a str; the buffer stays valid while the handle is open ('a).
+        let bytes = unsafe {
             let p = ffi::HPyUnicode_AsUTF8AndSize(ctx.as_ptr(), obj.raw(), &mut n);
             if p.is_null() {
                 return Err(PyErr::raised());
             }
-            Ok(std::str::from_utf8_unchecked(std::slice::from_raw_parts(
-                p as *const u8,
-                n as usize,
-            )))
-        }
+            std::slice::from_raw_parts(p as *const u8, n as usize)
+        };
+        // CPython raises UnicodeEncodeError for a str holding lone surrogates, but PyPy 3.11 hands
+        // out its internal bytes (surrogates encoded as in WTF-8), which are not valid UTF-8: check.
+        std::str::from_utf8(bytes).map_err(|_| {
+            PyErr::new(
+                Exc::UnicodeError,
+                "'utf-8' codec can't encode the str: surrogates not allowed",
+            )
+        })
     }
 }
 

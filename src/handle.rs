@@ -314,10 +314,17 @@ pub trait Object<'py>: AsHandle<'py> {
         }
     }
 
-    /// `isinstance(self, ty)`.
-    fn is_instance(&self, ty: &impl AsHandle<'py>) -> bool {
-        // SAFETY: live handles.
-        unsafe { ffi::HPy_TypeCheck(self.ctx().as_ptr(), self.raw(), ty.raw()) != 0 }
+    /// `isinstance(self, ty)`. `TypeError` when `ty` is not a type (`HPy_TypeCheck` itself does
+    /// not check it: on CPython a non-type second argument is read as a type object).
+    fn is_instance(&self, ty: &impl AsHandle<'py>) -> PyResult<bool> {
+        let c = self.ctx().as_ptr();
+        // SAFETY: live handles; `ty` is checked against `type` (a context constant) first.
+        unsafe {
+            if ffi::HPy_TypeCheck(c, ty.raw(), self.ctx().constant(|c| c.h_TypeType)) == 0 {
+                return Err(PyErr::type_error("isinstance() arg 2 must be a type"));
+            }
+            Ok(ffi::HPy_TypeCheck(c, self.raw(), ty.raw()) != 0)
+        }
     }
 
     /// `repr(self)` as a Rust string.

@@ -38,7 +38,7 @@ def _facts():
 
     facts = {
         "interpreter": sys.implementation.name,
-        "version": "%d.%d.%d" % sys.version_info[:3],
+        "version": ".".join(map(str, sys.version_info[:3])),
         "hpy": hpy.universal.get_version()[0],
         "mode": EXPECT_MODE,
         "HPY": HPY_ENV,

@@ -2,8 +2,9 @@
 
 import random
 
-import oxhpy_kernels as k
 import pytest
+
+import oxhpy_kernels as k
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 EDGES = [0, 1, -1, 2, -2, 7, -7, I64_MIN, I64_MAX, I64_MIN + 1, I64_MAX - 1, 2**32, -(2**32)]

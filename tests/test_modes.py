@@ -4,9 +4,10 @@ import os
 import subprocess
 import sys
 
-import oxhpy_kernels as k
 import pytest
 from conftest import EXPECT_MODE, HPY_ENV
+
+import oxhpy_kernels as k
 
 CTX_NAMES = {"debug": "HPy Debug Mode ABI", "trace": "HPy Trace Mode ABI"}
 

@@ -1,5 +1,5 @@
 //! `#[oxhpy::function]`: see the crate docs.
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, Expr, FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Type};
 
@@ -24,6 +24,35 @@ fn last_ident(ty: &Type) -> Option<&Ident> {
         Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
         _ => None,
     }
+}
+
+/// `ty` with every named lifetime except `'static` replaced by `'_`. The generated impl converts each
+/// argument into a local of the parameter's type, inside a closure where the function's own
+/// lifetime parameters (`'py`, `'a`) are not in scope; `'_` lets the compiler infer them.
+fn erase_lifetimes(ty: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut iter = ty.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Group(g) => {
+                let mut erased = Group::new(g.delimiter(), erase_lifetimes(g.stream()));
+                erased.set_span(g.span());
+                out.push(TokenTree::Group(erased));
+            }
+            TokenTree::Punct(p) if p.as_char() == '\'' => {
+                out.push(TokenTree::Punct(p));
+                if let Some(TokenTree::Ident(id)) = iter.peek() {
+                    if id != "static" {
+                        let span = id.span();
+                        iter.next();
+                        out.push(TokenTree::Ident(Ident::new("_", span)));
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// `PyResult<T>` / `Result<T, E>`: the function can fail.
@@ -211,6 +240,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             (None, true) => quote!(::core::option::Option::None),
             (None, false) => quote!(::core::unreachable!()),
         };
+        let ty = erase_lifetimes(quote!(#ty));
         quote! {
             let #name: #ty = match #slot {
                 ::core::option::Option::Some(obj) => #p::extract_arg(obj, #py_name)?,
