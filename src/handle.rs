@@ -259,6 +259,17 @@ pub trait Object<'py>: AsHandle<'py> {
         let mut all = raws(&args);
         all.extend(kwargs.iter().map(|(_, v)| v.raw()));
         let names: Vec<&str> = kwargs.iter().map(|(n, _)| *n).collect();
+        // Interpreters differ on repeated names (CPython passes them on, PyPy keeps the last):
+        // refuse them here, as Python's own call syntax does.
+        if let Some((_, n)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names[..*i].contains(n))
+        {
+            return Err(PyErr::type_error(format!(
+                "got multiple values for keyword argument '{n}'"
+            )));
+        }
         let kw = kwnames(ctx, &names)?;
         let kw_raw = kw.as_ref().map_or(ffi::HPy_NULL, |k| k.raw);
         // SAFETY: `all` holds nargs positional and len(kwnames) keyword handles, all live.
