@@ -22,6 +22,7 @@ OXHPY_PYTHON=$VENV/bin/python cargo test -q --workspace >/dev/null
 
 ensure_pypy
 mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext")
+"$VENV/bin/python" ci/check_wheel.py "${WHEELS[@]}"
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(ls "$OXHPY_CACHE"/dist/oxhpy_kernels-*.whl)
 SHA=$(sha256sum "$KERNELS" | cut -c1-16)

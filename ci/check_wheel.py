@@ -1,0 +1,42 @@
+"""Checks a built oxhpy wheel: tag py3-none-<platform>, the .hpy0.so exports exactly the four HPy
+universal entry points, the loader stub has no pkg_resources, hpy is required on CPython only."""
+
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+
+def check(wheel):
+    name = wheel.rsplit("/", 1)[-1]
+    assert re.search(r"-py3-none-(linux|manylinux)[^/]*\.whl$", name), f"bad wheel tag: {name}"
+    with zipfile.ZipFile(wheel) as z:
+        sos = [n for n in z.namelist() if n.endswith(".so")]
+        assert len(sos) == 1 and sos[0].endswith(".hpy0.so"), sos
+        mod = sos[0].rsplit("/", 1)[-1].split(".")[0]
+        stub = z.read(sos[0][: -len(".hpy0.so")] + ".py").decode()
+        assert "pkg_resources" not in stub and "_load_bootstrap" in stub, stub
+        meta = z.read(next(n for n in z.namelist() if n.endswith("METADATA"))).decode()
+        assert 'Requires-Dist: hpy==0.9.0; platform_python_implementation == "CPython"' in meta, meta
+        with tempfile.NamedTemporaryFile(suffix=".so") as f:
+            f.write(z.read(sos[0]))
+            f.flush()
+            nm = ["nm", "-D", "--defined-only", f.name]
+            out = subprocess.run(nm, capture_output=True, text=True, check=True)
+    exported = sorted(line.split()[-1] for line in out.stdout.splitlines() if line.strip())
+    expected = sorted(
+        [
+            f"HPyInit_{mod}",
+            f"HPyInitGlobalContext_{mod}",
+            f"get_required_hpy_major_version_{mod}",
+            f"get_required_hpy_minor_version_{mod}",
+        ]
+    )
+    assert exported == expected, exported
+    print(f"ok: {name}: {sos[0]} exports {', '.join(exported)}")
+
+
+if __name__ == "__main__":
+    for w in sys.argv[1:]:
+        check(w)
