@@ -10,7 +10,8 @@ from conftest import EXPECT_MODE
 
 # PyPy 3.11's debug mode aborts the process ("Error: Wrong HPy Context!") when an HPy function calls,
 # directly or through Python code, another HPy function of a debug-mode module. A plain C HPy module
-# does the same (see the report), so this is PyPy's bug, not oxhpy's; those tests skip there.
+# built against PyPy's own headers does the same (`bounce(f)` calling `HPyCallTupleDict(f)` on another
+# HPy function), so this is PyPy's bug, not oxhpy's; those tests skip there (the process would die).
 NESTED_HPY_CALLS = pytest.mark.skipif(
     sys.implementation.name == "pypy" and EXPECT_MODE == "debug",
     reason="PyPy 3.11 debug mode aborts on nested HPy calls (Wrong HPy Context)",
