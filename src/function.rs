@@ -7,7 +7,7 @@
 use crate::context::Ctx;
 use crate::convert::FromPy;
 use crate::err::{PyErr, PyResult};
-use crate::handle::{AsHandle, Borrowed};
+use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
@@ -107,6 +107,93 @@ impl ArgSpec {
     }
 }
 
+/// The arguments of a `tp_new` call (positional array plus keyword dict) in vectorcall form, so
+/// that [`ArgSpec::parse`] serves constructors too. Owns the handles the parsed slots borrow.
+pub struct VectorArgs<'py> {
+    all: Vec<ffi::HPy>,
+    nargs: usize,
+    kwnames: Option<Handle<'py>>,
+    _values: Vec<Handle<'py>>,
+}
+
+impl<'py> VectorArgs<'py> {
+    /// Converts `(args, nargs, kw)`; `kw` is a dict (HPy 0.9.0), a tuple of keyword names whose
+    /// values follow the positional ones (PyPy 3.11), or `HPy_NULL`.
+    ///
+    /// # Safety
+    /// `args` points to `nargs` live handles, `kw` is NULL or a live dict.
+    pub unsafe fn from_dict(
+        ctx: Ctx<'py>,
+        args: *const ffi::HPy,
+        nargs: usize,
+        kw: ffi::HPy,
+    ) -> PyResult<Self> {
+        // PyPy 3.11 (hpy 0.9.1.dev) passes tp_new's keywords vectorcall-style: `kw` is then the
+        // tuple of names and their values follow the positional ones in `args`.
+        // SAFETY: kw is NULL or live.
+        if !ffi::HPy_IsNull(kw) && unsafe { ffi::HPyTuple_Check(ctx.as_ptr(), kw) } != 0 {
+            // SAFETY: kw is a live tuple.
+            let nkw = crate::Object::len(&unsafe { Borrowed::from_raw(ctx, kw) })?;
+            // SAFETY: per that convention, args holds nargs + nkw live handles.
+            let all = (0..nargs + nkw).map(|i| unsafe { *args.add(i) }).collect();
+            // SAFETY: kw is live; dup gives an owned handle.
+            let kwnames =
+                Some(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), kw)) });
+            return Ok(VectorArgs {
+                all,
+                nargs,
+                kwnames,
+                _values: Vec::new(),
+            });
+        }
+        // SAFETY: per the contract.
+        let mut all: Vec<ffi::HPy> = (0..nargs).map(|i| unsafe { *args.add(i) }).collect();
+        let mut values = Vec::new();
+        let mut kwnames = None;
+        // SAFETY: kw is NULL or a live dict; every result is checked for NULL.
+        unsafe {
+            if !ffi::HPy_IsNull(kw) && ffi::HPy_Length(ctx.as_ptr(), kw) > 0 {
+                let keys = Handle::from_raw(ctx, ffi::HPyDict_Keys(ctx.as_ptr(), kw))?;
+                let mut names = Vec::new();
+                for i in 0..crate::Object::len(&keys)? {
+                    let key = crate::Object::get_item(&keys, i as isize)?;
+                    let value =
+                        Handle::from_raw(ctx, ffi::HPy_GetItem(ctx.as_ptr(), kw, key.raw()))?;
+                    all.push(value.raw());
+                    values.push(value);
+                    names.push(key.raw());
+                    values.push(key);
+                }
+                kwnames = Some(Handle::from_raw(
+                    ctx,
+                    ffi::HPyTuple_FromArray(ctx.as_ptr(), names.as_mut_ptr(), names.len() as _),
+                )?);
+            }
+        }
+        Ok(VectorArgs {
+            all,
+            nargs,
+            kwnames,
+            _values: values,
+        })
+    }
+
+    /// Positional then keyword values.
+    pub fn args(&self) -> *const ffi::HPy {
+        self.all.as_ptr()
+    }
+
+    /// Number of positional values.
+    pub fn nargs(&self) -> usize {
+        self.nargs
+    }
+
+    /// The keyword names tuple, or `HPy_NULL`.
+    pub fn kwnames(&self) -> ffi::HPy {
+        self.kwnames.as_ref().map_or(ffi::HPy_NULL, |k| k.raw())
+    }
+}
+
 /// Converts argument `name`, naming it in the error: `argument 'a': expected int, got str`.
 #[inline(always)]
 pub fn extract_arg<'a, 'py, T: FromPy<'a, 'py>>(obj: Borrowed<'a, 'py>, name: &str) -> PyResult<T> {
@@ -167,6 +254,34 @@ impl MethodDef {
         }))
     }
 
+    /// A property: getter and optional setter.
+    pub const fn getset(
+        name: &'static CStr,
+        doc: Option<&'static CStr>,
+        getter: ffi::HPyCFunction,
+        getter_trampoline: ffi::cpy_getter,
+        setter: ffi::HPyCFunction,
+        setter_trampoline: ffi::cpy_setter,
+    ) -> Self {
+        MethodDef(UnsafeCell::new(ffi::HPyDef {
+            kind: ffi::HPyDef_Kind_GetSet,
+            __bindgen_anon_1: ffi::HPyDef__bindgen_ty_1 {
+                getset: ffi::HPyGetSet {
+                    name: name.as_ptr(),
+                    getter_impl: getter,
+                    setter_impl: setter,
+                    getter_cpy_trampoline: getter_trampoline,
+                    setter_cpy_trampoline: setter_trampoline,
+                    doc: match doc {
+                        Some(d) => d.as_ptr(),
+                        None => std::ptr::null(),
+                    },
+                    closure: std::ptr::null_mut(),
+                },
+            },
+        }))
+    }
+
     /// The pointer that goes into a `defines` list.
     pub const fn as_ptr(&'static self) -> *mut ffi::HPyDef {
         self.0.get()
@@ -177,6 +292,10 @@ impl MethodDef {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __cpy {
+    ($f:expr, $t:ty) => {
+        // SAFETY: as below, for the getter/setter trampoline types.
+        unsafe { ::core::mem::transmute::<*const (), $t>($f as *const ()) }
+    };
     ($f:expr) => {
         // SAFETY: `cpy_PyCFunction` is how HPy stores trampolines of every shape; hpy.universal
         // casts it back to the shape that the recorded signature or slot implies.

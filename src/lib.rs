@@ -22,8 +22,9 @@
 //! [`trampoline`] is the one place where calls enter from the interpreter and panics are caught.
 
 pub use hpy_sys as ffi;
-pub use oxhpy_macros::{function, module};
+pub use oxhpy_macros::{class, function, methods, module};
 
+pub mod class;
 pub mod context;
 pub mod convert;
 pub mod err;
@@ -32,6 +33,7 @@ pub mod handle;
 pub mod module;
 pub mod trampoline;
 
+pub use class::{Field, PyClass, PyMethods, PyNew, PyRef, PyRefMut};
 pub use context::Ctx;
 pub use convert::{FromPy, FromPyItem, IntoPy};
 pub use err::{Exc, PyErr, PyResult};
@@ -49,7 +51,10 @@ pub mod prelude {
 /// Used by the code that the macros generate; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::function::{extract_arg, ArgSpec, MethodDef};
+    pub use crate::class::{
+        add_class, borrow_self, borrow_self_mut, destroy, instantiate, traverse, Payload, Traverse,
+    };
+    pub use crate::function::{extract_arg, ArgSpec, MethodDef, VectorArgs};
     pub use crate::module::exec_prologue;
     pub use crate::module::{ModuleDef, PtrList};
     pub use crate::trampoline::*;

@@ -252,6 +252,120 @@ pub unsafe extern "C" fn cpy_inquiry<F: Entry>(arg0: PyObj) -> c_int {
     a.result
 }
 
+/// `HPyFunc_REPRFUNC` (`__repr__`, `__str__`).
+pub type ReprImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy) -> ffi::HPy;
+/// `HPyFunc_NEWFUNC` (`tp_new`: positional array plus a keyword *dict*).
+pub type NewImpl = unsafe extern "C" fn(
+    *mut ffi::HPyContext,
+    ffi::HPy,
+    *const ffi::HPy,
+    ffi::HPy_ssize_t,
+    ffi::HPy,
+) -> ffi::HPy;
+/// `HPyFunc_GETTER`.
+pub type GetterImpl =
+    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut std::ffi::c_void) -> ffi::HPy;
+/// `HPyFunc_SETTER`.
+pub type SetterImpl =
+    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, ffi::HPy, *mut std::ffi::c_void) -> c_int;
+
+/// CPython trampoline for `HPyFunc_REPRFUNC`.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_repr<F: Entry>(arg0: PyObj) -> PyObj {
+    let mut a = ffi::_HPyFunc_args_REPRFUNC {
+        arg0,
+        result: std::ptr::null_mut(),
+    };
+    // SAFETY: the block matches HPyFunc_REPRFUNC and F::IMPL has that signature.
+    unsafe { forward(ffi::HPyFunc_REPRFUNC, F::IMPL, &mut a as *mut _ as *mut _) };
+    a.result
+}
+
+/// CPython trampoline for `HPyFunc_NEWFUNC`.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_new<F: Entry>(self_: PyObj, args: PyObj, kw: PyObj) -> PyObj {
+    let mut a = ffi::_HPyFunc_args_NEWFUNC {
+        self_,
+        args,
+        kw,
+        result: std::ptr::null_mut(),
+    };
+    // SAFETY: the block matches HPyFunc_NEWFUNC and F::IMPL has that signature.
+    unsafe { forward(ffi::HPyFunc_NEWFUNC, F::IMPL, &mut a as *mut _ as *mut _) };
+    a.result
+}
+
+/// CPython trampoline for `HPyFunc_GETTER`.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_getter<F: Entry>(arg0: PyObj, arg1: *mut std::ffi::c_void) -> PyObj {
+    let mut a = ffi::_HPyFunc_args_GETTER {
+        arg0,
+        arg1,
+        result: std::ptr::null_mut(),
+    };
+    // SAFETY: the block matches HPyFunc_GETTER and F::IMPL has that signature.
+    unsafe { forward(ffi::HPyFunc_GETTER, F::IMPL, &mut a as *mut _ as *mut _) };
+    a.result
+}
+
+/// CPython trampoline for `HPyFunc_SETTER`.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_setter<F: Entry>(
+    arg0: PyObj,
+    arg1: PyObj,
+    arg2: *mut std::ffi::c_void,
+) -> c_int {
+    let mut a = ffi::_HPyFunc_args_SETTER {
+        arg0,
+        arg1,
+        arg2,
+        result: 0,
+    };
+    // SAFETY: the block matches HPyFunc_SETTER and F::IMPL has that signature.
+    unsafe { forward(ffi::HPyFunc_SETTER, F::IMPL, &mut a as *mut _ as *mut _) };
+    a.result
+}
+
+/// CPython trampoline for `HPyFunc_TRAVERSEPROC` (`tp_traverse`).
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_traverse<F: Entry>(
+    self_: PyObj,
+    visit: ffi::cpy_visitproc,
+    arg: *mut std::ffi::c_void,
+) -> c_int {
+    let mut a = ffi::_HPyFunc_args_TRAVERSEPROC {
+        self_,
+        visit,
+        arg,
+        result: 0,
+    };
+    // SAFETY: the block matches HPyFunc_TRAVERSEPROC and F::IMPL has that signature.
+    unsafe {
+        forward(
+            ffi::HPyFunc_TRAVERSEPROC,
+            F::IMPL,
+            &mut a as *mut _ as *mut _,
+        )
+    };
+    a.result
+}
+
+/// The CPython "trampoline" of `HPy_tp_destroy`: never called (hpy.universal calls the impl from
+/// its own `tp_dealloc`), present because every slot carries one.
+pub extern "C" fn cpy_never() {
+    std::process::abort()
+}
+
 /// Casts an impl to the untyped `HPyCFunction` stored in an `HPyDef`.
 #[macro_export]
 #[doc(hidden)]

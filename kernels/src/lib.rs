@@ -24,6 +24,64 @@ pub mod _native {
     pub fn sum_bytes(data: &[u8]) -> u64 {
         crate::sum_bytes(data)
     }
+
+    /// Mult(factor=1): a callable that multiplies one int by `factor` (64-bit, checked).
+    #[oxhpy::class]
+    pub struct Mult {
+        factor: i64,
+    }
+
+    #[oxhpy::methods]
+    impl Mult {
+        #[new]
+        fn new(#[oxhpy(default = 1)] factor: i64) -> Self {
+            Mult { factor }
+        }
+
+        /// The factor (read-only).
+        #[getter]
+        fn factor(&self) -> i64 {
+            self.factor
+        }
+
+        /// `self(x)`: `factor * x`; exactly one positional int.
+        #[oxhpy(sig = "o")]
+        fn __call__(&self, x: i64) -> PyResult<i64> {
+            self.factor.checked_mul(x).ok_or_else(|| {
+                PyErr::overflow_error("Mult() result does not fit in a 64-bit signed integer")
+            })
+        }
+
+        fn __repr__(&self) -> String {
+            format!("Mult(factor={})", self.factor)
+        }
+    }
+
+    /// XorCodec(key): XORs bytes with a one-byte key (0..255).
+    #[oxhpy::class]
+    pub struct XorCodec {
+        key: u8,
+    }
+
+    #[oxhpy::methods]
+    impl XorCodec {
+        #[new]
+        fn new(key: i64) -> PyResult<Self> {
+            u8::try_from(key)
+                .map(|key| XorCodec { key })
+                .map_err(|_| PyErr::value_error(format!("key must be in 0..255, got {key}")))
+        }
+
+        /// The key (read-only).
+        #[getter]
+        fn key(&self) -> u8 {
+            self.key
+        }
+
+        fn __repr__(&self) -> String {
+            format!("XorCodec(key={})", self.key)
+        }
+    }
 }
 
 use oxhpy::{Exc, PyErr, PyResult};

@@ -1,22 +1,49 @@
-//! `#[oxhpy::function]`: see the crate docs.
+//! `#[oxhpy::function]`, and the code shared with methods: parameters, argument conversion, the
+//! impl/trampoline pair and the `HPyDef`.
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
-use syn::{spanned::Spanned, Error, Expr, FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Type};
+use syn::{
+    spanned::Spanned, Error, Expr, FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Signature, Type,
+};
 
 #[derive(Clone, Copy, PartialEq)]
-enum Sig {
+pub(crate) enum Sig {
     NoArgs,
     O,
     VarArgs,
     Keywords,
 }
 
-struct Param {
+/// How a method receives `self`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Recv {
+    None,
+    Ref,
+    Mut,
+}
+
+pub(crate) struct Param {
     name: Ident,
     py_name: String,
     ty: Type,
     default: Option<Expr>,
     optional: bool,
+}
+
+/// A Rust function exposed to Python: everything needed to generate its glue.
+pub(crate) struct Callable {
+    pub ident: Ident,
+    pub py_name: String,
+    pub sig: Sig,
+    pub recv: Recv,
+    pub params: Vec<Param>,
+    pub takes_ctx: bool,
+    pub returns_result: bool,
+    pub doc: Option<String>,
+    /// `__call__`: the impl has the KEYWORDS shape whatever `sig` says (HPy's `tp_call`).
+    pub tp_call: bool,
+    /// The name error messages use (`Type.method`), when it differs from `py_name`.
+    pub qualname: Option<String>,
 }
 
 fn last_ident(ty: &Type) -> Option<&Ident> {
@@ -26,8 +53,8 @@ fn last_ident(ty: &Type) -> Option<&Ident> {
     }
 }
 
-/// `ty` with every named lifetime except `'static` replaced by `'_`. The generated impl converts each
-/// argument into a local of the parameter's type, inside a closure where the function's own
+/// `ty` with every named lifetime except `'static` replaced by `'_`. The generated impl converts
+/// each argument into a local of the parameter's type, inside a closure where the function's own
 /// lifetime parameters (`'py`, `'a`) are not in scope; `'_` lets the compiler infer them.
 fn erase_lifetimes(ty: TokenStream) -> TokenStream {
     let mut out = Vec::new();
@@ -65,25 +92,448 @@ fn returns_result(ret: &ReturnType) -> bool {
     }
 }
 
-/// `name(a, b=1)\n--\n\n` + doc: CPython turns this into `__text_signature__` for `inspect`.
-fn text_signature(py_name: &str, params: &[Param], sig: Sig, doc: Option<String>) -> String {
-    let mut parts: Vec<String> = params
-        .iter()
-        .map(|p| match (&p.default, p.optional) {
-            (Some(Expr::Lit(l)), _) => format!("{}={}", p.py_name, quote!(#l)),
-            (Some(_), _) => format!("{}=...", p.py_name),
-            (None, true) => format!("{}=None", p.py_name),
-            (None, false) => p.py_name.clone(),
+pub(crate) fn parse_sig_name(s: &LitStr) -> syn::Result<Sig> {
+    Ok(match s.value().as_str() {
+        "noargs" => Sig::NoArgs,
+        "o" => Sig::O,
+        "varargs" => Sig::VarArgs,
+        "keywords" => Sig::Keywords,
+        _ => {
+            return Err(Error::new(
+                s.span(),
+                "sig must be \"noargs\", \"o\", \"varargs\" or \"keywords\"",
+            ))
+        }
+    })
+}
+
+impl Callable {
+    /// Reads the signature; strips the `#[oxhpy(default = ...)]` parameter attributes.
+    pub(crate) fn parse(
+        sig: &mut Signature,
+        doc: Option<String>,
+        py_name: Option<String>,
+        sig_opt: Option<Sig>,
+        methods: bool,
+    ) -> syn::Result<Self> {
+        if !sig
+            .generics
+            .params
+            .iter()
+            .all(|g| matches!(g, syn::GenericParam::Lifetime(_)))
+        {
+            return Err(Error::new(
+                sig.generics.span(),
+                "oxhpy functions do not support type parameters",
+            ));
+        }
+        if sig.asyncness.is_some() {
+            return Err(Error::new(sig.span(), "oxhpy functions cannot be async"));
+        }
+        let ident = sig.ident.clone();
+        let py_name =
+            py_name.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+        let mut recv = Recv::None;
+        let mut takes_ctx = false;
+        let mut params = Vec::new();
+        for (i, arg) in sig.inputs.iter_mut().enumerate() {
+            let pt = match arg {
+                FnArg::Receiver(r) if methods && i == 0 => {
+                    if r.reference.is_none() {
+                        return Err(Error::new(r.span(), "methods take `&self` or `&mut self`"));
+                    }
+                    recv = if r.mutability.is_some() {
+                        Recv::Mut
+                    } else {
+                        Recv::Ref
+                    };
+                    continue;
+                }
+                FnArg::Receiver(r) => {
+                    return Err(Error::new(
+                        r.span(),
+                        "#[oxhpy::function] functions take no `self`",
+                    ))
+                }
+                FnArg::Typed(pt) => pt,
+            };
+            let first = i == 0 || (i == 1 && recv != Recv::None);
+            if first && matches!(last_ident(&pt.ty), Some(id) if id == "Ctx") {
+                takes_ctx = true;
+                continue;
+            }
+            let Pat::Ident(pi) = &*pt.pat else {
+                return Err(Error::new(
+                    pt.pat.span(),
+                    "parameters must be plain identifiers",
+                ));
+            };
+            let mut default = None;
+            let mut kept = Vec::new();
+            for a in pt.attrs.drain(..) {
+                if a.path().is_ident("oxhpy") {
+                    a.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("default") {
+                            default = Some(meta.value()?.parse::<Expr>()?);
+                            Ok(())
+                        } else {
+                            Err(meta.error("expected `default = EXPR`"))
+                        }
+                    })?;
+                } else {
+                    kept.push(a);
+                }
+            }
+            pt.attrs = kept;
+            let optional = matches!(last_ident(&pt.ty), Some(id) if id == "Option");
+            let name = pi.ident.clone();
+            params.push(Param {
+                py_name: name.to_string().trim_start_matches("r#").to_owned(),
+                name,
+                ty: (*pt.ty).clone(),
+                default,
+                optional,
+            });
+        }
+        let sig_kind = sig_opt.unwrap_or(if params.is_empty() {
+            Sig::NoArgs
+        } else {
+            Sig::Keywords
+        });
+        match sig_kind {
+            Sig::NoArgs if !params.is_empty() => {
+                return Err(Error::new(
+                    ident.span(),
+                    "sig = \"noargs\" needs a function without parameters",
+                ))
+            }
+            Sig::O if params.len() != 1 => {
+                return Err(Error::new(
+                    ident.span(),
+                    "sig = \"o\" needs exactly one parameter",
+                ))
+            }
+            _ => {}
+        }
+        Ok(Callable {
+            ident,
+            py_name,
+            sig: sig_kind,
+            recv,
+            params,
+            takes_ctx,
+            returns_result: returns_result(&sig.output),
+            doc,
+            tp_call: false,
+            qualname: None,
         })
-        .collect();
-    if matches!(sig, Sig::O | Sig::VarArgs) && !parts.is_empty() {
-        parts.push("/".into());
     }
-    format!(
-        "{py_name}({})\n--\n\n{}",
-        parts.join(", "),
-        doc.unwrap_or_default()
-    )
+
+    /// `name(a, b=1)\n--\n\n` + doc: CPython turns this into `__text_signature__` for `inspect`.
+    pub(crate) fn text_signature(&self, with_self: bool) -> String {
+        let mut parts: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| match (&p.default, p.optional) {
+                (Some(Expr::Lit(l)), _) => format!("{}={}", p.py_name, quote!(#l)),
+                (Some(_), _) => format!("{}=...", p.py_name),
+                (None, true) => format!("{}=None", p.py_name),
+                (None, false) => p.py_name.clone(),
+            })
+            .collect();
+        if with_self {
+            parts.insert(0, "$self".into());
+        }
+        if matches!(self.sig, Sig::O | Sig::VarArgs) && !self.params.is_empty() {
+            parts.push("/".into());
+        }
+        format!(
+            "{}({})\n--\n\n{}",
+            self.py_name,
+            parts.join(", "),
+            self.doc.clone().unwrap_or_default()
+        )
+    }
+
+    /// The Python name of parameter `i`.
+    pub(crate) fn param_name(&self, i: usize) -> &str {
+        &self.params[i].py_name
+    }
+
+    fn spec(&self) -> TokenStream {
+        let p = quote!(::oxhpy::__private);
+        let py_name = self.qualname.as_ref().unwrap_or(&self.py_name);
+        let py_names = self.params.iter().map(|p| &p.py_name);
+        let required = self
+            .params
+            .iter()
+            .map(|p| p.default.is_none() && !p.optional);
+        quote! {
+            const SPEC: #p::ArgSpec = #p::ArgSpec { name: #py_name, params: &[#(#py_names),*], required: &[#(#required),*] };
+        }
+    }
+
+    /// `let name: Ty = ...;` from an `Option<Borrowed>` slot, applying the default if missing.
+    fn convert(&self, i: usize, slot: TokenStream) -> TokenStream {
+        let Param {
+            name,
+            py_name,
+            ty,
+            default,
+            optional,
+        } = &self.params[i];
+        let missing = match (default, optional) {
+            (Some(d), _) => quote!(#d),
+            (None, true) => quote!(::core::option::Option::None),
+            (None, false) => quote!(::core::unreachable!()),
+        };
+        let ty = erase_lifetimes(quote!(#ty));
+        quote! {
+            let #name: #ty = match #slot {
+                ::core::option::Option::Some(obj) => ::oxhpy::__private::extract_arg(obj, #py_name)?,
+                ::core::option::Option::None => #missing,
+            };
+        }
+    }
+
+    /// Statements that convert all arguments, for calling convention `self.sig` (or `tp_new`).
+    fn conversions(&self, new: bool) -> TokenStream {
+        let n = self.params.len();
+        let spec = self.spec();
+        if new {
+            let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
+            return quote! {
+                #spec
+                // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
+                let va = unsafe { ::oxhpy::__private::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
+                // SAFETY: `va` owns or borrows every handle the slots point to, and outlives them.
+                let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
+                    unsafe { SPEC.parse(py, va.args(), va.nargs(), va.kwnames())? };
+                #(#convs)*
+            };
+        }
+        if self.tp_call && self.sig != Sig::Keywords {
+            // Positional-only `__call__` behind the KEYWORDS-shaped tp_call.
+            let convs = (0..n).map(|i| {
+                self.convert(
+                    i,
+                    quote!(if #i < nargs {
+                        // SAFETY: i < nargs positional handles, live for the call.
+                        ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
+                    } else {
+                        ::core::option::Option::None
+                    }),
+                )
+            });
+            let name = self.qualname.as_ref().unwrap_or(&self.py_name);
+            return quote! {
+                #spec
+                let nargs = nargs & !::oxhpy::__private::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
+                // SAFETY: kwnames is NULL or a live tuple.
+                if !::oxhpy::__private::ffi::HPy_IsNull(kwnames)
+                    && ::oxhpy::Object::len(&unsafe { ::oxhpy::Borrowed::from_raw(py, kwnames) })? > 0
+                {
+                    return ::core::result::Result::Err(::oxhpy::PyErr::type_error(concat!(#name, "() takes no keyword arguments")));
+                }
+                SPEC.check_count(nargs)?;
+                #(#convs)*
+            };
+        }
+        match self.sig {
+            Sig::NoArgs => quote!(),
+            Sig::O => self.convert(
+                0,
+                // SAFETY: the argument handle is live for the call.
+                quote!(::core::option::Option::Some(unsafe {
+                    ::oxhpy::Borrowed::from_raw(py, arg)
+                })),
+            ),
+            Sig::VarArgs => {
+                let convs = (0..n).map(|i| {
+                    self.convert(
+                        i,
+                        quote!(if #i < nargs {
+                            // SAFETY: i < nargs positional handles, live for the call.
+                            ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
+                        } else {
+                            ::core::option::Option::None
+                        }),
+                    )
+                });
+                quote! { #spec SPEC.check_count(nargs)?; #(#convs)* }
+            }
+            Sig::Keywords => {
+                let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
+                quote! {
+                    #spec
+                    // SAFETY: the interpreter passes nargs + len(kwnames) live handles.
+                    let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
+                        unsafe { SPEC.parse(py, args, nargs, kwnames)? };
+                    #(#convs)*
+                }
+            }
+        }
+    }
+
+    /// The call of the Rust function with converted arguments (and `self` as `slf`), as `ret`.
+    fn call(&self, owner: Option<&Type>) -> TokenStream {
+        let ident = &self.ident;
+        let names = self.params.iter().map(|p| &p.name);
+        let ctx = if self.takes_ctx {
+            quote!(py,)
+        } else {
+            quote!()
+        };
+        let (borrow, target, recv) = match (owner, self.recv) {
+            (None, _) => (quote!(), quote!(#ident), quote!()),
+            (Some(t), Recv::None) => (quote!(), quote!(<#t>::#ident), quote!()),
+            (Some(t), Recv::Ref) => (
+                // SAFETY: `_self` is the live receiver of a method of this class.
+                quote!(let slf = unsafe { ::oxhpy::__private::borrow_self::<#t>(py, _self)? };),
+                quote!(<#t>::#ident),
+                quote!(&*slf,),
+            ),
+            (Some(t), Recv::Mut) => (
+                // SAFETY: `_self` is the live receiver of a method of this class.
+                quote!(let mut slf = unsafe { ::oxhpy::__private::borrow_self_mut::<#t>(py, _self)? };),
+                quote!(<#t>::#ident),
+                quote!(&mut *slf,),
+            ),
+        };
+        let call = quote!(#target(#recv #ctx #(#names),*));
+        if self.returns_result {
+            quote! { #borrow let ret = #call.map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?; }
+        } else {
+            quote! { #borrow let ret = #call; }
+        }
+    }
+
+    /// Impl function `impl_fn` and its marker type `entry` for a method, function or `__call__`.
+    pub(crate) fn gen_meth(
+        &self,
+        owner: Option<&Type>,
+        impl_fn: &Ident,
+        entry: &Ident,
+        vis: &TokenStream,
+    ) -> TokenStream {
+        let p = quote!(::oxhpy::__private);
+        let ffi = quote!(::oxhpy::__private::ffi);
+        let convs = self.conversions(false);
+        let call = self.call(owner);
+        let sig = if self.tp_call {
+            Sig::Keywords
+        } else {
+            self.sig
+        };
+        let (impl_sig, impl_ty) = match sig {
+            Sig::NoArgs => (
+                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy),
+                quote!(#p::NoargsImpl),
+            ),
+            Sig::O => (
+                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, arg: #ffi::HPy),
+                quote!(#p::OImpl),
+            ),
+            Sig::VarArgs => (
+                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, args: *const #ffi::HPy, nargs: usize),
+                quote!(#p::VarargsImpl),
+            ),
+            Sig::Keywords => (
+                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, args: *const #ffi::HPy, nargs: usize, kwnames: #ffi::HPy),
+                quote!(#p::KeywordsImpl),
+            ),
+        };
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            #vis struct #entry;
+
+            #[doc(hidden)]
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::let_unit_value, clippy::unit_arg)]
+            unsafe extern "C" fn #impl_fn(#impl_sig) -> #ffi::HPy {
+                // SAFETY: the interpreter calls this with the live context of the call.
+                unsafe {
+                    #p::run(ctx, |py| {
+                        #convs
+                        #call
+                        ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+                    })
+                }
+            }
+
+            impl #p::Entry for #entry {
+                const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #impl_ty, #impl_ty);
+            }
+        }
+    }
+
+    /// The CPython trampoline and signature constant for `self.sig`.
+    pub(crate) fn cpy_and_sig(&self, entry: &Ident) -> (TokenStream, TokenStream) {
+        let p = quote!(::oxhpy::__private);
+        let ffi = quote!(::oxhpy::__private::ffi);
+        let sig = if self.tp_call {
+            Sig::Keywords
+        } else {
+            self.sig
+        };
+        match sig {
+            Sig::NoArgs => (
+                quote!(#p::cpy_noargs::<#entry>),
+                quote!(#ffi::HPyFunc_NOARGS),
+            ),
+            Sig::O => (quote!(#p::cpy_o::<#entry>), quote!(#ffi::HPyFunc_O)),
+            Sig::VarArgs => (
+                quote!(#p::cpy_varargs::<#entry>),
+                quote!(#ffi::HPyFunc_VARARGS),
+            ),
+            Sig::Keywords => (
+                quote!(#p::cpy_keywords::<#entry>),
+                quote!(#ffi::HPyFunc_KEYWORDS),
+            ),
+        }
+    }
+
+    /// `tp_new`: converts the arguments, calls the constructor, moves the value into a new object.
+    pub(crate) fn gen_new(&self, owner: &Type, impl_fn: &Ident, entry: &Ident) -> TokenStream {
+        let p = quote!(::oxhpy::__private);
+        let ffi = quote!(::oxhpy::__private::ffi);
+        let convs = self.conversions(true);
+        let call = self.call(Some(owner));
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            struct #entry;
+
+            #[doc(hidden)]
+            #[allow(non_snake_case, unused_variables)]
+            unsafe extern "C" fn #impl_fn(
+                ctx: *mut #ffi::HPyContext, ty: #ffi::HPy, args: *const #ffi::HPy, nargs: #ffi::HPy_ssize_t, kw: #ffi::HPy,
+            ) -> #ffi::HPy {
+                // SAFETY: the interpreter calls this with the live context of the call.
+                unsafe {
+                    #p::run(ctx, |py| {
+                        #convs
+                        #call
+                        let value: #owner = ret;
+                        #p::instantiate::<#owner>(py, ty, value).map(::oxhpy::Handle::into_raw)
+                    })
+                }
+            }
+
+            impl #p::Entry for #entry {
+                const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #p::NewImpl, #p::NewImpl);
+            }
+        }
+    }
+}
+
+/// `Some(c"...")` for a docstring.
+pub(crate) fn c_str(s: &str) -> TokenStream {
+    let lit = syn::LitCStr::new(
+        &std::ffi::CString::new(s).unwrap_or_default(),
+        Span::call_site(),
+    );
+    quote!(#lit)
 }
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -94,265 +544,34 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         if meta.path.is_ident("name") {
             py_name = Some(meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident("sig") {
-            let s: LitStr = meta.value()?.parse()?;
-            sig_opt = Some(match s.value().as_str() {
-                "noargs" => Sig::NoArgs,
-                "o" => Sig::O,
-                "varargs" => Sig::VarArgs,
-                "keywords" => Sig::Keywords,
-                _ => {
-                    return Err(Error::new(
-                        s.span(),
-                        "sig must be \"noargs\", \"o\", \"varargs\" or \"keywords\"",
-                    ))
-                }
-            });
+            sig_opt = Some(parse_sig_name(&meta.value()?.parse()?)?);
         } else {
             return Err(meta.error("expected `name = \"...\"` or `sig = \"...\"`"));
         }
         Ok(())
     });
     syn::parse::Parser::parse2(parser, attr)?;
-
-    if !func
-        .sig
-        .generics
-        .params
-        .iter()
-        .all(|g| matches!(g, syn::GenericParam::Lifetime(_)))
-    {
-        return Err(Error::new(
-            func.sig.generics.span(),
-            "#[oxhpy::function] does not support type parameters",
-        ));
-    }
-    if func.sig.asyncness.is_some() {
-        return Err(Error::new(
-            func.sig.span(),
-            "#[oxhpy::function] does not support async fn",
-        ));
-    }
-
-    let ident = func.sig.ident.clone();
-    let py_name = py_name.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
-    let mut takes_ctx = false;
-    let mut params = Vec::new();
-    for (i, arg) in func.sig.inputs.iter_mut().enumerate() {
-        let FnArg::Typed(pt) = arg else {
-            return Err(Error::new(
-                arg.span(),
-                "#[oxhpy::function] functions take no `self`",
-            ));
-        };
-        if i == 0 && matches!(last_ident(&pt.ty), Some(id) if id == "Ctx") {
-            takes_ctx = true;
-            continue;
-        }
-        let Pat::Ident(pi) = &*pt.pat else {
-            return Err(Error::new(
-                pt.pat.span(),
-                "parameters must be plain identifiers",
-            ));
-        };
-        let mut default = None;
-        let mut kept = Vec::new();
-        for a in pt.attrs.drain(..) {
-            if a.path().is_ident("oxhpy") {
-                a.parse_nested_meta(|meta| {
-                    if meta.path.is_ident("default") {
-                        default = Some(meta.value()?.parse::<Expr>()?);
-                        Ok(())
-                    } else {
-                        Err(meta.error("expected `default = EXPR`"))
-                    }
-                })?;
-            } else {
-                kept.push(a);
-            }
-        }
-        pt.attrs = kept;
-        let optional = matches!(last_ident(&pt.ty), Some(id) if id == "Option");
-        let name = pi.ident.clone();
-        params.push(Param {
-            py_name: name.to_string().trim_start_matches("r#").to_owned(),
-            name,
-            ty: (*pt.ty).clone(),
-            default,
-            optional,
-        });
-    }
-
-    let sig = sig_opt.unwrap_or(if params.is_empty() {
-        Sig::NoArgs
-    } else {
-        Sig::Keywords
-    });
-    match sig {
-        Sig::NoArgs if !params.is_empty() => {
-            return Err(Error::new(
-                ident.span(),
-                "sig = \"noargs\" needs a function without parameters",
-            ))
-        }
-        Sig::O if params.len() != 1 => {
-            return Err(Error::new(
-                ident.span(),
-                "sig = \"o\" needs exactly one parameter",
-            ))
-        }
-        _ => {}
-    }
-
-    let doc = crate::c_doc(Some(text_signature(
-        &py_name,
-        &params,
-        sig,
-        crate::doc_string(&func.attrs),
-    )));
+    let doc = crate::doc_string(&func.attrs);
+    let c = Callable::parse(&mut func.sig, doc, py_name, sig_opt, false)?;
+    let ident = &c.ident;
     let impl_fn = format_ident!("__oxhpy_impl_{}", ident);
     let entry = format_ident!("__oxhpy_entry_{}", ident);
     let def = format_ident!("__oxhpy_def_{}", ident);
     let vis = &func.vis;
+    let glue = c.gen_meth(None, &impl_fn, &entry, &quote!(#vis));
+    let (cpy, sig_const) = c.cpy_and_sig(&entry);
+    let name = c_str(&c.py_name);
+    let doc = c_str(&c.text_signature(false));
     let p = quote!(::oxhpy::__private);
-    let ffi = quote!(::oxhpy::__private::ffi);
-
-    let names: Vec<&Ident> = params.iter().map(|p| &p.name).collect();
-    let py_names: Vec<&String> = params.iter().map(|p| &p.py_name).collect();
-    let required: Vec<bool> = params
-        .iter()
-        .map(|p| p.default.is_none() && !p.optional)
-        .collect();
-    let n = params.len();
-    let spec = quote! {
-        const SPEC: #p::ArgSpec = #p::ArgSpec { name: #py_name, params: &[#(#py_names),*], required: &[#(#required),*] };
-    };
-    // Converts an `Option<Borrowed>` slot into the typed local, or applies the default.
-    let convert = |i: usize, slot: TokenStream| {
-        let Param {
-            name,
-            py_name,
-            ty,
-            default,
-            optional,
-        } = &params[i];
-        let missing = match (default, optional) {
-            (Some(d), _) => quote!(#d),
-            (None, true) => quote!(::core::option::Option::None),
-            (None, false) => quote!(::core::unreachable!()),
-        };
-        let ty = erase_lifetimes(quote!(#ty));
-        quote! {
-            let #name: #ty = match #slot {
-                ::core::option::Option::Some(obj) => #p::extract_arg(obj, #py_name)?,
-                ::core::option::Option::None => #missing,
-            };
-        }
-    };
-
-    let ctx_arg = if takes_ctx { quote!(py,) } else { quote!() };
-    let call = quote!(#ident(#ctx_arg #(#names),*));
-    let result = if returns_result(&func.sig.output) {
-        quote!(let ret = #call.map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
-    } else {
-        quote!(let ret = #call;)
-    };
-    let finish = quote! {
-        #result
-        ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
-    };
-
-    let (impl_sig, body, sig_const, impl_ty, cpy) = match sig {
-        Sig::NoArgs => (
-            quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy),
-            finish.clone(),
-            quote!(#ffi::HPyFunc_NOARGS),
-            quote!(#p::NoargsImpl),
-            quote!(#p::cpy_noargs::<#entry>),
-        ),
-        Sig::O => {
-            let conv = convert(
-                0,
-                quote!(::core::option::Option::Some(unsafe {
-                    ::oxhpy::Borrowed::from_raw(py, arg)
-                })),
-            );
-            (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, arg: #ffi::HPy),
-                quote! { #conv #finish },
-                quote!(#ffi::HPyFunc_O),
-                quote!(#p::OImpl),
-                quote!(#p::cpy_o::<#entry>),
-            )
-        }
-        Sig::VarArgs => {
-            let convs = (0..n).map(|i| {
-                convert(
-                    i,
-                    quote!(if #i < nargs {
-                        // SAFETY: i < nargs positional handles, live for the call.
-                        ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
-                    } else {
-                        ::core::option::Option::None
-                    }),
-                )
-            });
-            (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, args: *const #ffi::HPy, nargs: usize),
-                quote! { #spec SPEC.check_count(nargs)?; #(#convs)* #finish },
-                quote!(#ffi::HPyFunc_VARARGS),
-                quote!(#p::VarargsImpl),
-                quote!(#p::cpy_varargs::<#entry>),
-            )
-        }
-        Sig::Keywords => {
-            let convs = (0..n).map(|i| convert(i, quote!(slots[#i])));
-            (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, args: *const #ffi::HPy, nargs: usize, kwnames: #ffi::HPy),
-                quote! {
-                    #spec
-                    // SAFETY: the interpreter passes nargs + len(kwnames) live handles.
-                    let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
-                        unsafe { SPEC.parse(py, args, nargs, kwnames)? };
-                    #(#convs)*
-                    #finish
-                },
-                quote!(#ffi::HPyFunc_KEYWORDS),
-                quote!(#p::KeywordsImpl),
-                quote!(#p::cpy_keywords::<#entry>),
-            )
-        }
-    };
-    let c_name = LitStr::new(&py_name, Span::call_site());
-    let c_name = quote!(match ::core::ffi::CStr::from_bytes_with_nul(
-        ::core::concat!(#c_name, "\0").as_bytes()
-    ) {
-        ::core::result::Result::Ok(c) => c,
-        ::core::result::Result::Err(_) => ::core::panic!("function name contains a NUL byte"),
-    });
-
     Ok(quote! {
         #func
-
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #entry;
-
-        #[doc(hidden)]
-        #[allow(non_snake_case, unused_variables, clippy::let_unit_value, clippy::unit_arg)]
-        unsafe extern "C" fn #impl_fn(#impl_sig) -> #ffi::HPy {
-            // SAFETY: the interpreter calls this with the live context of the call.
-            unsafe { #p::run(ctx, |py| { #body }) }
-        }
-
-        impl #p::Entry for #entry {
-            const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #impl_ty, #impl_ty);
-        }
+        #glue
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         #vis static #def: #p::MethodDef = #p::MethodDef::meth(
-            #c_name,
-            #doc,
+            #name,
+            ::core::option::Option::Some(#doc),
             #sig_const,
             <#entry as #p::Entry>::IMPL,
             ::oxhpy::__cpy!(#cpy),

@@ -4,6 +4,7 @@
 //! definitions. The logic lives in the `oxhpy` crate (`function`, `module`, `trampoline`).
 use proc_macro::TokenStream;
 
+mod class;
 mod function;
 mod module;
 
@@ -15,6 +16,24 @@ mod module;
 #[proc_macro_attribute]
 pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
     function::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Makes a struct the payload of a Python class: `#[oxhpy::class(name = "Py", subclass)]`.
+/// `Field` members hold Python objects (the type then takes part in GC).
+#[proc_macro_attribute]
+pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
+    class::expand_class(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The methods of a class: `#[new]` constructor, `&self`/`&mut self` methods, `#[getter]` and
+/// `#[setter]` properties, `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`).
+#[proc_macro_attribute]
+pub fn methods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    class::expand_methods(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -32,6 +32,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let mut defs = Vec::new();
     let mut globals = Vec::new();
     let mut exec = None;
+    let mut classes = Vec::new();
     for it in items.iter_mut() {
         match it {
             Item::Fn(f) if has_attr(&f.attrs, "function") => {
@@ -46,6 +47,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                     ));
                 }
             }
+            Item::Struct(s) if has_attr(&s.attrs, "class") => classes.push(s.ident.clone()),
             Item::Static(s) if matches!(&*s.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Global")) => {
                 globals.push(s.ident.clone())
             }
@@ -58,7 +60,11 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let doc = crate::c_doc(crate::doc_string(&m.attrs));
     let user_exec = exec.map(|e| quote!(#e(&m)?;));
     let ndefs = defs.len() + 2;
-    let nglobals = globals.len() + 2;
+    let nglobals = globals.len() + classes.len() + 2;
+    let class_globals: Vec<_> = classes
+        .iter()
+        .map(|c| format_ident!("__oxhpy_type_{}", c))
+        .collect();
     let init = format_ident!("HPyInit_{}", name);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let major = format_ident!("get_required_hpy_major_version_{}", name);
@@ -76,6 +82,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                     #p::run(ctx, |py| {
                         let m = ::oxhpy::Module::from_raw(py, module);
                         #p::exec_prologue(&m)?;
+                        #(#p::add_class::<#classes>(&m)?;)*
                         #user_exec
                         ::core::result::Result::Ok(0)
                     })
@@ -91,7 +98,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> =
                 #p::PtrList::new([#(#defs.as_ptr(),)* EXEC.as_ptr(), ::core::ptr::null_mut()]);
             static GLOBALS: #p::PtrList<#ffi::HPyGlobal, #nglobals> =
-                #p::PtrList::new([#p::PANIC_EXCEPTION.as_ptr(), #(#globals.as_ptr(),)* ::core::ptr::null_mut()]);
+                #p::PtrList::new([#p::PANIC_EXCEPTION.as_ptr(), #(#globals.as_ptr(),)* #(#class_globals.as_ptr(),)* ::core::ptr::null_mut()]);
             static MODULE: #p::ModuleDef = #p::ModuleDef::new(#doc, DEFINES.as_ptr(), GLOBALS.as_ptr());
 
             #[no_mangle]

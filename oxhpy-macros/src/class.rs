@@ -1,0 +1,455 @@
+//! `#[oxhpy::class]` (on a struct) and `#[oxhpy::methods]` (on its `impl`).
+use crate::function::{c_str, parse_sig_name, Callable, Recv, Sig};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{spanned::Spanned, Error, ImplItem, ItemImpl, ItemStruct, LitStr, Type};
+
+pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let s: ItemStruct = syn::parse2(item)?;
+    let mut py_name = None;
+    let mut subclass = false;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("name") {
+            py_name = Some(meta.value()?.parse::<LitStr>()?.value());
+        } else if meta.path.is_ident("subclass") {
+            subclass = true;
+        } else {
+            return Err(meta.error("expected `name = \"...\"` or `subclass`"));
+        }
+        Ok(())
+    });
+    syn::parse::Parser::parse2(parser, attr)?;
+    if !s.generics.params.is_empty() {
+        return Err(Error::new(
+            s.generics.span(),
+            "#[oxhpy::class] structs cannot be generic",
+        ));
+    }
+    let ident = &s.ident;
+    let vis = &s.vis;
+    let py_name = py_name.unwrap_or_else(|| ident.to_string());
+    let doc = match crate::doc_string(&s.attrs) {
+        Some(d) => {
+            let d = c_str(&d);
+            quote!(::core::option::Option::Some(#d))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let fields: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(&f.ty, Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Field")))
+        .map(|(i, f)| match &f.ident {
+            Some(id) => quote!(#id),
+            None => {
+                let i = syn::Index::from(i);
+                quote!(#i)
+            }
+        })
+        .collect();
+    let gc = !fields.is_empty();
+    let global = format_ident!("__oxhpy_type_{}", ident);
+    let p = quote!(::oxhpy::__private);
+    let ffi = quote!(::oxhpy::__private::ffi);
+    let flags = {
+        let base = if subclass {
+            quote!(| #ffi::HPy_TPFLAGS_BASETYPE as u64)
+        } else {
+            quote!()
+        };
+        let gc_flag = if gc {
+            quote!(| #ffi::HPy_TPFLAGS_HAVE_GC as u64)
+        } else {
+            quote!()
+        };
+        quote!(#ffi::HPy_TPFLAGS_DEFAULT as u64 #base #gc_flag)
+    };
+    let (traverse_def, traverse_impl) = if gc {
+        (
+            quote! {
+                struct TraverseEntry;
+                impl #p::Entry for TraverseEntry {
+                    const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(
+                        #p::traverse::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32,
+                        unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32
+                    );
+                }
+                static TRAVERSE: #p::MethodDef = #p::MethodDef::slot(
+                    #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_traverse::<TraverseEntry>));
+                defs.push(TRAVERSE.as_ptr());
+            },
+            quote! {
+                impl #p::Traverse for #ident {
+                    fn traverse(&self, visit: #ffi::HPyFunc_visitproc, arg: *mut ::core::ffi::c_void) -> i32 {
+                        #(
+                            // SAFETY: called from tp_traverse with its own visit and arg.
+                            let r = unsafe { self.#fields.visit(visit, arg) };
+                            if r != 0 {
+                                return r;
+                            }
+                        )*
+                        0
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
+    Ok(quote! {
+        #s
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #global: ::oxhpy::Global = ::oxhpy::Global::new();
+
+        // SAFETY: class_defs holds destroy (and traverse for GC types) for this very type, and the
+        // module macro lists the type global in the module definition.
+        unsafe impl ::oxhpy::PyClass for #ident {
+            const NAME: &'static str = #py_name;
+            const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;
+            const FLAGS: u64 = #flags;
+            fn type_global() -> &'static ::oxhpy::Global {
+                &#global
+            }
+            fn class_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
+                struct DestroyEntry;
+                impl #p::Entry for DestroyEntry {
+                    const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(
+                        #p::destroy::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void),
+                        unsafe extern "C" fn(*mut ::core::ffi::c_void)
+                    );
+                }
+                static DESTROY: #p::MethodDef = #p::MethodDef::slot(
+                    #ffi::HPy_tp_destroy, <DestroyEntry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_never));
+                let mut defs = ::std::vec![DESTROY.as_ptr()];
+                #traverse_def
+                defs
+            }
+        }
+
+        #traverse_impl
+
+        impl<'py> ::oxhpy::IntoPy<'py> for #ident {
+            fn into_py(self, ctx: ::oxhpy::Ctx<'py>) -> ::oxhpy::PyResult<::oxhpy::Handle<'py>> {
+                ::oxhpy::IntoPy::into_py(::oxhpy::PyNew(self), ctx)
+            }
+        }
+    })
+}
+
+/// A property being assembled: name, getter entry, setter entry, doc.
+type Property = (
+    String,
+    Option<syn::Ident>,
+    Option<syn::Ident>,
+    Option<String>,
+);
+
+enum Kind {
+    New,
+    Method,
+    Slot(&'static str),
+    Getter(String),
+    Setter(String),
+}
+
+pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    if !attr.is_empty() {
+        return Err(Error::new(
+            attr.span(),
+            "#[oxhpy::methods] takes no options",
+        ));
+    }
+    let mut block: ItemImpl = syn::parse2(item)?;
+    let owner: Type = (*block.self_ty).clone();
+    let p = quote!(::oxhpy::__private);
+    let ffi = quote!(::oxhpy::__private::ffi);
+    let mut items = Vec::new();
+    let mut defs = Vec::new();
+    let mut getsets: Vec<Property> = Vec::new();
+
+    for it in block.items.iter_mut() {
+        let ImplItem::Fn(f) = it else { continue };
+        let mut kind = Kind::Method;
+        let mut py_name = None;
+        let mut sig_opt = None;
+        let mut kept = Vec::new();
+        for a in f.attrs.drain(..) {
+            let last = a
+                .path()
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            match last.as_str() {
+                "new" => kind = Kind::New,
+                "getter" | "setter" => {
+                    let mut name = None;
+                    if let syn::Meta::List(_) = &a.meta {
+                        name = Some(a.parse_args::<LitStr>()?.value());
+                    }
+                    let fname = f.sig.ident.to_string();
+                    kind = if last == "getter" {
+                        Kind::Getter(name.unwrap_or(fname))
+                    } else {
+                        Kind::Setter(
+                            name.unwrap_or_else(|| fname.trim_start_matches("set_").to_owned()),
+                        )
+                    };
+                }
+                "oxhpy" => a.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("name") {
+                        py_name = Some(meta.value()?.parse::<LitStr>()?.value());
+                    } else if meta.path.is_ident("sig") {
+                        sig_opt = Some(parse_sig_name(&meta.value()?.parse()?)?);
+                    } else {
+                        return Err(meta.error("expected `name = \"...\"` or `sig = \"...\"`"));
+                    }
+                    Ok(())
+                })?,
+                _ => kept.push(a),
+            }
+        }
+        f.attrs = kept;
+        let fname = f.sig.ident.to_string();
+        if matches!(kind, Kind::Method) {
+            kind = match fname.as_str() {
+                "__repr__" => Kind::Slot("HPy_tp_repr"),
+                "__str__" => Kind::Slot("HPy_tp_str"),
+                "__call__" => Kind::Slot("HPy_tp_call"),
+                _ => Kind::Method,
+            };
+        }
+        let doc = crate::doc_string(&f.attrs);
+        let mut c = Callable::parse(&mut f.sig, doc.clone(), py_name, sig_opt, true)?;
+        c.tp_call = matches!(kind, Kind::Slot("HPy_tp_call"));
+        let owner_name = quote!(#owner).to_string();
+        c.qualname = Some(match kind {
+            Kind::New => owner_name,
+            _ => format!("{owner_name}.{}", c.py_name),
+        });
+        let impl_fn = format_ident!("__oxhpy_impl_{}", f.sig.ident);
+        let entry = format_ident!("__oxhpy_entry_{}", f.sig.ident);
+        let def = format_ident!("__OXHPY_DEF_{}", f.sig.ident.to_string().to_uppercase());
+        match kind {
+            Kind::New => {
+                if c.recv != Recv::None {
+                    return Err(Error::new(f.sig.span(), "#[new] takes no `self`"));
+                }
+                items.push(c.gen_new(&owner, &impl_fn, &entry));
+                items.push(quote! {
+                    static #def: #p::MethodDef = #p::MethodDef::slot(
+                        #ffi::HPy_tp_new, <#entry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_new::<#entry>));
+                });
+                defs.push(def);
+            }
+            Kind::Method | Kind::Slot(_) => {
+                if c.recv == Recv::None {
+                    return Err(Error::new(
+                        f.sig.span(),
+                        "methods take `&self` or `&mut self`",
+                    ));
+                }
+                items.push(c.gen_meth(Some(&owner), &impl_fn, &entry, &quote!()));
+                let (cpy, sig_const) = c.cpy_and_sig(&entry);
+                match kind {
+                    Kind::Slot(slot) => {
+                        let slot = format_ident!("{}", slot);
+                        let cpy = if slot == "HPy_tp_call" {
+                            cpy
+                        } else {
+                            quote!(#p::cpy_repr::<#entry>)
+                        };
+                        if slot != "HPy_tp_call" && (c.sig != Sig::NoArgs) {
+                            return Err(Error::new(
+                                f.sig.span(),
+                                "__repr__ and __str__ take only `&self`",
+                            ));
+                        }
+                        items.push(quote! {
+                            static #def: #p::MethodDef = #p::MethodDef::slot(
+                                #ffi::#slot, <#entry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#cpy));
+                        });
+                    }
+                    _ => {
+                        let name = c_str(&c.py_name);
+                        let doc = c_str(&c.text_signature(true));
+                        items.push(quote! {
+                            static #def: #p::MethodDef = #p::MethodDef::meth(
+                                #name, ::core::option::Option::Some(#doc), #sig_const,
+                                <#entry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#cpy));
+                        });
+                    }
+                }
+                defs.push(def);
+            }
+            Kind::Getter(name) => {
+                if c.recv != Recv::Ref || !c.params.is_empty() {
+                    return Err(Error::new(f.sig.span(), "a #[getter] takes only `&self`"));
+                }
+                items.push(gen_getter(&c, &owner, &impl_fn, &entry));
+                match getsets.iter_mut().find(|g| g.0 == name) {
+                    Some(g) => g.1 = Some(entry),
+                    None => getsets.push((name, Some(entry), None, doc)),
+                }
+            }
+            Kind::Setter(name) => {
+                if c.recv != Recv::Mut || c.params.len() != 1 {
+                    return Err(Error::new(
+                        f.sig.span(),
+                        "a #[setter] takes `&mut self` and one value",
+                    ));
+                }
+                items.push(gen_setter(&c, &owner, &impl_fn, &entry));
+                match getsets.iter_mut().find(|g| g.0 == name) {
+                    Some(g) => g.2 = Some(entry),
+                    None => getsets.push((name, None, Some(entry), doc)),
+                }
+            }
+        }
+    }
+    for (i, (name, get, set, doc)) in getsets.into_iter().enumerate() {
+        let def = format_ident!("__OXHPY_GETSET_{}", i);
+        let Some(get) = get else {
+            return Err(Error::new(
+                block.span(),
+                format!("property `{name}` has a #[setter] but no #[getter]"),
+            ));
+        };
+        // A read-only property still gets a setter, one that raises AttributeError: PyPy 3.11
+        // aborts the process ("Fatal RPython error: NotImplementedError") on assigning to an
+        // HPy property without one.
+        let set = match set {
+            Some(s) => s,
+            None => {
+                let s = format_ident!("__oxhpy_entry_readonly_{}", i);
+                let f = format_ident!("__oxhpy_impl_readonly_{}", i);
+                let msg = format!(
+                    "attribute '{name}' of '{}' objects is not writable",
+                    quote!(#owner)
+                );
+                items.push(quote! {
+                    #[allow(non_camel_case_types)]
+                    struct #s;
+                    unsafe extern "C" fn #f(
+                        ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, _value: #ffi::HPy, _closure: *mut ::core::ffi::c_void,
+                    ) -> ::core::ffi::c_int {
+                        // SAFETY: the interpreter calls this with the live context of the call.
+                        unsafe { #p::run(ctx, |_| ::core::result::Result::Err(::oxhpy::PyErr::new(::oxhpy::Exc::AttributeError, #msg))) }
+                    }
+                    impl #p::Entry for #s {
+                        const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#f as #p::SetterImpl, #p::SetterImpl);
+                    }
+                });
+                s
+            }
+        };
+        let (set_impl, set_cpy) = (
+            quote!(<#set as #p::Entry>::IMPL),
+            quote!(::oxhpy::__cpy!(#p::cpy_setter::<#set>, #ffi::cpy_setter)),
+        );
+        let name = c_str(&name);
+        let doc = match doc {
+            Some(d) => {
+                let d = c_str(&d);
+                quote!(::core::option::Option::Some(#d))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        items.push(quote! {
+            static #def: #p::MethodDef = #p::MethodDef::getset(
+                #name, #doc, <#get as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_getter::<#get>, #ffi::cpy_getter),
+                #set_impl, #set_cpy);
+        });
+        defs.push(def);
+    }
+    Ok(quote! {
+        #block
+
+        const _: () = {
+            #(#items)*
+
+            impl ::oxhpy::PyMethods for #owner {
+                fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
+                    ::std::vec![#(#defs.as_ptr()),*]
+                }
+            }
+        };
+    })
+}
+
+fn gen_getter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ident) -> TokenStream {
+    let p = quote!(::oxhpy::__private);
+    let ffi = quote!(::oxhpy::__private::ffi);
+    let ident = &c.ident;
+    let ctx = if c.takes_ctx { quote!(py) } else { quote!() };
+    let call = if c.returns_result {
+        quote!(<#owner>::#ident(&*slf, #ctx).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?)
+    } else {
+        quote!(<#owner>::#ident(&*slf, #ctx))
+    };
+    quote! {
+        #[allow(non_camel_case_types)]
+        struct #entry;
+
+        #[allow(non_snake_case, unused_variables, clippy::let_unit_value)]
+        unsafe extern "C" fn #impl_fn(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, _closure: *mut ::core::ffi::c_void) -> #ffi::HPy {
+            // SAFETY: the interpreter calls this with the live context of the call.
+            unsafe {
+                #p::run(ctx, |py| {
+                    // SAFETY: `_self` is the live receiver of a property of this class.
+                    let slf = unsafe { #p::borrow_self::<#owner>(py, _self)? };
+                    let ret = #call;
+                    ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+                })
+            }
+        }
+
+        impl #p::Entry for #entry {
+            const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #p::GetterImpl, #p::GetterImpl);
+        }
+    }
+}
+
+fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ident) -> TokenStream {
+    let p = quote!(::oxhpy::__private);
+    let ffi = quote!(::oxhpy::__private::ffi);
+    let ident = &c.ident;
+    let ctx = if c.takes_ctx { quote!(py,) } else { quote!() };
+    let param = c.param_name(0);
+    let call = if c.returns_result {
+        quote!(<#owner>::#ident(&mut *slf, #ctx value).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
+    } else {
+        quote!(<#owner>::#ident(&mut *slf, #ctx value);)
+    };
+    quote! {
+        #[allow(non_camel_case_types)]
+        struct #entry;
+
+        #[allow(non_snake_case, unused_variables, unused_mut, clippy::let_unit_value)]
+        unsafe extern "C" fn #impl_fn(
+            ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, value: #ffi::HPy, _closure: *mut ::core::ffi::c_void,
+        ) -> ::core::ffi::c_int {
+            // SAFETY: the interpreter calls this with the live context of the call.
+            unsafe {
+                #p::run(ctx, |py| {
+                    if #ffi::HPy_IsNull(value) {
+                        return ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"));
+                    }
+                    // SAFETY: a live value handle for the duration of the call.
+                    let value = #p::extract_arg(unsafe { ::oxhpy::Borrowed::from_raw(py, value) }, #param)?;
+                    // SAFETY: `_self` is the live receiver of a property of this class.
+                    let mut slf = unsafe { #p::borrow_self_mut::<#owner>(py, _self)? };
+                    #call
+                    ::core::result::Result::Ok(0)
+                })
+            }
+        }
+
+        impl #p::Entry for #entry {
+            const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #p::SetterImpl, #p::SetterImpl);
+        }
+    }
+}

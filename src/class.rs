@@ -1,0 +1,372 @@
+//! Classes: a Rust struct as the payload of a Python type built from an `HPyType_Spec`.
+//!
+//! `#[oxhpy::class]` on a struct and `#[oxhpy::methods]` on its `impl` generate the spec; the
+//! module that contains both creates the type at exec time and keeps it in a [`Global`].
+//!
+//! The payload lives inside the object as a [`Payload<T>`]: a borrow flag plus the value. Memory
+//! that HPy hands out zeroed reads as "not initialised", so an object whose constructor never ran
+//! (or failed) is never read or dropped. `&self` methods take a shared borrow and `&mut self`
+//! methods (setters) an exclusive one, checked at run time like `RefCell`: re-entrant mutation
+//! raises `RuntimeError` instead of aliasing. `tp_destroy` gets no context, so dropping the value
+//! must not touch Python: payload types are `'static`, hence hold no handles (long-lived
+//! references are [`Field`]s, which the interpreter owns and clears).
+use crate::context::Ctx;
+use crate::err::{Exc, PyErr, PyResult};
+use crate::handle::{AsHandle, Borrowed, Handle};
+use crate::module::{Global, Module};
+use hpy_sys as ffi;
+use std::cell::{Cell, UnsafeCell};
+use std::ffi::{c_void, CStr};
+use std::mem::MaybeUninit;
+use std::ops::{Deref, DerefMut};
+
+/// What `#[oxhpy::class]` implements for a payload struct.
+///
+/// # Safety
+/// `class_defs` must hold the `tp_destroy` slot [`destroy::<Self>`] (and `tp_traverse` with
+/// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`), and `type_global` must be listed in the
+/// module definition.
+pub unsafe trait PyClass: Sized + Send + Sync + 'static {
+    /// The Python name of the type (without module).
+    const NAME: &'static str;
+    /// The docstring.
+    const DOC: Option<&'static CStr>;
+    /// `HPy_TPFLAGS_*`.
+    const FLAGS: u64;
+    /// The type object, stored at module exec time.
+    fn type_global() -> &'static Global;
+    /// The slots every class has (destroy, traverse).
+    fn class_defs() -> Vec<*mut ffi::HPyDef>;
+}
+
+/// What `#[oxhpy::methods]` implements: the methods, properties and slots of the `impl` block.
+pub trait PyMethods: PyClass {
+    /// Their definitions.
+    fn method_defs() -> Vec<*mut ffi::HPyDef>;
+}
+
+/// The payload of an instance: a borrow flag and the value.
+///
+/// Flag: `0` not initialised (zeroed memory), `1` free, `n > 1` shared by `n - 1`, `-1` exclusive.
+#[repr(C)]
+pub struct Payload<T> {
+    flag: Cell<isize>,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+const UNINIT: isize = 0;
+const FREE: isize = 1;
+const EXCLUSIVE: isize = -1;
+
+impl<T> Payload<T> {
+    /// `size_of::<Payload<T>>()` as the `basicsize` of a spec, with the alignment HPy guarantees.
+    pub const fn basicsize() -> i32 {
+        assert!(
+            std::mem::align_of::<Self>() <= 16,
+            "oxhpy payloads must be aligned to at most 16 bytes"
+        );
+        std::mem::size_of::<Self>() as i32
+    }
+}
+
+/// A shared borrow of an instance's payload (what `&self` methods receive).
+pub struct PyRef<'a, T> {
+    p: &'a Payload<T>,
+}
+
+/// An exclusive borrow of an instance's payload (what `&mut self` methods receive).
+pub struct PyRefMut<'a, T> {
+    p: &'a Payload<T>,
+}
+
+impl<T> Deref for PyRef<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the flag says initialised and shared-borrowed for as long as this guard lives.
+        unsafe { (*self.p.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T> Drop for PyRef<'_, T> {
+    fn drop(&mut self) {
+        self.p.flag.set(self.p.flag.get() - 1);
+    }
+}
+
+impl<T> Deref for PyRefMut<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the flag says initialised and exclusively borrowed by this guard.
+        unsafe { (*self.p.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T> DerefMut for PyRefMut<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as above; the guard is the only access path while it lives.
+        unsafe { (*self.p.value.get()).assume_init_mut() }
+    }
+}
+
+impl<T> Drop for PyRefMut<'_, T> {
+    fn drop(&mut self) {
+        self.p.flag.set(FREE);
+    }
+}
+
+/// The payload of `obj`, which must be an instance of `T`'s type (or a subclass).
+///
+/// # Safety
+/// `obj` is a live instance of `T`'s type, valid for `'a`.
+unsafe fn payload<'a, T: PyClass>(ctx: Ctx<'_>, obj: ffi::HPy) -> &'a Payload<T> {
+    // SAFETY: per the contract, `obj` has a `Payload<T>` as its HPy struct.
+    unsafe { &*(ffi::_HPy_AsStruct_Object(ctx.as_ptr(), obj) as *const Payload<T>) }
+}
+
+fn not_initialised<T: PyClass>() -> PyErr {
+    PyErr::new(
+        Exc::TypeError,
+        format!(
+            "{} object is not initialised (its __new__ did not run)",
+            T::NAME
+        ),
+    )
+}
+
+/// Shared borrow of `self` in a method.
+///
+/// # Safety
+/// `slf` is the live `self` handle of a method of `T` (the interpreter checked its type).
+pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResult<PyRef<'a, T>> {
+    // SAFETY: per the contract.
+    let p = unsafe { payload::<T>(ctx, slf) };
+    match p.flag.get() {
+        UNINIT => Err(not_initialised::<T>()),
+        EXCLUSIVE => Err(PyErr::new(
+            Exc::RuntimeError,
+            format!("{} object is being modified", T::NAME),
+        )),
+        n => {
+            p.flag.set(n + 1);
+            Ok(PyRef { p })
+        }
+    }
+}
+
+/// Exclusive borrow of `self` in a `&mut self` method or setter.
+///
+/// # Safety
+/// As [`borrow_self`].
+pub unsafe fn borrow_self_mut<'a, T: PyClass>(
+    ctx: Ctx<'_>,
+    slf: ffi::HPy,
+) -> PyResult<PyRefMut<'a, T>> {
+    // SAFETY: per the contract.
+    let p = unsafe { payload::<T>(ctx, slf) };
+    match p.flag.get() {
+        UNINIT => Err(not_initialised::<T>()),
+        FREE => {
+            p.flag.set(EXCLUSIVE);
+            Ok(PyRefMut { p })
+        }
+        _ => Err(PyErr::new(
+            Exc::RuntimeError,
+            format!("{} object is already borrowed", T::NAME),
+        )),
+    }
+}
+
+/// `isinstance(obj, T)`.
+pub fn is_instance<'py, T: PyClass>(obj: &impl AsHandle<'py>) -> PyResult<bool> {
+    let ctx = obj.ctx();
+    let ty = type_object::<T>(ctx)?;
+    // SAFETY: live object and type handles.
+    Ok(unsafe { ffi::HPy_TypeCheck(ctx.as_ptr(), obj.raw(), ty.raw()) != 0 })
+}
+
+/// The type object of `T` (created by the module's exec slot).
+pub fn type_object<T: PyClass>(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
+    T::type_global().load(ctx).ok_or_else(|| {
+        PyErr::new(
+            Exc::SystemError,
+            format!("type {} is not initialised", T::NAME),
+        )
+    })
+}
+
+/// Borrows the payload of an argument, checking its type: `x: PyRef<'_, T>` parameters.
+pub fn extract_ref<'a, 'py, T: PyClass>(obj: Borrowed<'a, 'py>) -> PyResult<PyRef<'a, T>> {
+    if !is_instance::<T>(&obj)? {
+        return Err(crate::convert::wrong_type(&obj, T::NAME));
+    }
+    // SAFETY: `obj` is an instance of T's type, alive for 'a.
+    unsafe { borrow_self(obj.ctx(), obj.raw()) }
+}
+
+impl<'a, 'py, T: PyClass> crate::FromPy<'a, 'py> for PyRef<'a, T> {
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        extract_ref(obj)
+    }
+}
+
+/// Moves `value` into a new instance of `ty` (`T`'s type or a subclass of it).
+pub fn instantiate<'py, T: PyClass>(
+    ctx: Ctx<'py>,
+    ty: ffi::HPy,
+    value: T,
+) -> PyResult<Handle<'py>> {
+    let mut data: *mut c_void = std::ptr::null_mut();
+    // SAFETY: `ty` is a live type whose instances carry a Payload<T> (checked by HPy_New's caller).
+    let obj = unsafe { Handle::from_raw(ctx, ffi::HPy_New(ctx.as_ptr(), ty, &mut data))? };
+    let p = data as *mut Payload<T>;
+    // SAFETY: HPy_New returned zeroed, suitably aligned payload memory for this object.
+    unsafe {
+        (*(*p).value.get()).write(value);
+        (*p).flag.set(FREE);
+    }
+    Ok(obj)
+}
+
+impl<'py, T: PyClass> crate::IntoPy<'py> for PyNew<T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        let ty = type_object::<T>(ctx)?;
+        instantiate(ctx, ty.raw(), self.0)
+    }
+}
+
+/// Wraps a value to be returned to Python as a new instance of its class.
+pub struct PyNew<T>(pub T);
+
+/// `tp_destroy`: drops the payload (no context: nothing here may touch Python).
+///
+/// # Safety
+/// Called by HPy with the payload of a dying instance of `T`.
+pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
+    let p = data as *mut Payload<T>;
+    // SAFETY: the payload belongs to a dying object; nobody else can reach it any more.
+    unsafe {
+        if (*p).flag.get() != UNINIT {
+            (*p).flag.set(UNINIT);
+            // A panicking Drop must not unwind into the interpreter: report it and go on.
+            let value = (*p).value.get();
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                (*value).assume_init_drop()
+            }))
+            .is_err()
+            {
+                eprintln!("oxhpy: panic while dropping a {} object (ignored)", T::NAME);
+            }
+        }
+    }
+}
+
+/// Creates `T`'s type for module `m`, keeps it in `T::type_global()` and adds it to the module.
+pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
+    let ctx = m.ctx();
+    let modname: String = crate::Object::extract(&crate::Object::getattr(m, "__name__")?)?;
+    // The spec, its name and its defines must outlive the type: they are leaked, once per exec.
+    let name: &'static CStr =
+        Box::leak(crate::context::cstring(&format!("{modname}.{}", T::NAME))?.into_boxed_c_str());
+    let mut defines = T::method_defs();
+    defines.extend(T::class_defs());
+    defines.push(std::ptr::null_mut());
+    let spec = Box::leak(Box::new(ffi::HPyType_Spec {
+        name: name.as_ptr(),
+        basicsize: Payload::<T>::basicsize(),
+        itemsize: 0,
+        flags: T::FLAGS as _,
+        builtin_shape: ffi::HPyType_BuiltinShape_Object,
+        legacy_slots: std::ptr::null_mut(),
+        defines: Box::leak(defines.into_boxed_slice()).as_mut_ptr(),
+        doc: T::DOC.map_or(std::ptr::null(), CStr::as_ptr),
+    }));
+    // SAFETY: a complete spec with static defines; the result is owned or NULL with an error set.
+    let ty = unsafe {
+        Handle::from_raw(
+            ctx,
+            ffi::HPyType_FromSpec(ctx.as_ptr(), spec, std::ptr::null_mut()),
+        )?
+    };
+    T::type_global().store(ctx, &ty);
+    m.add(T::NAME, ty)
+}
+
+/// A reference to a Python object stored inside an instance (`HPyField`): the interpreter owns
+/// it, the generated `tp_traverse` reports it to the GC, and it is cleared with its owner.
+#[repr(transparent)]
+pub struct Field(UnsafeCell<ffi::HPyField>);
+
+// SAFETY: an HPyField is only read or written with the interpreter held (a `Ctx` is required).
+unsafe impl Send for Field {}
+// SAFETY: as above.
+unsafe impl Sync for Field {}
+
+impl Default for Field {
+    fn default() -> Self {
+        Field(UnsafeCell::new(ffi::HPyField_NULL))
+    }
+}
+
+impl Field {
+    /// Stores `value` in this field of `owner` (the object whose payload holds the field).
+    pub fn store<'py>(&self, owner: &impl AsHandle<'py>, value: &impl AsHandle<'py>) {
+        let ctx = owner.ctx();
+        // SAFETY: `self` lives in `owner`'s payload; both handles are live.
+        unsafe { ffi::HPyField_Store(ctx.as_ptr(), owner.raw(), self.0.get(), value.raw()) }
+    }
+
+    /// The stored object, or `None` when empty.
+    pub fn load<'py>(&self, owner: &impl AsHandle<'py>) -> Option<Handle<'py>> {
+        let ctx = owner.ctx();
+        // SAFETY: reading the field of a live owner; HPyField_Load returns a new owned handle.
+        unsafe {
+            let f = *self.0.get();
+            if ffi::HPyField_IsNull(f) {
+                return None;
+            }
+            Handle::from_raw(ctx, ffi::HPyField_Load(ctx.as_ptr(), owner.raw(), f)).ok()
+        }
+    }
+
+    /// For the generated `tp_traverse`: reports the field to the GC's visitor.
+    ///
+    /// # Safety
+    /// Called from `tp_traverse` with its `visit` and `arg`.
+    pub unsafe fn visit(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
+        // SAFETY: per the contract; HPy_VISIT skips null fields.
+        unsafe {
+            if ffi::HPyField_IsNull(*self.0.get()) {
+                return 0;
+            }
+            match visit {
+                Some(v) => v(self.0.get(), arg),
+                None => 0,
+            }
+        }
+    }
+}
+
+/// `tp_traverse` for payloads that hold [`Field`]s.
+pub trait Traverse {
+    /// Calls [`Field::visit`] on every field; returns the first non-zero result.
+    fn traverse(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32;
+}
+
+/// The `tp_traverse` slot.
+///
+/// # Safety
+/// Called by HPy with the payload of a live instance of `T`.
+pub unsafe extern "C" fn traverse<T: PyClass + Traverse>(
+    data: *mut c_void,
+    visit: ffi::HPyFunc_visitproc,
+    arg: *mut c_void,
+) -> i32 {
+    let p = data as *const Payload<T>;
+    // SAFETY: HPy passes the payload of a live object; only initialised values are visited.
+    unsafe {
+        if (*p).flag.get() == UNINIT {
+            return 0;
+        }
+        (*(*p).value.get()).assume_init_ref().traverse(visit, arg)
+    }
+}
