@@ -87,6 +87,11 @@ impl<'py> Ctx<'py> {
         }
     }
 
+    /// The built-in `name` (`len`, `memoryview`, …).
+    pub fn builtins_fn(self, name: &str) -> PyResult<Handle<'py>> {
+        crate::Object::getattr(&self.import("builtins")?, name)
+    }
+
     /// Whether an exception is currently set.
     pub fn err_occurred(self) -> bool {
         // SAFETY: valid context.
@@ -102,6 +107,31 @@ impl<'py> Ctx<'py> {
                 return String::new();
             }
             std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+        }
+    }
+}
+
+static IS_CPYTHON: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Whether the interpreter is CPython (`sys.implementation.name`), asked once per process.
+pub(crate) fn is_cpython(ctx: Ctx<'_>) -> bool {
+    use std::sync::atomic::Ordering;
+    match IS_CPYTHON.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            let name = ctx
+                .import("sys")
+                .and_then(|s| crate::Object::getattr(&s, "implementation"))
+                .and_then(|i| crate::Object::getattr(&i, "name"))
+                .and_then(|n| crate::Object::extract::<String>(&n));
+            if name.is_err() {
+                // SAFETY: valid context; the lookup failed, which only means "not CPython".
+                unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
+            }
+            let yes = matches!(name.as_deref(), Ok("cpython"));
+            IS_CPYTHON.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
+            yes
         }
     }
 }

@@ -24,6 +24,7 @@
 pub use hpy_sys as ffi;
 pub use oxhpy_macros::{class, function, methods, module};
 
+pub mod buffer;
 pub mod class;
 pub mod context;
 pub mod convert;

@@ -19,10 +19,18 @@ pub mod _native {
         crate::div_floor(a, b)
     }
 
-    /// Sum of the unsigned byte values of `data` (bytes).
+    /// Sum of the unsigned byte values of `data`: any C-contiguous buffer with 1-byte items.
     #[oxhpy::function]
-    pub fn sum_bytes(data: &[u8]) -> u64 {
-        crate::sum_bytes(data)
+    pub fn sum_bytes(data: Borrowed<'_, '_>) -> PyResult<u64> {
+        oxhpy::buffer::read(data, crate::sum_bytes).map_err(|e| e.with_context("argument 'data': "))
+    }
+
+    /// Multiplies every byte of `data` (writable, C-contiguous, 1-byte items) by `factor`,
+    /// modulo 256, in place. `factor` must fit a 32-bit C int.
+    #[oxhpy::function]
+    pub fn scale_inplace(data: Borrowed<'_, '_>, factor: i32) -> PyResult<()> {
+        oxhpy::buffer::write(data, |d: &mut [u8]| crate::scale(d, factor))
+            .map_err(|e| e.with_context("argument 'data': "))
     }
 
     /// Mult(factor=1): a callable that multiplies one int by `factor` (64-bit, checked).
@@ -78,6 +86,13 @@ pub mod _native {
             self.key
         }
 
+        /// XORs every byte of `buf` (writable, C-contiguous, 1-byte items) with the key, in place.
+        fn apply_inplace(&self, buf: Borrowed<'_, '_>) -> PyResult<()> {
+            let key = self.key;
+            oxhpy::buffer::write(buf, |d: &mut [u8]| d.iter_mut().for_each(|b| *b ^= key))
+                .map_err(|e| e.with_context("argument 'buf': "))
+        }
+
         fn __repr__(&self) -> String {
             format!("XorCodec(key={})", self.key)
         }
@@ -104,6 +119,12 @@ pub fn div_floor(a: i64, b: i64) -> PyResult<i64> {
     } else {
         q
     })
+}
+
+/// `b = (b * factor) % 256` for every byte (Python's `%`, so always 0..255).
+pub fn scale(data: &mut [u8], factor: i32) {
+    let f = factor as u8; // factor mod 256: (b * factor) mod 256 == (b * (factor mod 256)) mod 256
+    data.iter_mut().for_each(|b| *b = b.wrapping_mul(f));
 }
 
 /// Sum of unsigned byte values; exact for any slice that fits in memory.
