@@ -32,6 +32,7 @@ pub mod err;
 pub mod function;
 pub mod handle;
 pub mod module;
+pub mod threads;
 pub mod trampoline;
 
 pub use class::{Field, PyClass, PyMethods, PyNew, PyRef, PyRefMut};

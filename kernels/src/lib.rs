@@ -21,8 +21,11 @@ pub mod _native {
 
     /// Sum of the unsigned byte values of `data`: any C-contiguous buffer with 1-byte items.
     #[oxhpy::function]
-    pub fn sum_bytes(data: Borrowed<'_, '_>) -> PyResult<u64> {
-        oxhpy::buffer::read(data, crate::sum_bytes).map_err(|e| e.with_context("argument 'data': "))
+    pub fn sum_bytes(py: Ctx<'_>, data: Borrowed<'_, '_>) -> PyResult<u64> {
+        oxhpy::buffer::read(data, |d: &[u8]| {
+            crate::released(py, d.len(), || crate::sum_bytes(d))
+        })
+        .map_err(|e| e.with_context("argument 'data': "))
     }
 
     /// Multiplies every byte of `data` (writable, C-contiguous, 1-byte items) by `factor`,
@@ -120,6 +123,19 @@ pub fn div_floor(a: i64, b: i64) -> PyResult<i64> {
         q
     })
 }
+
+/// Runs `f` with the interpreter released when the input is large enough for that to pay
+/// (leaving and re-entering costs about as much as touching a few KiB).
+pub fn released<R: Send>(py: oxhpy::Ctx<'_>, nbytes: usize, f: impl FnOnce() -> R + Send) -> R {
+    if nbytes >= RELEASE_THRESHOLD {
+        py.allow_threads(f)
+    } else {
+        f()
+    }
+}
+
+/// Inputs from this size on are processed with the interpreter released.
+pub const RELEASE_THRESHOLD: usize = 1 << 16;
 
 /// `b = (b * factor) % 256` for every byte (Python's `%`, so always 0..255).
 pub fn scale(data: &mut [u8], factor: i32) {

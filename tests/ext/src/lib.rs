@@ -693,6 +693,39 @@ pub mod _native {
         (REMEMBERED.is_set(), MY_ERROR.is_set(), NEVER_SET.is_set())
     }
 
+    /// Waits, with the interpreter released when `release` is true, until a byte can be read
+    /// from the non-blocking pipe `fd` (written by a Python thread), or `timeout_ms` passes.
+    /// Returns whether the byte arrived: only possible if other Python threads could run.
+    #[oxhpy::function]
+    pub fn wait_for_pipe(ctx: Ctx<'_>, fd: i32, timeout_ms: u64, release: bool) -> bool {
+        let wait = move || {
+            use std::io::Read;
+            use std::os::fd::FromRawFd;
+            // SAFETY: the caller passes an open pipe fd it keeps owning; ManuallyDrop never closes it.
+            let mut pipe = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd) });
+            let deadline = std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms);
+            let mut byte = [0u8; 1];
+            while std::time::Instant::now() < deadline {
+                match pipe.read(&mut byte) {
+                    Ok(1) => return true,
+                    _ => std::thread::sleep(std::time::Duration::from_millis(1)),
+                }
+            }
+            false
+        };
+        if release {
+            ctx.allow_threads(wait)
+        } else {
+            wait()
+        }
+    }
+
+    /// Panics inside `allow_threads`: the panic must come back as PanicException.
+    #[oxhpy::function]
+    pub fn panic_while_released(ctx: Ctx<'_>) {
+        ctx.allow_threads(|| panic!("boom while released"));
+    }
+
     /// Duplicates a handle and never closes it: proves that the debug leak detector is active.
     #[oxhpy::function]
     pub fn leak_one_handle(obj: Borrowed<'_, '_>) {
