@@ -94,7 +94,7 @@ pub fn write<'py, T: Element, R>(
     // SAFETY: `items` is plain data; viewing it as bytes is always valid.
     let out =
         unsafe { std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * T::SIZE) };
-    let out = out.into_py_bytes(view.ctx)?;
+    let out = crate::IntoPy::into_py(out, view.ctx)?;
     let bytes_view = view
         .ctx
         .builtins_fn("memoryview")?
@@ -140,16 +140,6 @@ fn to_items<T: Element>(bytes: &[u8]) -> Vec<T> {
 
 fn slice_all(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
     ctx.builtins_fn("slice")?.call((ctx.none(),))
-}
-
-trait IntoPyBytes {
-    fn into_py_bytes<'py>(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>>;
-}
-
-impl IntoPyBytes for &[u8] {
-    fn into_py_bytes<'py>(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        crate::IntoPy::into_py(self, ctx)
-    }
 }
 
 /// `memoryview(obj)` and what was read from it.

@@ -304,6 +304,3 @@ macro_rules! __cpy {
         }
     };
 }
-
-#[doc(hidden)]
-pub fn _assert_handle<'py>(_: &impl AsHandle<'py>) {}
