@@ -15,6 +15,12 @@ def sum_bytes(data: Buffer) -> int:
 def scale_inplace(data: Buffer, factor: int) -> None:
     """Each byte becomes (byte * factor) % 256, in place; factor must fit a 32-bit C int."""
 
+def saxpy(dst: Buffer, x: Buffer, y: Buffer, a: float) -> None:
+    """dst[i] = a*x[i] + y[i] in float32 over equal-length 'f' buffers; dst may alias x or y."""
+
+def sum_u32(a: Buffer) -> int:
+    """Exact sum of a C-contiguous buffer of 4-byte unsigned integers."""
+
 class Mult:
     """Mult(factor=1): a callable that multiplies one int by factor (64-bit, checked)."""
 

@@ -49,27 +49,139 @@ impl Element for f32 {
     }
 }
 
+/// A typed view of one buffer, pinned (zero-copy) or copied, for as long as it lives.
+struct Acquired<'py, T: Element> {
+    ctx: Ctx<'py>,
+    ptr: *mut T,
+    len: usize,
+    /// The copy `ptr` points into, on the copy path.
+    copy: Option<Vec<T>>,
+    /// Where a writable copy goes back to (a `memoryview` of the exporter).
+    writeback: Option<Handle<'py>>,
+    /// What keeps the data alive and pinned (bytes object, memoryview, ctypes array).
+    _keep: Vec<Handle<'py>>,
+}
+
+impl<'py, T: Element> Acquired<'py, T> {
+    fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        // SAFETY: live handle.
+        if !writable && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0 {
+            let keep = obj.dup();
+            let (p, n) = {
+                let bytes: &[u8] = keep.extract()?;
+                (bytes.as_ptr(), bytes.len())
+            };
+            // SAFETY: the bytes object's buffer lives, immutable, as long as `keep` is open.
+            return Self::from_bytes(ctx, unsafe { std::slice::from_raw_parts(p, n) }, keep);
+        }
+        let mut view = View::new(obj, writable)?;
+        view.check::<T>()?;
+        let n = view.nbytes / T::SIZE;
+        if let Some(addr) = view.address()? {
+            if addr % std::mem::align_of::<T>() == 0 {
+                let mut keep = vec![view.mv];
+                keep.extend(view.pin);
+                return Ok(Acquired {
+                    ctx,
+                    ptr: addr as *mut T,
+                    len: n,
+                    copy: None,
+                    writeback: None,
+                    _keep: keep,
+                });
+            }
+        }
+        let copy = view.mv.call_method("tobytes", ())?;
+        let bytes: &[u8] = copy.extract()?;
+        let mut items = to_items::<T>(bytes);
+        Ok(Acquired {
+            ctx,
+            ptr: items.as_mut_ptr(),
+            len: n,
+            copy: Some(items),
+            writeback: if writable { Some(view.mv) } else { None },
+            _keep: Vec::new(),
+        })
+    }
+
+    /// A view of an immutable `bytes` object kept alive by `keep`.
+    fn from_bytes(ctx: Ctx<'py>, bytes: &[u8], keep: Handle<'py>) -> PyResult<Self> {
+        if bytes.len() % T::SIZE != 0 {
+            return Err(PyErr::value_error(format!(
+                "buffer size {} is not a multiple of {}",
+                bytes.len(),
+                T::SIZE
+            )));
+        }
+        let n = bytes.len() / T::SIZE;
+        if (bytes.as_ptr() as usize) % std::mem::align_of::<T>() == 0 {
+            let ptr = bytes.as_ptr() as *mut T;
+            return Ok(Acquired {
+                ctx,
+                ptr,
+                len: n,
+                copy: None,
+                writeback: None,
+                _keep: vec![keep],
+            });
+        }
+        let mut items = to_items::<T>(bytes);
+        Ok(Acquired {
+            ctx,
+            ptr: items.as_mut_ptr(),
+            len: n,
+            copy: Some(items),
+            writeback: None,
+            _keep: vec![keep],
+        })
+    }
+
+    /// The first and one-past-last byte address, to detect overlap between views.
+    fn range(&self) -> std::ops::Range<usize> {
+        self.ptr as usize..self.ptr as usize + self.len * T::SIZE
+    }
+
+    fn slice(&self) -> &[T] {
+        // SAFETY: `ptr` points to `len` initialised, aligned items kept alive and pinned by `self`.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    fn slice_mut(&mut self) -> &mut [T] {
+        // SAFETY: as `slice`; the view was acquired writable and `&mut self` makes it unique here.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+
+    /// Puts a writable copy back into the exporter (no-op for zero-copy views).
+    fn commit(self) -> PyResult<()> {
+        let (Some(items), Some(mv)) = (&self.copy, &self.writeback) else {
+            return Ok(());
+        };
+        // SAFETY: `items` is plain data; viewing it as bytes is always valid.
+        let out = unsafe {
+            std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * T::SIZE)
+        };
+        let out = crate::IntoPy::into_py(out, self.ctx)?;
+        let source = self
+            .ctx
+            .builtins_fn("memoryview")?
+            .call((out,))?
+            .call_method("cast", ("B",))?;
+        let target = mv.call_method("cast", ("B",))?;
+        let all = self.ctx.builtins_fn("slice")?.call((self.ctx.none(),))?;
+        // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
+        if unsafe { ffi::HPy_SetItem(self.ctx.as_ptr(), target.raw(), all.raw(), source.raw()) } < 0
+        {
+            return Err(PyErr::raised());
+        }
+        Ok(())
+    }
+}
+
 /// Runs `f` on a read-only view of `obj` as `[T]`.
 pub fn read<'py, T: Element, R>(obj: Borrowed<'_, 'py>, f: impl FnOnce(&[T]) -> R) -> PyResult<R> {
-    let ctx = obj.ctx();
-    // SAFETY: live handle.
-    if unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0 {
-        let bytes: &[u8] = obj.extract()?;
-        return with_bytes(bytes, f);
-    }
-    let mut view = View::new(obj, false)?;
-    view.check::<T>()?;
-    if let Some(addr) = view.address()? {
-        // SAFETY: `addr` points to `nbytes` bytes pinned by `view` for as long as it lives (below);
-        // item size and format were checked; memoryview data is suitably aligned for its format.
-        let data = unsafe { std::slice::from_raw_parts(addr as *const T, view.nbytes / T::SIZE) };
-        let r = f(data);
-        drop(view);
-        return Ok(r);
-    }
-    let copy = view.mv.call_method("tobytes", ())?;
-    let bytes: &[u8] = copy.extract()?;
-    with_bytes(bytes, f)
+    let view = Acquired::<T>::new(obj, false)?;
+    Ok(f(view.slice()))
 }
 
 /// Runs `f` on a writable view of `obj` as `[T]`; the changes land in `obj`.
@@ -77,54 +189,83 @@ pub fn write<'py, T: Element, R>(
     obj: Borrowed<'_, 'py>,
     f: impl FnOnce(&mut [T]) -> R,
 ) -> PyResult<R> {
-    let mut view = View::new(obj, true)?;
-    view.check::<T>()?;
-    if let Some(addr) = view.address()? {
-        // SAFETY: as in `read`; the buffer is writable and nothing else touches it during `f`
-        // (we hold the interpreter, or the caller released it only around `f`).
-        let data = unsafe { std::slice::from_raw_parts_mut(addr as *mut T, view.nbytes / T::SIZE) };
-        let r = f(data);
-        drop(view);
-        return Ok(r);
-    }
-    let copy = view.mv.call_method("tobytes", ())?;
-    let bytes: &[u8] = copy.extract()?;
-    let mut items: Vec<T> = to_items(bytes);
-    let r = f(&mut items);
-    // SAFETY: `items` is plain data; viewing it as bytes is always valid.
-    let out =
-        unsafe { std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * T::SIZE) };
-    let out = crate::IntoPy::into_py(out, view.ctx)?;
-    let bytes_view = view
-        .ctx
-        .builtins_fn("memoryview")?
-        .call((out,))?
-        .call_method("cast", ("B",))?;
-    let target = view.mv.call_method("cast", ("B",))?;
-    let all = slice_all(view.ctx)?;
-    // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
-    if unsafe { ffi::HPy_SetItem(view.ctx.as_ptr(), target.raw(), all.raw(), bytes_view.raw()) } < 0
-    {
-        return Err(PyErr::raised());
-    }
+    let mut view = Acquired::<T>::new(obj, true)?;
+    let r = f(view.slice_mut());
+    view.commit()?;
     Ok(r)
 }
 
-fn with_bytes<T: Element, R>(bytes: &[u8], f: impl FnOnce(&[T]) -> R) -> PyResult<R> {
-    if bytes.len() % T::SIZE != 0 {
+/// `dst[i] = f(a[i], b[i])` over three buffers of equal length (`ValueError` otherwise).
+/// `dst` may be the very same buffer as `a` and/or `b`; inputs that overlap `dst` in any other way
+/// are copied first, so the result is always computed from the inputs' values before the call.
+/// `run(nbytes, job)` executes the loop: it may release the interpreter around `job` for large
+/// inputs (`py.allow_threads(job)`).
+pub fn zip_map<'py, T: Element>(
+    dst: Borrowed<'_, 'py>,
+    a: Borrowed<'_, 'py>,
+    b: Borrowed<'_, 'py>,
+    f: impl Fn(T, T) -> T + Send + Sync,
+    run: impl FnOnce(usize, &mut (dyn FnMut() + Send)),
+) -> PyResult<()> {
+    let av = Acquired::<T>::new(a, false)?;
+    let bv = Acquired::<T>::new(b, false)?;
+    let mut dv = Acquired::<T>::new(dst, true)?;
+    if av.len != dv.len || bv.len != dv.len {
         return Err(PyErr::value_error(format!(
-            "buffer size {} is not a multiple of {}",
-            bytes.len(),
-            T::SIZE
+            "buffers must have equal lengths, got {}, {} and {}",
+            dv.len, av.len, bv.len
         )));
     }
-    if (bytes.as_ptr() as usize) % std::mem::align_of::<T>() == 0 {
-        // SAFETY: aligned, in bounds, T is plain data valid for any bit pattern.
-        return Ok(f(unsafe {
-            std::slice::from_raw_parts(bytes.as_ptr() as *const T, bytes.len() / T::SIZE)
-        }));
+    let (d, ar, br) = (dv.range(), av.range(), bv.range());
+    let overlaps = |r: &std::ops::Range<usize>| r.start < d.end && d.start < r.end;
+    let same_a = ar == d && !d.is_empty();
+    let same_b = br == d && !d.is_empty();
+    // Inputs that partly overlap the output are copied: an element-wise loop would read values
+    // it has already overwritten.
+    let a_copy = (overlaps(&ar) && !same_a).then(|| av.slice().to_vec());
+    let b_copy = (overlaps(&br) && !same_b).then(|| bv.slice().to_vec());
+    let n = dv.len;
+    let (ap, bp) = (SendPtr(av.ptr), SendPtr(bv.ptr));
+    let out = dv.slice_mut();
+    let mut job = || {
+        let a: &[T] = match &a_copy {
+            Some(c) => c,
+            // SAFETY: `a` is pinned for the call; used only as long as `out` does not alias it.
+            None if !same_a => unsafe { std::slice::from_raw_parts(ap.get(), n) },
+            None => &[],
+        };
+        let b: &[T] = match &b_copy {
+            Some(c) => c,
+            // SAFETY: as for `a`.
+            None if !same_b => unsafe { std::slice::from_raw_parts(bp.get(), n) },
+            None => &[],
+        };
+        match (same_a, same_b) {
+            (false, false) => out
+                .iter_mut()
+                .zip(a.iter().zip(b))
+                .for_each(|(o, (&x, &y))| *o = f(x, y)),
+            (true, false) => out.iter_mut().zip(b).for_each(|(o, &y)| *o = f(*o, y)),
+            (false, true) => out.iter_mut().zip(a).for_each(|(o, &x)| *o = f(x, *o)),
+            (true, true) => out.iter_mut().for_each(|o| *o = f(*o, *o)),
+        }
+    };
+    run(n * T::SIZE, &mut job);
+    drop((av, bv));
+    dv.commit()
+}
+
+/// A raw pointer that may cross into the released section (the data it points to is pinned).
+#[derive(Clone, Copy)]
+struct SendPtr<T>(*mut T);
+// SAFETY: only used for pinned buffer data read while the views that pin it are alive.
+unsafe impl<T> Send for SendPtr<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for SendPtr<T> {}
+impl<T> SendPtr<T> {
+    fn get(self) -> *const T {
+        self.0
     }
-    Ok(f(&to_items::<T>(bytes)))
 }
 
 fn to_items<T: Element>(bytes: &[u8]) -> Vec<T> {
@@ -136,10 +277,6 @@ fn to_items<T: Element>(bytes: &[u8]) -> Vec<T> {
         v.set_len(n);
     }
     v
-}
-
-fn slice_all(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
-    ctx.builtins_fn("slice")?.call((ctx.none(),))
 }
 
 /// `memoryview(obj)` and what was read from it.

@@ -2,6 +2,7 @@
 
 import array
 import random
+import struct
 
 import pytest
 
@@ -124,3 +125,105 @@ def test_buffer_released_after_call():
     k.XorCodec(3).apply_inplace(ba)
     ba.extend(b"more")
     assert len(ba) == 7
+
+
+def f32(v):
+    return struct.unpack("f", struct.pack("f", v))[0]
+
+
+def floats(n, seed):
+    rng = random.Random(seed)
+    return array.array("f", [rng.uniform(-1e3, 1e3) for _ in range(n)])
+
+
+def saxpy_ref(a, x, y):
+    a = f32(a)
+    return [f32(f32(a * xi) + yi) for xi, yi in zip(x, y)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 16, 1000, 70000])
+def test_saxpy_matches_float32_reference(n):
+    x, y = floats(n, 1), floats(n, 2)
+    dst = array.array("f", bytes(4 * n))
+    k.saxpy(dst, x, y, 2.5)
+    assert dst.tolist() == saxpy_ref(2.5, x, y)
+
+
+def test_saxpy_dst_may_alias_x_or_y():
+    x, y = floats(100, 3), floats(100, 4)
+    expect = saxpy_ref(-1.5, x, y)
+    x2 = array.array("f", x)
+    k.saxpy(x2, x2, y, -1.5)
+    assert x2.tolist() == expect
+    y2 = array.array("f", y)
+    k.saxpy(y2, x, y2, -1.5)
+    assert y2.tolist() == expect
+    z = array.array("f", x)
+    k.saxpy(z, z, z, 3.0)
+    assert z.tolist() == saxpy_ref(3.0, x, x)
+
+
+def test_saxpy_partial_overlap_uses_the_inputs_before_the_call():
+    buf = bytearray(array.array("f", [1.0, 2.0, 3.0, 4.0, 5.0]).tobytes())
+    whole = memoryview(buf).cast("f")
+    x = whole[:4].tolist()
+    y = [0.0] * 4
+    k.saxpy(whole[1:], whole[:4], array.array("f", y), 2.0)
+    assert memoryview(buf).cast("f").tolist() == [1.0] + saxpy_ref(2.0, x, y)
+
+
+def test_saxpy_memoryview_slices_and_keywords():
+    x, y = floats(10, 5), floats(10, 6)
+    dst = array.array("f", bytes(40))
+    k.saxpy(dst=memoryview(dst), x=memoryview(x), y=y, a=1.0)
+    assert dst.tolist() == saxpy_ref(1.0, x, y)
+
+
+def test_saxpy_errors_leave_inputs_alone():
+    x, y = floats(4, 7), floats(4, 8)
+    dst = array.array("f", [9.0] * 4)
+    with pytest.raises(ValueError, match="equal lengths"):
+        k.saxpy(dst, x, floats(5, 9), 1.0)
+    with pytest.raises(ValueError):
+        k.saxpy(array.array("d", [0.0] * 4), x, y, 1.0)
+    with pytest.raises(ValueError):
+        k.saxpy(dst, array.array("i", [0] * 4), y, 1.0)
+    with pytest.raises(ValueError, match="writable"):
+        k.saxpy(memoryview(dst).toreadonly(), x, y, 1.0)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        k.saxpy(dst, memoryview(floats(8, 1))[::2], y, 1.0)
+    with pytest.raises(TypeError):
+        k.saxpy(dst, x, y, "2")
+    with pytest.raises(TypeError):
+        k.saxpy(dst, [1.0] * 4, y, 1.0)
+    assert dst.tolist() == [9.0] * 4
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 1000, (1 << 20) * 3 + 5])
+def test_sum_u32_exact(n):
+    rng = random.Random(n)
+    values = [rng.getrandbits(32) for _ in range(min(n, 5000))]
+    a = array.array("I", (values * (n // max(len(values), 1) + 1))[:n])
+    assert a.itemsize == 4
+    assert k.sum_u32(a) == sum(a)
+    assert k.sum_u32(memoryview(a)) == sum(a)
+    assert k.sum_u32(a.tobytes() and memoryview(a.tobytes()).cast("I")) == sum(a)
+
+
+def test_sum_u32_max_values_do_not_overflow():
+    a = array.array("I", [2**32 - 1]) * (1 << 21)
+    assert k.sum_u32(a) == (2**32 - 1) << 21
+
+
+BAD_U32 = [array.array("B", [1, 2, 3, 4]), array.array("d", [1]), array.array("f", [1])]
+
+
+@pytest.mark.parametrize("bad", BAD_U32)
+def test_sum_u32_wrong_items(bad):
+    with pytest.raises(ValueError, match="argument 'a'"):
+        k.sum_u32(bad)
+
+
+def test_sum_u32_not_a_buffer():
+    with pytest.raises(TypeError, match="argument 'a'"):
+        k.sum_u32([1, 2, 3])

@@ -36,6 +36,35 @@ pub mod _native {
             .map_err(|e| e.with_context("argument 'data': "))
     }
 
+    /// `dst[i] = a * x[i] + y[i]` in float32, over 1-D C-contiguous `'f'` buffers of equal length.
+    /// `dst` must be writable and may be the same buffer as `x` or `y`.
+    #[oxhpy::function]
+    pub fn saxpy(
+        py: Ctx<'_>,
+        dst: Borrowed<'_, '_>,
+        x: Borrowed<'_, '_>,
+        y: Borrowed<'_, '_>,
+        a: f64,
+    ) -> PyResult<()> {
+        let a = a as f32;
+        oxhpy::buffer::zip_map(
+            dst,
+            x,
+            y,
+            move |x: f32, y: f32| a * x + y,
+            |n, job| crate::released(py, n, job),
+        )
+    }
+
+    /// Exact sum of a C-contiguous buffer of 4-byte unsigned integers, on every core for large inputs.
+    #[oxhpy::function]
+    pub fn sum_u32(py: Ctx<'_>, a: Borrowed<'_, '_>) -> PyResult<u64> {
+        oxhpy::buffer::read(a, |d: &[u32]| {
+            crate::released(py, d.len() * 4, || crate::sum_u32(d))
+        })
+        .map_err(|e| e.with_context("argument 'a': "))
+    }
+
     /// Mult(factor=1): a callable that multiplies one int by `factor` (64-bit, checked).
     #[oxhpy::class]
     pub struct Mult {
@@ -121,6 +150,30 @@ pub fn div_floor(a: i64, b: i64) -> PyResult<i64> {
         q - 1
     } else {
         q
+    })
+}
+
+/// Sum of `u32`s, exact in `u64`; splits large inputs over the available cores.
+pub fn sum_u32(data: &[u32]) -> u64 {
+    const PER_THREAD: usize = 1 << 20;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(data.len() / PER_THREAD)
+        .max(1);
+    let serial = |d: &[u32]| d.iter().map(|&v| v as u64).sum::<u64>();
+    if threads == 1 {
+        return serial(data);
+    }
+    let chunk = data.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = data
+            .chunks(chunk)
+            .map(|c| s.spawn(move || serial(c)))
+            .collect();
+        parts
+            .into_iter()
+            .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
     })
 }
 
