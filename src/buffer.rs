@@ -18,6 +18,8 @@ use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
 use hpy_sys as ffi;
+use std::ffi::{c_int, c_void, CStr};
+use std::marker::PhantomData;
 
 /// Element types a buffer can be viewed as.
 pub trait Element: Copy + Send + Sync + 'static {
@@ -56,10 +58,12 @@ struct Acquired<'py, T: Element> {
     len: usize,
     /// The copy `ptr` points into, on the copy path.
     copy: Option<Vec<T>>,
-    /// Where a writable copy goes back to (a `memoryview` of the exporter).
-    writeback: Option<Handle<'py>>,
-    /// What keeps the data alive and pinned (bytes object, memoryview, ctypes array).
-    _keep: Vec<Handle<'py>>,
+    /// Whether a copy must be written back into the exporter.
+    writeback: bool,
+    /// The memoryview (and pin) of a buffer-protocol object, released when done.
+    view: Option<View<'py>>,
+    /// The `bytes` object whose data `ptr` points into.
+    _bytes: Option<Handle<'py>>,
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
@@ -80,17 +84,18 @@ impl<'py, T: Element> Acquired<'py, T> {
         let n = view.nbytes / T::SIZE;
         if let Some(addr) = view.address()? {
             if addr % std::mem::align_of::<T>() == 0 {
-                let mut keep = vec![view.mv];
-                keep.extend(view.pin);
+                let ptr = addr as *mut T;
                 return Ok(Acquired {
                     ctx,
-                    ptr: addr as *mut T,
+                    ptr,
                     len: n,
                     copy: None,
-                    writeback: None,
-                    _keep: keep,
+                    writeback: false,
+                    view: Some(view),
+                    _bytes: None,
                 });
             }
+            view.unpin();
         }
         let copy = view.mv.call_method("tobytes", ())?;
         let bytes: &[u8] = copy.extract()?;
@@ -100,8 +105,9 @@ impl<'py, T: Element> Acquired<'py, T> {
             ptr: items.as_mut_ptr(),
             len: n,
             copy: Some(items),
-            writeback: if writable { Some(view.mv) } else { None },
-            _keep: Vec::new(),
+            writeback: writable,
+            view: Some(view),
+            _bytes: None,
         })
     }
 
@@ -122,8 +128,9 @@ impl<'py, T: Element> Acquired<'py, T> {
                 ptr,
                 len: n,
                 copy: None,
-                writeback: None,
-                _keep: vec![keep],
+                writeback: false,
+                view: None,
+                _bytes: Some(keep),
             });
         }
         let mut items = to_items::<T>(bytes);
@@ -132,8 +139,9 @@ impl<'py, T: Element> Acquired<'py, T> {
             ptr: items.as_mut_ptr(),
             len: n,
             copy: Some(items),
-            writeback: None,
-            _keep: vec![keep],
+            writeback: false,
+            view: None,
+            _bytes: Some(keep),
         })
     }
 
@@ -154,9 +162,10 @@ impl<'py, T: Element> Acquired<'py, T> {
 
     /// Puts a writable copy back into the exporter (no-op for zero-copy views).
     fn commit(self) -> PyResult<()> {
-        let (Some(items), Some(mv)) = (&self.copy, &self.writeback) else {
+        let (Some(items), Some(view), true) = (&self.copy, &self.view, self.writeback) else {
             return Ok(());
         };
+        let mv = &view.mv;
         // SAFETY: `items` is plain data; viewing it as bytes is always valid.
         let out = unsafe {
             std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * T::SIZE)
@@ -310,24 +319,29 @@ impl<'py> View<'py> {
                 return Err(e);
             }
         };
-        let readonly: bool = mv.getattr("readonly")?.extract()?;
+        // From here on, dropping `view` releases the memoryview, also on the error paths.
+        let mut view = View {
+            ctx,
+            mv,
+            nbytes: 0,
+            itemsize: 0,
+            format: String::new(),
+            pin: None,
+        };
+        let readonly: bool = view.mv.getattr("readonly")?.extract()?;
         if writable && readonly {
             return Err(PyErr::value_error(format!(
                 "a writable buffer is required, {} is read-only",
                 obj.type_name()
             )));
         }
-        if !mv.getattr("c_contiguous")?.extract::<bool>()? {
+        if !view.mv.getattr("c_contiguous")?.extract::<bool>()? {
             return Err(PyErr::value_error("the buffer must be C-contiguous"));
         }
-        Ok(View {
-            ctx,
-            nbytes: mv.getattr("nbytes")?.extract()?,
-            itemsize: mv.getattr("itemsize")?.extract()?,
-            format: mv.getattr("format")?.extract()?,
-            mv,
-            pin: None,
-        })
+        view.nbytes = view.mv.getattr("nbytes")?.extract()?;
+        view.itemsize = view.mv.getattr("itemsize")?.extract()?;
+        view.format = view.mv.getattr("format")?.extract()?;
+        Ok(view)
     }
 
     fn check<T: Element>(&self) -> PyResult<()> {
@@ -369,4 +383,169 @@ impl<'py> View<'py> {
     fn writable_export_pins(&self) -> bool {
         crate::context::is_cpython(self.ctx)
     }
+
+    /// Drops the zero-copy pin (the ctypes array and its export of the memoryview).
+    fn unpin(&mut self) {
+        self.pin = None;
+    }
+}
+
+impl Drop for View<'_> {
+    /// Ends the export at once: PyPy would otherwise keep the exporter exported (and a bytearray
+    /// unresizable, one of our objects borrowed) until the memoryview is garbage-collected.
+    fn drop(&mut self) {
+        self.unpin();
+        if self.mv.call_method("release", ()).is_err() {
+            // SAFETY: valid context; a failed release only means the view stays exported.
+            unsafe { ffi::HPyErr_Clear(self.ctx.as_ptr()) };
+        }
+    }
+}
+
+/// A read-only view of data owned by an object of ours, returned by a class's `__buffer__`
+/// method to export it through the buffer protocol (`HPy_bf_getbuffer`): `memoryview(obj)`.
+///
+/// While any export is alive the object stays shared-borrowed, so its `&mut self` methods raise
+/// `RuntimeError` instead of moving or freeing the exported memory (like `bytearray`'s
+/// `BufferError` on resize).
+pub struct Exported<'a> {
+    ptr: *const u8,
+    nbytes: usize,
+    itemsize: usize,
+    format: &'static CStr,
+    _data: PhantomData<&'a [u8]>,
+}
+
+/// Element types with a buffer-protocol format code, for [`Exported::of`].
+pub trait Format: Element {
+    /// The `struct` format code.
+    const FORMAT: &'static CStr;
+}
+
+impl Format for u8 {
+    const FORMAT: &'static CStr = c"B";
+}
+
+impl Format for u32 {
+    const FORMAT: &'static CStr = c"I";
+}
+
+impl Format for f32 {
+    const FORMAT: &'static CStr = c"f";
+}
+
+impl<'a> Exported<'a> {
+    /// Exports `data` as a one-dimensional, C-contiguous, read-only buffer of `T`.
+    pub fn of<T: Format>(data: &'a [T]) -> Self {
+        Exported {
+            ptr: data.as_ptr() as *const u8,
+            nbytes: std::mem::size_of_val(data),
+            itemsize: T::SIZE,
+            format: T::FORMAT,
+            _data: PhantomData,
+        }
+    }
+}
+
+/// How a class exports its data: implemented by `#[oxhpy::methods]` from `__buffer__`.
+pub trait Export: crate::PyClass {
+    /// The data to export.
+    fn export(&self) -> PyResult<Exported<'_>>;
+}
+
+const PYBUF_WRITABLE: c_int = 0x0001;
+const PYBUF_FORMAT: c_int = 0x0004;
+const PYBUF_ND: c_int = 0x0008;
+const PYBUF_STRIDES: c_int = 0x0010 | PYBUF_ND;
+
+/// `HPy_bf_getbuffer` for an [`Export`] class.
+///
+/// # Safety
+/// Called by HPy with the live receiver and a buffer struct to fill.
+pub unsafe extern "C" fn getbuffer<T: Export>(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    view: *mut ffi::HPy_buffer,
+    flags: c_int,
+) -> c_int {
+    // SAFETY: the interpreter passes its live context, receiver and buffer struct.
+    unsafe {
+        crate::trampoline::run(ctx, |py| {
+            if flags & PYBUF_WRITABLE != 0 {
+                return Err(PyErr::new(
+                    Exc::BufferError,
+                    format!("{} objects export read-only buffers", T::NAME),
+                ));
+            }
+            // The shared borrow lives until releasebuffer: the exported memory cannot change.
+            let guard = crate::class::borrow_self::<T>(py, slf)?;
+            let e = guard.export()?;
+            // shape[0] and strides[0] live in the object, which the export keeps alive.
+            let dims = crate::class::export_dims::<T>(py, slf);
+            *dims = (e.nbytes / e.itemsize.max(1)) as ffi::HPy_ssize_t;
+            *dims.add(1) = e.itemsize as ffi::HPy_ssize_t;
+            let v = &mut *view;
+            v.buf = e.ptr as *mut c_void;
+            v.obj = ffi::HPy_Dup(py.as_ptr(), slf);
+            v.len = e.nbytes as _;
+            v.itemsize = e.itemsize as _;
+            v.readonly = 1;
+            v.ndim = 1;
+            v.format = if flags & PYBUF_FORMAT != 0 {
+                e.format.as_ptr() as *mut _
+            } else {
+                std::ptr::null_mut()
+            };
+            v.shape = if flags & PYBUF_ND != 0 {
+                dims as *mut ffi::HPy_ssize_t
+            } else {
+                std::ptr::null_mut()
+            };
+            v.strides = if flags & PYBUF_STRIDES == PYBUF_STRIDES {
+                dims.add(1)
+            } else {
+                std::ptr::null_mut()
+            };
+            v.suboffsets = std::ptr::null_mut();
+            v.internal = std::ptr::null_mut();
+            std::mem::forget(guard);
+            Ok(0)
+        })
+    }
+}
+
+/// `HPy_bf_releasebuffer` for an [`Export`] class: ends the borrow `getbuffer` took.
+///
+/// # Safety
+/// Called by HPy with the receiver and a buffer struct that `getbuffer::<T>` filled.
+pub unsafe extern "C" fn releasebuffer<T: Export>(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    view: *mut ffi::HPy_buffer,
+) {
+    let _ = view;
+    // SAFETY: `slf` is the exporting object, alive (the export holds it); getbuffer's borrow is
+    // still counted.
+    unsafe { crate::class::end_shared_borrow::<T>(Ctx::from_raw(ctx), slf) }
+}
+
+/// Marker types for the buffer slots of class `T` (used by `#[oxhpy::methods]`).
+pub struct GetBufferEntry<T>(PhantomData<T>);
+/// See [`GetBufferEntry`].
+pub struct ReleaseBufferEntry<T>(PhantomData<T>);
+
+/// `HPyFunc_GETBUFFERPROC`.
+pub type GetBufferImpl =
+    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut ffi::HPy_buffer, c_int) -> c_int;
+/// `HPyFunc_RELEASEBUFFERPROC`.
+pub type ReleaseBufferImpl =
+    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut ffi::HPy_buffer);
+
+impl<T: Export> crate::trampoline::Entry for GetBufferEntry<T> {
+    const IMPL: ffi::HPyCFunction = crate::__cfunc!(getbuffer::<T> as GetBufferImpl, GetBufferImpl);
+}
+
+impl<T: Export> crate::trampoline::Entry for ReleaseBufferEntry<T> {
+    const IMPL: ffi::HPyCFunction =
+        crate::__cfunc!(releasebuffer::<T> as ReleaseBufferImpl, ReleaseBufferImpl);
 }

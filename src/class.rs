@@ -51,6 +51,9 @@ pub trait PyMethods: PyClass {
 #[repr(C)]
 pub struct Payload<T> {
     flag: Cell<isize>,
+    /// shape[0] and strides[0] of buffer exports: they must live as long as an export, and so
+    /// does the object (the export holds a reference to it).
+    dims: UnsafeCell<[ffi::HPy_ssize_t; 2]>,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
@@ -173,6 +176,27 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass>(
             Exc::RuntimeError,
             format!("{} object is already borrowed", T::NAME),
         )),
+    }
+}
+
+/// Where shape and strides of `slf`'s buffer exports are kept.
+///
+/// # Safety
+/// `slf` is a live instance of `T`.
+pub(crate) unsafe fn export_dims<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> *mut ffi::HPy_ssize_t {
+    // SAFETY: per the contract.
+    unsafe { payload::<T>(ctx, slf).dims.get() as *mut ffi::HPy_ssize_t }
+}
+
+/// Ends a shared borrow taken by [`borrow_self`] whose guard was forgotten (buffer exports).
+///
+/// # Safety
+/// `slf` is a live instance of `T` with such an outstanding borrow.
+pub unsafe fn end_shared_borrow<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
+    // SAFETY: per the contract.
+    let p = unsafe { payload::<T>(ctx, slf) };
+    if p.flag.get() > FREE {
+        p.flag.set(p.flag.get() - 1);
     }
 }
 

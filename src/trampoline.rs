@@ -360,6 +360,48 @@ pub unsafe extern "C" fn cpy_traverse<F: Entry>(
     a.result
 }
 
+/// CPython trampoline for `HPyFunc_GETBUFFERPROC` (`bf_getbuffer`).
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_getbuffer<F: Entry>(
+    self_: PyObj,
+    view: *mut ffi::cpy_Py_buffer,
+    flags: c_int,
+) -> c_int {
+    let mut a = ffi::_HPyFunc_args_GETBUFFERPROC {
+        self_,
+        view,
+        flags,
+        result: 0,
+    };
+    // SAFETY: the block matches HPyFunc_GETBUFFERPROC and F::IMPL has that signature.
+    unsafe {
+        forward(
+            ffi::HPyFunc_GETBUFFERPROC,
+            F::IMPL,
+            &mut a as *mut _ as *mut _,
+        )
+    };
+    a.result
+}
+
+/// CPython trampoline for `HPyFunc_RELEASEBUFFERPROC` (`bf_releasebuffer`).
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_releasebuffer<F: Entry>(self_: PyObj, view: *mut ffi::cpy_Py_buffer) {
+    let mut a = ffi::_HPyFunc_args_RELEASEBUFFERPROC { self_, view };
+    // SAFETY: the block matches HPyFunc_RELEASEBUFFERPROC and F::IMPL has that signature.
+    unsafe {
+        forward(
+            ffi::HPyFunc_RELEASEBUFFERPROC,
+            F::IMPL,
+            &mut a as *mut _ as *mut _,
+        )
+    };
+}
+
 /// The CPython "trampoline" of `HPy_tp_destroy`: never called (hpy.universal calls the impl from
 /// its own `tp_dealloc`), present because every slot carries one.
 pub extern "C" fn cpy_never() {

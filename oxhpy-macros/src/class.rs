@@ -214,6 +214,33 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         }
         f.attrs = kept;
         let fname = f.sig.ident.to_string();
+        if fname == "__buffer__" {
+            let returns_result = matches!(&f.sig.output, syn::ReturnType::Type(_, t)
+                if matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "PyResult" || x.ident == "Result")));
+            let body = if returns_result {
+                quote!(<#owner>::__buffer__(self).map_err(::core::convert::Into::into))
+            } else {
+                quote!(::core::result::Result::Ok(<#owner>::__buffer__(self)))
+            };
+            items.push(quote! {
+                impl ::oxhpy::buffer::Export for #owner {
+                    fn export(&self) -> ::oxhpy::PyResult<::oxhpy::buffer::Exported<'_>> {
+                        #body
+                    }
+                }
+                static __OXHPY_GETBUFFER: #p::MethodDef = #p::MethodDef::slot(
+                    #ffi::HPy_bf_getbuffer,
+                    <::oxhpy::buffer::GetBufferEntry<#owner> as #p::Entry>::IMPL,
+                    ::oxhpy::__cpy!(#p::cpy_getbuffer::<::oxhpy::buffer::GetBufferEntry<#owner>>));
+                static __OXHPY_RELEASEBUFFER: #p::MethodDef = #p::MethodDef::slot(
+                    #ffi::HPy_bf_releasebuffer,
+                    <::oxhpy::buffer::ReleaseBufferEntry<#owner> as #p::Entry>::IMPL,
+                    ::oxhpy::__cpy!(#p::cpy_releasebuffer::<::oxhpy::buffer::ReleaseBufferEntry<#owner>>));
+            });
+            defs.push(format_ident!("__OXHPY_GETBUFFER"));
+            defs.push(format_ident!("__OXHPY_RELEASEBUFFER"));
+            continue;
+        }
         if matches!(kind, Kind::Method) {
             kind = match fname.as_str() {
                 "__repr__" => Kind::Slot("HPy_tp_repr"),

@@ -726,6 +726,51 @@ pub mod _native {
         ctx.allow_threads(|| panic!("boom while released"));
     }
 
+    /// ByteStore(data: bytes): owns a copy of `data` and exports it read-only (HPy_bf_getbuffer).
+    #[oxhpy::class]
+    pub struct ByteStore {
+        data: Vec<u8>,
+    }
+
+    #[oxhpy::methods]
+    impl ByteStore {
+        #[new]
+        fn new(data: Vec<u8>) -> Self {
+            ByteStore { data }
+        }
+
+        /// Appends a byte: refused while a memoryview of the store is alive.
+        fn append(&mut self, b: u8) {
+            self.data.push(b);
+        }
+
+        fn __buffer__(&self) -> oxhpy::buffer::Exported<'_> {
+            oxhpy::buffer::Exported::of(&self.data)
+        }
+    }
+
+    /// WordStore(n): exports n u32 words (format 'I') computed from their index.
+    #[oxhpy::class]
+    pub struct WordStore {
+        words: Vec<u32>,
+    }
+
+    #[oxhpy::methods]
+    impl WordStore {
+        #[new]
+        fn new(n: usize) -> Self {
+            WordStore {
+                words: (0..n as u32)
+                    .map(|i| i.wrapping_mul(2_654_435_761))
+                    .collect(),
+            }
+        }
+
+        fn __buffer__(&self) -> PyResult<oxhpy::buffer::Exported<'_>> {
+            Ok(oxhpy::buffer::Exported::of(&self.words))
+        }
+    }
+
     /// Duplicates a handle and never closes it: proves that the debug leak detector is active.
     #[oxhpy::function]
     pub fn leak_one_handle(obj: Borrowed<'_, '_>) {
