@@ -93,6 +93,15 @@ staged() {
     esac
 }
 
+# Test dependencies (tests/requirements.txt) and, where a binary wheel exists, numpy.
+install_test_deps() {
+    local interp=$1
+    step "$interp: test dependencies"
+    run_py "$interp" -m pip install -q -r "$(staged "$interp" tests/requirements.txt)" >&2
+    run_py "$interp" -m pip install -q --only-binary :all: numpy >&2 ||
+        echo "note: no numpy wheel for $interp; its numpy tests skip" >&2
+}
+
 install_wheels() {
     local interp=$1
     shift

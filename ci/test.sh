@@ -30,6 +30,7 @@ SHA=$(sha256sum "$KERNELS" | cut -c1-16)
 status=0
 for interp in "${INTERPRETERS[@]}"; do
     install_wheels "$interp" "${WHEELS[@]}"
+    install_test_deps "$interp"
     for mode in "${MODES[@]}"; do
         step "$interp: pytest, HPY=$mode"
         # Relative to the stage dir, the working directory of every run.
