@@ -1,4 +1,5 @@
-//! `oxhpy_kernels._native`: the portable kernels, written with oxhpy and no `unsafe`.
+//! `oxhpy_kernels._native`: the portable kernels, written with oxhpy; the only `unsafe` is in `simd`
+//! (AVX2 loops, used where the CPU has AVX2, detected at run time).
 
 /// Fast numeric kernels that run unchanged on CPython, PyPy and GraalPy (HPy universal ABI).
 #[oxhpy::module]
@@ -133,6 +134,8 @@ pub mod _native {
 
 use oxhpy::{Exc, PyErr, PyResult};
 
+mod simd;
+
 /// Python's `a // b` on 64-bit integers.
 pub fn div_floor(a: i64, b: i64) -> PyResult<i64> {
     if b == 0 {
@@ -160,7 +163,7 @@ pub fn sum_u32(data: &[u32]) -> u64 {
         .map_or(1, |n| n.get())
         .min(data.len() / PER_THREAD)
         .max(1);
-    let serial = |d: &[u32]| d.iter().map(|&v| v as u64).sum::<u64>();
+    let serial = simd::sum_u32;
     if threads == 1 {
         return serial(data);
     }
@@ -192,16 +195,14 @@ pub const RELEASE_THRESHOLD: usize = 1 << 16;
 
 /// `b = (b * factor) % 256` for every byte (Python's `%`, so always 0..255).
 pub fn scale(data: &mut [u8], factor: i32) {
-    let f = factor as u8; // factor mod 256: (b * factor) mod 256 == (b * (factor mod 256)) mod 256
-    data.iter_mut().for_each(|b| *b = b.wrapping_mul(f));
+    // factor mod 256: (b * factor) mod 256 == (b * (factor mod 256)) mod 256
+    simd::scale_bytes(data, factor as u8)
 }
 
-/// Sum of unsigned byte values; exact for any slice that fits in memory.
+/// Sum of unsigned byte values; exact for any slice that fits in memory. AVX2 where the CPU has
+/// it (detected at run time), a portable loop elsewhere.
 pub fn sum_bytes(data: &[u8]) -> u64 {
-    // Sum in blocks whose partial sums cannot overflow u32, which lets the compiler vectorise.
-    data.chunks(1 << 16)
-        .map(|c| c.iter().map(|&b| b as u32).sum::<u32>() as u64)
-        .sum()
+    simd::sum_bytes(data)
 }
 
 #[cfg(test)]
