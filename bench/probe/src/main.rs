@@ -1,35 +1,22 @@
-//! A STREAM-like memory bandwidth probe: what one core of this machine moves per second, measured
-//! with the kernels' own byte-sum loop (`kernels/src/simd.rs`, included as is) and with plain
-//! loops, to put the kernels' figures in `bench/run.py` next to the machine's.
-//!
-//! ```text
-//! oxhpy-probe [--mib N] [--reps N]   every operation, interleaved; one JSON object on stdout
-//! oxhpy-probe --serve [--mib N]      reads "OP REPS" lines, answers one JSON line each
-//! ```
-//!
-//! Bytes are counted as STREAM does (copy: 2 per element byte, triad: 3), without the extra read
-//! a cache fills before writing a line it does not hold.
+//! `oxhpy-probe [--mib N] [--reps N]`: every loop of the probe on its own arrays, round-robin (so a
+//! slow phase of the machine hits every loop alike); prints one JSON object.
+use oxhpy_probe::{read_portable, read_sum, read_xor, read_xor4, timed, triad, triad_inplace};
 use std::hint::black_box;
-use std::io::{BufRead, Write};
-use std::time::Instant;
 
-#[path = "../../../kernels/src/simd.rs"]
-#[allow(dead_code)]
-mod simd;
-
-/// The operations, in the order the summary runs and prints them.
-const OPS: [(&str, &str); 8] = [
+/// The operations, in the order they run and print.
+const OPS: [(&str, &str); 9] = [
     (
         "read_sum",
         "byte sum, the kernels' loop (AVX2 vpsadbw if the CPU has it)",
     ),
     ("read_xor", "XOR of the bytes, auto-vectorised: loads only"),
+    ("read_xor4", "XOR of the bytes, as four streams: loads only"),
     ("read_portable", "byte sum, the kernels' portable loop"),
     ("copy", "dst = src (memcpy), bytes"),
+    ("fill", "dst = 0 (memset), bytes: write only"),
     ("triad", "dst = a*x + y, float32, three distinct arrays"),
     ("triad_inplace", "y = a*x + y, float32"),
     ("triad_2t", "dst = a*x + y, float32, split over 2 threads"),
-    ("fill", "dst = 0 (memset), bytes: write only"),
 ];
 
 struct Arrays {
@@ -56,80 +43,71 @@ impl Arrays {
     }
 
     /// Runs `op` once; returns (bytes moved, seconds).
-    fn run(&mut self, op: &str) -> Option<(usize, f64)> {
+    fn run(&mut self, op: &str) -> (usize, f64) {
         let n = self.bytes.len();
-        let t = Instant::now();
-        let moved = match op {
-            "read_sum" => {
-                black_box(simd::sum_bytes(black_box(&self.bytes)));
-                n
-            }
-            "read_xor" => {
-                black_box(black_box(&self.bytes).iter().fold(0u8, |a, &b| a ^ b));
-                n
-            }
-            "read_portable" => {
-                black_box(simd::sum_bytes_portable(black_box(&self.bytes)));
-                n
-            }
-            "copy" => {
-                black_box(&mut self.bytes_dst).copy_from_slice(black_box(&self.bytes));
-                2 * n
-            }
-            "fill" => {
-                black_box(&mut self.bytes_dst).fill(black_box(0));
-                n
-            }
-            "triad" => {
-                triad(black_box(&mut self.dst), &self.x, &self.y, self.a);
-                3 * n
-            }
-            "triad_inplace" => {
-                let a = self.a;
-                black_box(&mut self.y)
-                    .iter_mut()
-                    .zip(&self.x)
-                    .for_each(|(y, &x)| *y += a * x);
-                3 * n
-            }
+        let a = self.a;
+        match op {
+            "read_sum" => (
+                n,
+                timed(|| {
+                    black_box(read_sum(black_box(&self.bytes)));
+                }),
+            ),
+            "read_xor" => (
+                n,
+                timed(|| {
+                    black_box(read_xor(black_box(&self.bytes)));
+                }),
+            ),
+            "read_xor4" => (
+                n,
+                timed(|| {
+                    black_box(read_xor4(black_box(&self.bytes)));
+                }),
+            ),
+            "read_portable" => (
+                n,
+                timed(|| {
+                    black_box(read_portable(black_box(&self.bytes)));
+                }),
+            ),
+            "copy" => (
+                2 * n,
+                timed(|| black_box(&mut self.bytes_dst).copy_from_slice(&self.bytes)),
+            ),
+            "fill" => (
+                n,
+                timed(|| black_box(&mut self.bytes_dst).fill(black_box(0))),
+            ),
+            "triad" => (
+                3 * n,
+                timed(|| triad(black_box(&mut self.dst), &self.x, &self.y, a)),
+            ),
+            "triad_inplace" => (
+                3 * n,
+                timed(|| triad_inplace(black_box(&mut self.y), &self.x, a)),
+            ),
             "triad_2t" => {
                 let half = self.dst.len().div_ceil(2);
-                let (a, x, y) = (self.a, &self.x, &self.y);
-                std::thread::scope(|s| {
-                    for (i, d) in black_box(&mut self.dst).chunks_mut(half).enumerate() {
-                        let r = i * half..i * half + d.len();
-                        let (x, y) = (&x[r.clone()], &y[r]);
-                        s.spawn(move || triad(d, x, y, a));
-                    }
+                let (x, y, dst) = (&self.x, &self.y, &mut self.dst);
+                let t = timed(|| {
+                    std::thread::scope(|s| {
+                        for (i, d) in black_box(dst).chunks_mut(half).enumerate() {
+                            let r = i * half..i * half + d.len();
+                            let (x, y) = (&x[r.clone()], &y[r]);
+                            s.spawn(move || triad(d, x, y, a));
+                        }
+                    })
                 });
-                3 * n
+                (3 * n, t)
             }
-            _ => return None,
-        };
-        Some((moved, t.elapsed().as_secs_f64()))
+            _ => unreachable!("unknown op {op}"),
+        }
     }
-}
-
-fn triad(dst: &mut [f32], x: &[f32], y: &[f32], a: f32) {
-    dst.iter_mut()
-        .zip(x.iter().zip(y))
-        .for_each(|(d, (&x, &y))| *d = a * x + y);
-}
-
-fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    false
 }
 
 fn json_str(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn json_floats(v: &[f64]) -> String {
-    let items: Vec<String> = v.iter().map(|t| format!("{t:.9}")).collect();
-    format!("[{}]", items.join(","))
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -138,82 +116,27 @@ fn median(v: &[f64]) -> f64 {
     s[s.len() / 2]
 }
 
-/// `OP REPS` per line; answers `{"op":…,"bytes":…,"times":[…]}` (or `{"error":…}`).
-fn serve(arrays: &mut Arrays) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    for line in std::io::stdin().lock().lines() {
-        let line = line?;
-        let mut words = line.split_whitespace();
-        let Some(op) = words.next() else { continue };
-        let reps: usize = words.next().and_then(|w| w.parse().ok()).unwrap_or(1);
-        let mut times = Vec::with_capacity(reps);
-        let mut moved = 0;
-        for _ in 0..reps.max(1) {
-            match arrays.run(op) {
-                Some((m, t)) => {
-                    moved = m;
-                    times.push(t);
-                }
-                None => break,
-            }
-        }
-        if times.is_empty() {
-            writeln!(
-                out,
-                "{{\"error\":{}}}",
-                json_str(&format!("unknown op {op}"))
-            )?;
-        } else {
-            writeln!(
-                out,
-                "{{\"op\":{},\"bytes\":{moved},\"times\":{}}}",
-                json_str(op),
-                json_floats(&times)
-            )?;
-        }
-        out.flush()?;
-    }
-    Ok(())
-}
-
-fn main() -> std::io::Result<()> {
+fn main() {
     let mut mib = 64usize;
     let mut reps = 15usize;
-    let mut serving = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut num = |name: &str| -> usize {
-            args.next()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| panic!("{name} needs a number"))
-        };
-        match a.as_str() {
-            "--mib" => mib = num("--mib"),
-            "--reps" => reps = num("--reps").max(1),
-            "--serve" => serving = true,
+        let value = args.next().and_then(|v| v.parse::<usize>().ok());
+        match (a.as_str(), value) {
+            ("--mib", Some(v)) => mib = v.max(1),
+            ("--reps", Some(v)) => reps = v.max(1),
             _ => {
-                eprintln!("usage: oxhpy-probe [--mib N] [--reps N] [--serve]");
+                eprintln!("usage: oxhpy-probe [--mib N] [--reps N]");
                 std::process::exit(2);
             }
         }
     }
     let mut arrays = Arrays::new(mib << 20);
-    let header = format!(
-        "\"mib\":{mib},\"avx2\":{},\"threads\":{}",
-        avx2(),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
-    if serving {
-        println!("{{{header}}}");
-        std::io::stdout().flush()?;
-        return serve(&mut arrays);
-    }
-    // Round-robin, so a slow phase of the machine hits every operation alike.
     let mut times = vec![Vec::new(); OPS.len()];
     let mut moved = vec![0; OPS.len()];
     for _ in 0..reps {
         for (i, (op, _)) in OPS.iter().enumerate() {
-            let (m, t) = arrays.run(op).expect("known op");
+            let (m, t) = arrays.run(op);
             moved[i] = m;
             times[i].push(t);
         }
@@ -221,19 +144,20 @@ fn main() -> std::io::Result<()> {
     let mut fields = Vec::new();
     for (i, (op, what)) in OPS.iter().enumerate() {
         let best = times[i].iter().copied().fold(f64::INFINITY, f64::min);
+        let med = median(&times[i]);
         fields.push(format!(
-            "{}:{{\"what\":{},\"bytes\":{},\"best_s\":{best:.9},\"median_s\":{:.9},\"best_gbs\":{:.2},\"median_gbs\":{:.2}}}",
+            "{}:{{\"what\":{},\"bytes\":{},\"best_s\":{best:.9},\"median_s\":{med:.9},\"best_gbs\":{:.2},\"median_gbs\":{:.2}}}",
             json_str(op),
             json_str(what),
             moved[i],
-            median(&times[i]),
             moved[i] as f64 / best / 1e9,
-            moved[i] as f64 / median(&times[i]) / 1e9,
+            moved[i] as f64 / med / 1e9,
         ));
     }
     println!(
-        "{{{header},\"reps\":{reps},\"ops\":{{{}}}}}",
+        "{{\"mib\":{mib},\"avx2\":{},\"threads\":{},\"reps\":{reps},\"ops\":{{{}}}}}",
+        oxhpy_probe::avx2(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
         fields.join(",")
     );
-    Ok(())
 }
