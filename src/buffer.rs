@@ -98,6 +98,16 @@ impl<'py, T: Element> Acquired<'py, T> {
             view.unpin();
         }
         let copy = view.mv.call_method("tobytes", ())?;
+        if !writable {
+            // Read-only: the `bytes` copy itself is the view (immutable, kept alive with it).
+            let (p, len) = {
+                let bytes: &[u8] = copy.extract()?;
+                (bytes.as_ptr(), bytes.len())
+            };
+            drop(view); // release the export now: only the copy is used from here on
+                        // SAFETY: the copy's buffer lives, immutable, as long as the handle moved into the view.
+            return Self::from_bytes(ctx, unsafe { std::slice::from_raw_parts(p, len) }, copy);
+        }
         let bytes: &[u8] = copy.extract()?;
         let mut items = to_items::<T>(bytes);
         Ok(Acquired {
@@ -171,11 +181,8 @@ impl<'py, T: Element> Acquired<'py, T> {
             std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * T::SIZE)
         };
         let out = crate::IntoPy::into_py(out, self.ctx)?;
-        let source = self
-            .ctx
-            .builtins_fn("memoryview")?
-            .call((out,))?
-            .call_method("cast", ("B",))?;
+        // The bytes object itself is the source: PyPy copies from a memoryview element by element.
+        let source = out;
         let target = mv.call_method("cast", ("B",))?;
         let all = self.ctx.builtins_fn("slice")?.call((self.ctx.none(),))?;
         // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
