@@ -184,7 +184,8 @@ impl<'py, T: Element> Acquired<'py, T> {
         // The bytes object itself is the source: PyPy copies from a memoryview element by element.
         let source = out;
         let target = mv.call_method("cast", ("B",))?;
-        let all = self.ctx.builtins_fn("slice")?.call((self.ctx.none(),))?;
+        let all =
+            crate::cache::get(self.ctx, crate::cache::Cached::Slice)?.call((self.ctx.none(),))?;
         // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
         if unsafe { ffi::HPy_SetItem(self.ctx.as_ptr(), target.raw(), all.raw(), source.raw()) } < 0
         {
@@ -309,7 +310,7 @@ struct View<'py> {
 impl<'py> View<'py> {
     fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
-        let memoryview = ctx.builtins_fn("memoryview")?;
+        let memoryview = crate::cache::get(ctx, crate::cache::Cached::MemoryView)?;
         let mv = match memoryview.call((obj,)) {
             Ok(mv) => mv,
             Err(e) => {
@@ -373,13 +374,11 @@ impl<'py> View<'py> {
         if readonly {
             return Ok(None);
         }
-        let ctypes = self.ctx.import("ctypes")?;
-        let array_type = ctypes
-            .getattr("c_char")?
-            .call_method("__mul__", (self.nbytes,))?;
+        use crate::cache::{get, Cached};
+        let array_type =
+            get(self.ctx, Cached::CtypesCChar)?.call_method("__mul__", (self.nbytes,))?;
         let array = array_type.call_method("from_buffer", (self.mv.borrow(),))?;
-        let addr: usize = ctypes
-            .getattr("addressof")?
+        let addr: usize = get(self.ctx, Cached::CtypesAddressof)?
             .call((array.borrow(),))?
             .extract()?;
         self.pin = Some(array);

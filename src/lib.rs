@@ -25,6 +25,7 @@ pub use hpy_sys as ffi;
 pub use oxhpy_macros::{class, function, methods, module};
 
 pub mod buffer;
+mod cache;
 pub mod class;
 pub mod context;
 pub mod convert;
@@ -53,6 +54,7 @@ pub mod prelude {
 /// Used by the code that the macros generate; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::cache::GLOBALS as CACHE_GLOBALS;
     pub use crate::class::{
         add_class, borrow_self, borrow_self_mut, destroy, instantiate, traverse, Payload, Traverse,
     };

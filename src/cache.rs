@@ -1,0 +1,35 @@
+//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `ctypes.addressof`, …),
+//! kept in `HPyGlobal`s after the first use. Every `#[oxhpy::module]` lists these globals in its
+//! module definition, as HPy requires.
+use crate::context::Ctx;
+use crate::err::PyResult;
+use crate::handle::{Handle, Object};
+use crate::module::Global;
+
+/// The cached objects, indexed by [`Cached`].
+pub static GLOBALS: [Global; 4] = [Global::new(), Global::new(), Global::new(), Global::new()];
+
+/// What is cached.
+#[derive(Clone, Copy)]
+pub(crate) enum Cached {
+    MemoryView = 0,
+    Slice = 1,
+    CtypesCChar = 2,
+    CtypesAddressof = 3,
+}
+
+/// The cached object, looked up on first use.
+pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
+    let global = &GLOBALS[what as usize];
+    if let Some(h) = global.load(ctx) {
+        return Ok(h);
+    }
+    let h = match what {
+        Cached::MemoryView => ctx.builtins_fn("memoryview")?,
+        Cached::Slice => ctx.builtins_fn("slice")?,
+        Cached::CtypesCChar => ctx.import("ctypes")?.getattr("c_char")?,
+        Cached::CtypesAddressof => ctx.import("ctypes")?.getattr("addressof")?,
+    };
+    global.store(ctx, &h);
+    Ok(h)
+}
