@@ -68,6 +68,16 @@ struct Acquired<'py, T: Element> {
 
 impl<'py, T: Element> Acquired<'py, T> {
     fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<Self> {
+        Self::acquire(obj, writable, true)
+    }
+
+    /// A writable view whose old contents will not be read (every item gets overwritten): on the
+    /// copy path nothing is copied in.
+    fn output(obj: Borrowed<'_, 'py>) -> PyResult<Self> {
+        Self::acquire(obj, true, false)
+    }
+
+    fn acquire(obj: Borrowed<'_, 'py>, writable: bool, fill: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
         // SAFETY: live handle.
         if !writable && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0 {
@@ -97,6 +107,19 @@ impl<'py, T: Element> Acquired<'py, T> {
             }
             view.unpin();
         }
+        if !fill {
+            let mut items = to_items::<T>(&vec![0u8; n * T::SIZE]);
+            let ptr = items.as_mut_ptr();
+            return Ok(Acquired {
+                ctx,
+                ptr,
+                len: n,
+                copy: Some(items),
+                writeback: true,
+                view: Some(view),
+                _bytes: None,
+            });
+        }
         let copy = view.mv.call_method("tobytes", ())?;
         if !writable {
             // Read-only: the `bytes` copy itself is the view (immutable, kept alive with it).
@@ -104,8 +127,9 @@ impl<'py, T: Element> Acquired<'py, T> {
                 let bytes: &[u8] = copy.extract()?;
                 (bytes.as_ptr(), bytes.len())
             };
-            drop(view); // release the export now: only the copy is used from here on
-                        // SAFETY: the copy's buffer lives, immutable, as long as the handle moved into the view.
+            // Release the export now: only the copy is used from here on.
+            drop(view);
+            // SAFETY: the copy's buffer lives, immutable, as long as the handle moved into the view.
             return Self::from_bytes(ctx, unsafe { std::slice::from_raw_parts(p, len) }, copy);
         }
         let bytes: &[u8] = copy.extract()?;
@@ -226,7 +250,8 @@ pub fn zip_map<'py, T: Element>(
 ) -> PyResult<()> {
     let av = Acquired::<T>::new(a, false)?;
     let bv = Acquired::<T>::new(b, false)?;
-    let mut dv = Acquired::<T>::new(dst, true)?;
+    // Every item of dst is overwritten from the inputs (copies or pinned views taken above).
+    let mut dv = Acquired::<T>::output(dst)?;
     if av.len != dv.len || bv.len != dv.len {
         return Err(PyErr::value_error(format!(
             "buffers must have equal lengths, got {}, {} and {}",
