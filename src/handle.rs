@@ -9,6 +9,7 @@ use crate::convert::{FromPy, IntoPy};
 use crate::err::{PyErr, PyResult};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// An owned handle: closed when dropped.
 pub struct Handle<'py> {
@@ -334,7 +335,13 @@ pub trait Object<'py>: AsHandle<'py> {
             if ffi::HPy_TypeCheck(c, ty.raw(), self.ctx().constant(|c| c.h_TypeType)) == 0 {
                 return Err(PyErr::type_error("isinstance() arg 2 must be a type"));
             }
-            Ok(ffi::HPy_TypeCheck(c, self.raw(), ty.raw()) != 0)
+            // Portability fix for an interpreter bug: `issubclass(type(self), ty)` rather than
+            // `HPy_TypeCheck(self, ty)` (what CPython's `PyObject_TypeCheck` does anyway). GraalPy
+            // 24.2.2 keeps small ints and floats unboxed inside the handle, and its `HPy_TypeCheck`
+            // answers 0 for them against a type that is not its own context constant:
+            // `isinstance(1, int)`, `isinstance(1, object)`, `isinstance(1.5, float)` were false.
+            let own = self.get_type();
+            Ok(ffi::HPyType_IsSubtype(c, own.raw(), ty.raw()) != 0)
         }
     }
 
@@ -373,6 +380,11 @@ pub trait Object<'py>: AsHandle<'py> {
 
     /// `self[i]`.
     fn get_item(&self, i: isize) -> PyResult<Handle<'py>> {
+        let i = if on_graalpy(self.ctx()) {
+            graalpy_list_index(self, i)?
+        } else {
+            i
+        };
         // SAFETY: live handle; result owned or NULL with an error set.
         unsafe {
             Handle::from_raw(
@@ -395,3 +407,61 @@ pub trait Object<'py>: AsHandle<'py> {
 }
 
 impl<'py, T: AsHandle<'py> + ?Sized> Object<'py> for T {}
+
+// Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): its `HPy_GetItem_i` reads the
+// storage of an exact `list` or `tuple` without normalising or bounds-checking the index, so
+// `[1, 2, 3][-1]` or `[1, 2, 3][3]` kills the JVM (`java.lang.ArrayIndexOutOfBoundsException:
+// Index -1 out of bounds for length 3` in `GraalHPyJNIContext.ctxGetItemi`). On GraalPy only,
+// `get_item` applies Python's rules for those two types first. Subclasses, other sequences and
+// mappings take GraalPy's generic path, which is correct, and are passed through unchanged (a
+// dict's `-1` is a key, not an index). Other interpreters pay one relaxed atomic load.
+
+/// 0: not decided yet, 1: not GraalPy, 2: GraalPy. One interpreter per process.
+static GRAALPY: AtomicU8 = AtomicU8::new(0);
+
+/// Whether this process runs GraalPy (`sys.implementation.name`), decided on first use.
+fn on_graalpy(ctx: Ctx<'_>) -> bool {
+    match GRAALPY.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let name = ctx
+                .import("sys")
+                .and_then(|sys| sys.getattr("implementation"))
+                .and_then(|imp| imp.getattr("name"))
+                .and_then(|n| n.extract::<String>());
+            if name.is_err() && ctx.err_occurred() {
+                // SAFETY: valid context; the lookup's own error is dropped, the answer is "no".
+                unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) }
+            }
+            let yes = name.is_ok_and(|n| n == "graalpy");
+            GRAALPY.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
+            yes
+        }
+    }
+}
+
+/// `i` as a valid index of `obj` when `obj` is exactly a `list` or `tuple` (`IndexError` as in
+/// Python when out of range); any other object gets `i` back unchanged.
+fn graalpy_list_index<'py>(obj: &(impl Object<'py> + ?Sized), i: isize) -> PyResult<isize> {
+    let ctx = obj.ctx();
+    let ty = obj.get_type();
+    // SAFETY: live handles; the types are context constants.
+    let is = |t: fn(&ffi::HPyContext) -> ffi::HPy| unsafe {
+        ffi::HPy_Is(ctx.as_ptr(), ty.raw, ctx.constant(t)) != 0
+    };
+    let what = if is(|c| c.h_ListType) {
+        "list index out of range"
+    } else if is(|c| c.h_TupleType) {
+        "tuple index out of range"
+    } else {
+        return Ok(i);
+    };
+    let n = obj.len()? as isize;
+    let j = if i < 0 { i + n } else { i };
+    if (0..n).contains(&j) {
+        Ok(j)
+    } else {
+        Err(PyErr::new(crate::Exc::IndexError, what))
+    }
+}

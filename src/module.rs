@@ -13,6 +13,7 @@ use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The module object, borrowed, while its exec slot runs.
 pub struct Module<'py> {
@@ -97,8 +98,17 @@ impl<'py> AsHandle<'py> for Module<'py> {
 ///
 /// Declare it as a `static` inside a `#[oxhpy::module]` mod (which lists it in the module
 /// definition, as HPy requires), store it at exec time, load it in later calls.
-#[repr(transparent)]
-pub struct Global(UnsafeCell<ffi::HPyGlobal>);
+///
+/// Whether it was stored is tracked here, not read from the `HPyGlobal`: HPy does not define
+/// the value of a global that was never stored. CPython and PyPy leave it 0, but GraalPy 24.2
+/// writes a table index into every listed global when it creates the module, and loading it
+/// before any store gives its internal `NoValue` object.
+#[repr(C)]
+pub struct Global {
+    /// First field: its address is the `HPyGlobal *` listed in the module definition.
+    raw: UnsafeCell<ffi::HPyGlobal>,
+    stored: AtomicBool,
+}
 
 // SAFETY: the HPyGlobal is only read and written while holding the interpreter (a `Ctx` is
 // required), which serialises all access.
@@ -107,24 +117,27 @@ unsafe impl Sync for Global {}
 impl Global {
     /// An empty global.
     pub const fn new() -> Self {
-        Global(UnsafeCell::new(ffi::HPyGlobal { _i: 0 }))
+        Global {
+            raw: UnsafeCell::new(ffi::HPyGlobal { _i: 0 }),
+            stored: AtomicBool::new(false),
+        }
     }
 
     /// The pointer that goes into a module's `globals` list.
     pub const fn as_ptr(&'static self) -> *mut ffi::HPyGlobal {
-        self.0.get()
+        self.raw.get()
     }
 
     /// Whether something was stored.
     pub fn is_set(&self) -> bool {
-        // SAFETY: a plain read of an integer-sized value, serialised by the interpreter.
-        unsafe { (*self.0.get())._i != 0 }
+        self.stored.load(Ordering::Relaxed)
     }
 
     /// Stores a reference to `obj` (the global keeps its own reference).
     pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) {
         // SAFETY: the global is listed in the module definition, `obj` is live.
-        unsafe { ffi::HPyGlobal_Store(ctx.as_ptr(), self.0.get(), obj.raw()) }
+        unsafe { ffi::HPyGlobal_Store(ctx.as_ptr(), self.raw.get(), obj.raw()) }
+        self.stored.store(true, Ordering::Relaxed);
     }
 
     /// A new handle to the stored object, or `None` before anything was stored.
@@ -134,7 +147,7 @@ impl Global {
         }
         // SAFETY: the global holds an object; HPyGlobal_Load returns a new owned handle.
         unsafe {
-            let raw = ffi::HPyGlobal_Load(ctx.as_ptr(), *self.0.get());
+            let raw = ffi::HPyGlobal_Load(ctx.as_ptr(), *self.raw.get());
             Handle::from_raw(ctx, raw).ok()
         }
     }
