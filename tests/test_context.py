@@ -13,11 +13,13 @@ import types
 
 import oxhpy_testext as t
 import pytest
-from conftest import EXPECT_MODE
+from conftest import EXPECT_MODE, GRAALPY, GRAALPY_CAPSULE_RENAME, GRAALPY_EXC_NAME
 
 PYPY = sys.implementation.name == "pypy"
 CTX_NAMES = {"debug": "HPy Debug Mode ABI", "trace": "HPy Trace Mode ABI"}
-MAXSIZE = sys.maxsize
+# HPySlice_Unpack clamps to the C HPy_ssize_t range (64-bit here), not to sys.maxsize: GraalPy's
+# sys.maxsize is 2**31 - 1.
+SSIZE_MAX = 2**63 - 1
 
 
 class Foo:
@@ -91,7 +93,7 @@ def test_call_method():
         (int, "type"),
         (collections.OrderedDict(), "OrderedDict"),
         (True, "bool"),
-        (t.MyError(), "MyError"),
+        pytest.param(t.MyError(), "MyError", marks=GRAALPY_EXC_NAME),
     ],
 )
 def test_type_name(obj, name):
@@ -200,12 +202,47 @@ def test_is_is_none_get_type_dup():
     assert same is True and dup is o
 
 
+class ListWithOwnIndexing(list):
+    def __getitem__(self, i):
+        return ("own", i)
+
+
+@pytest.mark.parametrize(
+    "obj, i, expected",
+    [
+        ([10, 20, 30], -1, 30),
+        ([10, 20, 30], -3, 10),
+        ((10, 20, 30), -1, 30),
+        ([1.5, 2.5], -2, 1.5),
+        (["a", "b"], 1, "b"),
+        ("abc", -1, "c"),
+        ({-1: "key"}, -1, "key"),  # a dict's -1 is a key, not an index
+        (ListWithOwnIndexing([1]), -5, ("own", -5)),
+        (ListWithOwnIndexing([1]), 7, ("own", 7)),
+    ],
+)
+def test_get_item_follows_python_indexing(obj, i, expected):
+    # On GraalPy 24.2 HPy_GetItem_i itself kills the JVM for a negative or too large index of a list or
+    # tuple; Object::get_item applies Python's rules there first.
+    assert t.obj_get_item(obj, i) == expected
+
+
+@pytest.mark.parametrize("obj, i", [([10, 20, 30], 3), ([10, 20, 30], -4), ((1,), 1), ((1,), -2), ([], -1)])
+def test_get_item_out_of_range(obj, i):
+    with pytest.raises(IndexError, match=f"^{type(obj).__name__} index out of range$"):
+        t.obj_get_item(obj, i)
+
+
 def test_is_instance():
     assert t.obj_is_instance(1, int) is True
     assert t.obj_is_instance(True, int) is True
     assert t.obj_is_instance(1, str) is False
     assert t.obj_is_instance(t.MyValueError(), ValueError) is True
     assert t.obj_is_instance(int, type) is True
+    assert t.obj_is_instance(1, object) is True
+    assert t.obj_is_instance(1.5, float) is True
+    assert t.obj_is_instance(2**70, int) is True
+    assert t.obj_is_instance(1.5, int) is False
     for bad in [5, "int", (int, str), None]:
         with pytest.raises(TypeError, match="must be a type"):
             t.obj_is_instance(1, bad)
@@ -240,10 +277,17 @@ def test_leak_detector_sees_a_leaked_handle():
     assert "1 unclosed handle" in str(info.value)
 
 
-def test_no_leak_when_not_leaking():
-    t.echo_handle(object())
-    t.capsule_roundtrip()
-    t.contextvar_roundtrip()
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: t.echo_handle(object()),
+        pytest.param(lambda: t.capsule_roundtrip(), marks=GRAALPY_CAPSULE_RENAME),
+        lambda: t.contextvar_roundtrip(),
+    ],
+    ids=["echo_handle", "capsule_roundtrip", "contextvar_roundtrip"],
+)
+def test_no_leak_when_not_leaking(call):
+    call()
 
 
 # --- the 18 context members PyPy 3.11 moved ---------------------------------------------------
@@ -252,6 +296,7 @@ def test_no_leak_when_not_leaking():
 # ctx_Dict_Keys, ctx_Dict_Copy, ctx_Slice_Unpack, ctx_Call, ctx_CallMethod.
 
 
+@GRAALPY_CAPSULE_RENAME
 def test_capsule_roundtrip():
     checks = dict(t.capsule_roundtrip())
     assert len(checks) == 12
@@ -327,10 +372,18 @@ def test_contextvar_roundtrip():
     assert t.contextvar_roundtrip() == ("default", "value", True, "explicit")
 
 
+@pytest.mark.xfail(
+    GRAALPY,
+    strict=True,
+    reason="GraalPy 24.2's ContextVar has no `name` attribute (plain Python: ContextVar('x').name fails)",
+)
+def test_contextvar_name():
+    assert t.contextvar_new("oxhpy_v").name == "oxhpy_v"
+
+
 def test_contextvar_interop():
     var = t.contextvar_new("oxhpy_v")
     assert isinstance(var, contextvars.ContextVar)
-    assert var.name == "oxhpy_v"
     assert t.contextvar_get(var) == (False, None)
     assert t.contextvar_get(var, "d") == (True, "d")
 
@@ -367,11 +420,20 @@ def test_is_subtype():
         t.is_subtype(int, "int")
 
 
-def test_raw_type_name():
-    assert t.raw_type_name(int) == "int"
-    assert t.raw_type_name(Foo) == "Foo"
-    assert t.raw_type_name(collections.OrderedDict) == "OrderedDict"
-    assert t.raw_type_name(t.MyError) == "MyError"
+@pytest.mark.parametrize(
+    "ty, name",
+    [
+        (int, "int"),
+        (Foo, "Foo"),
+        (collections.OrderedDict, "OrderedDict"),
+        pytest.param(t.MyError, "MyError", marks=GRAALPY_EXC_NAME),
+    ],
+)
+def test_raw_type_name(ty, name):
+    assert t.raw_type_name(ty) == name
+
+
+def test_raw_type_name_needs_a_type():
     with pytest.raises(TypeError, match=r"^argument 't': expected type, got Foo$"):
         t.raw_type_name(Foo())
 
@@ -446,11 +508,11 @@ def test_dict_keys_copy():
     [
         (slice(1, 10, 2), (1, 10, 2)),
         (slice(5), (0, 5, 1)),
-        (slice(None), (0, MAXSIZE, 1)),
-        (slice(None, None, -1), (MAXSIZE, -MAXSIZE - 1, -1)),
+        (slice(None), (0, SSIZE_MAX, 1)),
+        (slice(None, None, -1), (SSIZE_MAX, -SSIZE_MAX - 1, -1)),
         (slice(-3, -1), (-3, -1, 1)),
-        (slice(2**100), (0, MAXSIZE, 1)),
-        (slice(-(2**100), None), (-MAXSIZE - 1, MAXSIZE, 1)),
+        (slice(2**100), (0, SSIZE_MAX, 1)),
+        (slice(-(2**100), None), (-SSIZE_MAX - 1, SSIZE_MAX, 1)),
     ],
 )
 def test_slice_unpack(s, expected):
@@ -526,13 +588,20 @@ def test_shifted_member_list_is_complete():
     assert len(SHIFTED_CALLS) == 18
 
 
-@pytest.mark.parametrize("member", sorted(SHIFTED_CALLS))
+# ctx_Capsule_Set is exercised by capsule_roundtrip, which renames a capsule.
+SHIFTED_PARAMS = [
+    pytest.param(m, marks=GRAALPY_CAPSULE_RENAME) if m == "ctx_Capsule_Set" else m
+    for m in sorted(SHIFTED_CALLS)
+]
+
+
+@pytest.mark.parametrize("member", SHIFTED_PARAMS)
 def test_shifted_member_runs(member):
     SHIFTED_CALLS[member]()
 
 
 @pytest.mark.skipif(EXPECT_MODE != "trace", reason="trace mode only")
-@pytest.mark.parametrize("member", sorted(SHIFTED_CALLS))
+@pytest.mark.parametrize("member", SHIFTED_PARAMS)
 def test_shifted_member_is_counted_under_its_name(member):
     import hpy.trace
 

@@ -8,6 +8,7 @@ import sys
 
 import oxhpy_testext as t
 import pytest
+from conftest import GRAALPY
 
 INT_TYPES = {
     "i64": (t.echo_i64, -(2**63), 2**63 - 1),
@@ -134,6 +135,11 @@ def test_str_subclass_accepted():
     "echo", [t.echo_str, t.echo_string, t.str_char_count], ids=["str", "String", "count"]
 )
 @pytest.mark.parametrize("s", ["\ud800", "a\udfffb", "x\udc80"])
+@pytest.mark.xfail(
+    GRAALPY,
+    strict=True,
+    reason="GraalPy 24.2: HPyUnicode_AsUTF8AndSize encodes a lone surrogate as U+FFFD instead of raising",
+)
 def test_str_with_surrogates_is_rejected(echo, s):
     # CPython refuses to encode lone surrogates; PyPy hands out its internal bytes, which oxhpy
     # must reject too (a Rust &str is always valid UTF-8).

@@ -2,21 +2,10 @@
 exceptions raised by Python code that Rust calls propagate unchanged."""
 
 import builtins
-import sys
 
 import oxhpy_testext as t
 import pytest
-from conftest import EXPECT_MODE
-
-# PyPy 3.11's debug mode aborts the process ("Error: Wrong HPy Context!") when an HPy function calls,
-# directly or through Python code, another HPy function of a debug-mode module. A plain C HPy module
-# built against PyPy's own headers does the same (`bounce(f)` calling `HPyCallTupleDict(f)` on another
-# HPy function), so this is PyPy's bug, not oxhpy's; those tests skip there (the process would die).
-NESTED_HPY_CALLS = pytest.mark.skipif(
-    sys.implementation.name == "pypy" and EXPECT_MODE == "debug",
-    reason="PyPy 3.11 debug mode aborts on nested HPy calls (Wrong HPy Context)",
-)
-
+from conftest import GRAALPY_EXC_NAME, NESTED_HPY_CALLS
 
 # --- panics -----------------------------------------------------------------------------------
 
@@ -24,9 +13,13 @@ NESTED_HPY_CALLS = pytest.mark.skipif(
 def test_panic_exception_type():
     assert issubclass(t.PanicException, BaseException)
     assert not issubclass(t.PanicException, Exception)
+    assert "Rust panic" in t.PanicException.__doc__
+
+
+@GRAALPY_EXC_NAME
+def test_panic_exception_name():
     assert t.PanicException.__name__ == "PanicException"
     assert t.PanicException.__module__ == "oxhpy_testext._native"
-    assert "Rust panic" in t.PanicException.__doc__
 
 
 @pytest.mark.parametrize("msg", ["boom", "", "héllo ✓ 😀", "x" * 10_000, "line1\nline2"])
@@ -94,10 +87,14 @@ def test_panic_propagates_through_python_code():
 # --- custom exceptions ------------------------------------------------------------------------
 
 
-def test_custom_exception():
-    assert issubclass(t.MyError, Exception)
+@GRAALPY_EXC_NAME
+def test_custom_exception_name():
     assert t.MyError.__name__ == "MyError"
     assert t.MyError.__module__ == "oxhpy_testext._native"
+
+
+def test_custom_exception():
+    assert issubclass(t.MyError, Exception)
     assert t.MyError.__doc__ == "A custom exception of oxhpy_testext."
     with pytest.raises(t.MyError) as info:
         t.raise_my_error("custom ✓")

@@ -8,6 +8,7 @@ import oxhpy_testext as t
 import pytest
 
 CPYTHON = sys.implementation.name == "cpython"
+GRAALPY = sys.implementation.name == "graalpy"
 I64_MAX = 2**63 - 1
 
 
@@ -243,6 +244,11 @@ def test_docstrings():
         (t.many, '(a, b, c, d=..., e="dflt", f=None)'),
         (t.with_ctx, "(n)"),
     ],
+)
+@pytest.mark.xfail(
+    GRAALPY,
+    strict=True,
+    reason="GraalPy 24.2 does not derive __text_signature__ from the docstring's first line ('(self, ...)')",
 )
 def test_text_signature(func, text):
     assert func.__text_signature__ == text
