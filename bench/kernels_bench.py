@@ -4,7 +4,9 @@ Wall-clock figures are noisy on shared machines: compare ratios measured in the 
 (kernel vs. the interpreter's own operation), not absolute numbers across runs.
 """
 
+import hashlib
 import json
+import os
 import sys
 import time
 
@@ -30,6 +32,15 @@ def per_call_ns(fn, n=200_000):
     return best_of(loop) / n * 1e9
 
 
+def wheel_sha256():
+    """sha256 of the wheel file named by OXHPY_WHEEL (ci/main.sh: the file this interpreter installed)."""
+    path = os.environ.get("OXHPY_WHEEL")
+    if not path:
+        return ""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def main():
     data = bytes(range(256)) * (64 * 1024 * 1024 // 256)  # 64 MiB
     assert k.sum_bytes(data) == 127.5 * len(data)
@@ -46,6 +57,7 @@ def main():
         "sum_bytes_gbs": len(data) / t_sum / 1e9,
         "py_sum_gbs": len(data) / t_py_sum / 1e9,
         "checks": [k.add(2, 3) == 5, k.div_floor(-7, 2) == -4, k.sum_bytes(b"\x01\xff") == 256],
+        "wheel_sha256": wheel_sha256(),
     }
     print(json.dumps(result))
 

@@ -1,5 +1,6 @@
-"""Checks a built oxhpy wheel: tag py3-none-<platform>, the .hpy0.so exports exactly the four HPy
-universal entry points, the loader stub has no pkg_resources, hpy is required on CPython only."""
+"""Checks a built oxhpy wheel: tag py3-none-manylinux_X_Y_<arch> (auditwheel-repaired) with X.Y at least the
+newest glibc symbol version the binary uses, the .hpy0.so exports exactly the four HPy universal entry points,
+the loader stub has no pkg_resources, hpy is required on CPython only."""
 
 import re
 import subprocess
@@ -10,7 +11,8 @@ import zipfile
 
 def check(wheel):
     name = wheel.rsplit("/", 1)[-1]
-    assert re.search(r"-py3-none-(linux|manylinux)[^/]*\.whl$", name), f"bad wheel tag: {name}"
+    tag = re.search(r"-py3-none-manylinux_(\d+)_(\d+)_x86_64\.whl$", name)
+    assert tag, f"bad wheel tag (not py3-none-manylinux_X_Y_x86_64): {name}"
     with zipfile.ZipFile(wheel) as z:
         sos = [n for n in z.namelist() if n.endswith(".so")]
         assert len(sos) == 1 and sos[0].endswith(".hpy0.so"), sos
@@ -24,6 +26,11 @@ def check(wheel):
             f.flush()
             nm = ["nm", "-D", "--defined-only", f.name]
             out = subprocess.run(nm, capture_output=True, text=True, check=True)
+            undefined = subprocess.run(
+                ["nm", "-D", "--undefined-only", f.name], capture_output=True, text=True
+            )
+    glibc = max(tuple(map(int, v)) for v in re.findall(r"@GLIBC_(\d+)\.(\d+)", undefined.stdout))
+    assert glibc <= tuple(map(int, tag.groups())), f"{name}: the binary needs glibc {glibc}"
     exported = sorted(line.split()[-1] for line in out.stdout.splitlines() if line.strip())
     expected = sorted(
         [
@@ -34,7 +41,7 @@ def check(wheel):
         ]
     )
     assert exported == expected, exported
-    print(f"ok: {name}: {sos[0]} exports {', '.join(exported)}")
+    print(f"ok: {name}: needs glibc {glibc[0]}.{glibc[1]}; {sos[0]} exports {', '.join(exported)}")
 
 
 if __name__ == "__main__":
