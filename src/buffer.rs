@@ -343,6 +343,7 @@ impl<'py> View<'py> {
                 if unsafe { ffi::HPyErr_ExceptionMatches(ctx.as_ptr(), Exc::TypeError.handle(ctx)) }
                     != 0
                 {
+                    // SAFETY: valid context; the TypeError is replaced by ours below.
                     unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
                     return Err(crate::convert::wrong_type(
                         &obj,

@@ -136,8 +136,8 @@ impl<'py> VectorArgs<'py> {
             let nkw = crate::Object::len(&unsafe { Borrowed::from_raw(ctx, kw) })?;
             // SAFETY: per that convention, args holds nargs + nkw live handles.
             let all = (0..nargs + nkw).map(|i| unsafe { *args.add(i) }).collect();
-            // SAFETY: kw is live; dup gives an owned handle.
             let kwnames =
+                // SAFETY: kw is live; dup gives an owned handle.
                 Some(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), kw)) });
             return Ok(VectorArgs {
                 all,

@@ -306,8 +306,8 @@ impl Callable {
                 #spec
                 // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
                 let va = unsafe { ::oxhpy::__private::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
-                // SAFETY: `va` owns or borrows every handle the slots point to, and outlives them.
                 let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
+                    // SAFETY: `va` owns or borrows every handle the slots point to, and outlives them.
                     unsafe { SPEC.parse(py, va.args(), va.nargs(), va.kwnames())? };
                 #(#convs)*
             };
@@ -329,9 +329,10 @@ impl Callable {
             return quote! {
                 #spec
                 let nargs = nargs & !::oxhpy::__private::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
-                // SAFETY: kwnames is NULL or a live tuple.
-                if !::oxhpy::__private::ffi::HPy_IsNull(kwnames)
-                    && ::oxhpy::Object::len(&unsafe { ::oxhpy::Borrowed::from_raw(py, kwnames) })? > 0
+                if !::oxhpy::__private::ffi::HPy_IsNull(kwnames) && ::oxhpy::Object::len(
+                    // SAFETY: kwnames is a live tuple (not NULL, checked just before).
+                    &unsafe { ::oxhpy::Borrowed::from_raw(py, kwnames) },
+                )? > 0
                 {
                     return ::core::result::Result::Err(::oxhpy::PyErr::type_error(concat!(#name, "() takes no keyword arguments")));
                 }
@@ -366,8 +367,8 @@ impl Callable {
                 let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
                 quote! {
                     #spec
-                    // SAFETY: the interpreter passes nargs + len(kwnames) live handles.
                     let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
+                        // SAFETY: the interpreter passes nargs + len(kwnames) live handles.
                         unsafe { SPEC.parse(py, args, nargs, kwnames)? };
                     #(#convs)*
                 }
