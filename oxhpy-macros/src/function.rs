@@ -296,6 +296,22 @@ impl Callable {
         }
     }
 
+    /// Conversions from the first `nargs` entries of a positional `args` array (VARARGS-style).
+    fn positional_conversions(&self) -> TokenStream {
+        let convs = (0..self.params.len()).map(|i| {
+            self.convert(
+                i,
+                quote!(if #i < nargs {
+                    // SAFETY: i < nargs positional handles, live for the call.
+                    ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
+                } else {
+                    ::core::option::Option::None
+                }),
+            )
+        });
+        quote!(#(#convs)*)
+    }
+
     /// Statements that convert all arguments, for calling convention `self.sig` (or `tp_new`).
     fn conversions(&self, new: bool) -> TokenStream {
         let n = self.params.len();
@@ -314,17 +330,7 @@ impl Callable {
         }
         if self.tp_call && self.sig != Sig::Keywords {
             // Positional-only `__call__` behind the KEYWORDS-shaped tp_call.
-            let convs = (0..n).map(|i| {
-                self.convert(
-                    i,
-                    quote!(if #i < nargs {
-                        // SAFETY: i < nargs positional handles, live for the call.
-                        ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
-                    } else {
-                        ::core::option::Option::None
-                    }),
-                )
-            });
+            let convs = self.positional_conversions();
             let name = self.qualname.as_ref().unwrap_or(&self.py_name);
             return quote! {
                 #spec
@@ -337,7 +343,7 @@ impl Callable {
                     return ::core::result::Result::Err(::oxhpy::PyErr::type_error(concat!(#name, "() takes no keyword arguments")));
                 }
                 SPEC.check_count(nargs)?;
-                #(#convs)*
+                #convs
             };
         }
         match self.sig {
@@ -350,18 +356,8 @@ impl Callable {
                 })),
             ),
             Sig::VarArgs => {
-                let convs = (0..n).map(|i| {
-                    self.convert(
-                        i,
-                        quote!(if #i < nargs {
-                            // SAFETY: i < nargs positional handles, live for the call.
-                            ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
-                        } else {
-                            ::core::option::Option::None
-                        }),
-                    )
-                });
-                quote! { #spec SPEC.check_count(nargs)?; #(#convs)* }
+                let convs = self.positional_conversions();
+                quote! { #spec SPEC.check_count(nargs)?; #convs }
             }
             Sig::Keywords => {
                 let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
