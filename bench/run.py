@@ -8,8 +8,9 @@ by round with its references so that a slow phase of the machine hits all of the
 * ``sum_bytes`` on ``--mib`` MiB against the single-thread read bandwidth measured by the native
   probe (``bench/probe``: the best of the kernels' own AVX2 loop and two loads-only loops, reading
   one stream or four) on an array of the same size, and numpy's ``uint8`` sum;
-* ``saxpy`` on ``--mib`` MiB float32 arrays against the probe's native triad over the very same
-  arrays (the bandwidth-bound time: read x, read y, write dst) and numpy's ``y += a*x``;
+* ``saxpy`` on ``--mib`` MiB float32 arrays (``array.array`` and numpy) against the probe's native
+  triad over the very same arrays (the bandwidth-bound time: read x, read y, write dst) and numpy's
+  ``y += a*x``;
 * the per-call cost of taking a buffer view: ``sum_bytes`` on a 1-byte ``bytes``, ``bytearray``,
   ``memoryview`` and ``array.array`` (and numpy), minus a no-op call (``add(1, 2)``), in ns per call;
   and minus ``sum_bytes(b"\\x01")`` (the zero-copy ``bytes`` path), the better baseline on PyPy,
@@ -75,10 +76,17 @@ class Probe:
 
     def saxpy(self, dst, x, y, a, reps=INNER):
         """Best of ``reps`` native ``dst = a*x + y`` over float32 arrays (``dst`` may be ``y``)."""
-        (d, n), (xa, _), (ya, _) = dst.buffer_info(), x.buffer_info(), y.buffer_info()
+        (d, n), (xa, _), (ya, _) = buffer_info(dst), buffer_info(x), buffer_info(y)
         if d == ya:
             return min(self.triad_inplace(d, xa, n, a) for _ in range(reps))
         return min(self.triad(d, xa, ya, n, a) for _ in range(reps))
+
+
+def buffer_info(arr):
+    """(address, length) of an ``array.array`` or a 1-D numpy array."""
+    if isinstance(arr, array.array):
+        return arr.buffer_info()
+    return arr.__array_interface__["data"][0], len(arr)
 
 
 def find_probe(given):
@@ -189,10 +197,11 @@ def measure(probe, mib, rounds):
     x = array.array("f", [1.5]) * n
     y = array.array("f", [0.25]) * n
     dst = array.array("f", [0.0]) * n
-    npx = npy = None
+    npx = npy = npd = None
     if np is not None:
         npx = np.full(n, 1.5, dtype=np.float32)
         npy = np.full(n, 0.25, dtype=np.float32)
+        npd = np.zeros(n, dtype=np.float32)
 
     checks["sum_bytes(bytes)"] = k.sum_bytes(buf["bytes"]) == want
     checks["sum_bytes(bytearray)"] = k.sum_bytes(buf["bytearray"]) == want
@@ -200,6 +209,8 @@ def measure(probe, mib, rounds):
     checks["saxpy"] = dst[0] == dst[n - 1] == 1.0
     if np is not None:
         checks["numpy sum"] = int(buf["numpy"].sum()) == want
+        k.saxpy(npd, npx, npy, a)
+        checks["saxpy numpy"] = npd[0] == npd[n - 1] == 1.0
 
     big = [
         # Each operation follows one on another buffer, so none finds its data left in the L3
@@ -215,9 +226,11 @@ def measure(probe, mib, rounds):
         ("probe triad_inplace", lambda: probe.saxpy(y, x, y, a)),
         ("saxpy(y, x, y)", lambda: best_time(lambda: k.saxpy(y, x, y, a))),
         ("numpy y += a*x", lambda: best_time(lambda: numpy_saxpy(npx, npy, a))),
+        ("probe triad numpy", lambda: probe.saxpy(npd, npx, npy, a)),
+        ("saxpy(dst, x, y) numpy", lambda: best_time(lambda: k.saxpy(npd, npx, npy, a))),
     ]
     if np is None:
-        big = [(name, f) for name, f in big if not name.startswith("numpy")]
+        big = [(name, f) for name, f in big if "numpy" not in name]
 
     one = b"\x01"
     small = [
@@ -287,6 +300,7 @@ def report(avx2, nbytes, rounds, big_s, small_s, calls, checks):
         ("saxpy(dst, x, y)", "probe triad"),
         ("saxpy(y, x, y)", "probe triad_inplace"),
         ("numpy y += a*x", "probe triad_inplace"),
+        ("saxpy(dst, x, y) numpy", "probe triad numpy"),
     ):
         if name in big:
             ratios[f"{name} time / {bound} time"] = {
@@ -356,6 +370,8 @@ LABELS = {
     "probe triad_inplace": "probe: y = a*x + y (native)",
     "saxpy(y, x, y)": "saxpy(y, x, y), array('f')",
     "numpy y += a*x": "numpy y += a*x",
+    "probe triad numpy": "probe: dst = a*x + y (native), numpy arrays",
+    "saxpy(dst, x, y) numpy": "saxpy(dst, x, y), numpy float32",
 }
 
 
@@ -396,6 +412,7 @@ def print_table(r):
     targets = {
         "sum_bytes(bytes) / read bandwidth": (">=", 0.9),
         "saxpy(dst, x, y) time / probe triad time": ("<=", 1.15),
+        "saxpy(dst, x, y) numpy time / probe triad numpy time": ("<=", 1.15),
     }
     rows = []
     for name, v in r["ratios"].items():

@@ -157,4 +157,6 @@ install_wheels() {
     for w in "$@"; do paths+=("$(staged "$interp" "dist/$(basename "$w")")"); done
     step "$interp: pip install ${*##*/}"
     run_py "$interp" -m pip install -q --force-reinstall --no-deps "${paths[@]}" >&2
+    # Then their declared dependencies (cffi on CPython), without touching what is installed.
+    run_py "$interp" -m pip install -q "${paths[@]}" >&2
 }

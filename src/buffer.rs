@@ -1,19 +1,22 @@
 //! Buffers in the universal ABI: typed views of any object with the buffer protocol.
 //!
 //! HPy 0.9 has no buffer *consumer* API, so a view is taken through Python itself:
-//! `memoryview(obj)` gives the layout (format, item size, contiguity, read-only flag), and the data
-//! is reached in the cheapest way that is safe on the running interpreter:
+//! `memoryview(obj)` gives the layout (format, item size, contiguity, read-only flag) and holds an
+//! export of `obj` for as long as the view lives. The data is then reached in the cheapest way that
+//! is safe on the running interpreter (`buffer_address.py` decides):
 //!
-//! | object | read | write |
+//! | interpreter | zero-copy | copied |
 //! |---|---|---|
-//! | `bytes` | zero-copy (`HPyBytes_AsString`; immutable) | refused: read-only |
-//! | writable buffer, CPython | zero-copy (`ctypes` `from_buffer`; the export pins the object) | zero-copy |
-//! | anything else | copied in (`memoryview.tobytes()`) | copied in, then written back |
+//! | all | `bytes` (`HPyBytes_AsString`; immutable) | |
+//! | CPython | everything: `_cffi_backend` `from_buffer` when cffi is installed, else `ctypes` `from_buffer` for writable buffers (the export pins the object: resizing raises `BufferError`) | read-only buffers other than `bytes` when cffi is missing |
+//! | PyPy | through the bundled `_cffi_backend`: memoryviews of `bytes`, numpy arrays over memory numpy owns or over `bytes` | `bytearray`, `array.array`, `mmap`, other exporters |
+//! | GraalPy | | everything else |
 //!
-//! On PyPy and GraalPy an exported `bytearray` or `array.array` can still be resized (measured:
-//! no `BufferError`), so a raw pointer into it could dangle; those interpreters get the copy path
-//! for everything but `bytes`. Every view lives only inside the closure given to [`read`] or
-//! [`write`], while the objects that pin it are held.
+//! Copies are taken with `memoryview.tobytes()` and, for writable views, written back afterwards.
+//! On PyPy an exported `bytearray` or `array.array` can still be resized (measured: no
+//! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array there.
+//! Every view lives only inside the closure given to [`read`] or [`write`], while the memoryview
+//! that pins it is held.
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
@@ -89,10 +92,10 @@ impl<'py, T: Element> Acquired<'py, T> {
             // SAFETY: the bytes object's buffer lives, immutable, as long as `keep` is open.
             return Self::from_bytes(ctx, unsafe { std::slice::from_raw_parts(p, n) }, keep);
         }
-        let mut view = View::new(obj, writable)?;
+        let view = View::new(obj, writable)?;
         view.check::<T>()?;
         let n = view.nbytes / T::SIZE;
-        if let Some(addr) = view.address()? {
+        if let Some(addr) = view.address(writable)? {
             if addr % std::mem::align_of::<T>() == 0 {
                 let ptr = addr as *mut T;
                 return Ok(Acquired {
@@ -105,7 +108,6 @@ impl<'py, T: Element> Acquired<'py, T> {
                     _bytes: None,
                 });
             }
-            view.unpin();
         }
         if !fill {
             let mut items = to_items::<T>(&vec![0u8; n * T::SIZE]);
@@ -328,8 +330,6 @@ struct View<'py> {
     nbytes: usize,
     itemsize: usize,
     format: String,
-    /// The object holding the pointer (ctypes array), pinning the export while it lives.
-    pin: Option<Handle<'py>>,
 }
 
 impl<'py> View<'py> {
@@ -360,7 +360,6 @@ impl<'py> View<'py> {
             nbytes: 0,
             itemsize: 0,
             format: String::new(),
-            pin: None,
         };
         let readonly: bool = view.mv.getattr("readonly")?.extract()?;
         if writable && readonly {
@@ -391,34 +390,15 @@ impl<'py> View<'py> {
         Ok(())
     }
 
-    /// A zero-copy address, when the running interpreter keeps it valid (see the module docs).
-    fn address(&mut self) -> PyResult<Option<usize>> {
-        if self.nbytes == 0 || !self.writable_export_pins() {
+    /// A zero-copy address, when the running interpreter keeps it valid while `mv` is held
+    /// (decided by `buffer_address.py`, see the module docs).
+    fn address(&self, writable: bool) -> PyResult<Option<usize>> {
+        if self.nbytes == 0 {
             return Ok(None);
         }
-        let readonly: bool = self.mv.getattr("readonly")?.extract()?;
-        if readonly {
-            return Ok(None);
-        }
-        use crate::cache::{get, Cached};
-        let array_type =
-            get(self.ctx, Cached::CtypesCChar)?.call_method("__mul__", (self.nbytes,))?;
-        let array = array_type.call_method("from_buffer", (self.mv.borrow(),))?;
-        let addr: usize = get(self.ctx, Cached::CtypesAddressof)?
-            .call((array.borrow(),))?
-            .extract()?;
-        self.pin = Some(array);
-        Ok(Some(addr))
-    }
-
-    /// Whether holding an export keeps the exporter from being resized or freed (CPython).
-    fn writable_export_pins(&self) -> bool {
-        crate::context::is_cpython(self.ctx)
-    }
-
-    /// Drops the zero-copy pin (the ctypes array and its export of the memoryview).
-    fn unpin(&mut self) {
-        self.pin = None;
+        crate::cache::get(self.ctx, crate::cache::Cached::Address)?
+            .call((self.mv.borrow(), writable))?
+            .extract()
     }
 }
 
@@ -426,7 +406,6 @@ impl Drop for View<'_> {
     /// Ends the export at once: PyPy would otherwise keep the exporter exported (and a bytearray
     /// unresizable, one of our objects borrowed) until the memoryview is garbage-collected.
     fn drop(&mut self) {
-        self.unpin();
         if self.mv.call_method("release", ()).is_err() {
             // SAFETY: valid context; a failed release only means the view stays exported.
             unsafe { ffi::HPyErr_Clear(self.ctx.as_ptr()) };

@@ -1,4 +1,4 @@
-//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `ctypes.addressof`, …),
+//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer address helper),
 //! kept in `HPyGlobal`s after the first use. Every `#[oxhpy::module]` lists these globals in its
 //! module definition, as HPy requires.
 use crate::context::Ctx;
@@ -7,15 +7,15 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// The cached objects, indexed by [`Cached`].
-pub static GLOBALS: [Global; 4] = [Global::new(), Global::new(), Global::new(), Global::new()];
+pub static GLOBALS: [Global; 3] = [Global::new(), Global::new(), Global::new()];
 
 /// What is cached.
 #[derive(Clone, Copy)]
 pub(crate) enum Cached {
     MemoryView = 0,
     Slice = 1,
-    CtypesCChar = 2,
-    CtypesAddressof = 3,
+    /// `address(mv, writable)` from `buffer_address.py`.
+    Address = 2,
 }
 
 /// The cached object, looked up on first use.
@@ -27,8 +27,14 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
     let h = match what {
         Cached::MemoryView => ctx.builtins_fn("memoryview")?,
         Cached::Slice => ctx.builtins_fn("slice")?,
-        Cached::CtypesCChar => ctx.import("ctypes")?.getattr("c_char")?,
-        Cached::CtypesAddressof => ctx.import("ctypes")?.getattr("addressof")?,
+        Cached::Address => {
+            let namespace = ctx.builtins_fn("dict")?.call(())?;
+            namespace.call_method("__setitem__", ("__name__", "oxhpy.buffer_address"))?;
+            let source = include_str!("buffer_address.py");
+            ctx.builtins_fn("exec")?
+                .call((source, namespace.borrow()))?;
+            namespace.call_method("__getitem__", ("address",))?
+        }
     };
     global.store(ctx, &h);
     Ok(h)

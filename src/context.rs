@@ -111,31 +111,6 @@ impl<'py> Ctx<'py> {
     }
 }
 
-static IS_CPYTHON: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-/// Whether the interpreter is CPython (`sys.implementation.name`), asked once per process.
-pub(crate) fn is_cpython(ctx: Ctx<'_>) -> bool {
-    use std::sync::atomic::Ordering;
-    match IS_CPYTHON.load(Ordering::Relaxed) {
-        1 => true,
-        2 => false,
-        _ => {
-            let name = ctx
-                .import("sys")
-                .and_then(|s| crate::Object::getattr(&s, "implementation"))
-                .and_then(|i| crate::Object::getattr(&i, "name"))
-                .and_then(|n| crate::Object::extract::<String>(&n));
-            if name.is_err() {
-                // SAFETY: valid context; the lookup failed, which only means "not CPython".
-                unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
-            }
-            let yes = matches!(name.as_deref(), Ok("cpython"));
-            IS_CPYTHON.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
-            yes
-        }
-    }
-}
-
 /// A `CString` for passing to HPy, or `ValueError` when `s` holds a NUL byte.
 pub(crate) fn cstring(s: &str) -> PyResult<CString> {
     CString::new(s).map_err(|_| PyErr::new(crate::Exc::ValueError, "embedded null character"))

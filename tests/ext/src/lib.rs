@@ -771,6 +771,24 @@ pub mod _native {
         }
     }
 
+    /// The address `oxhpy::buffer::read` sees for `obj`'s bytes (its first byte's address when the
+    /// view is zero-copy, a copy's otherwise) and the sum of those bytes.
+    #[oxhpy::function]
+    pub fn read_address(obj: Borrowed<'_, '_>) -> PyResult<(usize, u64)> {
+        oxhpy::buffer::read::<u8, _>(obj, |s| {
+            (s.as_ptr() as usize, s.iter().map(|&b| b as u64).sum())
+        })
+    }
+
+    /// The address `oxhpy::buffer::write` sees for `obj`'s bytes; adds 1 to every byte.
+    #[oxhpy::function]
+    pub fn write_address(obj: Borrowed<'_, '_>) -> PyResult<usize> {
+        oxhpy::buffer::write::<u8, _>(obj, |s| {
+            s.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+            s.as_ptr() as usize
+        })
+    }
+
     /// Caller(): callable (HPy_tp_call) whose instances can get their own call function.
     #[oxhpy::class]
     pub struct Caller {}
