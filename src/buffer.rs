@@ -95,7 +95,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         let view = View::new(obj, writable)?;
         view.check::<T>()?;
         let n = view.nbytes / T::SIZE;
-        if let Some(addr) = view.address(writable)? {
+        if let Some(addr) = view.address {
             if addr % std::mem::align_of::<T>() == 0 {
                 let ptr = addr as *mut T;
                 return Ok(Acquired {
@@ -330,50 +330,49 @@ struct View<'py> {
     nbytes: usize,
     itemsize: usize,
     format: String,
+    /// The data's address, when it stays valid while `mv` is held (see the module docs).
+    address: Option<usize>,
 }
 
 impl<'py> View<'py> {
     fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
-        let memoryview = crate::cache::get(ctx, crate::cache::Cached::MemoryView)?;
-        let mv = match memoryview.call((obj,)) {
-            Ok(mv) => mv,
-            Err(e) => {
-                // SAFETY: valid context; replace "memoryview: a bytes-like object is required".
-                if unsafe { ffi::HPyErr_ExceptionMatches(ctx.as_ptr(), Exc::TypeError.handle(ctx)) }
-                    != 0
-                {
-                    // SAFETY: valid context; the TypeError is replaced by ours below.
-                    unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
-                    return Err(crate::convert::wrong_type(
-                        &obj,
-                        "an object with the buffer protocol",
-                    ));
-                }
-                return Err(e);
-            }
-        };
+        let described =
+            crate::cache::get(ctx, crate::cache::Cached::View)?.call((obj, writable))?;
+        if described.is_none() {
+            return Err(crate::convert::wrong_type(
+                &obj,
+                "an object with the buffer protocol",
+            ));
+        }
+        type Described<'py> = (
+            Handle<'py>,
+            (bool, bool),
+            usize,
+            usize,
+            String,
+            Option<usize>,
+        );
+        let (mv, (readonly, contiguous), nbytes, itemsize, format, address): Described<'py> =
+            described.extract()?;
         // From here on, dropping `view` releases the memoryview, also on the error paths.
-        let mut view = View {
+        let view = View {
             ctx,
             mv,
-            nbytes: 0,
-            itemsize: 0,
-            format: String::new(),
+            nbytes,
+            itemsize,
+            format,
+            address,
         };
-        let readonly: bool = view.mv.getattr("readonly")?.extract()?;
         if writable && readonly {
             return Err(PyErr::value_error(format!(
                 "a writable buffer is required, {} is read-only",
                 obj.type_name()
             )));
         }
-        if !view.mv.getattr("c_contiguous")?.extract::<bool>()? {
+        if !contiguous {
             return Err(PyErr::value_error("the buffer must be C-contiguous"));
         }
-        view.nbytes = view.mv.getattr("nbytes")?.extract()?;
-        view.itemsize = view.mv.getattr("itemsize")?.extract()?;
-        view.format = view.mv.getattr("format")?.extract()?;
         Ok(view)
     }
 
@@ -389,24 +388,14 @@ impl<'py> View<'py> {
         }
         Ok(())
     }
-
-    /// A zero-copy address, when the running interpreter keeps it valid while `mv` is held
-    /// (decided by `buffer_address.py`, see the module docs).
-    fn address(&self, writable: bool) -> PyResult<Option<usize>> {
-        if self.nbytes == 0 {
-            return Ok(None);
-        }
-        crate::cache::get(self.ctx, crate::cache::Cached::Address)?
-            .call((self.mv.borrow(), writable))?
-            .extract()
-    }
 }
 
 impl Drop for View<'_> {
     /// Ends the export at once: PyPy would otherwise keep the exporter exported (and a bytearray
     /// unresizable, one of our objects borrowed) until the memoryview is garbage-collected.
     fn drop(&mut self) {
-        if self.mv.call_method("release", ()).is_err() {
+        let release = crate::cache::get(self.ctx, crate::cache::Cached::Release);
+        if release.and_then(|r| r.call((self.mv.borrow(),))).is_err() {
             // SAFETY: valid context; a failed release only means the view stays exported.
             unsafe { ffi::HPyErr_Clear(self.ctx.as_ptr()) };
         }

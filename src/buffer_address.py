@@ -1,7 +1,9 @@
-"""Where oxhpy finds the memory behind a memoryview without copying it (used by src/buffer.rs).
+"""How oxhpy looks at a buffer (used by src/buffer.rs): one call per view, so that the Rust side
+crosses into Python as few times as possible.
 
-`address(mv, writable)` returns the address of `mv`'s data when that memory stays in place for as
-long as `mv` is held (not moved, resized or freed), and None when the caller must copy instead.
+`view(obj, writable)` takes `memoryview(obj)` and returns it with its layout and, when the memory
+behind it stays in place for as long as the memoryview is held (not moved, resized or freed), its
+address; None as the address means the caller must copy instead.
 """
 
 import sys
@@ -12,6 +14,7 @@ try:
     from _cffi_backend import FFI
 
     _ffi = FFI()
+    _CHARS, _UINTPTR = _ffi.typeof("char[]"), _ffi.typeof("uintptr_t")
 except ImportError:
     _ffi = None
 if _IMPL == "cpython":
@@ -33,10 +36,22 @@ def _stays_on_pypy(obj):
     return type(obj) is bytes
 
 
-def address(mv, writable):
+def _address(mv, writable):
     if _ffi is not None and (_IMPL == "cpython" or (_IMPL == "pypy" and _stays_on_pypy(mv.obj))):
         # On CPython `mv` holds an export, which pins the exporter (resizing raises BufferError).
-        return int(_ffi.cast("uintptr_t", _ffi.from_buffer("char[]", mv, writable)))
+        return int(_ffi.cast(_UINTPTR, _ffi.from_buffer(_CHARS, mv, writable)))
     if _IMPL == "cpython" and not mv.readonly:
         return ctypes.addressof((ctypes.c_char * mv.nbytes).from_buffer(mv))
     return None
+
+
+def view(obj, writable):
+    """(mv, (readonly, c_contiguous), nbytes, itemsize, format, address), or None if `obj` does not
+    support the buffer protocol. The address is only looked for where the view is usable."""
+    try:
+        mv = memoryview(obj)
+    except TypeError:
+        return None
+    layout = (mv.readonly, mv.c_contiguous)
+    usable = mv.c_contiguous and mv.nbytes and not (writable and mv.readonly)
+    return mv, layout, mv.nbytes, mv.itemsize, mv.format, _address(mv, writable) if usable else None

@@ -12,10 +12,11 @@ pub static GLOBALS: [Global; 3] = [Global::new(), Global::new(), Global::new()];
 /// What is cached.
 #[derive(Clone, Copy)]
 pub(crate) enum Cached {
-    MemoryView = 0,
-    Slice = 1,
-    /// `address(mv, writable)` from `buffer_address.py`.
-    Address = 2,
+    Slice = 0,
+    /// `view(obj, writable)` from `buffer_address.py`.
+    View = 1,
+    /// `memoryview.release`.
+    Release = 2,
 }
 
 /// The cached object, looked up on first use.
@@ -25,15 +26,15 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         return Ok(h);
     }
     let h = match what {
-        Cached::MemoryView => ctx.builtins_fn("memoryview")?,
+        Cached::Release => ctx.builtins_fn("memoryview")?.getattr("release")?,
         Cached::Slice => ctx.builtins_fn("slice")?,
-        Cached::Address => {
+        Cached::View => {
             let namespace = ctx.builtins_fn("dict")?.call(())?;
             namespace.call_method("__setitem__", ("__name__", "oxhpy.buffer_address"))?;
             let source = include_str!("buffer_address.py");
             ctx.builtins_fn("exec")?
                 .call((source, namespace.borrow()))?;
-            namespace.call_method("__getitem__", ("address",))?
+            namespace.call_method("__getitem__", ("view",))?
         }
     };
     global.store(ctx, &h);
