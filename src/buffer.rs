@@ -13,8 +13,8 @@
 //! | GraalPy | | everything else |
 //!
 //! Copies are taken with `memoryview.tobytes()` and, for writable views, written back afterwards.
-//! On PyPy an exported `bytearray` or `array.array` can still be resized (measured: no
-//! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array there.
+//! On PyPy and GraalPy an exported `bytearray` or `array.array` can still be resized (measured: no
+//! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array on PyPy.
 //! Every view lives only inside the closure given to [`read`] or [`write`], while the memoryview
 //! that pins it is held.
 use crate::context::Ctx;
