@@ -63,10 +63,14 @@ struct Acquired<'py, T: Element> {
     copy: Option<Vec<T>>,
     /// Whether a copy must be written back into the exporter.
     writeback: bool,
-    /// The memoryview (and pin) of a buffer-protocol object, released when done.
-    view: Option<View<'py>>,
-    /// The `bytes` object whose data `ptr` points into.
-    _bytes: Option<Handle<'py>>,
+    /// What keeps the memory behind `ptr` valid.
+    keep: Keep<'py>,
+}
+
+/// The owner of a view's memory: a memoryview (released when done) or a `bytes` object.
+enum Keep<'py> {
+    View(View<'py>),
+    Bytes(#[allow(dead_code)] Handle<'py>),
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
@@ -80,105 +84,79 @@ impl<'py, T: Element> Acquired<'py, T> {
         Self::acquire(obj, true, false)
     }
 
+    /// A zero-copy view of `len` items at `ptr`, valid while `keep` lives.
+    fn in_place(ctx: Ctx<'py>, ptr: *mut T, len: usize, keep: Keep<'py>) -> Self {
+        let (copy, writeback) = (None, false);
+        Acquired {
+            ctx,
+            ptr,
+            len,
+            copy,
+            writeback,
+            keep,
+        }
+    }
+
+    /// A view of a copy, written back into the exporter by `commit` if `writeback`.
+    fn copied(ctx: Ctx<'py>, mut items: Vec<T>, writeback: bool, keep: Keep<'py>) -> Self {
+        let (ptr, len) = (items.as_mut_ptr(), items.len());
+        let copy = Some(items);
+        Acquired {
+            ctx,
+            ptr,
+            len,
+            copy,
+            writeback,
+            keep,
+        }
+    }
+
     fn acquire(obj: Borrowed<'_, 'py>, writable: bool, fill: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
         // SAFETY: live handle.
         if !writable && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0 {
-            let keep = obj.dup();
-            let (p, n) = {
-                let bytes: &[u8] = keep.extract()?;
-                (bytes.as_ptr(), bytes.len())
-            };
-            // SAFETY: the bytes object's buffer lives, immutable, as long as `keep` is open.
-            return Self::from_bytes(ctx, unsafe { std::slice::from_raw_parts(p, n) }, keep);
+            return Self::from_bytes(ctx, obj.dup());
         }
         let view = View::new(obj, writable)?;
         view.check::<T>()?;
         let n = view.nbytes / T::SIZE;
-        if let Some(addr) = view.address {
-            if addr % std::mem::align_of::<T>() == 0 {
-                let ptr = addr as *mut T;
-                return Ok(Acquired {
-                    ctx,
-                    ptr,
-                    len: n,
-                    copy: None,
-                    writeback: false,
-                    view: Some(view),
-                    _bytes: None,
-                });
+        match view.address {
+            Some(addr) if addr % std::mem::align_of::<T>() == 0 => {
+                return Ok(Self::in_place(ctx, addr as *mut T, n, Keep::View(view)));
             }
-        }
-        if !fill {
-            let mut items = to_items::<T>(&vec![0u8; n * T::SIZE]);
-            let ptr = items.as_mut_ptr();
-            return Ok(Acquired {
-                ctx,
-                ptr,
-                len: n,
-                copy: Some(items),
-                writeback: true,
-                view: Some(view),
-                _bytes: None,
-            });
+            _ if !fill => {
+                let items = to_items::<T>(&vec![0u8; n * T::SIZE]);
+                return Ok(Self::copied(ctx, items, true, Keep::View(view)));
+            }
+            _ => {}
         }
         let copy = view.mv.call_method("tobytes", ())?;
         if !writable {
-            // Read-only: the `bytes` copy itself is the view (immutable, kept alive with it).
-            let (p, len) = {
-                let bytes: &[u8] = copy.extract()?;
-                (bytes.as_ptr(), bytes.len())
-            };
-            // Release the export now: only the copy is used from here on.
+            // Read-only: the `bytes` copy itself is the view; release the export now.
             drop(view);
-            // SAFETY: the copy's buffer lives, immutable, as long as the handle moved into the view.
-            return Self::from_bytes(ctx, unsafe { std::slice::from_raw_parts(p, len) }, copy);
+            return Self::from_bytes(ctx, copy);
         }
-        let bytes: &[u8] = copy.extract()?;
-        let mut items = to_items::<T>(bytes);
-        Ok(Acquired {
-            ctx,
-            ptr: items.as_mut_ptr(),
-            len: n,
-            copy: Some(items),
-            writeback: writable,
-            view: Some(view),
-            _bytes: None,
-        })
+        let items = to_items::<T>(copy.extract()?);
+        Ok(Self::copied(ctx, items, true, Keep::View(view)))
     }
 
-    /// A view of an immutable `bytes` object kept alive by `keep`.
-    fn from_bytes(ctx: Ctx<'py>, bytes: &[u8], keep: Handle<'py>) -> PyResult<Self> {
-        if bytes.len() % T::SIZE != 0 {
+    /// A read-only view of the immutable `bytes` object `keep`.
+    fn from_bytes(ctx: Ctx<'py>, keep: Handle<'py>) -> PyResult<Self> {
+        let bytes: &[u8] = keep.extract()?;
+        let (ptr, nbytes) = (bytes.as_ptr(), bytes.len());
+        if nbytes % T::SIZE != 0 {
             return Err(PyErr::value_error(format!(
-                "buffer size {} is not a multiple of {}",
-                bytes.len(),
+                "buffer size {nbytes} is not a multiple of {}",
                 T::SIZE
             )));
         }
-        let n = bytes.len() / T::SIZE;
-        if (bytes.as_ptr() as usize) % std::mem::align_of::<T>() == 0 {
-            let ptr = bytes.as_ptr() as *mut T;
-            return Ok(Acquired {
-                ctx,
-                ptr,
-                len: n,
-                copy: None,
-                writeback: false,
-                view: None,
-                _bytes: Some(keep),
-            });
+        if (ptr as usize) % std::mem::align_of::<T>() != 0 {
+            let items = to_items::<T>(bytes);
+            return Ok(Self::copied(ctx, items, false, Keep::Bytes(keep)));
         }
-        let mut items = to_items::<T>(bytes);
-        Ok(Acquired {
-            ctx,
-            ptr: items.as_mut_ptr(),
-            len: n,
-            copy: Some(items),
-            writeback: false,
-            view: None,
-            _bytes: Some(keep),
-        })
+        // The data of a `bytes` object lives, immutable, as long as the object (kept in the view).
+        let len = nbytes / T::SIZE;
+        Ok(Self::in_place(ctx, ptr as *mut T, len, Keep::Bytes(keep)))
     }
 
     /// The first and one-past-last byte address, to detect overlap between views.
@@ -198,7 +176,7 @@ impl<'py, T: Element> Acquired<'py, T> {
 
     /// Puts a writable copy back into the exporter (no-op for zero-copy views).
     fn commit(self) -> PyResult<()> {
-        let (Some(items), Some(view), true) = (&self.copy, &self.view, self.writeback) else {
+        let (Some(items), Keep::View(view), true) = (&self.copy, &self.keep, self.writeback) else {
             return Ok(());
         };
         let mv = &view.mv;
