@@ -6,8 +6,11 @@ use crate::err::PyResult;
 use crate::handle::{Handle, Object};
 use crate::module::Global;
 
+/// How many objects are cached.
+pub const COUNT: usize = 3;
+
 /// The cached objects, indexed by [`Cached`].
-pub static GLOBALS: [Global; 3] = [Global::new(), Global::new(), Global::new()];
+pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
 
 /// What is cached.
 #[derive(Clone, Copy)]

@@ -54,13 +54,12 @@ pub mod prelude {
 /// Used by the code that the macros generate; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cache::GLOBALS as CACHE_GLOBALS;
     pub use crate::class::{
         add_class, borrow_self, borrow_self_mut, destroy, instantiate, traverse, Payload, Traverse,
     };
     pub use crate::function::{extract_arg, ArgSpec, MethodDef, VectorArgs};
     pub use crate::module::exec_prologue;
-    pub use crate::module::{ModuleDef, PtrList};
+    pub use crate::module::{ModuleDef, PtrList, OWN_GLOBALS};
     pub use crate::trampoline::*;
     pub use hpy_sys as ffi;
 }

@@ -182,6 +182,30 @@ impl<T, const N: usize> PtrList<T, N> {
     }
 }
 
+/// How many globals every module lists besides its own: `PanicException`, oxhpy's cache, and the
+/// terminating null.
+pub const OWN_GLOBALS: usize = 1 + crate::cache::COUNT + 1;
+
+impl<const N: usize> PtrList<ffi::HPyGlobal, N> {
+    /// A module's globals: oxhpy's own, then `user` (`N` must be `M + OWN_GLOBALS`).
+    pub const fn globals<const M: usize>(user: [*mut ffi::HPyGlobal; M]) -> Self {
+        assert!(N == M + OWN_GLOBALS, "wrong number of module globals");
+        let mut items = [std::ptr::null_mut(); N];
+        items[0] = crate::trampoline::PANIC_EXCEPTION.as_ptr();
+        let mut i = 0;
+        while i < crate::cache::COUNT {
+            items[1 + i] = crate::cache::GLOBALS[i].as_ptr();
+            i += 1;
+        }
+        let mut j = 0;
+        while j < M {
+            items[1 + crate::cache::COUNT + j] = user[j];
+            j += 1;
+        }
+        Self::new(items)
+    }
+}
+
 /// The static `HPyModuleDef` of a module.
 #[repr(transparent)]
 pub struct ModuleDef(UnsafeCell<ffi::HPyModuleDef>);

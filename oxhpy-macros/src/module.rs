@@ -60,7 +60,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let doc = crate::c_doc(crate::doc_string(&m.attrs));
     let user_exec = exec.map(|e| quote!(#e(&m)?;));
     let ndefs = defs.len() + 2;
-    let nglobals = globals.len() + classes.len() + 2 + 3; // + oxhpy's own cache (src/cache.rs, 3 globals)
+    let nuser = globals.len() + classes.len();
     let class_globals: Vec<_> = classes
         .iter()
         .map(|c| format_ident!("__oxhpy_type_{}", c))
@@ -97,9 +97,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 #p::MethodDef::slot(#ffi::HPy_mod_exec, <Exec as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_inquiry::<Exec>));
             static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> =
                 #p::PtrList::new([#(#defs.as_ptr(),)* EXEC.as_ptr(), ::core::ptr::null_mut()]);
-            static GLOBALS: #p::PtrList<#ffi::HPyGlobal, #nglobals> =
-                #p::PtrList::new([#p::PANIC_EXCEPTION.as_ptr(), #p::CACHE_GLOBALS[0].as_ptr(), #p::CACHE_GLOBALS[1].as_ptr(),
-                    #p::CACHE_GLOBALS[2].as_ptr(), #(#globals.as_ptr(),)* #(#class_globals.as_ptr(),)* ::core::ptr::null_mut()]);
+            static GLOBALS: #p::PtrList<#ffi::HPyGlobal, { #nuser + #p::OWN_GLOBALS }> =
+                #p::PtrList::globals([#(#globals.as_ptr(),)* #(#class_globals.as_ptr(),)*]);
             static MODULE: #p::ModuleDef = #p::ModuleDef::new(#doc, DEFINES.as_ptr(), GLOBALS.as_ptr());
 
             #[no_mangle]
