@@ -25,7 +25,7 @@ use std::ffi::{c_int, c_void, CStr};
 use std::marker::PhantomData;
 
 /// Element types a buffer can be viewed as.
-pub trait Element: Copy + Send + Sync + 'static {
+pub trait Element: Copy + Default + Send + Sync + 'static {
     /// The item size in bytes.
     const SIZE: usize = std::mem::size_of::<Self>();
     /// Whether a memoryview `format` holds this element type (checked with the item size).
@@ -125,7 +125,7 @@ impl<'py, T: Element> Acquired<'py, T> {
                 return Ok(Self::in_place(ctx, addr as *mut T, n, Keep::View(view)));
             }
             _ if !fill => {
-                let items = to_items::<T>(&vec![0u8; n * T::SIZE]);
+                let items = vec![T::default(); n];
                 return Ok(Self::copied(ctx, items, true, Keep::View(view)));
             }
             _ => {}

@@ -52,6 +52,7 @@ def view(obj, writable):
         mv = memoryview(obj)
     except TypeError:
         return None
-    layout = (mv.readonly, mv.c_contiguous)
-    usable = mv.c_contiguous and mv.nbytes and not (writable and mv.readonly)
-    return mv, layout, mv.nbytes, mv.itemsize, mv.format, _address(mv, writable) if usable else None
+    readonly, contiguous, nbytes = mv.readonly, mv.c_contiguous, mv.nbytes
+    usable = contiguous and nbytes and not (writable and readonly)
+    address = _address(mv, writable) if usable else None
+    return mv, (readonly, contiguous), nbytes, mv.itemsize, mv.format, address

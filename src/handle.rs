@@ -356,9 +356,9 @@ pub trait Object<'py>: AsHandle<'py> {
 
     /// `str(self)` as a Rust string.
     fn str(&self) -> PyResult<String> {
+        let c = self.ctx();
         // SAFETY: live handle; result owned or NULL with an error set.
-        let r =
-            unsafe { Handle::from_raw(self.ctx(), ffi::HPy_Str(self.ctx().as_ptr(), self.raw()))? };
+        let r = unsafe { Handle::from_raw(c, ffi::HPy_Str(c.as_ptr(), self.raw()))? };
         r.extract::<String>()
     }
 

@@ -27,9 +27,8 @@ impl<'py> Module<'py> {
     /// `raw` is the live module handle of the current exec call.
     pub unsafe fn from_raw(ctx: Ctx<'py>, raw: ffi::HPy) -> Self {
         // SAFETY: per the contract above.
-        Module {
-            h: unsafe { Borrowed::from_raw(ctx, raw) },
-        }
+        let h = unsafe { Borrowed::from_raw(ctx, raw) };
+        Module { h }
     }
 
     /// Sets the module attribute `name` to `value`.

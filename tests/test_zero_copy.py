@@ -7,7 +7,6 @@ zero-copy, a private copy's otherwise. The policy is in src/buffer_address.py.
 
 import ctypes
 import importlib.util
-import os
 import subprocess
 import sys
 import textwrap
@@ -121,8 +120,6 @@ def test_cpython_without_cffi_uses_ctypes_for_writable_buffers():
         print("ok")
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy(), timeout=60
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
