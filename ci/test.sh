@@ -19,8 +19,8 @@ cargo clippy -q --workspace --all-targets -- -D warnings
 "$VENV/bin/ruff" format --check .
 
 step "cargo test"
-OXHPY_PYTHON=$VENV/bin/python cargo test -q --workspace 2>&1 | grep -E '^(test result|error|failures)' || true
-OXHPY_PYTHON=$VENV/bin/python cargo test -q --workspace >/dev/null
+cargo test -q --workspace 2>&1 | grep -E '^(test result|error|failures)' || true
+cargo test -q --workspace >/dev/null
 
 ensure_trixie
 ensure_graalpy
