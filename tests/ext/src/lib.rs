@@ -789,6 +789,51 @@ pub mod _native {
         })
     }
 
+    /// Node(name): subclassable (Python classes may derive from it) and a GC type (it holds a
+    /// `Field`); its payload owns heap memory, so a payload found at the wrong offset (a runtime
+    /// that mislays the struct of a subclass instance) crashes or misreads.
+    #[oxhpy::class(subclass)]
+    pub struct Node {
+        name: String,
+        item: oxhpy::Field,
+    }
+
+    #[oxhpy::methods]
+    impl Node {
+        #[new]
+        fn new(name: String) -> Self {
+            Node {
+                name,
+                item: oxhpy::Field::default(),
+            }
+        }
+
+        #[getter]
+        fn name(&self) -> String {
+            self.name.clone()
+        }
+
+        /// A method: `"<name> greets <other>"`.
+        fn greet(&self, other: &str) -> String {
+            format!("{} greets {other}", self.name)
+        }
+    }
+
+    /// Stores `item` in `node`'s `Field` (a reference cycle when `item` refers back to `node`).
+    #[oxhpy::function]
+    pub fn node_set_item(node: Borrowed<'_, '_>, item: Borrowed<'_, '_>) -> PyResult<()> {
+        let r = oxhpy::class::extract_ref::<Node>(node)?;
+        r.item.store(&node, &item);
+        Ok(())
+    }
+
+    /// The object in `node`'s `Field`, or `None`.
+    #[oxhpy::function]
+    pub fn node_get_item<'py>(node: Borrowed<'_, 'py>) -> PyResult<Option<Handle<'py>>> {
+        let r = oxhpy::class::extract_ref::<Node>(node)?;
+        Ok(r.item.load(&node))
+    }
+
     /// Caller(): callable (HPy_tp_call) whose instances can get their own call function.
     #[oxhpy::class]
     pub struct Caller {}
