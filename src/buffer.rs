@@ -25,33 +25,118 @@ use std::ffi::{c_int, c_void, CStr};
 use std::marker::PhantomData;
 
 /// Element types a buffer can be viewed as.
+///
+/// A buffer's `format` is read exactly as the `struct` module reads it (codes and sizes: `CODES`
+/// in this file): an optional prefix (`@` or none: native size and order; `=`: native order,
+/// standard size; `<`: little-endian, `>` and `!`: big-endian, both standard size) and exactly one
+/// code, with no repeat count. The buffer is taken as `[T]` only when that item is one of `T`'s
+/// [`KINDS`](Element::KINDS), its size (native for `@`, standard otherwise) and the buffer's item
+/// size are both `T::SIZE`, and its byte order is the machine's (any order for 1-byte items).
+/// Anything else (`>I` on a little-endian machine, `2I`, `T{I}`, `^I`, `x`, `s`, `Zf`, ...) is
+/// refused with `ValueError`. On x86_64 (little-endian, 8-byte `long`):
+///
+/// | element | accepted formats | refused, e.g. |
+/// |---|---|---|
+/// | `u8` | `B`, `b`, `c` with any prefix: the raw bytes of every 1-byte item whose every value is valid | `?` (a `bool` is 0 or 1 only) |
+/// | `u32` | `I`, `@I`, `=I`, `<I`, `=L`, `<L` | `>I`, `!I` (big-endian), `L`/`@L`/`N`/`P` (8 bytes), `i` (signed) |
+/// | `f32` | `f`, `@f`, `=f`, `<f` | `>f`, `!f`, `e` (2 bytes), `d` (8 bytes) |
 pub trait Element: Copy + Default + Send + Sync + 'static {
     /// The item size in bytes.
     const SIZE: usize = std::mem::size_of::<Self>();
-    /// Whether a memoryview `format` holds this element type (checked with the item size).
-    fn format_ok(format: &str) -> bool;
+    /// The kinds of `struct` item whose `SIZE`-byte values this type holds exactly.
+    const KINDS: &'static [Kind];
 }
 
-fn bare(format: &str) -> &str {
-    format.trim_start_matches(['@', '=', '<', '>', '!'])
+/// What a `struct` format code holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A signed integer (`b h i l q n`).
+    Signed,
+    /// An unsigned integer (`B H I L Q N P`).
+    Unsigned,
+    /// An IEEE float (`e f d`).
+    Float,
+    /// A character, one byte (`c`).
+    Char,
+    /// A `bool` (`?`).
+    Bool,
+}
+
+/// The `struct` codes of one item: the code, its kind, native size (`@`) and standard size (`=`,
+/// `<`, `>`, `!`; `None` where `struct` refuses those prefixes). `x`, `s` and `p` are no items.
+const CODES: &[(u8, Kind, usize, Option<usize>)] = {
+    use std::ffi::{c_long, c_longlong, c_short};
+    use std::mem::size_of;
+    use Kind::*;
+    &[
+        (b'c', Char, 1, Some(1)),
+        (b'b', Signed, 1, Some(1)),
+        (b'B', Unsigned, 1, Some(1)),
+        (b'?', Bool, 1, Some(1)),
+        (b'h', Signed, size_of::<c_short>(), Some(2)),
+        (b'H', Unsigned, size_of::<c_short>(), Some(2)),
+        (b'i', Signed, size_of::<c_int>(), Some(4)),
+        (b'I', Unsigned, size_of::<c_int>(), Some(4)),
+        (b'l', Signed, size_of::<c_long>(), Some(4)),
+        (b'L', Unsigned, size_of::<c_long>(), Some(4)),
+        (b'q', Signed, size_of::<c_longlong>(), Some(8)),
+        (b'Q', Unsigned, size_of::<c_longlong>(), Some(8)),
+        (b'n', Signed, size_of::<isize>(), None),
+        (b'N', Unsigned, size_of::<usize>(), None),
+        (b'P', Unsigned, size_of::<*const c_void>(), None),
+        (b'e', Float, 2, Some(2)),
+        (b'f', Float, 4, Some(4)),
+        (b'd', Float, 8, Some(8)),
+    ]
+};
+
+/// The one item `format` describes, read as `struct` reads it: its kind, size and whether it is
+/// little-endian; `None` unless `format` is an optional prefix and exactly one code `struct` takes.
+fn item(format: &[u8]) -> Option<(Kind, usize, bool)> {
+    let (order, code) = match *format {
+        [code] => (b'@', code),
+        [order @ (b'@' | b'=' | b'<' | b'>' | b'!'), code] => (order, code),
+        _ => return None,
+    };
+    let &(_, kind, native, standard) = CODES.iter().find(|c| c.0 == code)?;
+    let size = match order {
+        b'@' => native,
+        _ => standard?, // `struct` refuses `=n`, `<P`, ...
+    };
+    let little = match order {
+        b'<' => true,
+        b'>' | b'!' => false,
+        _ => cfg!(target_endian = "little"),
+    };
+    Some((kind, size, little))
+}
+
+/// Why a buffer with `format` and `itemsize` is not a buffer of `T` (see [`Element`]), if it is not.
+fn mismatch<T: Element>(format: &str, itemsize: usize) -> Option<&'static str> {
+    let Some((kind, size, little)) = item(format.as_bytes()) else {
+        return Some("not a single struct item");
+    };
+    if !T::KINDS.contains(&kind) {
+        Some("a different kind of item")
+    } else if size != T::SIZE || itemsize != T::SIZE {
+        Some("a different item size")
+    } else if size > 1 && little != cfg!(target_endian = "little") {
+        Some("not in this machine's byte order")
+    } else {
+        None
+    }
 }
 
 impl Element for u8 {
-    fn format_ok(_: &str) -> bool {
-        true // any 1-byte item (B, b, c, ?, ...) is a byte
-    }
+    const KINDS: &'static [Kind] = &[Kind::Unsigned, Kind::Signed, Kind::Char];
 }
 
 impl Element for u32 {
-    fn format_ok(format: &str) -> bool {
-        matches!(bare(format), "I" | "L")
-    }
+    const KINDS: &'static [Kind] = &[Kind::Unsigned];
 }
 
 impl Element for f32 {
-    fn format_ok(format: &str) -> bool {
-        bare(format) == "f"
-    }
+    const KINDS: &'static [Kind] = &[Kind::Float];
 }
 
 /// A typed view of one buffer, pinned (zero-copy) or copied, for as long as it lives.
@@ -113,8 +198,12 @@ impl<'py, T: Element> Acquired<'py, T> {
 
     fn acquire(obj: Borrowed<'_, 'py>, writable: bool, fill: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
-        // SAFETY: live handle.
-        if !writable && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0 {
+        // `bytes` (format 'B') is read directly where `T` takes 'B' items.
+        if !writable
+            && mismatch::<T>("B", 1).is_none()
+            // SAFETY: live handle.
+            && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0
+        {
             return Self::from_bytes(ctx, obj.dup());
         }
         let view = View::new(obj, writable)?;
@@ -355,16 +444,16 @@ impl<'py> View<'py> {
     }
 
     fn check<T: Element>(&self) -> PyResult<()> {
-        if self.itemsize != T::SIZE || !T::format_ok(&self.format) {
-            return Err(PyErr::value_error(format!(
-                "expected a buffer of {}-byte items ({}), got format '{}' with {}-byte items",
+        match mismatch::<T>(&self.format, self.itemsize) {
+            None => Ok(()),
+            Some(why) => Err(PyErr::value_error(format!(
+                "expected a buffer of {}-byte items ({}), got format '{}' with {}-byte items ({why})",
                 T::SIZE,
                 std::any::type_name::<T>(),
                 self.format,
                 self.itemsize
-            )));
+            ))),
         }
-        Ok(())
     }
 }
 
@@ -390,7 +479,7 @@ pub struct Exported<'a> {
     ptr: *const u8,
     nbytes: usize,
     itemsize: usize,
-    format: &'static CStr,
+    format: &'a CStr,
     _data: PhantomData<&'a [u8]>,
 }
 
@@ -421,6 +510,26 @@ impl<'a> Exported<'a> {
             itemsize: T::SIZE,
             format: T::FORMAT,
             _data: PhantomData,
+        }
+    }
+
+    /// Exports `data` as a one-dimensional, C-contiguous, read-only buffer of the items `format`
+    /// describes: one `struct` item with an optional prefix, as for [`Element`] (`>I`: big-endian
+    /// 4-byte unsigned integers). `ValueError` for any other format or if its item size does not
+    /// divide `data`'s length.
+    pub fn with_format(data: &'a [u8], format: &'a CStr) -> PyResult<Self> {
+        match item(format.to_bytes()) {
+            Some((_, itemsize, _)) if data.len() % itemsize == 0 => Ok(Exported {
+                ptr: data.as_ptr(),
+                nbytes: data.len(),
+                itemsize,
+                format,
+                _data: PhantomData,
+            }),
+            _ => Err(PyErr::value_error(format!(
+                "cannot export {} bytes as format {format:?}",
+                data.len()
+            ))),
         }
     }
 }
@@ -526,4 +635,33 @@ impl<T: Export> crate::trampoline::Entry for GetBufferEntry<T> {
 impl<T: Export> crate::trampoline::Entry for ReleaseBufferEntry<T> {
     const IMPL: ffi::HPyCFunction =
         crate::__cfunc!(releasebuffer::<T> as ReleaseBufferImpl, ReleaseBufferImpl);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{mismatch, Element, Format};
+
+    fn accepted<T: Element>(formats: &str) -> Vec<&str> {
+        let ok = |f: &&str| mismatch::<T>(f, T::SIZE).is_none();
+        formats.split(' ').filter(ok).collect()
+    }
+
+    #[test]
+    #[cfg(all(target_endian = "little", target_pointer_width = "64", not(windows)))]
+    fn formats_read_as_struct_does() {
+        let all = ["", "@", "=", "<", ">", "!"]
+            .map(|p| "cbB?hHiIlLqQnNPefd".chars().map(move |c| format!("{p}{c}")));
+        let all = all.into_iter().flatten().collect::<Vec<_>>().join(" ");
+        let bytes = "c b B @c @b @B =c =b =B <c <b <B >c >b >B !c !b !B";
+        assert_eq!(accepted::<u8>(&all).join(" "), bytes);
+        assert_eq!(accepted::<u32>(&all).join(" "), "I @I =I =L <I <L");
+        assert_eq!(accepted::<f32>(&all).join(" "), "f @f =f <f");
+        let odd = "2I 1I I< <<I ^I T{I} I: x s 4s Zf";
+        assert!(accepted::<u32>(odd).is_empty());
+        assert!(mismatch::<u32>("I", 8).is_some()); // an exporter's item size must agree
+        fn own<T: Format>() -> bool {
+            mismatch::<T>(T::FORMAT.to_str().unwrap(), T::SIZE).is_none()
+        }
+        assert!(own::<u8>() && own::<u32>() && own::<f32>()); // what we export, we read
+    }
 }
