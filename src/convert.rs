@@ -2,8 +2,8 @@
 //!
 //! | Rust | from Python | to Python |
 //! |---|---|---|
-//! | `i64`, `i32`, `u64`, `u32`, `usize`, `isize` | `int` (and `bool`); out of range → `OverflowError` | `int` |
-//! | `f64` | `float` or `int` | `float` |
+//! | `i64`, `i32`, `u64`, `u32`, `usize`, `isize`, `u8` | `int` (and `bool`), or any object with `__index__` (as `operator.index`); out of range → `OverflowError` | `int` |
+//! | `f64` | `float` or `int`, or any object with `__float__` or `__index__` (as `float()`, but never `str`/`bytes`) | `float` |
 //! | `bool` | `bool` only | `bool` |
 //! | `&str`, `String` | `str` | `str` |
 //! | `&[u8]`, `Vec<u8>` | `bytes` | `bytes` |
@@ -14,6 +14,14 @@
 //! | `Handle`, `Borrowed` | any object | the object |
 //!
 //! A wrong type is a `TypeError` ("expected int, got str"); function arguments add their name.
+//!
+//! Numbers: an exact `int`/`float` (or subclass) is read directly, with no other HPy call. Anything
+//! else takes a cold path: `str` and `bytes` are refused, then a type without `__index__` (for
+//! integers) or without `__float__`/`__index__` (for `f64`) is refused with the same `TypeError`,
+//! else `HPy_Index` / `HPy_Float` convert it and the result is read like an `int` / a `float`.
+//! Exceptions raised by `__index__`/`__float__` propagate unchanged. So `numpy.int64(3)`,
+//! `numpy.float32(0.5)`, `decimal.Decimal`, `fractions.Fraction` (for `f64`) are accepted, and a
+//! `float` for an integer is not (as `operator.index(1.5)`).
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
@@ -114,17 +122,83 @@ fn checked_int<T: PartialEq>(ctx: Ctx<'_>, v: T, err_value: T, rust_type: &str) 
     Ok(v)
 }
 
+/// Whether `obj` is a `str` or `bytes` (or a subclass): refused as numbers even when their type
+/// has `__float__` (`numpy.str_`, `numpy.bytes_`), since `float()` would parse them.
+fn is_text(obj: &Borrowed<'_, '_>) -> bool {
+    let c = obj.ctx().as_ptr();
+    // SAFETY: live handle.
+    unsafe { ffi::HPyUnicode_Check(c, obj.raw()) != 0 || ffi::HPyBytes_Check(c, obj.raw()) != 0 }
+}
+
+/// Whether `type(obj)` has one of the special methods `names` (looked up on the type, as the
+/// interpreter does for special methods; never an instance attribute).
+fn type_has(obj: &Borrowed<'_, '_>, names: &[&std::ffi::CStr]) -> bool {
+    let ty = obj.get_type();
+    names.iter().any(|n| {
+        // SAFETY: live type handle and a NUL-terminated name; HPy_HasAttr_s never raises.
+        unsafe { ffi::HPy_HasAttr_s(obj.ctx().as_ptr(), ty.raw(), n.as_ptr()) != 0 }
+    })
+}
+
+/// The cold path of an integer parameter given something that is not an `int`: `operator.index(obj)`
+/// as a new `int` handle. No `__index__` (or a `str`/`bytes`) → `TypeError: expected int, got …`;
+/// an exception from `__index__` propagates.
+#[cold]
+#[inline(never)]
+fn index_of<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    if is_text(&obj) || !type_has(&obj, &[c"__index__"]) {
+        return Err(wrong_type(&obj, "int"));
+    }
+    let ctx = obj.ctx();
+    // SAFETY: live handle; HPy_Index returns an owned int or NULL with an error set.
+    let int = unsafe { Handle::from_raw(ctx, ffi::HPy_Index(ctx.as_ptr(), obj.raw()))? };
+    // Every interpreter checks this already (TypeError); make sure before reading it as an int.
+    if !type_check(&int.borrow(), |c| c.h_LongType) {
+        return Err(PyErr::type_error(format!(
+            "__index__ returned non-int (type {})",
+            int.type_name()
+        )));
+    }
+    Ok(int)
+}
+
+/// The cold path of an `f64` parameter given neither a `float` nor an `int`: `float(obj)` for an
+/// object whose type has `__float__` or `__index__` (never a `str`/`bytes`, which `float()` would
+/// parse). Else `TypeError: expected float, got …`; an exception from `__float__` propagates.
+#[cold]
+#[inline(never)]
+fn float_of(obj: Borrowed<'_, '_>) -> PyResult<f64> {
+    if is_text(&obj) || !type_has(&obj, &[c"__float__", c"__index__"]) {
+        return Err(wrong_type(&obj, "float"));
+    }
+    let ctx = obj.ctx();
+    // SAFETY: live handle; HPy_Float returns an owned float or NULL with an error set.
+    let f = unsafe { Handle::from_raw(ctx, ffi::HPy_Float(ctx.as_ptr(), obj.raw()))? };
+    if !type_check(&f.borrow(), |c| c.h_FloatType) {
+        return Err(PyErr::type_error(format!(
+            "{}.__float__ returned non-float (type {})",
+            obj.type_name(),
+            f.type_name()
+        )));
+    }
+    // SAFETY: `f` is a live float, which always converts.
+    Ok(unsafe { ffi::HPyFloat_AsDouble(ctx.as_ptr(), f.raw()) })
+}
+
 macro_rules! int_conversions {
     ($($t:ty => $as_fn:ident -> $read:ty, $from_fn:ident as $via:ty);* $(;)?) => {$(
         impl<'a, 'py> FromPy<'a, 'py> for $t {
             #[inline]
             fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
-                if !type_check(&obj, |c| c.h_LongType) {
-                    return Err(wrong_type(&obj, "int"));
-                }
                 let ctx = obj.ctx();
-                // SAFETY: `obj` is a live int; an out-of-range value returns -1 with an error set.
-                let v: $read = unsafe { ffi::$as_fn(ctx.as_ptr(), obj.raw()) };
+                let v: $read = if type_check(&obj, |c| c.h_LongType) {
+                    // SAFETY: `obj` is a live int; out of range returns -1 with an error set.
+                    unsafe { ffi::$as_fn(ctx.as_ptr(), obj.raw()) }
+                } else {
+                    let int = index_of(obj)?;
+                    // SAFETY: `int` is a live int; out of range returns -1 with an error set.
+                    unsafe { ffi::$as_fn(ctx.as_ptr(), int.raw()) }
+                };
                 let v = checked_int(ctx, v, (-1i64) as $read, stringify!($t))?;
                 <$t>::try_from(v).map_err(|_| PyErr::new(Exc::OverflowError, concat!("int out of range for ", stringify!($t))))
             }
@@ -192,10 +266,10 @@ impl<'a, 'py> FromPy<'a, 'py> for f64 {
     #[inline]
     fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
         if !type_check(&obj, |c| c.h_FloatType) && !type_check(&obj, |c| c.h_LongType) {
-            return Err(wrong_type(&obj, "float"));
+            return float_of(obj);
         }
         let ctx = obj.ctx();
-        // SAFETY: `obj` is a live float or int; -1.0 with an error set means it did not fit.
+        // SAFETY: `obj` is a live float or int; -1.0 with an error set means the int did not fit.
         let v = unsafe { ffi::HPyFloat_AsDouble(ctx.as_ptr(), obj.raw()) };
         if v == -1.0 && ctx.err_occurred() {
             // SAFETY: valid context; replaced by a clearer error.
