@@ -239,9 +239,29 @@ pub fn instantiate<'py, T: PyClass>(
     ty: ffi::HPy,
     value: T,
 ) -> PyResult<Handle<'py>> {
+    let own = type_object::<T>(ctx)?;
+    // SAFETY: live handles.
+    if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty, own.raw()) } == 0 {
+        check_subclass::<T>(ctx, ty)?;
+    }
+    new_instance(ctx, ty, value)
+}
+
+/// [`instantiate`] without the subclass check: `ty` is `T`'s own type.
+fn new_instance<'py, T: PyClass>(ctx: Ctx<'py>, ty: ffi::HPy, value: T) -> PyResult<Handle<'py>> {
     let mut data: *mut c_void = std::ptr::null_mut();
     // SAFETY: `ty` is a live type whose instances carry a Payload<T> (checked by HPy_New's caller).
     let obj = unsafe { Handle::from_raw(ctx, ffi::HPy_New(ctx.as_ptr(), ty, &mut data))? };
+    if data.is_null() {
+        // Not seen (check_subclass refuses such types first); never write through NULL.
+        return Err(PyErr::new(
+            Exc::TypeError,
+            format!(
+                "cannot create this instance of a subclass of '{}' here: HPy_New gave it no struct",
+                T::NAME
+            ),
+        ));
+    }
     let p = data as *mut Payload<T>;
     // SAFETY: HPy_New returned zeroed, suitably aligned payload memory for this object.
     unsafe {
@@ -251,10 +271,46 @@ pub fn instantiate<'py, T: PyClass>(
     Ok(obj)
 }
 
+/// Whether an instance of a Python subclass of `T` may be created here.
+///
+/// * Not for a class without `subclass`: CPython and GraalPy refuse to derive from it, but PyPy 3.11
+///   ignores `HPy_TPFLAGS_BASETYPE`.
+/// * Not on PyPy (3.11, every known version): its HPy finalizer (`W_HPyObject._finalize_`) asserts
+///   that an instance's type is an HPy type, so collecting an instance of a Python subclass aborts the
+///   process ("Fatal RPython error: AssertionError"). A `TypeError` now beats a crash later.
+/// * Not where the HPy runtime does not lay out `ty`'s instances as `T`'s (its builtin shape is not
+///   `Object`): GraalPy 24.2 (its `HPy_New` gives them no struct, and its debug mode aborts), and
+///   upstream hpy 0.9.0 on CPython (it writes the struct over the object header). oxhpy-hpy
+///   (hpy-runtime/) gives them their HPy base's shape.
+fn check_subclass<T: PyClass>(ctx: Ctx<'_>, ty: ffi::HPy) -> PyResult<()> {
+    if T::FLAGS & ffi::HPy_TPFLAGS_BASETYPE as u64 == 0 {
+        return Err(PyErr::new(
+            Exc::TypeError,
+            format!("type '{}' is not an acceptable base type", T::NAME),
+        ));
+    }
+    // SAFETY: live context and type handle.
+    let shape = unsafe { ffi::_HPyType_GetBuiltinShape(ctx.as_ptr(), ty) };
+    let why = if ctx.name().contains("PyPy backend") {
+        "PyPy's HPy runtime aborts the process when it collects one"
+    } else if shape != ffi::HPyType_BuiltinShape_Object {
+        "its HPy runtime does not lay it out as an HPy object"
+    } else {
+        return Ok(());
+    };
+    Err(PyErr::new(
+        Exc::TypeError,
+        format!(
+            "cannot create an instance of a Python subclass of '{}' on this interpreter: {why}",
+            T::NAME
+        ),
+    ))
+}
+
 impl<'py, T: PyClass> crate::IntoPy<'py> for PyNew<T> {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         let ty = type_object::<T>(ctx)?;
-        instantiate(ctx, ty.raw(), self.0)
+        new_instance(ctx, ty.raw(), self.0)
     }
 }
 
@@ -267,6 +323,9 @@ pub struct PyNew<T>(pub T);
 /// Called by HPy with the payload of a dying instance of `T`.
 pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
     let p = data as *mut Payload<T>;
+    if p.is_null() {
+        return; // an instance without a struct (see `instantiate`)
+    }
     // SAFETY: the payload belongs to a dying object; nobody else can reach it any more.
     unsafe {
         if (*p).flag.get() != UNINIT {
@@ -373,7 +432,10 @@ impl Field {
 /// `tp_traverse` for payloads that hold [`Field`]s.
 pub trait Traverse {
     /// Calls [`Field::visit`] on every field; returns the first non-zero result.
-    fn traverse(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32;
+    ///
+    /// # Safety
+    /// Called from `tp_traverse` with its `visit` and `arg`.
+    unsafe fn traverse(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32;
 }
 
 /// The `tp_traverse` slot.
@@ -386,6 +448,9 @@ pub unsafe extern "C" fn traverse<T: PyClass + Traverse>(
     arg: *mut c_void,
 ) -> i32 {
     let p = data as *const Payload<T>;
+    if p.is_null() {
+        return 0; // an instance without a struct (see `instantiate`)
+    }
     // SAFETY: HPy passes the payload of a live object; only initialised values are visited.
     unsafe {
         if (*p).flag.get() == UNINIT {

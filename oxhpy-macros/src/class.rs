@@ -81,9 +81,10 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             },
             quote! {
                 impl #p::Traverse for #ident {
-                    fn traverse(&self, visit: #ffi::HPyFunc_visitproc, arg: *mut ::core::ffi::c_void) -> i32 {
+                    unsafe fn traverse(&self, visit: #ffi::HPyFunc_visitproc, arg: *mut ::core::ffi::c_void) -> i32 {
                         #(
-                            // SAFETY: called from tp_traverse with its own visit and arg.
+                            // SAFETY: per this function's contract, called from tp_traverse with its own
+                            // visit and arg.
                             let r = unsafe { self.#fields.visit(visit, arg) };
                             if r != 0 {
                                 return r;

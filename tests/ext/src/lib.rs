@@ -771,6 +771,28 @@ pub mod _native {
         }
     }
 
+    /// FormatStore(data: bytes, format: str): exports `data` read-only with `format`, one `struct`
+    /// item such as '>I' or '=L' (ValueError for any other), to test how consumers read formats.
+    #[oxhpy::class]
+    pub struct FormatStore {
+        data: Vec<u8>,
+        format: CString,
+    }
+
+    #[oxhpy::methods]
+    impl FormatStore {
+        #[new]
+        fn new(data: Vec<u8>, format: String) -> PyResult<Self> {
+            let format = CString::new(format).map_err(|e| PyErr::value_error(e.to_string()))?;
+            oxhpy::buffer::Exported::with_format(&data, &format)?;
+            Ok(FormatStore { data, format })
+        }
+
+        fn __buffer__(&self) -> PyResult<oxhpy::buffer::Exported<'_>> {
+            oxhpy::buffer::Exported::with_format(&self.data, &self.format)
+        }
+    }
+
     /// The address `oxhpy::buffer::read` sees for `obj`'s bytes (its first byte's address when the
     /// view is zero-copy, a copy's otherwise) and the sum of those bytes.
     #[oxhpy::function]
@@ -1128,12 +1150,33 @@ pub mod _native {
                     ffi::HPy_SourceKind_Expr,
                 ),
             )?;
-            let globals = Handle::from_raw(ctx, ffi::HPyDict_New(c))?;
+            let globals = fresh_globals(ctx)?;
             Handle::from_raw(
                 ctx,
                 ffi::HPy_EvalCode(c, code.raw(), globals.raw(), globals.raw()),
             )
         }
+    }
+
+    /// A new globals dict holding `__builtins__`, as Python's `eval()`/`exec()` make one: CPython
+    /// 3.9's `HPy_EvalCode` (`PyEval_EvalCode`) does not add it (3.10+ falls back to the builtins).
+    fn fresh_globals(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
+        // SAFETY: live context; the dict is owned or NULL with an error set.
+        let globals = unsafe { Handle::from_raw(ctx, ffi::HPyDict_New(ctx.as_ptr()))? };
+        let builtins = ctx.builtins();
+        // SAFETY: live handles, a NUL-terminated key.
+        let r = unsafe {
+            ffi::HPy_SetItem_s(
+                ctx.as_ptr(),
+                globals.raw(),
+                c"__builtins__".as_ptr(),
+                builtins.raw(),
+            )
+        };
+        if r < 0 {
+            return Err(PyErr::raised());
+        }
+        Ok(globals)
     }
 
     /// Runs `src` as a module body (`HPy_SourceKind_File`) in a fresh dict and returns that dict.
@@ -1152,7 +1195,7 @@ pub mod _native {
                     ffi::HPy_SourceKind_File,
                 ),
             )?;
-            let globals = Handle::from_raw(ctx, ffi::HPyDict_New(c))?;
+            let globals = fresh_globals(ctx)?;
             let _none = Handle::from_raw(
                 ctx,
                 ffi::HPy_EvalCode(c, code.raw(), globals.raw(), globals.raw()),
