@@ -1,6 +1,6 @@
 """Checks a built oxhpy wheel: tag py3-none-manylinux_X_Y_<arch> (auditwheel-repaired) with X.Y at least the
 newest glibc symbol version the binary uses, the .hpy0.so exports exactly the four HPy universal entry points,
-the loader stub has no pkg_resources, hpy is required on CPython only."""
+the loader stub has no pkg_resources, the HPy runtime oxhpy-hpy is required on CPython only."""
 
 import re
 import subprocess
@@ -20,7 +20,8 @@ def check(wheel):
         stub = z.read(sos[0][: -len(".hpy0.so")] + ".py").decode()
         assert "pkg_resources" not in stub and "_load_bootstrap" in stub, stub
         meta = z.read(next(n for n in z.namelist() if n.endswith("METADATA"))).decode()
-        assert 'Requires-Dist: hpy==0.9.0; platform_python_implementation == "CPython"' in meta, meta
+        runtime = 'Requires-Dist: oxhpy-hpy==0.9.0.post1; platform_python_implementation == "CPython"'
+        assert runtime in meta and "Requires-Dist: hpy" not in meta, meta
         with tempfile.NamedTemporaryFile(suffix=".so") as f:
             f.write(z.read(sos[0]))
             f.flush()

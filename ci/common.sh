@@ -1,21 +1,30 @@
 # Shared by ci/test.sh and ci/main.sh: provisioning, building and running on every interpreter.
 # Source it from the repository root. Everything is cached under $OXHPY_CACHE (default
-# ~/.cache/oxhpy), outside the repository: cargo's target dir, the CPython 3.11 venv, the trixie
-# chroot (PyPy 3.11, CPython 3.13), GraalPy's jars and venv.
+# ~/.cache/oxhpy), outside the repository: cargo's target dir, the build venv, one venv per pyenv
+# CPython, the trixie and forky chroots, GraalPy's jars and venv, the HPy runtime's wheels.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export OXHPY_CACHE=${OXHPY_CACHE:-$HOME/.cache/oxhpy}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$OXHPY_CACHE/target}
 export OXHPY_TRIXIE_DIR=${OXHPY_TRIXIE_DIR:-$OXHPY_CACHE/trixie}
+export OXHPY_FORKY_DIR=${OXHPY_FORKY_DIR:-$OXHPY_CACHE/forky}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# The build venv (CPython 3.11): the tools, and hpy==0.9.0 for its headers (hpy.devel).
 VENV=$OXHPY_CACHE/venv-cp311
 GRAALPY_VENV=$OXHPY_CACHE/venv-graalpy24.2
-# Every interpreter the wheel is tested on; names are used for logs and report files only.
-INTERPRETERS=(cpython3.11 pypy3.11 cpython3.13 graalpy24.2)
-# Inside the chroot this is /tmp/oxhpy-ci; from the host, $OXHPY_TRIXIE_DIR/tmp/oxhpy-ci.
+# Every interpreter the wheels are tested on (the names are for logs and report files), and where each
+# comes from (see `where` below): CPython 3.9-3.13 from the machine's pyenv; Debian stable's own CPython
+# 3.13 and PyPy 3.11 (which bundles HPy) in a Debian trixie chroot; CPython 3.14 and 3.15 in a Debian
+# forky chroot; GraalPy 24.2 from Maven Central on the JDK.
+INTERPRETERS=(cpython3.9 cpython3.10 cpython3.11 cpython3.12 cpython3.13 cpython3.13-trixie cpython3.14
+    cpython3.15 pypy3.11 graalpy24.2)
+PYENV_CPYTHONS=(3.9 3.10 3.11 3.12 3.13)
+# Every run happens in a stage dir holding the wheels and the tests: /tmp/oxhpy-ci inside a chroot, the
+# trixie chroot's from the host (host interpreters run there too), and a copy in the forky chroot.
 STAGE_IN=/tmp/oxhpy-ci
 STAGE=$OXHPY_TRIXIE_DIR$STAGE_IN
+FORKY_STAGE=$OXHPY_FORKY_DIR$STAGE_IN
 
 step() { printf '\n=== [%4ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -27,11 +36,11 @@ ci_lock() {
     flock -n 8 || { step "waiting for another CI run using $OXHPY_CACHE"; flock 8; }
 }
 
-# Debian packages: libclang for bindgen, debootstrap for the trixie chroot, a JDK and Maven for
+# Debian packages: libclang for bindgen, debootstrap for the chroots, patch for the HPy runtime, a JDK and Maven for
 # GraalPy (only when `java`/`mvn` are missing: any JDK 17+ and Maven already installed will do).
 ensure_apt() {
     local missing=() p
-    for p in libclang-dev debootstrap; do
+    for p in libclang-dev debootstrap patch; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
@@ -63,10 +72,41 @@ ensure_cpython() {
     export OXHPY_PYTHON OXHPY_HPY_DEVEL
 }
 
-# PyPy 3.11 and CPython 3.13 (with hpy 0.9.0 built from the sdist), in a Debian trixie chroot.
-ensure_trixie() {
+# PyPy 3.11 and CPython 3.13 in a Debian trixie chroot; CPython 3.14 and 3.15 in a Debian forky chroot.
+ensure_chroots() {
     step "provisioning PyPy 3.11 and CPython 3.13 (Debian trixie chroot)"
-    "$REPO/ci/provision_trixie.sh"
+    "$REPO/ci/provision_chroot.sh" trixie
+    step "provisioning CPython 3.14 and 3.15 (Debian forky chroot)"
+    "$REPO/ci/provision_chroot.sh" forky
+}
+
+# CPython 3.9-3.13 from the machine's pyenv (part of the machine image), one venv each, remade when the
+# interpreter it was made from changes.
+ensure_pyenv_cpythons() {
+    local v py venv root=${PYENV_ROOT:-$HOME/.pyenv}
+    for v in "${PYENV_CPYTHONS[@]}"; do
+        py=$(printf '%s\n' "$root"/versions/"$v".*/bin/python"$v" | sort -V | tail -n 1)
+        [[ -x $py ]] || die "no CPython $v in $root/versions (the machine image's pyenv): pyenv install $v"
+        venv=$OXHPY_CACHE/venv-cpython$v
+        if [[ $(cat "$venv/.oxhpy-stamp" 2>/dev/null) != "$py" ]]; then
+            step "creating $venv from $py"
+            rm -rf "$venv"
+            "$py" -m venv "$venv"
+            echo "$py" >"$venv/.oxhpy-stamp"
+        fi
+    done
+}
+
+# where INTERPRETER: "host PYTHON" or "SUITE PYTHON" (a path inside that chroot).
+where() {
+    case $1 in
+    cpython3.9 | cpython3.1[0-3]) echo "host $OXHPY_CACHE/venv-$1/bin/python" ;;
+    graalpy24.2) echo "host $GRAALPY_VENV/bin/python" ;;
+    cpython3.13-trixie) echo "trixie /opt/venv-cp313/bin/python" ;;
+    pypy3.11) echo "trixie /opt/venv-pypy311/bin/python" ;;
+    cpython3.14 | cpython3.15) echo "forky /opt/venv-cp3${1#cpython3.}/bin/python" ;;
+    *) die "unknown interpreter $1" ;;
+    esac
 }
 
 # GraalPy 24.2.2 (Maven jars on the machine's JDK) and a venv made by its launcher, with pytest.
@@ -84,64 +124,106 @@ ensure_graalpy() {
     fi
 }
 
-# build_wheels PROJECT...: builds each project's wheel once, repairs it with auditwheel to the
-# manylinux tag of the lowest glibc its binary needs, prints the repaired wheels' paths. The
-# headers come from the venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that pip's
-# changing build environments do not force cargo to rebuild hpy-sys.
+# repair WHEEL OUTDIR: auditwheel repair to the manylinux tag of the lowest glibc the wheel's binaries need.
+repair() {
+    local plat log
+    step "auditwheel show + repair $(basename "$1")"
+    plat=$(PATH=$VENV/bin:$PATH "$VENV/bin/auditwheel" show "$1" 2>/dev/null | tr -s ' \n' ' ' |
+        sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p')
+    [[ $plat == manylinux_* ]] || die "auditwheel show found no manylinux tag for $1"
+    echo "auditwheel show: consistent with $plat; repairing to it" >&2
+    if ! log=$(PATH=$VENV/bin:$PATH "$VENV/bin/auditwheel" repair --plat "$plat" -w "$2" "$1" 2>&1); then
+        printf '%s\n' "$log" >&2
+        die "auditwheel repair failed for $1"
+    fi
+}
+
+# build_wheels PROJECT...: builds each project's wheel once, repairs it, prints the repaired wheels'
+# paths. The headers come from the venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that
+# pip's changing build environments do not force cargo to rebuild hpy-sys.
 build_wheels() {
-    local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel plat log
+    local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel
     rm -rf "$out" "$raw" && mkdir -p "$out" "$raw"
     [[ -n ${OXHPY_HPY_DEVEL:-} ]] || die "build_wheels needs ensure_cpython first"
     for project in "$@"; do
         step "pip wheel $project"
         "$VENV/bin/python" -m pip wheel -q --no-deps -w "$raw" "$project" >&2
     done
-    for wheel in "$raw"/*.whl; do
-        step "auditwheel show + repair $(basename "$wheel")"
-        plat=$(PATH=$VENV/bin:$PATH "$VENV/bin/auditwheel" show "$wheel" 2>/dev/null | tr -s ' \n' ' ' |
-            sed -n 's/.*consistent with the following platform tag: "\([^"]*\)".*/\1/p')
-        [[ $plat == manylinux_* ]] || die "auditwheel show found no manylinux tag for $wheel"
-        echo "auditwheel show: consistent with $plat; repairing to it" >&2
-        if ! log=$(PATH=$VENV/bin:$PATH "$VENV/bin/auditwheel" repair --plat "$plat" -w "$out" "$wheel" 2>&1); then
-            printf '%s\n' "$log" >&2
-            die "auditwheel repair failed for $wheel"
-        fi
-    done
+    for wheel in "$raw"/*.whl; do repair "$wheel" "$out"; done
     ls "$out"/*.whl
 }
 
-# Copies wheels and tests where both the host and the chroot see them.
+# The HPy runtime for CPython, oxhpy-hpy (hpy-runtime/): one repaired wheel per CPython version in
+# RUNTIME_DIR, built once per version of the patch and build script (their hash names the folder).
+# Each is built by the interpreter it is for: on the host, or inside its chroot from a source tree
+# prepared on the host. cpython3.13 and cpython3.13-trixie share one cp313 wheel (built on the host's
+# older glibc, it installs on both).
+RUNTIME_DIR=
+ensure_runtime_wheels() {
+    local key interp suite py tag raw
+    key=$(cat "$REPO/hpy-runtime/oxhpy-hpy.patch" "$REPO/hpy-runtime/build.sh" | sha256sum | cut -c1-16)
+    RUNTIME_DIR=$OXHPY_CACHE/hpy-runtime/$key
+    raw=$RUNTIME_DIR.raw
+    for interp in "${INTERPRETERS[@]}"; do
+        [[ $interp == cpython* ]] || continue
+        tag=${interp#cpython}
+        tag=cp${tag%%-*}
+        tag=${tag//./}
+        compgen -G "$RUNTIME_DIR/oxhpy_hpy-*-$tag-$tag-*.whl" >/dev/null && continue
+        step "building the HPy runtime oxhpy-hpy for $interp ($tag)"
+        rm -rf "$raw" && mkdir -p "$raw" "$RUNTIME_DIR"
+        read -r suite py < <(where "$interp")
+        if [[ $suite == host ]]; then
+            bash "$REPO/hpy-runtime/build.sh" wheel "$py" "$raw"
+        else
+            local root
+            root=$("$REPO/ci/in_chroot.sh" "$suite" --dir)
+            rm -rf "$root/tmp/oxhpy-runtime" && mkdir -p "$root/tmp/oxhpy-runtime"
+            bash "$REPO/hpy-runtime/build.sh" source "$root/tmp/oxhpy-runtime/src"
+            "$REPO/ci/in_chroot.sh" "$suite" "$py" -m pip wheel -q --no-deps -w /tmp/oxhpy-runtime/out \
+                /tmp/oxhpy-runtime/src >&2
+            mv "$root"/tmp/oxhpy-runtime/out/*.whl "$raw/"
+            rm -rf "$root/tmp/oxhpy-runtime"
+        fi
+        repair "$raw"/oxhpy_hpy-*.whl "$RUNTIME_DIR"
+        rm -rf "$raw"
+    done
+}
+
+# Copies wheels, the HPy runtime's wheels and the tests where every interpreter sees them.
 stage() {
-    rm -rf "$STAGE" && mkdir -p "$STAGE/dist" "$STAGE/reports"
+    rm -rf "$STAGE" && mkdir -p "$STAGE/dist" "$STAGE/reports" "$STAGE/runtime"
     cp "$@" "$STAGE/dist/"
+    cp "$RUNTIME_DIR"/*.whl "$STAGE/runtime/"
     cp -r "$REPO/tests" "$STAGE/tests"
     rm -rf "$STAGE/tests/ext"
     [[ -d $REPO/bench ]] && cp -r "$REPO/bench" "$STAGE/bench"
+    rm -rf "$FORKY_STAGE" && mkdir -p "$(dirname "$FORKY_STAGE")" && cp -a "$STAGE" "$FORKY_STAGE"
     echo "$STAGE"
 }
 
 # run_py INTERPRETER ARGS...: that interpreter's python, run in the stage dir, with the extra
-# environment listed in the array RUN_ENV (NAME=VALUE words).
+# environment listed in the array RUN_ENV (NAME=VALUE words). What a run in the forky chroot writes
+# under reports/ is copied back to the main stage.
 RUN_ENV=()
 run_py() {
-    local interp=$1
+    local interp=$1 suite py rc=0
     shift
-    case $interp in
-    cpython3.11) (cd "$STAGE" && env ${RUN_ENV[@]+"${RUN_ENV[@]}"} "$VENV/bin/python" "$@") ;;
-    graalpy24.2) (cd "$STAGE" && env ${RUN_ENV[@]+"${RUN_ENV[@]}"} "$GRAALPY_VENV/bin/python" "$@") ;;
-    pypy3.11) in_chroot /opt/venv-pypy311/bin/python "$@" ;;
-    cpython3.13) in_chroot /opt/venv-cp313/bin/python "$@" ;;
-    *) die "unknown interpreter $interp" ;;
-    esac
-}
-in_chroot() {
-    "$REPO/ci/in_trixie.sh" ${RUN_ENV[@]+"${RUN_ENV[@]}"} /bin/sh -c 'cd "$0" && exec "$@"' "$STAGE_IN" "$@"
+    read -r suite py < <(where "$interp")
+    if [[ $suite == host ]]; then
+        (cd "$STAGE" && env ${RUN_ENV[@]+"${RUN_ENV[@]}"} "$py" "$@")
+        return
+    fi
+    "$REPO/ci/in_chroot.sh" "$suite" ${RUN_ENV[@]+"${RUN_ENV[@]}"} /bin/sh -c 'cd "$0" && exec "$@"' \
+        "$STAGE_IN" "$py" "$@" || rc=$?
+    [[ $suite == forky ]] && cp -a "$FORKY_STAGE/reports/." "$STAGE/reports/"
+    return $rc
 }
 
 # Path of a staged file as that interpreter sees it.
 staged() {
-    case $1 in
-    cpython3.11 | graalpy24.2) echo "$STAGE/$2" ;;
+    case $(where "$1") in
+    host*) echo "$STAGE/$2" ;;
     *) echo "$STAGE_IN/$2" ;;
     esac
 }
@@ -156,12 +238,17 @@ install_test_deps() {
 }
 
 install_wheels() {
-    local interp=$1 w
+    local interp=$1 w runtime
     shift
     local paths=()
     for w in "$@"; do paths+=("$(staged "$interp" "dist/$(basename "$w")")"); done
+    runtime=$(staged "$interp" runtime)
     step "$interp: pip install ${*##*/}"
     run_py "$interp" -m pip install -q --force-reinstall --no-deps "${paths[@]}" >&2
-    # Then their declared dependencies (cffi on CPython), without touching what is installed.
-    run_py "$interp" -m pip install -q "${paths[@]}" >&2
+    if [[ $interp == cpython* ]]; then
+        # The HPy runtime, reinstalled: a cached venv may hold one of the same version from an older patch.
+        run_py "$interp" -m pip install -q --force-reinstall --no-deps --no-index --find-links "$runtime" oxhpy-hpy >&2
+    fi
+    # Then their declared dependencies (oxhpy-hpy and cffi on CPython), without touching what is installed.
+    run_py "$interp" -m pip install -q --find-links "$runtime" "${paths[@]}" >&2
 }

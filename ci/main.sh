@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job (the README's first command): build ONE kernels wheel, repair it with auditwheel,
-# install that same file into every interpreter (CPython 3.11, PyPy 3.11, CPython 3.13, GraalPy
-# 24.2), run the kernels and a short benchmark on each, and print a table.
+# install that same file into every interpreter (CPython 3.9-3.15, PyPy 3.11, GraalPy 24.2:
+# INTERPRETERS in common.sh), run the kernels and a short benchmark on each, and print a table.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO"
@@ -9,8 +9,10 @@ cd "$REPO"
 ci_lock
 ensure_apt
 ensure_cpython
-ensure_trixie
+ensure_chroots
+ensure_pyenv_cpythons
 ensure_graalpy
+ensure_runtime_wheels
 mapfile -t WHEELS < <(build_wheels "$REPO")
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)
 "$VENV/bin/python" ci/check_wheel.py "$KERNELS"

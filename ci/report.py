@@ -8,6 +8,7 @@ Exit status 1 if any run failed, crashed or tested another file."""
 import hashlib
 import json
 import pathlib
+import re
 import sys
 import zipfile
 
@@ -20,20 +21,21 @@ def main(report_dir, wheel):
     with zipfile.ZipFile(wheel) as z:
         so = next(n for n in z.namelist() if n.endswith(".hpy0.so"))
         so_sha = hashlib.sha256(z.read(so)).hexdigest()
-    cols = "interpreter version hpy mode context layout passed failed xfailed skipped seconds".split()
+    cols = "interpreter version hpy runtime mode context layout passed failed xfailed skipped seconds".split()
     table = [cols + ["wheel sha256", "same binary"]]
     bad = 0
 
-    def order(path):  # interpreter, then universal, debug, trace
+    def order(path):  # interpreter (cpython3.9 before cpython3.10), then universal, debug, trace
         run, _, mode = path.stem.rpartition("-")
-        return run, MODES.index(mode) if mode in MODES else len(MODES), mode
+        run_key = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", run)]
+        return run_key, MODES.index(mode) if mode in MODES else len(MODES), mode
 
     for rc_file in sorted(pathlib.Path(report_dir).glob("*.rc"), key=order):
         report = rc_file.with_suffix(".json")
         rc = rc_file.read_text().strip()
         if not report.exists():
             run, _, mode = rc_file.stem.rpartition("-")
-            row = [run, "", "", mode, "", "", f"no report: exit status {rc}"]
+            row = [run, "", "", "", mode, "", "", f"no report: exit status {rc}"]
             table.append(row + [""] * (len(table[0]) - len(row)))
             bad += 1
             continue

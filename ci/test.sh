@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite (the README's test command): lints, Rust tests, one wheel per project built
-# once and repaired by auditwheel, then pytest on every interpreter (CPython 3.11, PyPy 3.11,
-# CPython 3.13, GraalPy 24.2) in HPy universal, debug and trace mode with those same wheel files,
-# and a table. Needs root on Debian 12 (apt-get, debootstrap); installs everything it needs itself.
+# once and repaired by auditwheel, then pytest on every interpreter (CPython 3.9-3.15, PyPy 3.11,
+# GraalPy 24.2: INTERPRETERS in common.sh) in HPy universal, debug and trace mode with those same
+# wheel files, and a table. Needs root on Debian 12 (apt-get, debootstrap); installs everything it
+# needs itself.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO"
@@ -22,8 +23,10 @@ step "cargo test"
 cargo test -q --workspace 2>&1 | grep -E '^(test result|error|failures)' || true
 cargo test -q --workspace >/dev/null
 
-ensure_trixie
+ensure_chroots
+ensure_pyenv_cpythons
 ensure_graalpy
+ensure_runtime_wheels
 mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext")
 "$VENV/bin/python" ci/check_wheel.py "${WHEELS[@]}"
 stage "${WHEELS[@]}" >/dev/null

@@ -17,7 +17,6 @@ import pytest
 IMPL = sys.implementation.name
 PYPY = IMPL == "pypy"
 GRAALPY = IMPL == "graalpy"
-CPYTHON313 = IMPL == "cpython" and sys.version_info[:2] == (3, 13)
 HPY_ENV = os.environ.get("HPY", "universal")
 EXPECT_MODE = os.environ.get("OXHPY_EXPECT_MODE") or HPY_ENV.rpartition(":")[2] or "universal"
 DEBUG = EXPECT_MODE == "debug"
@@ -51,15 +50,6 @@ NESTED_HPY_CALLS = pytest.mark.skipif(
 GRAALPY_BYTES_OF_EXPORT = pytest.mark.xfail(
     GRAALPY, strict=True, reason="GraalPy 24.2: bytes() of an HPy buffer exporter raises TypeError"
 )
-# CPython 3.13 with hpy 0.9.0 (unsupported upstream): the second call of an HPy type's method from the same
-# call site segfaults (the first works), in plain C too. Upstream: hpyproject/hpy#493 ("HPy Universal ABI
-# crashes on Python 3.13 when calling type methods"); per hpyproject/hpy#490, 3.13 took tp_flags bit 2,
-# which HPy uses to mark its types.
-CPYTHON313_HPY_METHODS = pytest.mark.skipif(
-    CPYTHON313,
-    reason="CPython 3.13 + hpy 0.9.0 segfaults calling an HPy type's method twice from one call site "
-    "(hpyproject/hpy#493)",
-)
 
 
 def pytest_configure(config):
@@ -85,6 +75,7 @@ def _facts():
         "interpreter": sys.implementation.name,
         "version": ".".join(map(str, sys.version_info[:3])),
         "hpy": hpy.universal.get_version()[0],
+        "runtime": _runtime(),
         "mode": EXPECT_MODE,
         "HPY": HPY_ENV,
     }
@@ -107,6 +98,20 @@ def _facts():
 
         facts["trace_calls"] = sum(hpy.trace.get_call_counts().values())
     return facts
+
+
+def _runtime():
+    """The distribution that provides hpy.universal: built into PyPy and GraalPy, installed on CPython."""
+    if IMPL != "cpython":
+        return "built-in"
+    from importlib import metadata
+
+    for dist in ("oxhpy-hpy", "hpy"):
+        try:
+            return f"{dist} {metadata.version(dist)}"
+        except metadata.PackageNotFoundError:
+            pass
+    return "?"
 
 
 def _sha256(path):

@@ -5,7 +5,6 @@ import array
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from conftest import CPYTHON313_HPY_METHODS  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -63,7 +62,6 @@ def test_scale_inplace(data, factor):
     assert buf == bytearray((b * factor) % 256 for b in data)
 
 
-@CPYTHON313_HPY_METHODS
 @SETTINGS
 @given(st.binary(max_size=2000), st.integers(min_value=0, max_value=255))
 def test_xor_codec(data, key):
