@@ -44,6 +44,24 @@ def test_context_layout():
     assert t.context_layout() == ("PyPy311" if PYPY else "Hpy090")
 
 
+def test_context_layout_ignores_python_state():
+    """The layout is read off the context, not sys.implementation, which a program can change: with
+    the old rule, `sys.implementation.name = "cpython"` before the import crashed PyPy 3.11 at the
+    first call of a shifted member (HPy_Compile_s, HPy_EvalCode)."""
+    import subprocess
+
+    fake = "cpython" if PYPY else "pypy"
+    code = (
+        f"import sys; sys.implementation.name = {fake!r}\n"
+        "import oxhpy_testext as t\n"
+        "assert t.eval_expr('6 * 7') == 42\n"
+        "print(t.context_layout())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["PyPy311" if PYPY else "Hpy090"]
+
+
 # --- Object::call / call_kw / call_method / type_name -----------------------------------------
 
 

@@ -6,15 +6,22 @@
 //! version still reads 0.0. Everything before them is identical on every interpreter.
 //!
 //! The table [`ContextLayout`] gives, for each known layout, how far the 19 members are moved.
-//! The layout is decided once per process by [`detect`], which asks the interpreter itself which
-//! HPy it implements (`hpy.universal.get_version()` and `sys.implementation.name`) using only
-//! members from the common prefix. It picks [`ContextLayout::PyPy311`] only when the interpreter
-//! is PyPy *and* reports an HPy other than 0.9.0, so it cannot misfire on an exact-0.9.0
-//! interpreter (CPython with hpy 0.9.0, GraalPy 24.x, PyPy 3.10): every doubt means `Hpy090`.
-//! Debug and trace contexts are built by the same interpreter with the same headers, so one answer
-//! holds for every mode.
+//! The layout is decided once per process by [`detect`], from the context alone (never from
+//! Python state, which a program can change: `sys.implementation.name = "cpython"`):
+//! * a context whose `name` does not say "PyPy backend" (CPython's and GraalPy's, in every mode) is
+//!   exactly 0.9.0: both build it from hpy 0.9.0's own headers;
+//! * on PyPy, the word at `ctx_Capsule_New`'s 0.9.0 offset is read: in the 0.9.0 layout it is that
+//!   function, an address inside a loaded shared object (`dladdr` finds it); in PyPy 3.11's it is
+//!   the handle `h_DictType`, a small index (universal and trace mode) or a heap address (debug
+//!   mode), never code. So a function there means [`ContextLayout::Hpy090`] (PyPy 3.10,
+//!   7.3.14–7.3.19), anything else [`ContextLayout::PyPy311`], and the word after it must then be
+//!   a function (checked: otherwise the context is of no known layout and loading fails).
+//!
+//! Known good: PyPy 3.11 7.3.19 (Debian trixie, tested here); PyPy's sources show 7.3.20–7.3.23
+//! and 8.0 vendoring the same hpy 0.9.1.dev61 with the same layout. Debug and trace contexts are
+//! built by the same interpreter with the same headers, so one answer holds for every mode.
 use crate::*;
-use core::ffi::c_char;
+use core::ffi::{c_char, c_int, c_void, CStr};
 use core::sync::atomic::{AtomicU8, Ordering};
 
 /// The known layouts of `HPyContext`, and how far each moves the 19 shifted members.
@@ -51,106 +58,105 @@ pub fn current() -> Option<ContextLayout> {
 
 /// Decides the layout once (no-op afterwards) and returns it. Call it at module load; the
 /// shifted accessors also call it on first use, so nothing depends on the order.
+///
+/// # Safety
+/// `ctx` is a live context.
 pub unsafe fn ensure(ctx: *mut HPyContext) -> ContextLayout {
     if let Some(l) = current() {
         return l;
     }
-    let l = detect(ctx);
+    // SAFETY: per this function's contract.
+    let l = unsafe { detect(ctx) };
     LAYOUT.store(l as u8, Ordering::Relaxed);
     l
 }
 
 /// A view of `ctx` moved so that each of the 19 shifted members of the returned pointer's
 /// `HPyContext` sits at its real address. Only those members may be read through it.
+///
+/// # Safety
+/// `ctx` is a live context.
 #[inline(always)]
 pub unsafe fn shifted(ctx: *mut HPyContext) -> *const HPyContext {
     let layout = match current() {
         Some(l) => l,
-        None => ensure(ctx),
+        // SAFETY: per this function's contract.
+        None => unsafe { ensure(ctx) },
     };
-    (ctx as *const u8).add(layout.shift()) as *const HPyContext
+    (ctx as *const u8).wrapping_add(layout.shift()) as *const HPyContext
 }
 
-/// Asks the interpreter which HPy it implements, using only the common prefix of the context.
-/// Any failure (no `hpy.universal`, odd answers) means [`ContextLayout::Hpy090`].
+/// Reads the layout off the context (see the module documentation).
+///
+/// # Safety
+/// `ctx` is a live context.
 pub unsafe fn detect(ctx: *mut HPyContext) -> ContextLayout {
-    let is_pypy = implementation_name(ctx).as_deref() == Some("pypy");
-    let version = hpy_version(ctx);
-    if HPyErr_Occurred(ctx) != 0 {
-        HPyErr_Clear(ctx);
+    // SAFETY: `name` is in the common prefix: a static NUL-terminated string, or NULL.
+    let name = unsafe { (*ctx).name };
+    // SAFETY: as above.
+    let is_pypy = !name.is_null()
+        && unsafe { CStr::from_ptr(name) }
+            .to_bytes()
+            .ends_with(b"(PyPy backend)");
+    if !is_pypy {
+        return ContextLayout::Hpy090;
     }
-    classify(is_pypy, version.as_deref())
-}
-
-/// The decision rule of [`detect`], on plain values (tested without an interpreter).
-pub fn classify(is_pypy: bool, hpy_version: Option<&str>) -> ContextLayout {
-    match hpy_version {
-        Some(v) if is_pypy && v != "0.9.0" => ContextLayout::PyPy311,
-        _ => ContextLayout::Hpy090,
-    }
-}
-
-unsafe fn str_of(ctx: *mut HPyContext, h: HPy) -> Option<String> {
-    if HPy_IsNull(h) || HPyUnicode_Check(ctx, h) == 0 {
-        return None;
-    }
-    let mut n: HPy_ssize_t = 0;
-    let p = HPyUnicode_AsUTF8AndSize(ctx, h, &mut n);
-    if p.is_null() {
-        return None;
-    }
-    let bytes = core::slice::from_raw_parts(p as *const u8, n as usize);
-    Some(String::from_utf8_lossy(bytes).into_owned())
-}
-
-/// Loads `module.attr1.attr2…` (each step closes what it no longer needs).
-unsafe fn lookup(ctx: *mut HPyContext, module: &[u8], attrs: &[&[u8]]) -> HPy {
-    let mut h = HPyImport_ImportModule(ctx, module.as_ptr() as *const c_char);
-    for a in attrs {
-        if HPy_IsNull(h) {
-            break;
-        }
-        let next = HPy_GetAttr_s(ctx, h, a.as_ptr() as *const c_char);
-        HPy_Close(ctx, h);
-        h = next;
-    }
-    h
-}
-
-unsafe fn implementation_name(ctx: *mut HPyContext) -> Option<String> {
-    let h = lookup(ctx, b"sys\0", &[b"implementation\0", b"name\0"]);
-    let s = str_of(ctx, h);
-    if !HPy_IsNull(h) {
-        HPy_Close(ctx, h);
-    }
-    s
-}
-
-unsafe fn hpy_version(ctx: *mut HPyContext) -> Option<String> {
-    let mut get = lookup(ctx, b"hpy.universal\0", &[b"get_version\0"]);
-    if HPy_IsNull(get) {
-        HPyErr_Clear(ctx);
-        get = lookup(ctx, b"_hpy_universal\0", &[b"get_version\0"]);
-    }
-    if HPy_IsNull(get) {
-        return None;
-    }
-    let res = HPy_CallTupleDict(ctx, get, HPy_NULL, HPy_NULL);
-    HPy_Close(ctx, get);
-    if HPy_IsNull(res) {
-        return None;
-    }
-    let first = if HPyTuple_Check(ctx, res) != 0 {
-        HPy_GetItem_i(ctx, res, 0)
-    } else {
-        HPy_Dup(ctx, res)
+    let at = core::mem::offset_of!(HPyContext, ctx_Capsule_New);
+    // SAFETY: PyPy's context is at least one handle longer than 0.9.0's, so both words (the
+    // 0.9.0 member and the one after it) lie inside it; they are read as plain addresses.
+    let (w0, w1) = unsafe {
+        let base = ctx as *const u8;
+        (
+            (base.add(at) as *const *const c_void).read_unaligned(),
+            (base.add(at + core::mem::size_of::<HPy>()) as *const *const c_void).read_unaligned(),
+        )
     };
-    HPy_Close(ctx, res);
-    let s = str_of(ctx, first);
-    if !HPy_IsNull(first) {
-        HPy_Close(ctx, first);
+    let l = classify(is_code(w0), is_code(w1));
+    if l.is_none() {
+        // SAFETY: a live context and a static message; never returns.
+        unsafe {
+            HPy_FatalError(
+                ctx,
+                c"oxhpy: this PyPy's HPy context has no known layout".as_ptr(),
+            )
+        }
     }
-    s
+    l.unwrap_or(ContextLayout::Hpy090)
+}
+
+/// The decision rule of [`detect`] on PyPy, from whether the word at `ctx_Capsule_New`'s 0.9.0
+/// offset and the word after it are functions; `None`: no known layout.
+pub fn classify(w0_is_code: bool, w1_is_code: bool) -> Option<ContextLayout> {
+    match (w0_is_code, w1_is_code) {
+        (true, _) => Some(ContextLayout::Hpy090),
+        (false, true) => Some(ContextLayout::PyPy311),
+        (false, false) => None,
+    }
+}
+
+/// Whether `addr` lies inside a loaded shared object (the interpreter's code).
+fn is_code(addr: *const c_void) -> bool {
+    #[repr(C)]
+    struct DlInfo {
+        fname: *const c_char,
+        fbase: *mut c_void,
+        sname: *const c_char,
+        saddr: *mut c_void,
+    }
+    extern "C" {
+        fn dladdr(addr: *const c_void, info: *mut DlInfo) -> c_int;
+    }
+    if (addr as usize) < 0x10000 {
+        return false; // a handle index, never mapped
+    }
+    let mut info = DlInfo {
+        fname: core::ptr::null(),
+        fbase: core::ptr::null_mut(),
+        sname: core::ptr::null(),
+        saddr: core::ptr::null_mut(),
+    };
+    // SAFETY: dladdr only looks the address up in the loader's tables; `info` is a valid out slot.
+    unsafe { dladdr(addr, &mut info) != 0 }
 }
 
 #[cfg(test)]
@@ -158,17 +164,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exact_090_interpreters_keep_the_090_layout() {
-        assert_eq!(classify(false, Some("0.9.0")), ContextLayout::Hpy090); // CPython, GraalPy
-        assert_eq!(classify(true, Some("0.9.0")), ContextLayout::Hpy090); // PyPy 3.10
-        assert_eq!(classify(false, Some("0.9.1.dev61")), ContextLayout::Hpy090);
-        assert_eq!(classify(true, None), ContextLayout::Hpy090);
+    fn a_function_at_the_090_offset_is_the_090_layout() {
+        assert_eq!(classify(true, true), Some(ContextLayout::Hpy090)); // PyPy 3.10
+        assert_eq!(classify(true, false), Some(ContextLayout::Hpy090));
     }
 
     #[test]
-    fn pypy_311_is_shifted_by_one_handle() {
-        assert_eq!(classify(true, Some("0.9.1.dev61")), ContextLayout::PyPy311);
+    fn a_handle_then_a_function_is_pypy_311() {
+        assert_eq!(classify(false, true), Some(ContextLayout::PyPy311));
+        assert_eq!(classify(false, false), None);
         assert_eq!(ContextLayout::PyPy311.shift(), 8);
         assert_eq!(ContextLayout::Hpy090.shift(), 0);
+    }
+
+    #[test]
+    fn code_is_told_from_data() {
+        assert!(is_code(is_code as *const c_void));
+        assert!(!is_code(8 as *const c_void));
+        let heap = Box::new(0u64);
+        assert!(!is_code(&*heap as *const u64 as *const c_void));
     }
 }
