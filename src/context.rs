@@ -26,7 +26,8 @@ impl<'py> Ctx<'py> {
     #[inline(always)]
     pub unsafe fn from_raw(raw: *mut ffi::HPyContext) -> Self {
         Ctx {
-            raw: NonNull::new_unchecked(raw),
+            // SAFETY: a live context is never NULL.
+            raw: unsafe { NonNull::new_unchecked(raw) },
             _call: PhantomData,
         }
     }

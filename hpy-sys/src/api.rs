@@ -14,11 +14,11 @@ use core::ffi::{c_char, c_int, c_long, c_void};
 macro_rules! member {
     (fixed, $ctx:ident, $m:ident) => {
         // SAFETY: the caller passes a live context; the member is at its 0.9.0 offset.
-        (*$ctx).$m
+        unsafe { (*$ctx).$m }
     };
     (shifted, $ctx:ident, $m:ident) => {
         // SAFETY: `layout::shifted` returns a view whose `$m` lies at the member's real offset.
-        (*crate::layout::shifted($ctx)).$m
+        unsafe { (*crate::layout::shifted($ctx)).$m }
     };
 }
 
@@ -37,7 +37,8 @@ macro_rules! api {
         #[inline(always)]
         pub unsafe fn $name(ctx: *mut HPyContext, $($a: $t),*) -> HPy {
             match member!(fixed, ctx, $m) {
-                Some(f) => f(ctx, $($a),*),
+                // SAFETY: the caller's contract: a live context and valid arguments for `$m`.
+                Some(f) => unsafe { f(ctx, $($a),*) },
                 None => missing(stringify!($m)),
             }
             HPy_NULL
@@ -48,7 +49,8 @@ macro_rules! api {
         #[inline(always)]
         pub unsafe fn $name(ctx: *mut HPyContext, $($a: $t),*) $(-> $r)? {
             match member!($kind, ctx, $m) {
-                Some(f) => f(ctx, $($a),*),
+                // SAFETY: the caller's contract: a live context and valid arguments for `$m`.
+                Some(f) => unsafe { f(ctx, $($a),*) },
                 None => missing(stringify!($m)),
             }
         }
@@ -239,16 +241,20 @@ api! {
 /// `HPy_New` (misc_trampolines.h): a new instance of `h_type` and a pointer to its payload.
 #[inline(always)]
 pub unsafe fn HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy {
-    match (*ctx).ctx_New {
-        Some(f) => f(ctx, h_type, data),
+    // SAFETY: the caller passes a live context, a type handle and a place for the payload pointer.
+    match unsafe { (*ctx).ctx_New } {
+        // SAFETY: as above.
+        Some(f) => unsafe { f(ctx, h_type, data) },
         None => missing("ctx_New"),
     }
 }
 
 /// `HPy_FatalError`: print `message` and abort the process. Never returns.
 pub unsafe fn HPy_FatalError(ctx: *mut HPyContext, message: *const c_char) -> ! {
-    if let Some(f) = (*ctx).ctx_FatalError {
-        f(ctx, message);
+    // SAFETY: the caller passes a live context and a NUL-terminated message.
+    if let Some(f) = unsafe { (*ctx).ctx_FatalError } {
+        // SAFETY: as above.
+        unsafe { f(ctx, message) };
     }
     std::process::abort()
 }
@@ -260,27 +266,36 @@ pub unsafe fn HPyCapsule_GetPointer(
     capsule: HPy,
     name: *const c_char,
 ) -> *mut c_void {
-    HPyCapsule_Get(ctx, capsule, HPyCapsule_key_Pointer, name)
+    // SAFETY: the caller's contract (HPyCapsule_Get's).
+    unsafe { HPyCapsule_Get(ctx, capsule, HPyCapsule_key_Pointer, name) }
 }
 
 /// `HPyCapsule_GetName` (misc_trampolines.h).
 #[inline(always)]
 pub unsafe fn HPyCapsule_GetName(ctx: *mut HPyContext, capsule: HPy) -> *const c_char {
-    HPyCapsule_Get(ctx, capsule, HPyCapsule_key_Name, core::ptr::null()) as *const c_char
+    // SAFETY: the caller's contract (HPyCapsule_Get's).
+    unsafe { HPyCapsule_Get(ctx, capsule, HPyCapsule_key_Name, core::ptr::null()) as *const c_char }
 }
 
 /// `HPyLong_FromLong` (inline_helpers.h).
 #[inline(always)]
 pub unsafe fn HPyLong_FromLong(ctx: *mut HPyContext, value: c_long) -> HPy {
     #[allow(clippy::unnecessary_cast)] // c_long is i32 on some platforms
-    HPyLong_FromInt64_t(ctx, value as i64)
+    // SAFETY: the caller passes a live context.
+    unsafe {
+        HPyLong_FromInt64_t(ctx, value as i64)
+    }
 }
 
 /// `HPy_TypeCheck_g` (inline_helpers.h): `HPy_TypeCheck` against a type kept in an `HPyGlobal`.
 #[inline(always)]
 pub unsafe fn HPy_TypeCheck_g(ctx: *mut HPyContext, obj: HPy, type_: HPyGlobal) -> c_int {
-    let t = HPyGlobal_Load(ctx, type_);
-    let res = HPy_TypeCheck(ctx, obj, t);
-    HPy_Close(ctx, t);
-    res
+    // SAFETY: the caller passes a live context, a live object and a global holding a type; the
+    // loaded handle is closed before returning.
+    unsafe {
+        let t = HPyGlobal_Load(ctx, type_);
+        let res = HPy_TypeCheck(ctx, obj, t);
+        HPy_Close(ctx, t);
+        res
+    }
 }
