@@ -23,6 +23,7 @@ use crate::handle::{AsHandle, Borrowed, Handle, Object};
 use hpy_sys as ffi;
 use std::ffi::{c_int, c_void, CStr};
 use std::marker::PhantomData;
+use std::mem::size_of;
 
 /// Element types a buffer can be viewed as.
 ///
@@ -31,7 +32,7 @@ use std::marker::PhantomData;
 /// standard size; `<`: little-endian, `>` and `!`: big-endian, both standard size) and exactly one
 /// code, with no repeat count. The buffer is taken as `[T]` only when that item is one of `T`'s
 /// [`KINDS`](Element::KINDS), its size (native for `@`, standard otherwise) and the buffer's item
-/// size are both `T::SIZE`, and its byte order is the machine's (any order for 1-byte items).
+/// size are both `size_of::<T>()`, and its byte order is the machine's (any order for 1-byte items).
 /// Anything else (`>I` on a little-endian machine, `2I`, `T{I}`, `^I`, `x`, `s`, `Zf`, ...) is
 /// refused with `ValueError`. On x86_64 (little-endian, 8-byte `long`):
 ///
@@ -40,10 +41,13 @@ use std::marker::PhantomData;
 /// | `u8` | `B`, `b`, `c` with any prefix: the raw bytes of every 1-byte item whose every value is valid | `?` (a `bool` is 0 or 1 only) |
 /// | `u32` | `I`, `@I`, `=I`, `<I`, `=L`, `<L` | `>I`, `!I` (big-endian), `L`/`@L`/`N`/`P` (8 bytes), `i` (signed) |
 /// | `f32` | `f`, `@f`, `=f`, `<f` | `>f`, `!f`, `e` (2 bytes), `d` (8 bytes) |
-pub trait Element: Copy + Default + Send + Sync + 'static {
-    /// The item size in bytes.
-    const SIZE: usize = std::mem::size_of::<Self>();
-    /// The kinds of `struct` item whose `SIZE`-byte values this type holds exactly.
+///
+/// # Safety
+/// Every bit pattern of `size_of::<Self>()` bytes is a valid `Self` (buffer memory is read and
+/// written as `[Self]` whatever it holds), and `KINDS` names only `struct` items of that size whose
+/// every value is such a bit pattern. The item size is always `size_of::<Self>()`: it cannot lie.
+pub unsafe trait Element: Copy + Default + Send + Sync + 'static {
+    /// The kinds of `struct` item whose values this type holds exactly.
     const KINDS: &'static [Kind];
 }
 
@@ -66,7 +70,7 @@ pub enum Kind {
 /// `<`, `>`, `!`; `None` where `struct` refuses those prefixes). `x`, `s` and `p` are no items.
 const CODES: &[(u8, Kind, usize, Option<usize>)] = {
     use std::ffi::{c_long, c_longlong, c_short};
-    use std::mem::size_of;
+
     use Kind::*;
     &[
         (b'c', Char, 1, Some(1)),
@@ -118,7 +122,7 @@ fn mismatch<T: Element>(format: &str, itemsize: usize) -> Option<&'static str> {
     };
     if !T::KINDS.contains(&kind) {
         Some("a different kind of item")
-    } else if size != T::SIZE || itemsize != T::SIZE {
+    } else if size != size_of::<T>() || itemsize != size_of::<T>() {
         Some("a different item size")
     } else if size > 1 && little != cfg!(target_endian = "little") {
         Some("not in this machine's byte order")
@@ -127,15 +131,18 @@ fn mismatch<T: Element>(format: &str, itemsize: usize) -> Option<&'static str> {
     }
 }
 
-impl Element for u8 {
+// SAFETY: a plain number: every bit pattern is a valid `u8`, of the size its kinds name.
+unsafe impl Element for u8 {
     const KINDS: &'static [Kind] = &[Kind::Unsigned, Kind::Signed, Kind::Char];
 }
 
-impl Element for u32 {
+// SAFETY: a plain number: every bit pattern is a valid `u32`, of the size its kinds name.
+unsafe impl Element for u32 {
     const KINDS: &'static [Kind] = &[Kind::Unsigned];
 }
 
-impl Element for f32 {
+// SAFETY: a plain number: every bit pattern is a valid `f32`, of the size its kinds name.
+unsafe impl Element for f32 {
     const KINDS: &'static [Kind] = &[Kind::Float];
 }
 
@@ -208,7 +215,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         }
         let view = View::new(obj, writable)?;
         view.check::<T>()?;
-        let n = view.nbytes / T::SIZE;
+        let n = view.nbytes / size_of::<T>();
         match view.address {
             Some(addr) if addr % std::mem::align_of::<T>() == 0 => {
                 return Ok(Self::in_place(ctx, addr as *mut T, n, Keep::View(view)));
@@ -233,10 +240,10 @@ impl<'py, T: Element> Acquired<'py, T> {
     fn from_bytes(ctx: Ctx<'py>, keep: Handle<'py>) -> PyResult<Self> {
         let bytes: &[u8] = keep.extract()?;
         let (ptr, nbytes) = (bytes.as_ptr(), bytes.len());
-        if nbytes % T::SIZE != 0 {
+        if nbytes % size_of::<T>() != 0 {
             return Err(PyErr::value_error(format!(
                 "buffer size {nbytes} is not a multiple of {}",
-                T::SIZE
+                size_of::<T>()
             )));
         }
         if (ptr as usize) % std::mem::align_of::<T>() != 0 {
@@ -244,13 +251,13 @@ impl<'py, T: Element> Acquired<'py, T> {
             return Ok(Self::copied(ctx, items, false, Keep::Bytes(keep)));
         }
         // The data of a `bytes` object lives, immutable, as long as the object (kept in the view).
-        let len = nbytes / T::SIZE;
+        let len = nbytes / size_of::<T>();
         Ok(Self::in_place(ctx, ptr as *mut T, len, Keep::Bytes(keep)))
     }
 
     /// The first and one-past-last byte address, to detect overlap between views.
     fn range(&self) -> std::ops::Range<usize> {
-        self.ptr as usize..self.ptr as usize + self.len * T::SIZE
+        self.ptr as usize..self.ptr as usize + self.len * size_of::<T>()
     }
 
     fn slice(&self) -> &[T] {
@@ -271,7 +278,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         let mv = &view.mv;
         // SAFETY: `items` is plain data; viewing it as bytes is always valid.
         let out = unsafe {
-            std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * T::SIZE)
+            std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * size_of::<T>())
         };
         let out = crate::IntoPy::into_py(out, self.ctx)?;
         // The bytes object itself is the source: PyPy copies from a memoryview element by element.
@@ -361,7 +368,7 @@ pub fn zip_map<'py, T: Element>(
             (true, true) => out.iter_mut().for_each(|o| *o = f(*o, *o)),
         }
     };
-    run(n * T::SIZE, &mut job);
+    run(n * size_of::<T>(), &mut job);
     drop((av, bv));
     dv.commit()
 }
@@ -380,11 +387,15 @@ impl<T> SendPtr<T> {
 }
 
 fn to_items<T: Element>(bytes: &[u8]) -> Vec<T> {
-    let n = bytes.len() / T::SIZE;
+    let n = bytes.len() / size_of::<T>();
     let mut v: Vec<T> = Vec::with_capacity(n);
     // SAFETY: copying n * SIZE bytes into capacity for n plain-data elements, then setting len.
     unsafe {
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), v.as_mut_ptr() as *mut u8, n * T::SIZE);
+        std::ptr::copy_nonoverlapping(
+            bytes.as_ptr(),
+            v.as_mut_ptr() as *mut u8,
+            n * size_of::<T>(),
+        );
         v.set_len(n);
     }
     v
@@ -448,7 +459,7 @@ impl<'py> View<'py> {
             None => Ok(()),
             Some(why) => Err(PyErr::value_error(format!(
                 "expected a buffer of {}-byte items ({}), got format '{}' with {}-byte items ({why})",
-                T::SIZE,
+                size_of::<T>(),
                 std::any::type_name::<T>(),
                 self.format,
                 self.itemsize
@@ -507,7 +518,7 @@ impl<'a> Exported<'a> {
         Exported {
             ptr: data.as_ptr() as *const u8,
             nbytes: std::mem::size_of_val(data),
-            itemsize: T::SIZE,
+            itemsize: size_of::<T>(),
             format: T::FORMAT,
             _data: PhantomData,
         }
@@ -642,7 +653,7 @@ mod tests {
     use super::{mismatch, Element, Format};
 
     fn accepted<T: Element>(formats: &str) -> Vec<&str> {
-        let ok = |f: &&str| mismatch::<T>(f, T::SIZE).is_none();
+        let ok = |f: &&str| mismatch::<T>(f, size_of::<T>()).is_none();
         formats.split(' ').filter(ok).collect()
     }
 
@@ -660,7 +671,7 @@ mod tests {
         assert!(accepted::<u32>(odd).is_empty());
         assert!(mismatch::<u32>("I", 8).is_some()); // an exporter's item size must agree
         fn own<T: Format>() -> bool {
-            mismatch::<T>(T::FORMAT.to_str().unwrap(), T::SIZE).is_none()
+            mismatch::<T>(T::FORMAT.to_str().unwrap(), size_of::<T>()).is_none()
         }
         assert!(own::<u8>() && own::<u32>() && own::<f32>()); // what we export, we read
     }

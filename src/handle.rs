@@ -93,11 +93,23 @@ impl<'a, 'py> Borrowed<'a, 'py> {
 }
 
 /// Anything that is a handle of the current call.
-pub trait AsHandle<'py> {
+///
+/// Sealed: every `Object` method, `Field` and `Global` trusts `raw()` to be a live handle of
+/// `ctx()`, so only oxhpy's own handle types implement it.
+pub trait AsHandle<'py>: sealed::Sealed {
     /// The context of the call the handle belongs to.
     fn ctx(&self) -> Ctx<'py>;
     /// The raw handle, still owned by `self`.
     fn raw(&self) -> ffi::HPy;
+}
+
+pub(crate) mod sealed {
+    /// The types that may implement [`AsHandle`](super::AsHandle): oxhpy's own.
+    pub trait Sealed {}
+    impl Sealed for super::Handle<'_> {}
+    impl Sealed for super::Borrowed<'_, '_> {}
+    impl Sealed for crate::module::Module<'_> {}
+    impl<T: Sealed + ?Sized> Sealed for &T {}
 }
 
 impl<'py> AsHandle<'py> for Handle<'py> {
