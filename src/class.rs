@@ -330,14 +330,20 @@ pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
     unsafe {
         if (*p).flag.get() != UNINIT {
             (*p).flag.set(UNINIT);
-            // A panicking Drop must not unwind into the interpreter: report it and go on.
+            // A panicking Drop must not unwind into the interpreter: report it and go on. Neither
+            // the panic's payload (whose own Drop may panic) nor a closed stderr may abort.
             let value = (*p).value.get();
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 (*value).assume_init_drop()
-            }))
-            .is_err()
-            {
-                eprintln!("oxhpy: panic while dropping a {} object (ignored)", T::NAME);
+            })) {
+                crate::trampoline::drop_payload(payload);
+                let _ = std::io::Write::write_fmt(
+                    &mut std::io::stderr(),
+                    format_args!(
+                        "oxhpy: panic while dropping a {} object (ignored)\n",
+                        T::NAME
+                    ),
+                );
             }
         }
     }

@@ -76,17 +76,25 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
+/// Drops a panic payload without ever unwinding: its `Drop` may panic in turn, and the payload of
+/// that second panic is leaked rather than dropped (outside `catch_unwind`, that would abort).
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(again);
+    }
+}
+
 #[cold]
 fn raise_panic(py: Ctx<'_>, payload: Box<dyn Any + Send>) {
     let msg = panic_message(&*payload);
-    // Dropping the payload could panic in turn: never let that unwind.
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+    drop_payload(payload);
     let err = if PANIC_EXCEPTION.is_set() {
         PyErr::custom(&PANIC_EXCEPTION, msg)
     } else {
         PyErr::new(Exc::SystemError, format!("Rust panic: {msg}"))
     };
-    if catch_unwind(AssertUnwindSafe(|| err.restore(py))).is_err() {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| err.restore(py))) {
+        drop_payload(again);
         // SAFETY: valid context; a static message.
         unsafe {
             ffi::HPyErr_SetString(

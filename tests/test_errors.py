@@ -59,6 +59,20 @@ def test_panic_payload_whose_drop_panics():
         t.panic_payload_drop_panics()
 
 
+def test_panic_payload_whose_drop_panics_with_such_a_payload():
+    # Each payload is dropped inside catch_unwind; the last one is leaked, never dropped outside.
+    with pytest.raises(t.PanicException, match="non-string payload"):
+        t.panic_payload_drop_panics_twice()
+    assert t.noargs() == "noargs"
+
+
+def test_drop_that_panics_with_a_panicking_payload():
+    # tp_destroy has no context: the panics are reported on stderr and ignored, never an abort.
+    for _ in range(3):
+        t.DropBomb()
+    assert t.noargs() == "noargs"
+
+
 def test_panic_with_error_already_set():
     with pytest.raises(t.PanicException, match="^panic after an ImportError$"):
         t.panic_with_error_set()

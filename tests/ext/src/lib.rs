@@ -841,6 +841,40 @@ pub mod _native {
         }
     }
 
+    /// A panic payload whose `Drop` panics with a [`crate::DropPanics`], whose `Drop` panics again.
+    struct DropPanicsTwice;
+
+    impl Drop for DropPanicsTwice {
+        fn drop(&mut self) {
+            std::panic::panic_any(crate::DropPanics);
+        }
+    }
+
+    /// DropBomb(): dropping it panics with a [`crate::DropPanics`] (whose `Drop` panics in turn):
+    /// `tp_destroy` must survive both, with no context to report them to.
+    #[oxhpy::class]
+    pub struct DropBomb {}
+
+    impl Drop for DropBomb {
+        fn drop(&mut self) {
+            std::panic::panic_any(crate::DropPanics);
+        }
+    }
+
+    #[oxhpy::methods]
+    impl DropBomb {
+        #[new]
+        fn new() -> Self {
+            DropBomb {}
+        }
+    }
+
+    /// Panics with a [`DropPanicsTwice`]: must raise PanicException, not abort.
+    #[oxhpy::function]
+    pub fn panic_payload_drop_panics_twice() {
+        std::panic::panic_any(DropPanicsTwice);
+    }
+
     /// Stores `item` in `node`'s `Field` (a reference cycle when `item` refers back to `node`).
     #[oxhpy::function]
     pub fn node_set_item(node: Borrowed<'_, '_>, item: Borrowed<'_, '_>) -> PyResult<()> {
