@@ -472,6 +472,12 @@ impl Drop for View<'_> {
     /// Ends the export at once: PyPy would otherwise keep the exporter exported (and a bytearray
     /// unresizable, one of our objects borrowed) until the memoryview is garbage-collected.
     fn drop(&mut self) {
+        // With an exception pending, no Python code may run, and HPy 0.9 cannot set the exception
+        // aside: closing the memoryview (right after this) ends the export, at once on CPython
+        // and at the next GC elsewhere.
+        if self.ctx.err_occurred() {
+            return;
+        }
         let release = crate::cache::get(self.ctx, crate::cache::Cached::Release);
         if release.and_then(|r| r.call((self.mv.borrow(),))).is_err() {
             // SAFETY: valid context; a failed release only means the view stays exported.

@@ -4,12 +4,23 @@
 //! stays in the interpreter and propagates untouched), or a new one, made lazily from an exception
 //! type and a message and raised when the error reaches the interpreter. The type is any built-in
 //! exception ([`Exc`]) or a custom type kept in a module [`Global`](crate::Global).
+//!
+//! Dropping a raised error discards its exception, as it would drop the exception object in
+//! PyO3: since HPy cannot fetch it, the trampoline clears what such errors left set before the
+//! call returns (see [`PyErr::raised`]). A custom type that is not an exception class raises
+//! `SystemError` instead.
 use crate::context::Ctx;
 use crate::module::Global;
 use hpy_sys as ffi;
 use std::borrow::Cow;
 use std::ffi::CString;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How many raised errors were dropped without reaching the interpreter. Read by the trampoline
+/// on every successful return (one relaxed load): when non-zero, it clears the exception they left
+/// set, so that a result is never returned with an exception pending.
+pub(crate) static DROPPED_RAISED: AtomicUsize = AtomicUsize::new(0);
 
 /// `Result<T, PyErr>`: what every fallible oxhpy call and user function returns.
 pub type PyResult<T> = Result<T, PyErr>;
@@ -24,6 +35,16 @@ enum State {
     Raised,
     /// To be raised: `ty(msg)`.
     New { ty: ExcType, msg: Cow<'static, str> },
+    /// Restored or converted: nothing left to do when dropped.
+    Done,
+}
+
+impl Drop for PyErr {
+    fn drop(&mut self) {
+        if matches!(self.state, State::Raised) {
+            DROPPED_RAISED.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -198,6 +219,9 @@ impl PyErr {
     }
 
     /// The exception an HPy call has just raised (it is already set in the interpreter).
+    ///
+    /// Return it (or `?` it) to propagate the exception. Dropping it instead discards the
+    /// exception: the trampoline clears it before the call returns its result.
     #[inline]
     pub fn raised() -> Self {
         PyErr {
@@ -229,28 +253,24 @@ impl PyErr {
     pub fn message(&self) -> Option<&str> {
         match &self.state {
             State::New { msg, .. } => Some(msg),
-            State::Raised => None,
+            State::Raised | State::Done => None,
         }
     }
 
     /// Prefixes the message of a new error, e.g. with the argument it is about. An error already
     /// raised in the interpreter is left as it is.
-    pub fn with_context(self, prefix: &str) -> Self {
-        match self.state {
-            State::New { ty, msg } => PyErr {
-                state: State::New {
-                    ty,
-                    msg: format!("{prefix}{msg}").into(),
-                },
-            },
-            State::Raised => self,
+    pub fn with_context(mut self, prefix: &str) -> Self {
+        if let State::New { msg, .. } = &mut self.state {
+            *msg = format!("{prefix}{msg}").into();
         }
+        self
     }
 
     /// Sets this exception in the interpreter (the last step before returning an error value).
-    pub fn restore(self, ctx: Ctx<'_>) {
+    pub fn restore(mut self, ctx: Ctx<'_>) {
         let c = ctx.as_ptr();
-        match self.state {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Done => {}
             State::Raised => {
                 // SAFETY: valid context. An error return without an exception would make CPython
                 // raise SystemError anyway; say why.
@@ -272,7 +292,14 @@ impl PyErr {
                 ty: ExcType::Global(g),
                 msg,
             } => match g.load(ctx) {
-                Some(h) => set_string(ctx, crate::AsHandle::raw(&h), &msg),
+                Some(h) if is_exception_class(ctx, &h) => {
+                    set_string(ctx, crate::AsHandle::raw(&h), &msg)
+                }
+                Some(_) => set_string(
+                    ctx,
+                    Exc::SystemError.handle(ctx),
+                    &format!("{msg} (the custom exception type is not an exception class)"),
+                ),
                 None => set_string(
                     ctx,
                     Exc::SystemError.handle(ctx),
@@ -280,6 +307,18 @@ impl PyErr {
                 ),
             },
         }
+    }
+}
+
+/// Whether `h` is a subclass of `BaseException` (what a module global passed to
+/// [`PyErr::custom`] must hold: anything can be stored in a `Global`).
+fn is_exception_class(ctx: Ctx<'_>, h: &crate::Handle<'_>) -> bool {
+    let c = ctx.as_ptr();
+    let raw = crate::AsHandle::raw(h);
+    // SAFETY: live handles; HPyType_IsSubtype is only asked about a type.
+    unsafe {
+        ffi::HPy_TypeCheck(c, raw, (*c).h_TypeType) != 0
+            && ffi::HPyType_IsSubtype(c, raw, Exc::BaseException.handle(ctx)) != 0
     }
 }
 
@@ -293,6 +332,7 @@ impl fmt::Debug for PyErr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.state {
             State::Raised => f.write_str("PyErr(<raised in the interpreter>)"),
+            State::Done => f.write_str("PyErr(<restored>)"),
             State::New {
                 ty: ExcType::Builtin(e),
                 msg,

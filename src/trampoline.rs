@@ -54,7 +54,12 @@ pub unsafe fn run<R: ErrorValue>(
     // SAFETY: the caller guarantees `ctx` is the live context of this call.
     let py = unsafe { Ctx::from_raw(ctx) };
     match catch_unwind(AssertUnwindSafe(|| body(py))) {
-        Ok(Ok(v)) => v,
+        Ok(Ok(v)) => {
+            if crate::err::DROPPED_RAISED.load(std::sync::atomic::Ordering::Relaxed) != 0 {
+                clear_dropped(py);
+            }
+            v
+        }
         Ok(Err(e)) => {
             e.restore(py);
             R::ERROR
@@ -63,6 +68,18 @@ pub unsafe fn run<R: ErrorValue>(
             raise_panic(py, payload);
             R::ERROR
         }
+    }
+}
+
+/// A raised error was dropped instead of returned: its exception, still set, is discarded here
+/// rather than returned alongside a result (which CPython reports as a `SystemError`).
+#[cold]
+#[inline(never)]
+fn clear_dropped(py: Ctx<'_>) {
+    crate::err::DROPPED_RAISED.store(0, std::sync::atomic::Ordering::Relaxed);
+    if py.err_occurred() {
+        // SAFETY: valid context.
+        unsafe { ffi::HPyErr_Clear(py.as_ptr()) };
     }
 }
 

@@ -2,6 +2,8 @@
 exceptions raised by Python code that Rust calls propagate unchanged."""
 
 import builtins
+import gc
+import sys
 
 import oxhpy_testext as t
 import pytest
@@ -252,3 +254,38 @@ def test_exception_from_nested_oxhpy_call_propagates():
         t.call(lambda a, b: t.raise_my_error(a), "nested", None)
     with pytest.raises(OverflowError, match=r"^argument 'x': "):
         t.call(lambda a, b: t.echo_i64(a), 2**64, None)
+
+
+def test_custom_exception_global_holding_a_non_exception():
+    t.remember(42)
+    with pytest.raises(SystemError, match="not an exception class"):
+        t.raise_remembered("msg")
+    t.remember(KeyError)
+    with pytest.raises(KeyError, match="msg"):
+        t.raise_remembered("msg")
+    t.remember(None)
+
+
+def test_dropped_raised_error_does_not_stay_set():
+    def boom():
+        raise ValueError("ignored on purpose")
+
+    for _ in range(3):
+        assert t.ignore_raised(boom) == 42
+        assert sys.exc_info() == (None, None, None)
+    assert t.ignore_raised(lambda: None) == 42
+
+
+@pytest.mark.parametrize("make", [bytes, bytearray])
+def test_exception_while_a_view_is_alive_comes_through(make):
+    def boom():
+        raise ValueError("from the callback")
+
+    data = make(b"abc")
+    with pytest.raises(ValueError, match="from the callback"):
+        t.read_then_call(data, boom)
+    if make is bytearray:
+        gc.collect()  # PyPy and GraalPy end an export when the memoryview is collected
+        data.append(1)  # the export ended: the bytearray can be resized
+        del data[-1]
+    assert t.read_then_call(data, lambda: None) == 294

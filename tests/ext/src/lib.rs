@@ -388,6 +388,31 @@ pub mod _native {
         Err(PyErr::custom(&NEVER_SET, msg))
     }
 
+    /// `Err(PyErr::custom(&REMEMBERED, msg))`: whatever `remember` stored, exception class or not.
+    #[oxhpy::function]
+    pub fn raise_remembered(msg: String) -> PyResult<()> {
+        Err(PyErr::custom(&REMEMBERED, msg))
+    }
+
+    /// Calls `f()` and drops the error it raises (if any), then returns 42: the exception must
+    /// not stay set (which CPython reports as "returned a result with an exception set").
+    #[oxhpy::function]
+    pub fn ignore_raised(f: Borrowed<'_, '_>) -> i64 {
+        let _ignored = f.call(());
+        42
+    }
+
+    /// Reads `obj`'s bytes and, with the view still alive, calls `f()`; `f`'s exception must come
+    /// through unchanged (releasing the view must not run Python with it pending).
+    #[oxhpy::function]
+    pub fn read_then_call(obj: Borrowed<'_, '_>, f: Borrowed<'_, '_>) -> PyResult<u64> {
+        oxhpy::buffer::read::<u8, _>(obj, |s| {
+            let sum = s.iter().map(|&b| b as u64).sum::<u64>();
+            f.call(())?;
+            Ok(sum)
+        })?
+    }
+
     /// Raises the built-in exception named `kind` (any `oxhpy::Exc`) with `msg`.
     #[oxhpy::function]
     pub fn raise_builtin(kind: &str, msg: String) -> PyResult<()> {
