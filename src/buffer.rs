@@ -585,9 +585,8 @@ pub unsafe extern "C" fn getbuffer<T: Export>(
             let guard = crate::class::borrow_self::<T>(py, slf)?;
             let e = guard.export()?;
             // shape[0] and strides[0] live in the object, which the export keeps alive.
-            let dims = crate::class::export_dims::<T>(py, slf);
-            *dims = (e.nbytes / e.itemsize.max(1)) as ffi::HPy_ssize_t;
-            *dims.add(1) = e.itemsize as ffi::HPy_ssize_t;
+            let n = (e.nbytes / e.itemsize.max(1)) as ffi::HPy_ssize_t;
+            let dims = crate::class::begin_export::<T>(py, slf, [n, e.itemsize as _])?;
             let v = &mut *view;
             v.buf = e.ptr as *mut c_void;
             v.obj = ffi::HPy_Dup(py.as_ptr(), slf);
@@ -628,9 +627,9 @@ pub unsafe extern "C" fn releasebuffer<T: Export>(
     view: *mut ffi::HPy_buffer,
 ) {
     let _ = view;
-    // SAFETY: `slf` is the exporting object, alive (the export holds it); getbuffer's borrow is
-    // still counted.
-    unsafe { crate::class::end_shared_borrow::<T>(Ctx::from_raw(ctx), slf) }
+    // SAFETY: `slf` is the exporting object, alive (the export holds it); getbuffer's export and
+    // borrow are still counted.
+    unsafe { crate::class::end_export::<T>(Ctx::from_raw(ctx), slf) }
 }
 
 /// Marker types for the buffer slots of class `T` (used by `#[oxhpy::methods]`).

@@ -51,8 +51,10 @@ pub trait PyMethods: PyClass {
 #[repr(C)]
 pub struct Payload<T> {
     flag: Cell<isize>,
-    /// shape[0] and strides[0] of buffer exports: they must live as long as an export, and so
-    /// does the object (the export holds a reference to it).
+    /// How many buffer exports are alive.
+    exports: Cell<usize>,
+    /// shape[0] and strides[0] of the live buffer exports: they must live as long as an export,
+    /// and so does the object (the export holds a reference to it).
     dims: UnsafeCell<[ffi::HPy_ssize_t; 2]>,
     value: UnsafeCell<MaybeUninit<T>>,
 }
@@ -179,13 +181,48 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass>(
     }
 }
 
-/// Where shape and strides of `slf`'s buffer exports are kept.
+/// Starts a buffer export of `slf` with `dims` (shape[0], strides[0]) and returns where they are
+/// kept, in the object, for as long as any export lives. Live exports share them, so an export
+/// with other dims while one is alive is refused (`BufferError`), never written over a live one's.
 ///
 /// # Safety
-/// `slf` is a live instance of `T`.
-pub(crate) unsafe fn export_dims<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> *mut ffi::HPy_ssize_t {
+/// `slf` is a live instance of `T`; [`end_export`] is called once per successful call.
+pub(crate) unsafe fn begin_export<T: PyClass>(
+    ctx: Ctx<'_>,
+    slf: ffi::HPy,
+    dims: [ffi::HPy_ssize_t; 2],
+) -> PyResult<*mut ffi::HPy_ssize_t> {
     // SAFETY: per the contract.
-    unsafe { payload::<T>(ctx, slf).dims.get() as *mut ffi::HPy_ssize_t }
+    let p = unsafe { payload::<T>(ctx, slf) };
+    let kept = p.dims.get();
+    // SAFETY: only this function writes the dims, only while no export is alive; a live export's
+    // consumer only reads them.
+    unsafe {
+        if p.exports.get() > 0 && *kept != dims {
+            return Err(PyErr::new(
+                Exc::BufferError,
+                format!(
+                    "a {} object cannot export another shape while an export is alive",
+                    T::NAME
+                ),
+            ));
+        }
+        *kept = dims;
+    }
+    p.exports.set(p.exports.get() + 1);
+    Ok(kept as *mut ffi::HPy_ssize_t)
+}
+
+/// Ends an export [`begin_export`] started, and the shared borrow its `getbuffer` kept.
+///
+/// # Safety
+/// `slf` is a live instance of `T` with such an export.
+pub(crate) unsafe fn end_export<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
+    // SAFETY: per the contract.
+    let p = unsafe { payload::<T>(ctx, slf) };
+    p.exports.set(p.exports.get().saturating_sub(1));
+    // SAFETY: per the contract.
+    unsafe { end_shared_borrow::<T>(ctx, slf) }
 }
 
 /// Ends a shared borrow taken by [`borrow_self`] whose guard was forgotten (buffer exports).

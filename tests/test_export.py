@@ -77,3 +77,16 @@ def test_writable_request_is_refused():
         io.BytesIO(b"xyz").readinto(store)
     assert bytes(store) == b"abc"
     store.append(1)  # the failed request left no export behind
+
+
+def test_another_shape_while_an_export_is_alive_is_refused():
+    s = t.Shifty(b"abcdef")
+    first = memoryview(s)
+    assert first.shape == (1,)
+    with pytest.raises(BufferError, match="another shape"):
+        memoryview(s)
+    assert first.shape == (1,) and first.tobytes() == b"a"
+    first.release()
+    second = memoryview(s)
+    assert second.shape == (3,) and second.tobytes() == b"abc"
+    second.release()

@@ -774,6 +774,33 @@ pub mod _native {
         }
     }
 
+    /// Shifty(data): each export exports one byte more than the one before (interior mutability
+    /// under `&self`): while an export is alive, another shape must be refused, never written over
+    /// the live export's shape.
+    #[oxhpy::class]
+    pub struct Shifty {
+        data: Vec<u8>,
+        exports: std::sync::atomic::AtomicUsize,
+    }
+
+    #[oxhpy::methods]
+    impl Shifty {
+        #[new]
+        fn new(data: Vec<u8>) -> Self {
+            Shifty {
+                data,
+                exports: Default::default(),
+            }
+        }
+
+        fn __buffer__(&self) -> oxhpy::buffer::Exported<'_> {
+            let i = self
+                .exports
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            oxhpy::buffer::Exported::of(&self.data[..1 + i % self.data.len()])
+        }
+    }
+
     /// WordStore(n): exports n u32 words (format 'I') computed from their index.
     #[oxhpy::class]
     pub struct WordStore {
