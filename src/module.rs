@@ -13,7 +13,7 @@ use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 /// The module object, borrowed, while its exec slot runs.
 pub struct Module<'py> {
@@ -98,15 +98,19 @@ impl<'py> AsHandle<'py> for Module<'py> {
 /// Declare it as a `static` inside a `#[oxhpy::module]` mod (which lists it in the module
 /// definition, as HPy requires), store it at exec time, load it in later calls.
 ///
-/// Whether it was stored is tracked here, not read from the `HPyGlobal`: HPy does not define
-/// the value of a global that was never stored. CPython and PyPy leave it 0, but GraalPy 24.2
-/// writes a table index into every listed global when it creates the module, and loading it
-/// before any store gives its internal `NoValue` object.
+/// Whether it was stored, and what, is tracked here, not read from the listed `HPyGlobal`: HPy
+/// does not define the value of a global that was never stored. CPython and PyPy leave it 0, but
+/// GraalPy 24.2 writes a table index into every listed global whenever it creates a module object
+/// from the definition (loading it before any store gives its internal `NoValue` object), even
+/// for a second module object whose initialisation oxhpy then refuses: the value a store gave is
+/// kept here and loaded, so a stored global keeps its object.
 #[repr(C)]
 pub struct Global {
     /// First field: its address is the `HPyGlobal *` listed in the module definition.
     raw: UnsafeCell<ffi::HPyGlobal>,
     stored: AtomicBool,
+    /// The `HPyGlobal` value as the last store left it.
+    value: AtomicIsize,
 }
 
 // SAFETY: the HPyGlobal is only read and written while holding the interpreter (a `Ctx` is
@@ -119,6 +123,7 @@ impl Global {
         Global {
             raw: UnsafeCell::new(ffi::HPyGlobal { _i: 0 }),
             stored: AtomicBool::new(false),
+            value: AtomicIsize::new(0),
         }
     }
 
@@ -134,8 +139,16 @@ impl Global {
 
     /// Stores a reference to `obj` (the global keeps its own reference).
     pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) {
-        // SAFETY: the global is listed in the module definition, `obj` is live.
-        unsafe { ffi::HPyGlobal_Store(ctx.as_ptr(), self.raw.get(), obj.raw()) }
+        // SAFETY: the global is listed in the module definition, `obj` is live; the interpreter is
+        // held, so nothing else touches the global meanwhile.
+        unsafe {
+            let raw = self.raw.get();
+            if self.is_set() {
+                (*raw)._i = self.value.load(Ordering::Relaxed); // replace what we stored
+            }
+            ffi::HPyGlobal_Store(ctx.as_ptr(), raw, obj.raw());
+            self.value.store((*raw)._i, Ordering::Relaxed);
+        }
         self.stored.store(true, Ordering::Relaxed);
     }
 
@@ -146,7 +159,10 @@ impl Global {
         }
         // SAFETY: the global holds an object; HPyGlobal_Load returns a new owned handle.
         unsafe {
-            let raw = ffi::HPyGlobal_Load(ctx.as_ptr(), *self.raw.get());
+            let global = ffi::HPyGlobal {
+                _i: self.value.load(Ordering::Relaxed),
+            };
+            let raw = ffi::HPyGlobal_Load(ctx.as_ptr(), global);
             Handle::from_raw(ctx, raw).ok()
         }
     }
@@ -240,7 +256,22 @@ impl ModuleDef {
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
 /// process and create `PanicException`.
 pub fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
+    // A module's state (its types, exceptions and globals) lives in statics of its library, one
+    // per process: a second module object would replace the first one's types and exceptions
+    // under its feet ("expected Big, got Big"). So a module initialises once per process, like
+    // PyO3's on the interpreters without per-module state.
+    if INITIALISED.swap(true, Ordering::Relaxed) {
+        return Err(PyErr::new(
+            crate::Exc::ImportError,
+            "this oxhpy module was already initialised in this process and cannot be \
+             initialised again (its state is per process): import it once, do not reload it \
+             or import it again after removing it from sys.modules",
+        ));
+    }
     // SAFETY: the exec slot's context is live.
     unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
     crate::trampoline::init_panic_exception(m)
 }
+
+/// Whether this library's module was initialised (see [`exec_prologue`]).
+static INITIALISED: AtomicBool = AtomicBool::new(false);

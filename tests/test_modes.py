@@ -83,3 +83,32 @@ def test_per_module_mode_through_the_loader_stub(hpy_env, debug):
     out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True)
     grew = int(out.stdout.split()[-1]) > 0
     assert grew is debug, out
+
+
+REIMPORT = """
+import sys
+import oxhpy_testext as t
+node_type = t.Node
+del sys.modules["oxhpy_testext"], sys.modules["oxhpy_testext._native"]
+try:
+    import oxhpy_testext._native as again
+except ImportError as e:
+    print("refused" if "already initialised" in str(e) else f"other ImportError: {e}")
+else:
+    print("same module" if again.Node is node_type else "a second module")
+assert t.Node("a").name == "a" and isinstance(t.Node("b"), node_type)
+try:
+    t.panic_now("x")
+except t.PanicException:
+    print("PanicException still matches")
+"""
+
+
+def test_second_initialisation_is_refused():
+    """Module state is per process: a second module object would swap the types and exceptions
+    under the first one ("expected Big, got Big"), so a second exec raises ImportError."""
+    out = subprocess.run([sys.executable, "-c", REIMPORT], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    first, second = out.stdout.splitlines()
+    assert first in ("refused", "same module"), first
+    assert second == "PanicException still matches"
