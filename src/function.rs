@@ -4,6 +4,11 @@
 //! otherwise `KEYWORDS` (vectorcall style: positional values, then keyword values named by the
 //! `kwnames` tuple). `#[oxhpy::function(sig = "o")]` or `(sig = "varargs")` opt into the
 //! positional-only conventions, which skip keyword handling.
+//!
+//! Arguments are borrowed for a lifetime that exists only inside [`with_args`]: the generated
+//! code converts them and calls the Rust function from a closure generic over that lifetime
+//! (`for<'a>`), so a parameter type that would keep an argument past the call (`&'static str`,
+//! `PyRef<'static, T>`, through an alias or not) does not compile.
 use crate::context::Ctx;
 use crate::convert::FromPy;
 use crate::err::{PyErr, PyResult};
@@ -11,6 +16,46 @@ use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
+use std::marker::PhantomData;
+
+/// The arguments of one call, as a token for the lifetime `'a` they are borrowed for: a lifetime
+/// that only exists inside [`with_args`], shorter than the call and never `'static`. Every
+/// [`Borrowed`] the generated code makes from an argument comes from here, so no argument
+/// conversion can choose a longer lifetime and keep a pointer into an argument past the call.
+#[derive(Clone, Copy)]
+pub struct ArgScope<'a, 'py> {
+    ctx: Ctx<'py>,
+    /// Invariant in `'a`: the token names one lifetime, neither shortened nor lengthened.
+    _scope: PhantomData<fn(&'a ()) -> &'a ()>,
+}
+
+impl<'a, 'py> ArgScope<'a, 'py> {
+    /// The context of the call.
+    #[inline(always)]
+    pub fn ctx(self) -> Ctx<'py> {
+        self.ctx
+    }
+
+    /// Borrows the argument handle `raw` for the scope.
+    ///
+    /// # Safety
+    /// `raw` is a live, non-NULL handle of this call that stays open until [`with_args`] returns.
+    #[inline(always)]
+    pub unsafe fn arg(self, raw: ffi::HPy) -> Borrowed<'a, 'py> {
+        // SAFETY: per the contract, `raw` outlives every use of the scope's lifetime.
+        unsafe { Borrowed::from_raw(self.ctx, raw) }
+    }
+}
+
+/// Runs `body` with the argument scope of a call: `body` is generic over the arguments' lifetime
+/// `'a` (higher-ranked), so nothing it borrows from an argument can outlive it.
+#[inline(always)]
+pub fn with_args<'py, R>(ctx: Ctx<'py>, body: impl for<'a> FnOnce(ArgScope<'a, 'py>) -> R) -> R {
+    body(ArgScope {
+        ctx,
+        _scope: PhantomData,
+    })
+}
 
 /// The Python-visible parameters of a function, for argument parsing and error messages.
 pub struct ArgSpec {
@@ -28,15 +73,17 @@ impl ArgSpec {
     /// Missing optional parameters are `None`.
     ///
     /// # Safety
-    /// `args` points to `nargs + len(kwnames)` live handles that outlive `'a`.
+    /// `args` points to `nargs + len(kwnames)` live handles that stay open until the
+    /// [`with_args`] call that gave `scope` returns.
     pub unsafe fn parse<'a, 'py, const N: usize>(
         &self,
-        ctx: Ctx<'py>,
+        scope: ArgScope<'a, 'py>,
         args: *const ffi::HPy,
         nargsf: usize,
         kwnames: ffi::HPy,
     ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
         debug_assert_eq!(N, self.params.len());
+        let ctx = scope.ctx();
         let nargs = nargsf & !ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
         let mut out: [Option<Borrowed<'a, 'py>>; N] = [None; N];
         if nargs > N {
@@ -48,8 +95,8 @@ impl ArgSpec {
             )));
         }
         for (i, slot) in out.iter_mut().enumerate().take(nargs) {
-            // SAFETY: i < nargs; the caller guarantees the handles are live for 'a.
-            *slot = Some(unsafe { Borrowed::from_raw(ctx, *args.add(i)) });
+            // SAFETY: i < nargs; the caller guarantees the handles are live for the scope.
+            *slot = Some(unsafe { scope.arg(*args.add(i)) });
         }
         if !ffi::HPy_IsNull(kwnames) {
             // SAFETY: kwnames is a live tuple of str handed to us by the interpreter.
@@ -71,7 +118,7 @@ impl ArgSpec {
                     )));
                 }
                 // SAFETY: keyword values follow the nargs positional ones in `args`.
-                out[i] = Some(unsafe { Borrowed::from_raw(ctx, *args.add(nargs + k)) });
+                out[i] = Some(unsafe { scope.arg(*args.add(nargs + k)) });
             }
         }
         for (i, slot) in out.iter().enumerate() {

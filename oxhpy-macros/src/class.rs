@@ -1,5 +1,5 @@
 //! `#[oxhpy::class]` (on a struct) and `#[oxhpy::methods]` (on its `impl`).
-use crate::function::{c_str, parse_sig_name, Callable, Recv, Sig};
+use crate::function::{arg_scope, c_str, parse_sig_name, run_with_args, Callable, Recv, Sig};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, ImplItem, ItemImpl, ItemStruct, LitStr, Type};
@@ -148,6 +148,34 @@ type Property = (
     Option<String>,
 );
 
+/// The special methods `#[oxhpy::methods]` maps to type slots, by the Rust function's name.
+const SUPPORTED_DUNDERS: &str =
+    "`__repr__`, `__str__`, `__call__` and `__buffer__` (and `#[new]` for the constructor)";
+
+/// `__name__`: the shape of a special method's name.
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// A `__name__` that is not mapped to a slot would be a plain method (or property): CPython's
+/// type slots ignore it, PyPy looks special methods up by name and honours it. One binary, two
+/// behaviours: refused until it is mapped.
+fn unmapped_dunder(span: proc_macro2::Span, rust: &str, python: &str) -> Error {
+    let what = if rust == python || !is_dunder(python) {
+        format!("`{rust}`")
+    } else {
+        format!("`{rust}` (Python name `{python}`)")
+    };
+    Error::new(
+        span,
+        format!(
+            "{what} is not supported by #[oxhpy::methods]: a special method without a type slot \
+             would be an ordinary attribute, which CPython ignores but PyPy calls. Supported: \
+             {SUPPORTED_DUNDERS}"
+        ),
+    )
+}
+
 enum Kind {
     New,
     Method,
@@ -249,6 +277,16 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 "__call__" => Kind::Slot("HPy_tp_call"),
                 _ => Kind::Method,
             };
+        }
+        let python = match &kind {
+            Kind::Getter(name) | Kind::Setter(name) => Some(name.clone()),
+            Kind::Method => Some(py_name.clone().unwrap_or_else(|| fname.clone())),
+            Kind::New | Kind::Slot(_) => None,
+        };
+        if let Some(python) = python {
+            if is_dunder(&fname) || is_dunder(&python) {
+                return Err(unmapped_dunder(f.sig.ident.span(), &fname, &python));
+            }
         }
         let doc = crate::doc_string(&f.attrs);
         let mut c = Callable::parse(&mut f.sig, doc.clone(), py_name, sig_opt, true)?;
@@ -446,12 +484,28 @@ fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
     let ffi = quote!(::oxhpy::__private::ffi);
     let ident = &c.ident;
     let ctx = if c.takes_ctx { quote!(py,) } else { quote!() };
-    let param = c.param_name(0);
+    let name = c.param_ident(0);
     let call = if c.returns_result {
-        quote!(<#owner>::#ident(&mut *slf, #ctx value).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
+        quote!(<#owner>::#ident(&mut *slf, #ctx #name).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
     } else {
-        quote!(<#owner>::#ident(&mut *slf, #ctx value);)
+        quote!(<#owner>::#ident(&mut *slf, #ctx #name);)
     };
+    let scope = arg_scope();
+    let convert = c.convert(
+        0,
+        // SAFETY: a live value handle for the duration of the call (not NULL, checked before).
+        quote!(::core::option::Option::Some(unsafe { #scope.arg(value) })),
+    );
+    let body = run_with_args(quote! {
+        if #ffi::HPy_IsNull(value) {
+            return ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"));
+        }
+        #convert
+        // SAFETY: `_self` is the live receiver of a property of this class.
+        let mut slf = unsafe { #p::borrow_self_mut::<#owner>(py, _self)? };
+        #call
+        ::core::result::Result::Ok(0)
+    });
     quote! {
         #[allow(non_camel_case_types)]
         struct #entry;
@@ -461,19 +515,7 @@ fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
             ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, value: #ffi::HPy, _closure: *mut ::core::ffi::c_void,
         ) -> ::core::ffi::c_int {
             // SAFETY: the interpreter calls this with the live context of the call.
-            unsafe {
-                #p::run(ctx, |py| {
-                    if #ffi::HPy_IsNull(value) {
-                        return ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"));
-                    }
-                    // SAFETY: a live value handle for the duration of the call.
-                    let value = #p::extract_arg(unsafe { ::oxhpy::Borrowed::from_raw(py, value) }, #param)?;
-                    // SAFETY: `_self` is the live receiver of a property of this class.
-                    let mut slf = unsafe { #p::borrow_self_mut::<#owner>(py, _self)? };
-                    #call
-                    ::core::result::Result::Ok(0)
-                })
-            }
+            unsafe { #body }
         }
 
         impl #p::Entry for #entry {

@@ -55,7 +55,8 @@ fn last_ident(ty: &Type) -> Option<&Ident> {
 
 /// `ty` with every named lifetime except `'static` replaced by `'_`. The generated impl converts
 /// each argument into a local of the parameter's type, inside a closure where the function's own
-/// lifetime parameters (`'py`, `'a`) are not in scope; `'_` lets the compiler infer them.
+/// lifetime parameters (`'py`, `'a`) are not in scope; `'_` lets the compiler infer them. `'static`
+/// stays, with the user's span: the annotation is where a `'static` borrow of an argument fails.
 fn erase_lifetimes(ty: TokenStream) -> TokenStream {
     let mut out = Vec::new();
     let mut iter = ty.into_iter().peekable();
@@ -80,6 +81,23 @@ fn erase_lifetimes(ty: TokenStream) -> TokenStream {
         }
     }
     out.into_iter().collect()
+}
+
+/// The generated code's argument scope (an `ArgScope<'a, 'py>`, see `oxhpy::function::with_args`).
+/// Mixed-site hygiene: no parameter of the user's function can shadow it.
+pub(crate) fn arg_scope() -> Ident {
+    Ident::new("arguments", Span::mixed_site())
+}
+
+/// `run(ctx, |py| with_args(py, |arguments| { body }))`: the body of every impl that takes
+/// arguments. The arguments' lifetime is the higher-ranked `'a` of the inner closure, so a
+/// conversion into a type that outlives the call (`&'static str`, `PyRef<'static, T>`) fails to
+/// compile; both closures are inlined, the scope is a zero-sized token.
+pub(crate) fn run_with_args(body: TokenStream) -> TokenStream {
+    let scope = arg_scope();
+    quote! {
+        ::oxhpy::__private::run(ctx, |py| ::oxhpy::function::with_args(py, |#scope| { #body }))
+    }
 }
 
 /// `PyResult<T>` / `Result<T, E>`: the function can fail.
@@ -255,9 +273,9 @@ impl Callable {
         )
     }
 
-    /// The Python name of parameter `i`.
-    pub(crate) fn param_name(&self, i: usize) -> &str {
-        &self.params[i].py_name
+    /// The Rust name of parameter `i`.
+    pub(crate) fn param_ident(&self, i: usize) -> &Ident {
+        &self.params[i].name
     }
 
     fn spec(&self) -> TokenStream {
@@ -274,7 +292,7 @@ impl Callable {
     }
 
     /// `let name: Ty = ...;` from an `Option<Borrowed>` slot, applying the default if missing.
-    fn convert(&self, i: usize, slot: TokenStream) -> TokenStream {
+    pub(crate) fn convert(&self, i: usize, slot: TokenStream) -> TokenStream {
         let Param {
             name,
             py_name,
@@ -298,12 +316,13 @@ impl Callable {
 
     /// Conversions from the first `nargs` entries of a positional `args` array (VARARGS-style).
     fn positional_conversions(&self) -> TokenStream {
+        let scope = arg_scope();
         let convs = (0..self.params.len()).map(|i| {
             self.convert(
                 i,
                 quote!(if #i < nargs {
                     // SAFETY: i < nargs positional handles, live for the call.
-                    ::core::option::Option::Some(unsafe { ::oxhpy::Borrowed::from_raw(py, *args.add(#i)) })
+                    ::core::option::Option::Some(unsafe { #scope.arg(*args.add(#i)) })
                 } else {
                     ::core::option::Option::None
                 }),
@@ -312,19 +331,20 @@ impl Callable {
         quote!(#(#convs)*)
     }
 
-    /// Statements that convert all arguments, for calling convention `self.sig` (or `tp_new`).
+    /// Statements that convert all arguments, for calling convention `self.sig` (or `tp_new`,
+    /// whose `VectorArgs` named `va` is made outside the argument scope, which it outlives).
     fn conversions(&self, new: bool) -> TokenStream {
         let n = self.params.len();
         let spec = self.spec();
+        let scope = arg_scope();
         if new {
             let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
             return quote! {
                 #spec
-                // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
-                let va = unsafe { ::oxhpy::__private::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
                 let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
-                    // SAFETY: `va` owns or borrows every handle the slots point to, and outlives them.
-                    unsafe { SPEC.parse(py, va.args(), va.nargs(), va.kwnames())? };
+                    // SAFETY: `va` owns or borrows every handle the slots point to, and outlives
+                    // the argument scope.
+                    unsafe { SPEC.parse(#scope, va.args(), va.nargs(), va.kwnames())? };
                 #(#convs)*
             };
         }
@@ -337,7 +357,7 @@ impl Callable {
                 let nargs = nargs & !::oxhpy::__private::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
                 if !::oxhpy::__private::ffi::HPy_IsNull(kwnames) && ::oxhpy::Object::len(
                     // SAFETY: kwnames is a live tuple (not NULL, checked just before).
-                    &unsafe { ::oxhpy::Borrowed::from_raw(py, kwnames) },
+                    &unsafe { #scope.arg(kwnames) },
                 )? > 0
                 {
                     return ::core::result::Result::Err(::oxhpy::PyErr::type_error(concat!(#name, "() takes no keyword arguments")));
@@ -351,9 +371,7 @@ impl Callable {
             Sig::O => self.convert(
                 0,
                 // SAFETY: the argument handle is live for the call.
-                quote!(::core::option::Option::Some(unsafe {
-                    ::oxhpy::Borrowed::from_raw(py, arg)
-                })),
+                quote!(::core::option::Option::Some(unsafe { #scope.arg(arg) })),
             ),
             Sig::VarArgs => {
                 let convs = self.positional_conversions();
@@ -365,7 +383,7 @@ impl Callable {
                     #spec
                     let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
                         // SAFETY: the interpreter passes nargs + len(kwnames) live handles.
-                        unsafe { SPEC.parse(py, args, nargs, kwnames)? };
+                        unsafe { SPEC.parse(#scope, args, nargs, kwnames)? };
                     #(#convs)*
                 }
             }
@@ -417,6 +435,11 @@ impl Callable {
         let ffi = quote!(::oxhpy::__private::ffi);
         let convs = self.conversions(false);
         let call = self.call(owner);
+        let body = run_with_args(quote! {
+            #convs
+            #call
+            ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+        });
         let sig = if self.tp_call {
             Sig::Keywords
         } else {
@@ -449,13 +472,7 @@ impl Callable {
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::let_unit_value, clippy::unit_arg)]
             unsafe extern "C" fn #impl_fn(#impl_sig) -> #ffi::HPy {
                 // SAFETY: the interpreter calls this with the live context of the call.
-                unsafe {
-                    #p::run(ctx, |py| {
-                        #convs
-                        #call
-                        ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
-                    })
-                }
+                unsafe { #body }
             }
 
             impl #p::Entry for #entry {
@@ -496,6 +513,7 @@ impl Callable {
         let ffi = quote!(::oxhpy::__private::ffi);
         let convs = self.conversions(true);
         let call = self.call(Some(owner));
+        let scope = arg_scope();
         quote! {
             #[doc(hidden)]
             #[allow(non_camel_case_types)]
@@ -509,9 +527,13 @@ impl Callable {
                 // SAFETY: the interpreter calls this with the live context of the call.
                 unsafe {
                     #p::run(ctx, |py| {
-                        #convs
-                        #call
-                        let value: #owner = ret;
+                        // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
+                        let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
+                        let value: #owner = ::oxhpy::function::with_args(py, |#scope| {
+                            #convs
+                            #call
+                            ::oxhpy::PyResult::Ok(ret)
+                        })?;
                         #p::instantiate::<#owner>(py, ty, value).map(::oxhpy::Handle::into_raw)
                     })
                 }

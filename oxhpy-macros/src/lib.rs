@@ -30,7 +30,9 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// The methods of a class: `#[new]` constructor, `&self`/`&mut self` methods, `#[getter]` and
-/// `#[setter]` properties, `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`).
+/// `#[setter]` properties, `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`),
+/// `__buffer__`. Any other `__name__` is a compile error: without a type slot it would be an
+/// ordinary attribute, which CPython ignores and PyPy honours.
 #[proc_macro_attribute]
 pub fn methods(attr: TokenStream, item: TokenStream) -> TokenStream {
     class::expand_methods(attr.into(), item.into())

@@ -1,0 +1,14 @@
+//! Compile-time guarantees of the macros, with `trybuild`: every `tests/ui/*.rs` must fail to
+//! compile with the errors in the `.stderr` file beside it, `tests/ui/pass/*.rs` must compile and
+//! run. After a change of the macros or of the compiler's wording, regenerate the `.stderr` files
+//! with `TRYBUILD=overwrite cargo test --test ui` and review them.
+//!
+//! The misuses: keeping a borrowed argument past the call (`&'static str`, `PyRef<'static, T>`, in
+//! every parameter position and calling convention), and a special method that no slot implements.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass/*.rs");
+    t.compile_fail("tests/ui/*.rs");
+}
