@@ -40,6 +40,6 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
             namespace.call_method("__getitem__", ("view",))?
         }
     };
-    global.store(ctx, &h);
+    global.store(ctx, &h)?;
     Ok(h)
 }

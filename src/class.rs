@@ -33,10 +33,39 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     const DOC: Option<&'static CStr>;
     /// `HPy_TPFLAGS_*`.
     const FLAGS: u64;
-    /// The type object, stored at module exec time.
-    fn type_global() -> &'static Global;
+    /// Where the type object is kept, stored at module exec time.
+    fn type_global() -> &'static TypeGlobal;
     /// The slots every class has (destroy, traverse).
     fn class_defs() -> Vec<*mut ffi::HPyDef>;
+}
+
+/// Where a class keeps its type object: a [`Global`] that only oxhpy stores into (when the module
+/// creates the type), so that no other object can pass for the class's type.
+#[repr(transparent)]
+pub struct TypeGlobal(Global);
+
+impl TypeGlobal {
+    /// An empty one (for `#[oxhpy::class]`).
+    pub const fn new() -> Self {
+        TypeGlobal(Global::new())
+    }
+
+    /// This global as an entry of its module's list of globals.
+    #[doc(hidden)]
+    pub const fn listed(&'static self) -> crate::module::Listed {
+        self.0.listed()
+    }
+
+    /// A new handle to the type, or `None` before the module created it.
+    pub fn load<'py>(&'static self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
+        self.0.load(ctx)
+    }
+}
+
+impl Default for TypeGlobal {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// What `#[oxhpy::methods]` implements: the methods, properties and slots of the `impl` block.
@@ -271,7 +300,11 @@ impl<'a, 'py, T: PyClass> crate::FromPy<'a, 'py> for PyRef<'a, T> {
 }
 
 /// Moves `value` into a new instance of `ty` (`T`'s type or a subclass of it).
-pub fn instantiate<'py, T: PyClass>(
+///
+/// # Safety
+/// `ty` is a live type handle of this call: `T`'s type or a type derived from it (as `__new__`
+/// receives it). Python subclasses are checked here (see `check_subclass`).
+pub unsafe fn instantiate<'py, T: PyClass>(
     ctx: Ctx<'py>,
     ty: ffi::HPy,
     value: T,
@@ -413,7 +446,7 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
             ffi::HPyType_FromSpec(ctx.as_ptr(), spec, std::ptr::null_mut()),
         )?
     };
-    T::type_global().store(ctx, &ty);
+    T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)
 }
 

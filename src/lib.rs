@@ -59,7 +59,7 @@ pub mod __private {
     };
     pub use crate::function::{extract_arg, ArgSpec, MethodDef, VectorArgs};
     pub use crate::module::exec_prologue;
-    pub use crate::module::{ModuleDef, PtrList, OWN_GLOBALS};
+    pub use crate::module::{GlobalList, ModuleDef, PtrList, OWN_GLOBALS};
     pub use crate::trampoline::*;
     pub use hpy_sys as ffi;
 }

@@ -79,7 +79,7 @@ impl<'py> Module<'py> {
                 ),
             )?
         };
-        global.store(ctx, &ty);
+        global.store(ctx, &ty)?;
         self.add(name, ty)
     }
 }
@@ -111,6 +111,9 @@ pub struct Global {
     stored: AtomicBool,
     /// The `HPyGlobal` value as the last store left it.
     value: AtomicIsize,
+    /// Whether the module definition lists it (set when the module initialises): HPy requires
+    /// that of every global stored into (GraalPy indexes a table with it).
+    listed: AtomicBool,
 }
 
 // SAFETY: the HPyGlobal is only read and written while holding the interpreter (a `Ctx` is
@@ -124,6 +127,7 @@ impl Global {
             raw: UnsafeCell::new(ffi::HPyGlobal { _i: 0 }),
             stored: AtomicBool::new(false),
             value: AtomicIsize::new(0),
+            listed: AtomicBool::new(false),
         }
     }
 
@@ -132,13 +136,29 @@ impl Global {
         self.raw.get()
     }
 
+    /// This global as an entry of its module's list of globals ([`GlobalList`]).
+    #[doc(hidden)]
+    pub const fn listed(&'static self) -> Listed {
+        Listed(self)
+    }
+
     /// Whether something was stored.
     pub fn is_set(&self) -> bool {
         self.stored.load(Ordering::Relaxed)
     }
 
     /// Stores a reference to `obj` (the global keeps its own reference).
-    pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) {
+    ///
+    /// `SystemError` for a global that the module definition does not list: one declared
+    /// anywhere but as a `static` item directly inside the `#[oxhpy::module]` mod.
+    pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) -> PyResult<()> {
+        if !self.listed.load(Ordering::Relaxed) {
+            return Err(PyErr::new(
+                crate::Exc::SystemError,
+                "this oxhpy::Global is not listed in the module definition: declare it as a \
+                 `static` item directly inside the #[oxhpy::module] mod",
+            ));
+        }
         // SAFETY: the global is listed in the module definition, `obj` is live; the interpreter is
         // held, so nothing else touches the global meanwhile.
         unsafe {
@@ -150,6 +170,7 @@ impl Global {
             self.value.store((*raw)._i, Ordering::Relaxed);
         }
         self.stored.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     /// A new handle to the stored object, or `None` before anything was stored.
@@ -201,9 +222,19 @@ impl<T, const N: usize> PtrList<T, N> {
 /// terminating null.
 pub const OWN_GLOBALS: usize = 1 + crate::cache::COUNT + 1;
 
-impl<const N: usize> PtrList<ffi::HPyGlobal, N> {
+/// A global as an entry of a module's list: opaque, so that a class's type global cannot be
+/// stored into through it.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Listed(&'static Global);
+
+/// A module's `HPyGlobal **` list: oxhpy's own globals, then the module's, then null. Built from
+/// [`Global`]s only, so that initialising the module can mark each one as listed.
+pub struct GlobalList<const N: usize>(PtrList<ffi::HPyGlobal, N>);
+
+impl<const N: usize> GlobalList<N> {
     /// A module's globals: oxhpy's own, then `user` (`N` must be `M + OWN_GLOBALS`).
-    pub const fn globals<const M: usize>(user: [*mut ffi::HPyGlobal; M]) -> Self {
+    pub const fn new<const M: usize>(user: [Listed; M]) -> Self {
         assert!(N == M + OWN_GLOBALS, "wrong number of module globals");
         let mut items = [std::ptr::null_mut(); N];
         items[0] = crate::trampoline::PANIC_EXCEPTION.as_ptr();
@@ -214,10 +245,30 @@ impl<const N: usize> PtrList<ffi::HPyGlobal, N> {
         }
         let mut j = 0;
         while j < M {
-            items[1 + crate::cache::COUNT + j] = user[j];
+            items[1 + crate::cache::COUNT + j] = user[j].0.as_ptr();
             j += 1;
         }
-        Self::new(items)
+        GlobalList(PtrList::new(items))
+    }
+
+    /// The list as `HPyGlobal **`, for the module definition.
+    pub const fn as_ptr(&'static self) -> *mut *mut ffi::HPyGlobal {
+        self.0.as_ptr()
+    }
+
+    /// Marks every global of the list as listed (see [`Global::store`]).
+    fn mark_listed(&'static self) {
+        // SAFETY: built by `new` only: every entry up to the terminating null is the `as_ptr()`
+        // of a `&'static Global`, whose first field it points to (`repr(C)`).
+        unsafe {
+            let mut p = self.as_ptr();
+            while !(*p).is_null() {
+                (*(*p as *const Global))
+                    .listed
+                    .store(true, Ordering::Relaxed);
+                p = p.add(1);
+            }
+        }
     }
 }
 
@@ -255,7 +306,10 @@ impl ModuleDef {
 
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
 /// process and create `PanicException`.
-pub fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
+pub fn exec_prologue<const N: usize>(
+    m: &Module<'_>,
+    globals: &'static GlobalList<N>,
+) -> PyResult<()> {
     // A module's state (its types, exceptions and globals) lives in statics of its library, one
     // per process: a second module object would replace the first one's types and exceptions
     // under its feet ("expected Big, got Big"). So a module initialises once per process, like
@@ -268,6 +322,7 @@ pub fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
              or import it again after removing it from sys.modules",
         ));
     }
+    globals.mark_listed();
     // SAFETY: the exec slot's context is live.
     unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
     crate::trampoline::init_panic_exception(m)

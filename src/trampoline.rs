@@ -144,7 +144,7 @@ pub fn init_panic_exception(m: &crate::Module<'_>) -> PyResult<()> {
             ),
         )?
     };
-    PANIC_EXCEPTION.store(ctx, &ty);
+    PANIC_EXCEPTION.store(ctx, &ty)?;
     m.add("PanicException", ty)
 }
 

@@ -281,6 +281,11 @@ def test_global_remember_recall():
     assert t.recall() is None
 
 
+def test_global_not_listed_in_the_module_cannot_be_stored():
+    with pytest.raises(SystemError, match="not listed in the module definition"):
+        t.store_unlisted(object())
+
+
 # --- the debug leak detector ------------------------------------------------------------------
 
 

@@ -103,7 +103,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        #vis static #global: ::oxhpy::Global = ::oxhpy::Global::new();
+        #vis static #global: ::oxhpy::class::TypeGlobal = ::oxhpy::class::TypeGlobal::new();
 
         // SAFETY: class_defs holds destroy (and traverse for GC types) for this very type, and the
         // module macro lists the type global in the module definition.
@@ -111,7 +111,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             const NAME: &'static str = #py_name;
             const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;
             const FLAGS: u64 = #flags;
-            fn type_global() -> &'static ::oxhpy::Global {
+            fn type_global() -> &'static ::oxhpy::class::TypeGlobal {
                 &#global
             }
             fn class_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {

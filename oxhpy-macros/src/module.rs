@@ -81,7 +81,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 unsafe {
                     #p::run(ctx, |py| {
                         let m = ::oxhpy::Module::from_raw(py, module);
-                        #p::exec_prologue(&m)?;
+                        #p::exec_prologue(&m, &GLOBALS)?;
                         #(#p::add_class::<#classes>(&m)?;)*
                         #user_exec
                         ::core::result::Result::Ok(0)
@@ -97,8 +97,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 #p::MethodDef::slot(#ffi::HPy_mod_exec, <Exec as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_inquiry::<Exec>));
             static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> =
                 #p::PtrList::new([#(#defs.as_ptr(),)* EXEC.as_ptr(), ::core::ptr::null_mut()]);
-            static GLOBALS: #p::PtrList<#ffi::HPyGlobal, { #nuser + #p::OWN_GLOBALS }> =
-                #p::PtrList::globals([#(#globals.as_ptr(),)* #(#class_globals.as_ptr(),)*]);
+            static GLOBALS: #p::GlobalList<{ #nuser + #p::OWN_GLOBALS }> =
+                #p::GlobalList::new([#(#globals.listed(),)* #(#class_globals.listed(),)*]);
             static MODULE: #p::ModuleDef = #p::ModuleDef::new(#doc, DEFINES.as_ptr(), GLOBALS.as_ptr());
 
             #[no_mangle]

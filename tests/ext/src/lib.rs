@@ -702,8 +702,16 @@ pub mod _native {
 
     /// Keeps `obj` in a module `Global`.
     #[oxhpy::function]
-    pub fn remember(obj: Borrowed<'_, '_>) {
+    pub fn remember(obj: Borrowed<'_, '_>) -> PyResult<()> {
         REMEMBERED.store(obj.ctx(), &obj)
+    }
+
+    /// Stores `obj` in a `Global` declared inside this function: not listed in the module
+    /// definition, so the store must fail (SystemError), not write an unlisted HPyGlobal.
+    #[oxhpy::function]
+    pub fn store_unlisted(obj: Borrowed<'_, '_>) -> PyResult<()> {
+        static UNLISTED: Global = Global::new();
+        UNLISTED.store(obj.ctx(), &obj)
     }
 
     /// What `remember` stored, or `None`.
