@@ -95,7 +95,10 @@ def test_f64_int_too_large():
 
 @pytest.mark.parametrize("bad", ["1.0", b"1", None, [1.0], 1j, object()])
 def test_f64_wrong_type(bad):
-    with pytest.raises(TypeError, match=rf"^argument 'x': expected float, got {type(bad).__name__}$"):
+    msg = rf"^argument 'x': expected float, got {type(bad).__name__}$"
+    if isinstance(bad, complex) and sys.version_info < (3, 10):
+        msg = "^can't convert complex to float$"  # 3.9's complex has a __float__ that raises it
+    with pytest.raises(TypeError, match=msg):
         t.echo_f64(bad)
 
 

@@ -7,6 +7,7 @@ import decimal
 import fractions
 import math
 import operator
+import sys
 
 import oxhpy_testext as t
 import pytest
@@ -232,7 +233,10 @@ def test_f64_float_exception_propagates():
     "bad", ["1.5", b"1.5", bytearray(b"1.5"), memoryview(b"1.5"), FloatStr("2"), 1j, None]
 )
 def test_f64_refuses_text_and_non_numbers(bad):
-    with pytest.raises(TypeError, match=rf"^argument 'x': expected float, got {type_name(bad)}$"):
+    msg = rf"^argument 'x': expected float, got {type_name(bad)}$"
+    if isinstance(bad, complex) and sys.version_info < (3, 10):
+        msg = "^can't convert complex to float$"  # 3.9's complex has a __float__ that raises it
+    with pytest.raises(TypeError, match=msg):
         t.echo_f64(bad)
 
 
