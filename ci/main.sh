@@ -30,8 +30,10 @@ done
 
 step "results: $(basename "$KERNELS") (sha256 ${SHA}…)"
 "$VENV/bin/python" - "$STAGE/reports" "$SHA" "${#INTERPRETERS[@]}" <<'PY'
-import json, pathlib, sys
-rows = [json.loads(p.read_text()) for p in sorted(pathlib.Path(sys.argv[1]).glob("bench-*.json"))]
+import json, pathlib, re, sys
+def natural(p):  # bench-cpython3.9 before bench-cpython3.10
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p.name)]
+rows = [json.loads(p.read_text()) for p in sorted(pathlib.Path(sys.argv[1]).glob("bench-*.json"), key=natural)]
 head = ["interpreter", "version", "HPy", "kernels ok", "add ns/call", "(py a+b)", "div_floor ns/call",
         "sum_bytes GB/s", "(py sum)", "wheel sha256"]
 table = [head] + [[r["interpreter"], r["version"], r["hpy"], str(all(r["checks"])), f'{r["add_ns"]:.0f}',
