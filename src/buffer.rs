@@ -501,20 +501,28 @@ pub struct Exported<'a> {
 }
 
 /// Element types with a buffer-protocol format code, for [`Exported::of`].
-pub trait Format: Element {
+///
+/// # Safety
+/// `FORMAT` describes exactly one `struct` item of `size_of::<Self>()` bytes, as for
+/// [`Element`] (an optional prefix and one code, no repeat count): consumers of an export read
+/// each item of the exported memory as `FORMAT` says, so a larger one would read past its end.
+pub unsafe trait Format: Element {
     /// The `struct` format code.
     const FORMAT: &'static CStr;
 }
 
-impl Format for u8 {
+// SAFETY: `B` is one 1-byte item.
+unsafe impl Format for u8 {
     const FORMAT: &'static CStr = c"B";
 }
 
-impl Format for u32 {
+// SAFETY: `I` is one 4-byte item (native size, as `size_of::<u32>()` on every oxhpy target).
+unsafe impl Format for u32 {
     const FORMAT: &'static CStr = c"I";
 }
 
-impl Format for f32 {
+// SAFETY: `f` is one 4-byte item.
+unsafe impl Format for f32 {
     const FORMAT: &'static CStr = c"f";
 }
 
@@ -552,6 +560,7 @@ impl<'a> Exported<'a> {
 }
 
 /// How a class exports its data: implemented by `#[oxhpy::methods]` from `__buffer__`.
+#[doc(hidden)]
 pub trait Export: crate::PyClass {
     /// The data to export.
     fn export(&self) -> PyResult<Exported<'_>>;
@@ -566,6 +575,7 @@ const PYBUF_STRIDES: c_int = 0x0010 | PYBUF_ND;
 ///
 /// # Safety
 /// Called by HPy with the live receiver and a buffer struct to fill.
+#[doc(hidden)]
 pub unsafe extern "C" fn getbuffer<T: Export>(
     ctx: *mut ffi::HPyContext,
     slf: ffi::HPy,
@@ -621,6 +631,7 @@ pub unsafe extern "C" fn getbuffer<T: Export>(
 ///
 /// # Safety
 /// Called by HPy with the receiver and a buffer struct that `getbuffer::<T>` filled.
+#[doc(hidden)]
 pub unsafe extern "C" fn releasebuffer<T: Export>(
     ctx: *mut ffi::HPyContext,
     slf: ffi::HPy,
@@ -633,24 +644,31 @@ pub unsafe extern "C" fn releasebuffer<T: Export>(
 }
 
 /// Marker types for the buffer slots of class `T` (used by `#[oxhpy::methods]`).
+#[doc(hidden)]
 pub struct GetBufferEntry<T>(PhantomData<T>);
 /// See [`GetBufferEntry`].
+#[doc(hidden)]
 pub struct ReleaseBufferEntry<T>(PhantomData<T>);
 
 /// `HPyFunc_GETBUFFERPROC`.
-pub type GetBufferImpl =
+type GetBufferImpl =
     unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut ffi::HPy_buffer, c_int) -> c_int;
 /// `HPyFunc_RELEASEBUFFERPROC`.
-pub type ReleaseBufferImpl =
-    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut ffi::HPy_buffer);
+type ReleaseBufferImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut ffi::HPy_buffer);
 
-impl<T: Export> crate::trampoline::Entry for GetBufferEntry<T> {
-    const IMPL: ffi::HPyCFunction = crate::__cfunc!(getbuffer::<T> as GetBufferImpl, GetBufferImpl);
+// SAFETY: IMPL is `getbuffer::<T>`, an `HPyFunc_GETBUFFERPROC` impl, as `cpy_getbuffer` expects.
+unsafe impl<T: Export> crate::trampoline::Entry for GetBufferEntry<T> {
+    // SAFETY: a function pointer of type `GetBufferImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction =
+        unsafe { crate::__cfunc!(getbuffer::<T> as GetBufferImpl, GetBufferImpl) };
 }
 
-impl<T: Export> crate::trampoline::Entry for ReleaseBufferEntry<T> {
+// SAFETY: IMPL is `releasebuffer::<T>`, an `HPyFunc_RELEASEBUFFERPROC` impl, as
+// `cpy_releasebuffer` expects.
+unsafe impl<T: Export> crate::trampoline::Entry for ReleaseBufferEntry<T> {
+    // SAFETY: a function pointer of type `ReleaseBufferImpl`, the signature recorded with it.
     const IMPL: ffi::HPyCFunction =
-        crate::__cfunc!(releasebuffer::<T> as ReleaseBufferImpl, ReleaseBufferImpl);
+        unsafe { crate::__cfunc!(releasebuffer::<T> as ReleaseBufferImpl, ReleaseBufferImpl) };
 }
 
 #[cfg(test)]

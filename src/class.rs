@@ -3,7 +3,7 @@
 //! `#[oxhpy::class]` on a struct and `#[oxhpy::methods]` on its `impl` generate the spec; the
 //! module that contains both creates the type at exec time and keeps it in a [`Global`].
 //!
-//! The payload lives inside the object as a [`Payload<T>`]: a borrow flag plus the value. Memory
+//! The payload lives inside the object as a `Payload<T>`: a borrow flag plus the value. Memory
 //! that HPy hands out zeroed reads as "not initialised", so an object whose constructor never ran
 //! (or failed) is never read or dropped. `&self` methods take a shared borrow and `&mut self`
 //! methods (setters) an exclusive one, checked at run time like `RefCell`: re-entrant mutation
@@ -36,6 +36,7 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// Where the type object is kept, stored at module exec time.
     fn type_global() -> &'static TypeGlobal;
     /// The slots every class has (destroy, traverse).
+    #[doc(hidden)]
     fn class_defs() -> Vec<*mut ffi::HPyDef>;
 }
 
@@ -69,7 +70,14 @@ impl Default for TypeGlobal {
 }
 
 /// What `#[oxhpy::methods]` implements: the methods, properties and slots of the `impl` block.
-pub trait PyMethods: PyClass {
+///
+/// # Safety
+/// [`add_class`] puts `method_defs` into the type's spec and HPy calls what they define with
+/// instances of the type as `self`: every entry is the `as_ptr()` of a static
+/// [`MethodDef`](crate::impl_::MethodDef) built as its constructor requires, for a method,
+/// property or slot whose impl takes a `Self` as `self`.
+#[doc(hidden)]
+pub unsafe trait PyMethods: PyClass {
     /// Their definitions.
     fn method_defs() -> Vec<*mut ffi::HPyDef>;
 }
@@ -78,7 +86,7 @@ pub trait PyMethods: PyClass {
 ///
 /// Flag: `0` not initialised (zeroed memory), `1` free, `n > 1` shared by `n - 1`, `-1` exclusive.
 #[repr(C)]
-pub struct Payload<T> {
+pub(crate) struct Payload<T> {
     flag: Cell<isize>,
     /// How many buffer exports are alive.
     exports: Cell<usize>,
@@ -94,7 +102,7 @@ const EXCLUSIVE: isize = -1;
 
 impl<T> Payload<T> {
     /// `size_of::<Payload<T>>()` as the `basicsize` of a spec, with the alignment HPy guarantees.
-    pub const fn basicsize() -> i32 {
+    pub(crate) const fn basicsize() -> i32 {
         assert!(
             std::mem::align_of::<Self>() <= 16,
             "oxhpy payloads must be aligned to at most 16 bytes"
@@ -171,6 +179,7 @@ fn not_initialised<T: PyClass>() -> PyErr {
 ///
 /// # Safety
 /// `slf` is the live `self` handle of a method of `T` (the interpreter checked its type).
+#[doc(hidden)]
 pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResult<PyRef<'a, T>> {
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
@@ -191,6 +200,7 @@ pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResu
 ///
 /// # Safety
 /// As [`borrow_self`].
+#[doc(hidden)]
 pub unsafe fn borrow_self_mut<'a, T: PyClass>(
     ctx: Ctx<'_>,
     slf: ffi::HPy,
@@ -258,7 +268,7 @@ pub(crate) unsafe fn end_export<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
 ///
 /// # Safety
 /// `slf` is a live instance of `T` with such an outstanding borrow.
-pub unsafe fn end_shared_borrow<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
+pub(crate) unsafe fn end_shared_borrow<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
     if p.flag.get() > FREE {
@@ -304,6 +314,7 @@ impl<'a, 'py, T: PyClass> crate::FromPy<'a, 'py> for PyRef<'a, T> {
 /// # Safety
 /// `ty` is a live type handle of this call: `T`'s type or a type derived from it (as `__new__`
 /// receives it). Python subclasses are checked here (see `check_subclass`).
+#[doc(hidden)]
 pub unsafe fn instantiate<'py, T: PyClass>(
     ctx: Ctx<'py>,
     ty: ffi::HPy,
@@ -391,6 +402,7 @@ pub struct PyNew<T>(pub T);
 ///
 /// # Safety
 /// Called by HPy with the payload of a dying instance of `T`.
+#[doc(hidden)]
 pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
     let p = data as *mut Payload<T>;
     if p.is_null() {
@@ -420,6 +432,7 @@ pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
 }
 
 /// Creates `T`'s type for module `m`, keeps it in `T::type_global()` and adds it to the module.
+#[doc(hidden)]
 pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     let ctx = m.ctx();
     let modname: String = crate::Object::extract(&crate::Object::getattr(m, "__name__")?)?;
@@ -506,6 +519,7 @@ impl Field {
 }
 
 /// `tp_traverse` for payloads that hold [`Field`]s.
+#[doc(hidden)]
 pub trait Traverse {
     /// Calls [`Field::visit`] on every field; returns the first non-zero result.
     ///
@@ -518,6 +532,7 @@ pub trait Traverse {
 ///
 /// # Safety
 /// Called by HPy with the payload of a live instance of `T`.
+#[doc(hidden)]
 pub unsafe extern "C" fn traverse<T: PyClass + Traverse>(
     data: *mut c_void,
     visit: ffi::HPyFunc_visitproc,

@@ -259,7 +259,14 @@ unsafe impl Sync for MethodDef {}
 
 impl MethodDef {
     /// A method or module-level function.
-    pub const fn meth(
+    ///
+    /// # Safety
+    /// HPy calls `imp` and `trampoline` through this definition, with the arguments of calling
+    /// convention `signature`: `imp` is a non-NULL impl of that convention (its real type is the
+    /// convention's impl type: [`KeywordsImpl`](crate::impl_::KeywordsImpl) for
+    /// `HPyFunc_KEYWORDS`, ...), and `trampoline` the non-NULL CPython trampoline of that
+    /// convention that forwards to `imp` (`cpy_keywords::<E>` where `E::IMPL` is `imp`, ...).
+    pub const unsafe fn meth(
         name: &'static CStr,
         doc: Option<&'static CStr>,
         signature: ffi::HPyFunc_Signature,
@@ -284,7 +291,15 @@ impl MethodDef {
     }
 
     /// A slot (`HPy_mod_exec`, `HPy_tp_repr`, …).
-    pub const fn slot(
+    ///
+    /// # Safety
+    /// HPy calls `imp` and `trampoline` through this definition, with the arguments that slot
+    /// `slot` takes: `imp` is a non-NULL impl of the calling convention HPy gives that slot (its
+    /// real type is that convention's impl type: `HPy_tp_repr` takes a
+    /// [`ReprImpl`](crate::impl_::ReprImpl), `HPy_tp_destroy` a `destroy`-shaped function, ...),
+    /// and `trampoline` the non-NULL CPython trampoline of that convention that forwards to `imp`
+    /// (`cpy_repr::<E>` where `E::IMPL` is `imp`, ...; never called for `HPy_tp_destroy`).
+    pub const unsafe fn slot(
         slot: ffi::HPySlot_Slot,
         imp: ffi::HPyCFunction,
         trampoline: ffi::cpy_PyCFunction,
@@ -302,7 +317,14 @@ impl MethodDef {
     }
 
     /// A property: getter and optional setter.
-    pub const fn getset(
+    ///
+    /// # Safety
+    /// HPy calls the functions through this definition: `getter` is a non-NULL
+    /// [`GetterImpl`](crate::impl_::GetterImpl) and `getter_trampoline` the CPython trampoline
+    /// that forwards to it (`cpy_getter::<E>` where `E::IMPL` is `getter`); `setter` and
+    /// `setter_trampoline` are both NULL (no setter) or a [`SetterImpl`](crate::impl_::SetterImpl)
+    /// and its trampoline (`cpy_setter::<E>`).
+    pub const unsafe fn getset(
         name: &'static CStr,
         doc: Option<&'static CStr>,
         getter: ffi::HPyCFunction,
@@ -335,19 +357,20 @@ impl MethodDef {
     }
 }
 
-/// Casts a CPython trampoline to the `cpy_PyCFunction` stored in an `HPyDef`.
+/// Casts a CPython trampoline (a function item or pointer) to the `cpy_PyCFunction` stored in an
+/// `HPyDef`, or to the trampoline type `$t` (`cpy_getter`, `cpy_setter`).
+///
+/// Expands to a `transmute`, so it must be used inside `unsafe`. `cpy_PyCFunction` is how HPy
+/// stores trampolines of every shape; hpy.universal casts it back to the shape that the recorded
+/// signature or slot implies, which is the caller's to guarantee (see `MethodDef`'s constructors).
+/// `$t` must be a function pointer type.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __cpy {
     ($f:expr, $t:ty) => {
-        // SAFETY: as below, for the getter/setter trampoline types.
-        unsafe { ::core::mem::transmute::<*const (), $t>($f as *const ()) }
+        ::core::mem::transmute::<*const (), $t>($f as *const ())
     };
     ($f:expr) => {
-        // SAFETY: `cpy_PyCFunction` is how HPy stores trampolines of every shape; hpy.universal
-        // casts it back to the shape that the recorded signature or slot implies.
-        unsafe {
-            ::core::mem::transmute::<*const (), $crate::ffi::cpy_PyCFunction>($f as *const ())
-        }
+        ::core::mem::transmute::<*const (), $crate::ffi::cpy_PyCFunction>($f as *const ())
     };
 }

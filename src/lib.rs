@@ -16,10 +16,14 @@
 //! }
 //! ```
 //!
-//! The layers, bottom up: [`hpy_sys`] (raw ABI) → [`context`] (the `Ctx<'py>` token) →
-//! [`handle`] (owned and borrowed handles) → [`err`] (`PyResult`) → [`convert`] →
-//! [`function`] / [`module`] (definitions) → the `oxhpy-macros` attributes.
-//! [`trampoline`] is the one place where calls enter from the interpreter and panics are caught.
+//! The layers, bottom up: [`hpy_sys`] (raw ABI, also as [`ffi`]) → [`context`] (the `Ctx<'py>`
+//! token) → [`handle`] (owned and borrowed handles) → [`err`] (`PyResult`) → [`convert`] →
+//! [`Module`] / [`Global`] / [`class`](mod@class) / [`buffer`] → the `oxhpy-macros` attributes.
+//!
+//! What the macros generate (argument parsing, the static definitions, the trampolines through
+//! which every call enters from the interpreter and where panics are caught) calls into a hidden
+//! support module, `oxhpy::impl_`, which is not a public API: its items are `unsafe` wherever they
+//! trust their input, so no code without `unsafe` can misuse them.
 
 pub use hpy_sys as ffi;
 pub use oxhpy_macros::{class, function, methods, module};
@@ -30,13 +34,13 @@ pub mod class;
 pub mod context;
 pub mod convert;
 pub mod err;
-pub mod function;
+mod function;
 pub mod handle;
 pub mod module;
 pub mod threads;
-pub mod trampoline;
+mod trampoline;
 
-pub use class::{Field, PyClass, PyMethods, PyNew, PyRef, PyRefMut};
+pub use class::{Field, PyClass, PyNew, PyRef, PyRefMut};
 pub use context::Ctx;
 pub use convert::{FromPy, FromPyItem, IntoPy};
 pub use err::{Exc, PyErr, PyResult};
@@ -51,15 +55,26 @@ pub mod prelude {
     };
 }
 
-/// Used by the code that the macros generate; not a public API.
+/// Support for the code that the macros generate; not a public API (like PyO3's `impl_`).
+///
+/// The macros reach every item they need through this module only. Whatever here trusts its
+/// input (raw pointers, function pointers, handles, definitions that HPy will read and call) is
+/// `unsafe` to call or implement.
 #[doc(hidden)]
-pub mod __private {
+pub mod impl_ {
+    pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
-        add_class, borrow_self, borrow_self_mut, destroy, instantiate, traverse, Payload, Traverse,
+        add_class, borrow_self, borrow_self_mut, destroy, instantiate, traverse, PyClass,
+        PyMethods, Traverse, TypeGlobal,
     };
-    pub use crate::function::{extract_arg, ArgSpec, MethodDef, VectorArgs};
-    pub use crate::module::exec_prologue;
-    pub use crate::module::{GlobalList, ModuleDef, PtrList, OWN_GLOBALS};
-    pub use crate::trampoline::*;
+    pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
+    pub use crate::module::{exec_prologue, GlobalList, ModuleDef, PtrList, OWN_GLOBALS};
+    pub use crate::trampoline::{
+        cpy_getbuffer, cpy_getter, cpy_inquiry, cpy_keywords, cpy_never, cpy_new, cpy_noargs,
+        cpy_o, cpy_releasebuffer, cpy_repr, cpy_setter, cpy_traverse, cpy_varargs,
+        init_global_context, run, Entry, ErrorValue, GetterImpl, InquiryImpl, KeywordsImpl,
+        NewImpl, NoargsImpl, OImpl, ReprImpl, SetterImpl, VarargsImpl,
+    };
+    pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;
 }

@@ -196,6 +196,7 @@ impl Default for Global {
 }
 
 /// A NULL-terminated static array of pointers (`HPyDef **`, `HPyGlobal **`).
+#[doc(hidden)]
 #[repr(transparent)]
 pub struct PtrList<T, const N: usize>(UnsafeCell<[*mut T; N]>);
 
@@ -203,8 +204,14 @@ pub struct PtrList<T, const N: usize>(UnsafeCell<[*mut T; N]>);
 unsafe impl<T, const N: usize> Sync for PtrList<T, N> {}
 
 impl<T, const N: usize> PtrList<T, N> {
-    /// Wraps `items`, whose last element must be null.
-    pub const fn new(items: [*mut T; N]) -> Self {
+    /// Wraps `items`, whose last element must be null (checked).
+    ///
+    /// # Safety
+    /// Every item before the terminating null points to a `T` that lives for the rest of the
+    /// process and that HPy may read (and, for an `HPyGlobal`, write) as such: the `as_ptr()` of a
+    /// `static` [`MethodDef`](crate::impl_::MethodDef) or [`Global`]. HPy reads the list as the
+    /// `defines` or `globals` of a definition and trusts every entry.
+    pub const unsafe fn new(items: [*mut T; N]) -> Self {
         assert!(
             N > 0 && items[N - 1].is_null(),
             "PtrList must end with a null pointer"
@@ -220,6 +227,7 @@ impl<T, const N: usize> PtrList<T, N> {
 
 /// How many globals every module lists besides its own: `PanicException`, oxhpy's cache, and the
 /// terminating null.
+#[doc(hidden)]
 pub const OWN_GLOBALS: usize = 1 + crate::cache::COUNT + 1;
 
 /// A global as an entry of a module's list: opaque, so that a class's type global cannot be
@@ -230,6 +238,7 @@ pub struct Listed(&'static Global);
 
 /// A module's `HPyGlobal **` list: oxhpy's own globals, then the module's, then null. Built from
 /// [`Global`]s only, so that initialising the module can mark each one as listed.
+#[doc(hidden)]
 pub struct GlobalList<const N: usize>(PtrList<ffi::HPyGlobal, N>);
 
 impl<const N: usize> GlobalList<N> {
@@ -248,7 +257,8 @@ impl<const N: usize> GlobalList<N> {
             items[1 + crate::cache::COUNT + j] = user[j].0.as_ptr();
             j += 1;
         }
-        GlobalList(PtrList::new(items))
+        // SAFETY: every item but the last (null) is the `as_ptr()` of a `&'static Global`.
+        GlobalList(unsafe { PtrList::new(items) })
     }
 
     /// The list as `HPyGlobal **`, for the module definition.
@@ -273,6 +283,7 @@ impl<const N: usize> GlobalList<N> {
 }
 
 /// The static `HPyModuleDef` of a module.
+#[doc(hidden)]
 #[repr(transparent)]
 pub struct ModuleDef(UnsafeCell<ffi::HPyModuleDef>);
 
@@ -281,10 +292,15 @@ unsafe impl Sync for ModuleDef {}
 
 impl ModuleDef {
     /// A module with `defines` (functions and slots) and `globals`.
-    pub const fn new(
+    ///
+    /// # Safety
+    /// HPy calls what `defines` lists: every entry is a [`MethodDef`](crate::impl_::MethodDef)
+    /// built as its constructor requires, and one of them is the module's `HPy_mod_exec` slot,
+    /// whose impl passes `globals` to [`exec_prologue`] (with the module) before anything else.
+    pub const unsafe fn new<const D: usize, const G: usize>(
         doc: Option<&'static CStr>,
-        defines: *mut *mut ffi::HPyDef,
-        globals: *mut *mut ffi::HPyGlobal,
+        defines: &'static PtrList<ffi::HPyDef, D>,
+        globals: &'static GlobalList<G>,
     ) -> Self {
         ModuleDef(UnsafeCell::new(ffi::HPyModuleDef {
             doc: match doc {
@@ -293,8 +309,8 @@ impl ModuleDef {
             },
             size: 0,
             legacy_methods: std::ptr::null_mut(),
-            defines,
-            globals,
+            defines: defines.as_ptr(),
+            globals: globals.as_ptr(),
         }))
     }
 
@@ -306,7 +322,13 @@ impl ModuleDef {
 
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
 /// process and create `PanicException`.
-pub fn exec_prologue<const N: usize>(
+///
+/// # Safety
+/// `globals` is the list of globals of `m`'s module definition (what [`ModuleDef::new`] was
+/// given): the globals it lists are marked as listed, and [`Global::store`] then stores into
+/// them, which HPy only allows for the globals a module definition lists.
+#[doc(hidden)]
+pub unsafe fn exec_prologue<const N: usize>(
     m: &Module<'_>,
     globals: &'static GlobalList<N>,
 ) -> PyResult<()> {

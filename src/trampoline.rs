@@ -21,10 +21,15 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 static GLOBAL_CTX: AtomicPtr<ffi::HPyContext> = AtomicPtr::new(std::ptr::null_mut());
 
 /// `PanicException`, created by each module's exec slot.
-pub static PANIC_EXCEPTION: Global = Global::new();
+pub(crate) static PANIC_EXCEPTION: Global = Global::new();
 
-/// Called by the generated `HPyInitGlobalContext_<name>`.
-pub fn init_global_context(ctx: *mut ffi::HPyContext) {
+/// Called by the generated `HPyInitGlobalContext_<name>`: sets the context that every CPython
+/// trampoline forwards its calls with.
+///
+/// # Safety
+/// `ctx` is the context that `hpy.universal` passes to `HPyInitGlobalContext_<name>`: valid for
+/// the rest of the process, for every function of this library.
+pub unsafe fn init_global_context(ctx: *mut ffi::HPyContext) {
     GLOBAL_CTX.store(ctx, Ordering::Release);
 }
 
@@ -42,7 +47,8 @@ impl ErrorValue for c_int {
     const ERROR: Self = -1;
 }
 
-/// Runs `body` as the implementation of an entry point. See the [module docs](self).
+/// Runs `body` as the implementation of an entry point: builds the context, raises an `Err`,
+/// catches a panic (raising `PanicException`).
 ///
 /// # Safety
 /// `ctx` is the live context the interpreter passed to this entry point.
@@ -124,7 +130,7 @@ fn raise_panic(py: Ctx<'_>, payload: Box<dyn Any + Send>) {
 }
 
 /// Creates `PanicException` for module `m` (called from the generated exec slot).
-pub fn init_panic_exception(m: &crate::Module<'_>) -> PyResult<()> {
+pub(crate) fn init_panic_exception(m: &crate::Module<'_>) -> PyResult<()> {
     use crate::{AsHandle, Object};
     let ctx = m.ctx();
     let modname: String = m.getattr("__name__")?.extract()?;
@@ -190,8 +196,13 @@ pub type KeywordsImpl = unsafe extern "C" fn(
 pub type InquiryImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy) -> c_int;
 
 /// A function implemented with one of the conventions; the macros implement it on a marker type.
-pub trait Entry {
-    /// The impl, with the signature that `SIG` names.
+///
+/// # Safety
+/// The trampolines instantiated with `Self` (`cpy_*::<Self>`) forward their calls to `IMPL`: it
+/// is a non-NULL function whose real type is the impl type of their calling convention
+/// ([`KeywordsImpl`] for `cpy_keywords::<Self>`, ...).
+pub unsafe trait Entry {
+    /// The impl, as the untyped function pointer HPy stores.
     const IMPL: ffi::HPyCFunction;
 }
 
@@ -433,13 +444,15 @@ pub extern "C" fn cpy_never() {
     std::process::abort()
 }
 
-/// Casts an impl to the untyped `HPyCFunction` stored in an `HPyDef`.
+/// Casts an impl of function pointer type `$ty` to the untyped `HPyCFunction` stored in an
+/// `HPyDef` (and in [`Entry::IMPL`]).
+///
+/// Expands to a `transmute`, so it must be used inside `unsafe`: HPy calls the result back with
+/// the signature recorded next to it, which must be `$ty`, a function pointer type.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __cfunc {
     ($f:expr, $ty:ty) => {
-        // SAFETY: HPyCFunction is an untyped function pointer; HPy calls it back with the
-        // signature recorded next to it, which is `$ty`.
-        unsafe { ::core::mem::transmute::<$ty, $crate::ffi::HPyCFunction>($f) }
+        ::core::mem::transmute::<$ty, $crate::ffi::HPyCFunction>($f)
     };
 }

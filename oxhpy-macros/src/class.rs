@@ -1,5 +1,7 @@
 //! `#[oxhpy::class]` (on a struct) and `#[oxhpy::methods]` (on its `impl`).
-use crate::function::{arg_scope, c_str, parse_sig_name, run_with_args, Callable, Recv, Sig};
+use crate::function::{
+    arg_scope, c_str, gen_impl_fn, parse_sig_name, with_args, Callable, Recv, Sig,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, ImplItem, ItemImpl, ItemStruct, LitStr, Type};
@@ -50,8 +52,8 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         .collect();
     let gc = !fields.is_empty();
     let global = format_ident!("__oxhpy_type_{}", ident);
-    let p = quote!(::oxhpy::__private);
-    let ffi = quote!(::oxhpy::__private::ffi);
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
     let flags = {
         let base = if subclass {
             quote!(| #ffi::HPy_TPFLAGS_BASETYPE as u64)
@@ -69,14 +71,18 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         (
             quote! {
                 struct TraverseEntry;
-                impl #p::Entry for TraverseEntry {
-                    const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(
+                // SAFETY: IMPL is `traverse::<T>`, the `HPyFunc_TRAVERSEPROC` impl `cpy_traverse`
+                // expects.
+                unsafe impl #p::Entry for TraverseEntry {
+                    // SAFETY: the function pointer type of `traverse::<T>`.
+                    const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(
                         #p::traverse::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32,
                         unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32
-                    );
+                    ) };
                 }
-                static TRAVERSE: #p::MethodDef = #p::MethodDef::slot(
-                    #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_traverse::<TraverseEntry>));
+                // SAFETY: HPy_tp_traverse takes an `HPyFunc_TRAVERSEPROC` impl and its trampoline.
+                static TRAVERSE: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                    #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_traverse::<TraverseEntry>)) };
                 defs.push(TRAVERSE.as_ptr());
             },
             quote! {
@@ -85,7 +91,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                         #(
                             // SAFETY: per this function's contract, called from tp_traverse with its own
                             // visit and arg.
-                            let r = unsafe { self.#fields.visit(visit, arg) };
+                            let r = unsafe { ::oxhpy::Field::visit(&self.#fields, visit, arg) };
                             if r != 0 {
                                 return r;
                             }
@@ -103,27 +109,32 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        #vis static #global: ::oxhpy::class::TypeGlobal = ::oxhpy::class::TypeGlobal::new();
+        #vis static #global: #p::TypeGlobal = #p::TypeGlobal::new();
 
         // SAFETY: class_defs holds destroy (and traverse for GC types) for this very type, and the
         // module macro lists the type global in the module definition.
-        unsafe impl ::oxhpy::PyClass for #ident {
+        unsafe impl #p::PyClass for #ident {
             const NAME: &'static str = #py_name;
             const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;
             const FLAGS: u64 = #flags;
-            fn type_global() -> &'static ::oxhpy::class::TypeGlobal {
+            fn type_global() -> &'static #p::TypeGlobal {
                 &#global
             }
             fn class_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
                 struct DestroyEntry;
-                impl #p::Entry for DestroyEntry {
-                    const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(
+                // SAFETY: IMPL is `destroy::<T>`, the `HPy_tp_destroy` impl (no trampoline forwards
+                // to it).
+                unsafe impl #p::Entry for DestroyEntry {
+                    // SAFETY: the function pointer type of `destroy::<T>`.
+                    const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(
                         #p::destroy::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void),
                         unsafe extern "C" fn(*mut ::core::ffi::c_void)
-                    );
+                    ) };
                 }
-                static DESTROY: #p::MethodDef = #p::MethodDef::slot(
-                    #ffi::HPy_tp_destroy, <DestroyEntry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_never));
+                // SAFETY: HPy_tp_destroy takes a `destroy`-shaped impl; its trampoline is never
+                // called.
+                static DESTROY: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                    #ffi::HPy_tp_destroy, <DestroyEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_never)) };
                 let mut defs = ::std::vec![DESTROY.as_ptr()];
                 #traverse_def
                 defs
@@ -193,8 +204,8 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     }
     let mut block: ItemImpl = syn::parse2(item)?;
     let owner: Type = (*block.self_ty).clone();
-    let p = quote!(::oxhpy::__private);
-    let ffi = quote!(::oxhpy::__private::ffi);
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
     let mut items = Vec::new();
     let mut defs = Vec::new();
     let mut getsets: Vec<Property> = Vec::new();
@@ -252,19 +263,22 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 quote!(::core::result::Result::Ok(<#owner>::__buffer__(self)))
             };
             items.push(quote! {
-                impl ::oxhpy::buffer::Export for #owner {
+                impl #p::Export for #owner {
                     fn export(&self) -> ::oxhpy::PyResult<::oxhpy::buffer::Exported<'_>> {
                         #body
                     }
                 }
-                static __OXHPY_GETBUFFER: #p::MethodDef = #p::MethodDef::slot(
+                // SAFETY: the buffer slots take `getbuffer::<T>` / `releasebuffer::<T>` (the
+                // entries' impls) and their trampolines.
+                static __OXHPY_GETBUFFER: #p::MethodDef = unsafe { #p::MethodDef::slot(
                     #ffi::HPy_bf_getbuffer,
-                    <::oxhpy::buffer::GetBufferEntry<#owner> as #p::Entry>::IMPL,
-                    ::oxhpy::__cpy!(#p::cpy_getbuffer::<::oxhpy::buffer::GetBufferEntry<#owner>>));
-                static __OXHPY_RELEASEBUFFER: #p::MethodDef = #p::MethodDef::slot(
+                    <#p::GetBufferEntry<#owner> as #p::Entry>::IMPL,
+                    ::oxhpy::impl_::cpy!(#p::cpy_getbuffer::<#p::GetBufferEntry<#owner>>)) };
+                // SAFETY: as above.
+                static __OXHPY_RELEASEBUFFER: #p::MethodDef = unsafe { #p::MethodDef::slot(
                     #ffi::HPy_bf_releasebuffer,
-                    <::oxhpy::buffer::ReleaseBufferEntry<#owner> as #p::Entry>::IMPL,
-                    ::oxhpy::__cpy!(#p::cpy_releasebuffer::<::oxhpy::buffer::ReleaseBufferEntry<#owner>>));
+                    <#p::ReleaseBufferEntry<#owner> as #p::Entry>::IMPL,
+                    ::oxhpy::impl_::cpy!(#p::cpy_releasebuffer::<#p::ReleaseBufferEntry<#owner>>)) };
             });
             defs.push(format_ident!("__OXHPY_GETBUFFER"));
             defs.push(format_ident!("__OXHPY_RELEASEBUFFER"));
@@ -306,8 +320,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 }
                 items.push(c.gen_new(&owner, &impl_fn, &entry));
                 items.push(quote! {
-                    static #def: #p::MethodDef = #p::MethodDef::slot(
-                        #ffi::HPy_tp_new, <#entry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_new::<#entry>));
+                    // SAFETY: HPy_tp_new takes an `HPyFunc_NEWFUNC` impl and its trampoline.
+                    static #def: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                        #ffi::HPy_tp_new, <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_new::<#entry>)) };
                 });
                 defs.push(def);
             }
@@ -335,17 +350,20 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                             ));
                         }
                         items.push(quote! {
-                            static #def: #p::MethodDef = #p::MethodDef::slot(
-                                #ffi::#slot, <#entry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#cpy));
+                            // SAFETY: `__repr__`/`__str__` are `HPyFunc_REPRFUNC` impls (NOARGS-shaped)
+                            // with `cpy_repr`, `__call__` a KEYWORDS impl with `cpy_keywords`.
+                            static #def: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                                #ffi::#slot, <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
                         });
                     }
                     _ => {
                         let name = c_str(&c.py_name);
                         let doc = c_str(&c.text_signature(true));
                         items.push(quote! {
-                            static #def: #p::MethodDef = #p::MethodDef::meth(
+                            // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
+                            static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
                                 #name, ::core::option::Option::Some(#doc), #sig_const,
-                                <#entry as #p::Entry>::IMPL, ::oxhpy::__cpy!(#cpy));
+                                <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
                         });
                     }
                 }
@@ -405,8 +423,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                         // SAFETY: the interpreter calls this with the live context of the call.
                         unsafe { #p::run(ctx, |_| ::core::result::Result::Err(::oxhpy::PyErr::new(::oxhpy::Exc::AttributeError, #msg))) }
                     }
-                    impl #p::Entry for #s {
-                        const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#f as #p::SetterImpl, #p::SetterImpl);
+                    // SAFETY: IMPL is an `HPyFunc_SETTER` impl, as `cpy_setter` expects.
+                    unsafe impl #p::Entry for #s {
+                        const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(#f as #p::SetterImpl, #p::SetterImpl) };
                     }
                 });
                 s
@@ -414,7 +433,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         };
         let (set_impl, set_cpy) = (
             quote!(<#set as #p::Entry>::IMPL),
-            quote!(::oxhpy::__cpy!(#p::cpy_setter::<#set>, #ffi::cpy_setter)),
+            quote!(::oxhpy::impl_::cpy!(#p::cpy_setter::<#set>, #ffi::cpy_setter)),
         );
         let name = c_str(&name);
         let doc = match doc {
@@ -425,9 +444,10 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             None => quote!(::core::option::Option::None),
         };
         items.push(quote! {
-            static #def: #p::MethodDef = #p::MethodDef::getset(
-                #name, #doc, <#get as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_getter::<#get>, #ffi::cpy_getter),
-                #set_impl, #set_cpy);
+            // SAFETY: the getter and setter entries' impls and trampolines.
+            static #def: #p::MethodDef = unsafe { #p::MethodDef::getset(
+                #name, #doc, <#get as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_getter::<#get>, #ffi::cpy_getter),
+                #set_impl, #set_cpy) };
         });
         defs.push(def);
     }
@@ -437,9 +457,11 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         const _: () = {
             #(#items)*
 
-            impl ::oxhpy::PyMethods for #owner {
+            // SAFETY: the static `MethodDef`s of this impl block, whose impls take an instance of
+            // the owner as `self`.
+            unsafe impl #p::PyMethods for #owner {
                 fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
-                    ::std::vec![#(#defs.as_ptr()),*]
+                    ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
                 }
             }
         };
@@ -447,8 +469,8 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
 }
 
 fn gen_getter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ident) -> TokenStream {
-    let p = quote!(::oxhpy::__private);
-    let ffi = quote!(::oxhpy::__private::ffi);
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
     let ident = &c.ident;
     let ctx = if c.takes_ctx { quote!(py) } else { quote!() };
     let call = if c.returns_result {
@@ -456,32 +478,38 @@ fn gen_getter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
     } else {
         quote!(<#owner>::#ident(&*slf, #ctx))
     };
+    let hpy = quote!(#ffi::HPy);
+    let params = [
+        ("_self", hpy.clone()),
+        ("_closure", quote!(*mut ::core::ffi::c_void)),
+    ];
+    let impl_fn_def = gen_impl_fn(
+        impl_fn,
+        &params,
+        hpy,
+        quote! {
+            // SAFETY: `_self` is the live receiver of a property of this class.
+            let slf = unsafe { #p::borrow_self::<#owner>(py, _self)? };
+            let ret = #call;
+            ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+        },
+    );
     quote! {
         #[allow(non_camel_case_types)]
         struct #entry;
 
-        #[allow(non_snake_case, unused_variables, clippy::let_unit_value)]
-        unsafe extern "C" fn #impl_fn(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, _closure: *mut ::core::ffi::c_void) -> #ffi::HPy {
-            // SAFETY: the interpreter calls this with the live context of the call.
-            unsafe {
-                #p::run(ctx, |py| {
-                    // SAFETY: `_self` is the live receiver of a property of this class.
-                    let slf = unsafe { #p::borrow_self::<#owner>(py, _self)? };
-                    let ret = #call;
-                    ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
-                })
-            }
-        }
+        #impl_fn_def
 
-        impl #p::Entry for #entry {
-            const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #p::GetterImpl, #p::GetterImpl);
+        // SAFETY: IMPL is an `HPyFunc_GETTER` impl, as `cpy_getter` expects.
+        unsafe impl #p::Entry for #entry {
+            const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(#impl_fn as #p::GetterImpl, #p::GetterImpl) };
         }
     }
 }
 
 fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ident) -> TokenStream {
-    let p = quote!(::oxhpy::__private);
-    let ffi = quote!(::oxhpy::__private::ffi);
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
     let ident = &c.ident;
     let ctx = if c.takes_ctx { quote!(py,) } else { quote!() };
     let name = c.param_ident(0);
@@ -496,7 +524,7 @@ fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
         // SAFETY: a live value handle for the duration of the call (not NULL, checked before).
         quote!(::core::option::Option::Some(unsafe { #scope.arg(value) })),
     );
-    let body = run_with_args(quote! {
+    let body = with_args(quote! {
         if #ffi::HPy_IsNull(value) {
             return ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"));
         }
@@ -506,20 +534,22 @@ fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
         #call
         ::core::result::Result::Ok(0)
     });
+    let hpy = quote!(#ffi::HPy);
+    let params = [
+        ("_self", hpy.clone()),
+        ("value", hpy),
+        ("_closure", quote!(*mut ::core::ffi::c_void)),
+    ];
+    let impl_fn_def = gen_impl_fn(impl_fn, &params, quote!(::core::ffi::c_int), body);
     quote! {
         #[allow(non_camel_case_types)]
         struct #entry;
 
-        #[allow(non_snake_case, unused_variables, unused_mut, clippy::let_unit_value)]
-        unsafe extern "C" fn #impl_fn(
-            ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, value: #ffi::HPy, _closure: *mut ::core::ffi::c_void,
-        ) -> ::core::ffi::c_int {
-            // SAFETY: the interpreter calls this with the live context of the call.
-            unsafe { #body }
-        }
+        #impl_fn_def
 
-        impl #p::Entry for #entry {
-            const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #p::SetterImpl, #p::SetterImpl);
+        // SAFETY: IMPL is an `HPyFunc_SETTER` impl, as `cpy_setter` expects.
+        unsafe impl #p::Entry for #entry {
+            const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(#impl_fn as #p::SetterImpl, #p::SetterImpl) };
         }
     }
 }

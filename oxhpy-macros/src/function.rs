@@ -83,20 +83,55 @@ fn erase_lifetimes(ty: TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
-/// The generated code's argument scope (an `ArgScope<'a, 'py>`, see `oxhpy::function::with_args`).
+/// The generated code's argument scope (an `ArgScope<'a, 'py>`, see `oxhpy::impl_::with_args`).
 /// Mixed-site hygiene: no parameter of the user's function can shadow it.
 pub(crate) fn arg_scope() -> Ident {
     Ident::new("arguments", Span::mixed_site())
 }
 
-/// `run(ctx, |py| with_args(py, |arguments| { body }))`: the body of every impl that takes
-/// arguments. The arguments' lifetime is the higher-ranked `'a` of the inner closure, so a
-/// conversion into a type that outlives the call (`&'static str`, `PyRef<'static, T>`) fails to
-/// compile; both closures are inlined, the scope is a zero-sized token.
-pub(crate) fn run_with_args(body: TokenStream) -> TokenStream {
+/// `with_args(py, |arguments| { body })`: the body of every impl that takes arguments. The
+/// arguments' lifetime is the higher-ranked `'a` of the closure, so a conversion into a type that
+/// outlives the call (`&'static str`, `PyRef<'static, T>`) fails to compile; the closure is
+/// inlined, the scope is a zero-sized token.
+pub(crate) fn with_args(body: TokenStream) -> TokenStream {
     let scope = arg_scope();
     quote! {
-        ::oxhpy::__private::run(ctx, |py| ::oxhpy::function::with_args(py, |#scope| { #body }))
+        ::oxhpy::impl_::with_args(py, |#scope| { #body })
+    }
+}
+
+/// An impl: `unsafe extern "C" fn name(ctx, params) -> ret` that runs `body` through
+/// `oxhpy::impl_::run` (context, errors, panics). `body` is the block of a nested *safe* function
+/// `(py: Ctx, params) -> PyResult<ret>`, outside every unsafe context: the user's tokens in it
+/// (default values, the call of the user's function) get no `unsafe` from the generated code, so
+/// an unsafe operation among them needs the user's own `unsafe` (and an `unsafe fn` cannot be
+/// called without). The generated unsafe operations in `body` have their own `unsafe` blocks.
+/// `#[inline(always)]`: the call path is the same as with a closure.
+pub(crate) fn gen_impl_fn(
+    name: &Ident,
+    params: &[(&str, TokenStream)],
+    ret: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let names: Vec<Ident> = params
+        .iter()
+        .map(|(n, _)| Ident::new(n, Span::call_site()))
+        .collect();
+    let types = params.iter().map(|(_, t)| t);
+    let decl = quote!(#(#names: #types),*);
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case, unused_variables, unused_mut, clippy::let_unit_value, clippy::unit_arg)]
+        unsafe extern "C" fn #name(ctx: *mut #ffi::HPyContext, #decl) -> #ret {
+            #[inline(always)]
+            fn __oxhpy_body(py: ::oxhpy::Ctx<'_>, #decl) -> ::oxhpy::PyResult<#ret> {
+                #body
+            }
+            // SAFETY: the interpreter calls this with the live context of the call and the
+            // arguments of its calling convention.
+            unsafe { ::oxhpy::impl_::run(ctx, |py| __oxhpy_body(py, #(#names),*)) }
+        }
     }
 }
 
@@ -147,6 +182,13 @@ impl Callable {
         }
         if sig.asyncness.is_some() {
             return Err(Error::new(sig.span(), "oxhpy functions cannot be async"));
+        }
+        if let Some(u) = &sig.unsafety {
+            return Err(Error::new(
+                u.span(),
+                "oxhpy functions cannot be `unsafe fn`: Python calls them without any contract; \
+                 make the function safe and use `unsafe` blocks inside",
+            ));
         }
         let ident = sig.ident.clone();
         let py_name =
@@ -279,7 +321,7 @@ impl Callable {
     }
 
     fn spec(&self) -> TokenStream {
-        let p = quote!(::oxhpy::__private);
+        let p = quote!(::oxhpy::impl_);
         let py_name = self.qualname.as_ref().unwrap_or(&self.py_name);
         let py_names = self.params.iter().map(|p| &p.py_name);
         let required = self
@@ -308,7 +350,7 @@ impl Callable {
         let ty = erase_lifetimes(quote!(#ty));
         quote! {
             let #name: #ty = match #slot {
-                ::core::option::Option::Some(obj) => ::oxhpy::__private::extract_arg(obj, #py_name)?,
+                ::core::option::Option::Some(obj) => ::oxhpy::impl_::extract_arg(obj, #py_name)?,
                 ::core::option::Option::None => #missing,
             };
         }
@@ -354,8 +396,8 @@ impl Callable {
             let name = self.qualname.as_ref().unwrap_or(&self.py_name);
             return quote! {
                 #spec
-                let nargs = nargs & !::oxhpy::__private::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
-                if !::oxhpy::__private::ffi::HPy_IsNull(kwnames) && ::oxhpy::Object::len(
+                let nargs = nargs & !::oxhpy::impl_::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
+                if !::oxhpy::impl_::ffi::HPy_IsNull(kwnames) && ::oxhpy::Object::len(
                     // SAFETY: kwnames is a live tuple (not NULL, checked just before).
                     &unsafe { #scope.arg(kwnames) },
                 )? > 0
@@ -404,13 +446,13 @@ impl Callable {
             (Some(t), Recv::None) => (quote!(), quote!(<#t>::#ident), quote!()),
             (Some(t), Recv::Ref) => (
                 // SAFETY: `_self` is the live receiver of a method of this class.
-                quote!(let slf = unsafe { ::oxhpy::__private::borrow_self::<#t>(py, _self)? };),
+                quote!(let slf = unsafe { ::oxhpy::impl_::borrow_self::<#t>(py, _self)? };),
                 quote!(<#t>::#ident),
                 quote!(&*slf,),
             ),
             (Some(t), Recv::Mut) => (
                 // SAFETY: `_self` is the live receiver of a method of this class.
-                quote!(let mut slf = unsafe { ::oxhpy::__private::borrow_self_mut::<#t>(py, _self)? };),
+                quote!(let mut slf = unsafe { ::oxhpy::impl_::borrow_self_mut::<#t>(py, _self)? };),
                 quote!(<#t>::#ident),
                 quote!(&mut *slf,),
             ),
@@ -431,11 +473,11 @@ impl Callable {
         entry: &Ident,
         vis: &TokenStream,
     ) -> TokenStream {
-        let p = quote!(::oxhpy::__private);
-        let ffi = quote!(::oxhpy::__private::ffi);
+        let p = quote!(::oxhpy::impl_);
+        let ffi = quote!(::oxhpy::impl_::ffi);
         let convs = self.conversions(false);
         let call = self.call(owner);
-        let body = run_with_args(quote! {
+        let body = with_args(quote! {
             #convs
             #call
             ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
@@ -445,46 +487,51 @@ impl Callable {
         } else {
             self.sig
         };
-        let (impl_sig, impl_ty) = match sig {
-            Sig::NoArgs => (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy),
-                quote!(#p::NoargsImpl),
-            ),
+        let hpy = quote!(#ffi::HPy);
+        let args = quote!(*const #ffi::HPy);
+        let (params, impl_ty) = match sig {
+            Sig::NoArgs => (vec![("_self", hpy.clone())], quote!(#p::NoargsImpl)),
             Sig::O => (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, arg: #ffi::HPy),
+                vec![("_self", hpy.clone()), ("arg", hpy.clone())],
                 quote!(#p::OImpl),
             ),
             Sig::VarArgs => (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, args: *const #ffi::HPy, nargs: usize),
+                vec![
+                    ("_self", hpy.clone()),
+                    ("args", args),
+                    ("nargs", quote!(usize)),
+                ],
                 quote!(#p::VarargsImpl),
             ),
             Sig::Keywords => (
-                quote!(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy, args: *const #ffi::HPy, nargs: usize, kwnames: #ffi::HPy),
+                vec![
+                    ("_self", hpy.clone()),
+                    ("args", args),
+                    ("nargs", quote!(usize)),
+                    ("kwnames", hpy.clone()),
+                ],
                 quote!(#p::KeywordsImpl),
             ),
         };
+        let impl_fn_def = gen_impl_fn(impl_fn, &params, hpy, body);
         quote! {
             #[doc(hidden)]
             #[allow(non_camel_case_types)]
             #vis struct #entry;
 
-            #[doc(hidden)]
-            #[allow(non_snake_case, unused_variables, unused_mut, clippy::let_unit_value, clippy::unit_arg)]
-            unsafe extern "C" fn #impl_fn(#impl_sig) -> #ffi::HPy {
-                // SAFETY: the interpreter calls this with the live context of the call.
-                unsafe { #body }
-            }
+            #impl_fn_def
 
-            impl #p::Entry for #entry {
-                const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #impl_ty, #impl_ty);
+            // SAFETY: IMPL is the impl of the convention of the trampoline used with this entry.
+            unsafe impl #p::Entry for #entry {
+                const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(#impl_fn as #impl_ty, #impl_ty) };
             }
         }
     }
 
     /// The CPython trampoline and signature constant for `self.sig`.
     pub(crate) fn cpy_and_sig(&self, entry: &Ident) -> (TokenStream, TokenStream) {
-        let p = quote!(::oxhpy::__private);
-        let ffi = quote!(::oxhpy::__private::ffi);
+        let p = quote!(::oxhpy::impl_);
+        let ffi = quote!(::oxhpy::impl_::ffi);
         let sig = if self.tp_call {
             Sig::Keywords
         } else {
@@ -509,38 +556,44 @@ impl Callable {
 
     /// `tp_new`: converts the arguments, calls the constructor, moves the value into a new object.
     pub(crate) fn gen_new(&self, owner: &Type, impl_fn: &Ident, entry: &Ident) -> TokenStream {
-        let p = quote!(::oxhpy::__private);
-        let ffi = quote!(::oxhpy::__private::ffi);
+        let p = quote!(::oxhpy::impl_);
+        let ffi = quote!(::oxhpy::impl_::ffi);
         let convs = self.conversions(true);
         let call = self.call(Some(owner));
         let scope = arg_scope();
+        let hpy = quote!(#ffi::HPy);
+        let params = [
+            ("ty", hpy.clone()),
+            ("args", quote!(*const #ffi::HPy)),
+            ("nargs", quote!(#ffi::HPy_ssize_t)),
+            ("kw", hpy.clone()),
+        ];
+        let impl_fn_def = gen_impl_fn(
+            impl_fn,
+            &params,
+            hpy,
+            quote! {
+                // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
+                let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
+                let value: #owner = ::oxhpy::impl_::with_args(py, |#scope| {
+                    #convs
+                    #call
+                    ::oxhpy::PyResult::Ok(ret)
+                })?;
+                // SAFETY: `ty` is the live type that tp_new received: this class's or a subtype.
+                unsafe { #p::instantiate::<#owner>(py, ty, value) }.map(::oxhpy::Handle::into_raw)
+            },
+        );
         quote! {
             #[doc(hidden)]
             #[allow(non_camel_case_types)]
             struct #entry;
 
-            #[doc(hidden)]
-            #[allow(non_snake_case, unused_variables)]
-            unsafe extern "C" fn #impl_fn(
-                ctx: *mut #ffi::HPyContext, ty: #ffi::HPy, args: *const #ffi::HPy, nargs: #ffi::HPy_ssize_t, kw: #ffi::HPy,
-            ) -> #ffi::HPy {
-                // SAFETY: the interpreter calls this with the live context of the call.
-                unsafe {
-                    #p::run(ctx, |py| {
-                        // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
-                        let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
-                        let value: #owner = ::oxhpy::function::with_args(py, |#scope| {
-                            #convs
-                            #call
-                            ::oxhpy::PyResult::Ok(ret)
-                        })?;
-                        #p::instantiate::<#owner>(py, ty, value).map(::oxhpy::Handle::into_raw)
-                    })
-                }
-            }
+            #impl_fn_def
 
-            impl #p::Entry for #entry {
-                const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(#impl_fn as #p::NewImpl, #p::NewImpl);
+            // SAFETY: IMPL is an `HPyFunc_NEWFUNC` impl, as `cpy_new` expects.
+            unsafe impl #p::Entry for #entry {
+                const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(#impl_fn as #p::NewImpl, #p::NewImpl) };
             }
         }
     }
@@ -581,19 +634,20 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let (cpy, sig_const) = c.cpy_and_sig(&entry);
     let name = c_str(&c.py_name);
     let doc = c_str(&c.text_signature(false));
-    let p = quote!(::oxhpy::__private);
+    let p = quote!(::oxhpy::impl_);
     Ok(quote! {
         #func
         #glue
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        #vis static #def: #p::MethodDef = #p::MethodDef::meth(
+        // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
+        #vis static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
             #name,
             ::core::option::Option::Some(#doc),
             #sig_const,
             <#entry as #p::Entry>::IMPL,
-            ::oxhpy::__cpy!(#cpy),
-        );
+            ::oxhpy::impl_::cpy!(#cpy),
+        ) };
     })
 }

@@ -1,18 +1,27 @@
 //! The attribute macros of oxhpy: `#[oxhpy::function]` and `#[oxhpy::module]`.
 //!
 //! They only generate glue: argument extraction, the impl/trampoline pair and the static
-//! definitions. The logic lives in the `oxhpy` crate (`function`, `module`, `trampoline`).
+//! definitions. The logic lives in the `oxhpy` crate, and the generated code reaches all of it
+//! through the hidden `::oxhpy::impl_` module (whose items are `unsafe` wherever they trust their
+//! input). The user's tokens that end up in generated code (default values, the calls of the
+//! user's functions) are never inside a generated `unsafe` block or `unsafe fn` body.
 use proc_macro::TokenStream;
 
 mod class;
 mod function;
 mod module;
 
-/// Exposes a plain typed Rust function to Python. See `oxhpy::function` (the module docs).
+/// Exposes a plain typed Rust function to Python.
+///
+/// The calling convention follows from the signature: no parameters → `NOARGS`, otherwise
+/// `KEYWORDS` (vectorcall style). `sig = "o"` or `sig = "varargs"` opt into the positional-only
+/// conventions, which skip keyword handling. Arguments are borrowed for the call only: a parameter
+/// type that would keep one past the call (`&'static str`, `PyRef<'static, T>`) does not compile.
 ///
 /// Options: `name = "py_name"`, `sig = "noargs" | "o" | "varargs" | "keywords"`.
 /// Parameters may carry `#[oxhpy(default = EXPR)]`; trailing `Option<T>` parameters default to
-/// `None`. A first parameter of type `Ctx<'py>` receives the context.
+/// `None`. A first parameter of type `Ctx<'py>` receives the context. The function cannot be an
+/// `unsafe fn`.
 #[proc_macro_attribute]
 pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
     function::expand(attr.into(), item.into())

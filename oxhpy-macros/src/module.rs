@@ -40,6 +40,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             }
             Item::Fn(f) if has_attr(&f.attrs, "exec") => {
                 f.attrs.retain(|a| !is_attr(a, "exec"));
+                if let Some(u) = &f.sig.unsafety {
+                    return Err(Error::new(
+                        u.span(),
+                        "the #[oxhpy::exec] function cannot be `unsafe fn`: make it safe and use \
+                         `unsafe` blocks inside",
+                    ));
+                }
                 if exec.replace(f.sig.ident.clone()).is_some() {
                     return Err(Error::new(
                         f.sig.span(),
@@ -55,8 +62,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         }
     }
 
-    let p = quote!(::oxhpy::__private);
-    let ffi = quote!(::oxhpy::__private::ffi);
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
     let doc = crate::c_doc(crate::doc_string(&m.attrs));
     let user_exec = exec.map(|e| quote!(#e(&m)?;));
     let ndefs = defs.len() + 2;
@@ -69,37 +76,47 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
+    let exec_impl = crate::function::gen_impl_fn(
+        &format_ident!("exec_impl"),
+        &[("module", quote!(#ffi::HPy))],
+        quote!(::core::ffi::c_int),
+        quote! {
+            // SAFETY: `module` is the live module handle of this exec call.
+            let m = unsafe { ::oxhpy::Module::from_raw(py, module) };
+            // SAFETY: GLOBALS is the list of this module's definition, MODULE.
+            unsafe { #p::exec_prologue(&m, &GLOBALS)? };
+            #(#p::add_class::<#classes>(&m)?;)*
+            #user_exec
+            ::core::result::Result::Ok(0)
+        },
+    );
 
     items.push(syn::parse2(quote! {
         #[doc(hidden)]
         const _: () = {
             struct Exec;
 
-            #[allow(clippy::let_unit_value)]
-            unsafe extern "C" fn exec_impl(ctx: *mut #ffi::HPyContext, module: #ffi::HPy) -> ::core::ffi::c_int {
-                // SAFETY: the interpreter calls the exec slot with its live context and the module.
-                unsafe {
-                    #p::run(ctx, |py| {
-                        let m = ::oxhpy::Module::from_raw(py, module);
-                        #p::exec_prologue(&m, &GLOBALS)?;
-                        #(#p::add_class::<#classes>(&m)?;)*
-                        #user_exec
-                        ::core::result::Result::Ok(0)
-                    })
-                }
+            #exec_impl
+
+            // SAFETY: IMPL is `exec_impl`, an `HPyFunc_INQUIRY` impl, as `cpy_inquiry` expects.
+            unsafe impl #p::Entry for Exec {
+                // SAFETY: `exec_impl` has type `InquiryImpl`.
+                const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(exec_impl as #p::InquiryImpl, #p::InquiryImpl) };
             }
 
-            impl #p::Entry for Exec {
-                const IMPL: #ffi::HPyCFunction = ::oxhpy::__cfunc!(exec_impl as #p::InquiryImpl, #p::InquiryImpl);
-            }
-
-            static EXEC: #p::MethodDef =
-                #p::MethodDef::slot(#ffi::HPy_mod_exec, <Exec as #p::Entry>::IMPL, ::oxhpy::__cpy!(#p::cpy_inquiry::<Exec>));
-            static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> =
-                #p::PtrList::new([#(#defs.as_ptr(),)* EXEC.as_ptr(), ::core::ptr::null_mut()]);
+            // SAFETY: HPy_mod_exec takes an `HPyFunc_INQUIRY` impl and its trampoline.
+            static EXEC: #p::MethodDef = unsafe {
+                #p::MethodDef::slot(#ffi::HPy_mod_exec, <Exec as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_inquiry::<Exec>))
+            };
+            // SAFETY: the `as_ptr()` of static `MethodDef`s (the module's functions and EXEC).
+            static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> = unsafe {
+                #p::PtrList::new([#(#p::MethodDef::as_ptr(&#defs),)* EXEC.as_ptr(), ::core::ptr::null_mut()])
+            };
             static GLOBALS: #p::GlobalList<{ #nuser + #p::OWN_GLOBALS }> =
                 #p::GlobalList::new([#(#globals.listed(),)* #(#class_globals.listed(),)*]);
-            static MODULE: #p::ModuleDef = #p::ModuleDef::new(#doc, DEFINES.as_ptr(), GLOBALS.as_ptr());
+            // SAFETY: DEFINES holds `MethodDef`s only, among them EXEC, whose impl passes GLOBALS
+            // to `exec_prologue` first.
+            static MODULE: #p::ModuleDef = unsafe { #p::ModuleDef::new(#doc, &DEFINES, &GLOBALS) };
 
             #[no_mangle]
             extern "C" fn #init() -> *mut #ffi::HPyModuleDef {
@@ -107,8 +124,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             }
 
             #[no_mangle]
-            extern "C" fn #init_ctx(ctx: *mut #ffi::HPyContext) {
-                #p::init_global_context(ctx)
+            unsafe extern "C" fn #init_ctx(ctx: *mut #ffi::HPyContext) {
+                // SAFETY: hpy.universal calls this with its context, valid for the process.
+                unsafe { #p::init_global_context(ctx) }
             }
 
             #[no_mangle]

@@ -983,7 +983,7 @@ pub mod _native {
         let n = nargs & !oxhpy::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
         // SAFETY: called by the interpreter with its live context.
         unsafe {
-            oxhpy::__private::run(ctx, |py| {
+            oxhpy::impl_::run(ctx, |py| {
                 format!("special with {n} args")
                     .into_py(py)
                     .map(Handle::into_raw)
@@ -991,16 +991,20 @@ pub mod _native {
         }
     }
 
-    impl oxhpy::__private::Entry for SpecialEntry {
-        const IMPL: oxhpy::ffi::HPyCFunction = oxhpy::__cfunc!(
-            special_impl as oxhpy::__private::KeywordsImpl,
-            oxhpy::__private::KeywordsImpl
-        );
+    // SAFETY: IMPL is `special_impl`, an `HPyFunc_KEYWORDS` impl, as `cpy_keywords` expects.
+    unsafe impl oxhpy::impl_::Entry for SpecialEntry {
+        // SAFETY: `special_impl` has type `KeywordsImpl`, the signature recorded with it.
+        const IMPL: oxhpy::ffi::HPyCFunction = unsafe {
+            oxhpy::impl_::cfunc!(
+                special_impl as oxhpy::impl_::KeywordsImpl,
+                oxhpy::impl_::KeywordsImpl
+            )
+        };
     }
 
     static SPECIAL: SpecialCall =
         SpecialCall(std::cell::UnsafeCell::new(oxhpy::ffi::HPyCallFunction {
-            cpy_trampoline: Some(oxhpy::__private::cpy_keywords::<SpecialEntry>),
+            cpy_trampoline: Some(oxhpy::impl_::cpy_keywords::<SpecialEntry>),
             impl_: Some(special_impl),
         }));
 
