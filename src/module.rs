@@ -347,6 +347,7 @@ pub unsafe fn exec_prologue<const N: usize>(
     globals.mark_listed();
     // SAFETY: the exec slot's context is live.
     unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
+    crate::threads::note_interpreter(m.ctx());
     crate::trampoline::init_panic_exception(m)
 }
 
