@@ -315,10 +315,14 @@ impl PyErr {
 fn is_exception_class(ctx: Ctx<'_>, h: &crate::Handle<'_>) -> bool {
     let c = ctx.as_ptr();
     let raw = crate::AsHandle::raw(h);
-    // SAFETY: live handles; HPyType_IsSubtype is only asked about a type.
+    // SAFETY: live handles; `type(h)` is closed before returning; HPyType_IsSubtype is only asked
+    // about types (GraalPy 24.2's HPy_TypeCheck misanswers for small ints, so the type of `h` is
+    // checked with HPyType_IsSubtype, as `Object::is_instance` does).
     unsafe {
-        ffi::HPy_TypeCheck(c, raw, (*c).h_TypeType) != 0
-            && ffi::HPyType_IsSubtype(c, raw, Exc::BaseException.handle(ctx)) != 0
+        let ty = ffi::HPy_Type(c, raw);
+        let is_type = ffi::HPyType_IsSubtype(c, ty, (*c).h_TypeType) != 0;
+        ffi::HPy_Close(c, ty);
+        is_type && ffi::HPyType_IsSubtype(c, raw, Exc::BaseException.handle(ctx)) != 0
     }
 }
 

@@ -257,7 +257,9 @@ def test_exception_from_nested_oxhpy_call_propagates():
 
 
 def test_custom_exception_global_holding_a_non_exception():
-    t.remember(42)
+    # Not a small int: GraalPy 24.2 keeps those unboxed in an HPyGlobal and the next store into that
+    # global kills the JVM (ArrayIndexOutOfBoundsException "Index 42 out of bounds").
+    t.remember("not an exception class")
     with pytest.raises(SystemError, match="not an exception class"):
         t.raise_remembered("msg")
     t.remember(KeyError)
