@@ -15,8 +15,12 @@
 //! Copies are taken with `memoryview.tobytes()` and, for writable views, written back afterwards.
 //! On PyPy and GraalPy an exported `bytearray` or `array.array` can still be resized (measured: no
 //! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array on PyPy.
-//! Every view lives only inside the closure given to [`read`] or [`write`], while the memoryview
-//! that pins it is held.
+//!
+//! A view's items are handed to `Send` closures only ([`read`], [`write`], [`ReadView::run`],
+//! [`WriteView::run`], [`zip_map`]), while the memoryview that pins them is held: a closure cannot
+//! capture a `Ctx`, a handle or another view, so it cannot run Python or take a second view of the
+//! object. Whether it runs with the interpreter released, and on what memory, is the view's
+//! [`Release`].
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
@@ -24,6 +28,7 @@ use hpy_sys as ffi;
 use std::ffi::{c_int, c_void, CStr};
 use std::marker::PhantomData;
 use std::mem::size_of;
+use std::ops::Range;
 
 /// Element types a buffer can be viewed as.
 ///
@@ -155,6 +160,9 @@ struct Acquired<'py, T: Element> {
     copy: Option<Vec<T>>,
     /// Whether a copy must be written back into the exporter.
     writeback: bool,
+    /// Whether `ptr` is the exporter's own memory, which Python code may change (anything but
+    /// `bytes` in place; a copy or a `bytes` object is ours alone).
+    shared: bool,
     /// What keeps the memory behind `ptr` valid.
     keep: Keep<'py>,
 }
@@ -166,25 +174,16 @@ enum Keep<'py> {
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
-    fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<Self> {
-        Self::acquire(obj, writable, true)
-    }
-
-    /// A writable view whose old contents will not be read (every item gets overwritten): on the
-    /// copy path nothing is copied in.
-    fn output(obj: Borrowed<'_, 'py>) -> PyResult<Self> {
-        Self::acquire(obj, true, false)
-    }
-
     /// A zero-copy view of `len` items at `ptr`, valid while `keep` lives.
     fn in_place(ctx: Ctx<'py>, ptr: *mut T, len: usize, keep: Keep<'py>) -> Self {
-        let (copy, writeback) = (None, false);
+        let shared = matches!(keep, Keep::View(_));
         Acquired {
             ctx,
             ptr,
             len,
-            copy,
-            writeback,
+            copy: None,
+            writeback: false,
+            shared,
             keep,
         }
     }
@@ -192,17 +191,19 @@ impl<'py, T: Element> Acquired<'py, T> {
     /// A view of a copy, written back into the exporter by `commit` if `writeback`.
     fn copied(ctx: Ctx<'py>, mut items: Vec<T>, writeback: bool, keep: Keep<'py>) -> Self {
         let (ptr, len) = (items.as_mut_ptr(), items.len());
-        let copy = Some(items);
         Acquired {
             ctx,
             ptr,
             len,
-            copy,
+            copy: Some(items),
             writeback,
+            shared: false,
             keep,
         }
     }
 
+    /// `writable`: the view may be written; `fill`: its old contents are read (a writable view
+    /// whose every item gets overwritten copies nothing in on the copy path).
     fn acquire(obj: Borrowed<'_, 'py>, writable: bool, fill: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
         // `bytes` (format 'B') is read directly where `T` takes 'B' items.
@@ -256,8 +257,13 @@ impl<'py, T: Element> Acquired<'py, T> {
     }
 
     /// The first and one-past-last byte address, to detect overlap between views.
-    fn range(&self) -> std::ops::Range<usize> {
+    fn range(&self) -> Range<usize> {
         self.ptr as usize..self.ptr as usize + self.len * size_of::<T>()
+    }
+
+    /// The range of the exporter's memory this view reaches in place, if any.
+    fn shared_range(&self) -> Option<Range<usize>> {
+        self.shared.then(|| self.range())
     }
 
     fn slice(&self) -> &[T] {
@@ -271,7 +277,7 @@ impl<'py, T: Element> Acquired<'py, T> {
     }
 
     /// Puts a writable copy back into the exporter (no-op for zero-copy views).
-    fn commit(self) -> PyResult<()> {
+    fn commit(&self) -> PyResult<()> {
         let (Some(items), Keep::View(view), true) = (&self.copy, &self.keep, self.writeback) else {
             return Ok(());
         };
@@ -295,67 +301,338 @@ impl<'py, T: Element> Acquired<'py, T> {
     }
 }
 
-/// Runs `f` on a read-only view of `obj` as `[T]`.
-pub fn read<'py, T: Element, R>(obj: Borrowed<'_, 'py>, f: impl FnOnce(&[T]) -> R) -> PyResult<R> {
-    let view = Acquired::<T>::new(obj, false)?;
-    Ok(f(view.slice()))
+/// Whether, and how, a view's closure runs with the interpreter released (other Python threads
+/// running meanwhile); see [`ReadView::run`].
+///
+/// * [`Release::NEVER`]: the closure runs with the interpreter held, on the view itself.
+/// * [`Release::above(n)`](Release::above): views of at least `n` bytes run released. Where the
+///   view is the exporter's own memory and the exporter is mutable (anything but `bytes`: a Python
+///   thread could write it meanwhile), the closure gets a private copy, written back afterwards for
+///   writable views. Safe, at the cost of a copy.
+/// * [`Release::above_in_place(n)`](Release::above_in_place): as `above`, but the closure always
+///   gets the view itself: zero-copy at full bandwidth, `unsafe`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Release {
+    /// Views of at least this many bytes run released (`usize::MAX`: never).
+    min_bytes: usize,
+    in_place: bool,
 }
 
-/// Runs `f` on a writable view of `obj` as `[T]`; the changes land in `obj`.
-pub fn write<'py, T: Element, R>(
+impl Release {
+    /// Never release: the closure runs with the interpreter held.
+    pub const NEVER: Release = Release {
+        min_bytes: usize::MAX,
+        in_place: false,
+    };
+
+    /// Release for views of at least `min_bytes` bytes, on a private copy of a mutable
+    /// exporter's memory.
+    pub const fn above(min_bytes: usize) -> Release {
+        Release {
+            min_bytes,
+            in_place: false,
+        }
+    }
+
+    /// Release for views of at least `min_bytes` bytes, on the exporter's memory itself.
+    ///
+    /// Other oxhpy views are checked: while the closure runs, any other oxhpy view that would read
+    /// memory this one writes, or write memory this one reads, raises `BufferError` (in any thread;
+    /// so does this view if such a released view is already running).
+    ///
+    /// # Safety
+    /// While the closure runs, no code outside oxhpy views (Python code in another thread, another
+    /// extension that released the interpreter) writes the view's memory, nor, for a writable view,
+    /// reads it. For a kernel this is a promise its callers make (as for numpy's ufuncs, which
+    /// also work in place with the interpreter released): document it.
+    pub const unsafe fn above_in_place(min_bytes: usize) -> Release {
+        Release {
+            min_bytes,
+            in_place: true,
+        }
+    }
+
+    fn releases(self, nbytes: usize) -> bool {
+        nbytes >= self.min_bytes
+    }
+}
+
+/// The ranges of exporter memory that views running released in place are using, so that no other
+/// oxhpy view can read what they write or write what they read (see [`Release::above_in_place`]).
+mod busy {
+    use super::Range;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    /// Entries: (memory, written).
+    static RANGES: Mutex<Vec<(Range<usize>, bool)>> = Mutex::new(Vec::new());
+    /// How many entries `RANGES` has: one relaxed load when none is (the common case).
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+    fn conflicts(ranges: &[(Range<usize>, bool)], r: &Range<usize>, write: bool) -> bool {
+        let overlaps = |o: &Range<usize>| o.start < r.end && r.start < o.end;
+        ranges.iter().any(|(o, w)| (write || *w) && overlaps(o))
+    }
+
+    fn lock() -> std::sync::MutexGuard<'static, Vec<(Range<usize>, bool)>> {
+        RANGES.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `r` (read, or written if `write`) is in use by a view running released in place.
+    pub(super) fn in_use(r: &Range<usize>, write: bool) -> bool {
+        // Entries are added and removed by threads that hold the interpreter, as this one does.
+        COUNT.load(Ordering::Acquire) != 0 && !r.is_empty() && conflicts(&lock(), r, write)
+    }
+
+    /// Marks `uses` (memory, written) in use until the guard drops, or returns `None` if one of them
+    /// is already in use in a conflicting way.
+    pub(super) fn claim(uses: Vec<(Range<usize>, bool)>) -> Option<Claim> {
+        let mut ranges = lock();
+        if uses.iter().any(|(r, w)| conflicts(&ranges, r, *w)) {
+            return None;
+        }
+        let n = uses.len();
+        ranges.extend(uses.iter().cloned());
+        COUNT.fetch_add(n, Ordering::Release);
+        Some(Claim(uses))
+    }
+
+    pub(super) struct Claim(Vec<(Range<usize>, bool)>);
+
+    impl Drop for Claim {
+        fn drop(&mut self) {
+            let mut ranges = lock();
+            for u in &self.0 {
+                if let Some(i) = ranges.iter().position(|x| x == u) {
+                    ranges.swap_remove(i);
+                    COUNT.fetch_sub(1, Ordering::Release);
+                }
+            }
+        }
+    }
+}
+
+fn busy_error() -> PyErr {
+    PyErr::new(
+        Exc::BufferError,
+        "this buffer is in use by a native thread that released the interpreter",
+    )
+}
+
+/// Fails with `BufferError` if `view` may not be touched now (see [`busy`]).
+fn check_free<T: Element>(view: &Acquired<'_, T>, write: bool) -> PyResult<()> {
+    match view.shared_range() {
+        Some(r) if busy::in_use(&r, write) => Err(busy_error()),
+        _ => Ok(()),
+    }
+}
+
+/// A read-only view of an object's buffer as `[T]`, given to closures ([`run`](Self::run)).
+///
+/// The closures are `Send`: they cannot capture a [`Ctx`], a handle or a view, so no Python code
+/// runs and no other view of the object is taken while they hold the slice. Dropping the view
+/// ends the export.
+///
+/// ```ignore
+/// let view = oxhpy::buffer::ReadView::<u8>::new(data)?;
+/// let total = view.run(oxhpy::buffer::Release::above(1 << 16), |d| d.iter().map(|&b| b as u64).sum::<u64>())?;
+/// ```
+pub struct ReadView<'py, T: Element>(Acquired<'py, T>);
+
+impl<'py, T: Element> ReadView<'py, T> {
+    /// Views `obj` (any object with the buffer protocol whose items are `T`, C-contiguous):
+    /// `TypeError` without the protocol, `ValueError` for another layout.
+    pub fn new(obj: Borrowed<'_, 'py>) -> PyResult<Self> {
+        Acquired::acquire(obj, false, true).map(ReadView)
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+
+    /// Whether the view has no items.
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
+    /// Runs `f` on the items, released as `release` says.
+    pub fn run<R: Send>(&self, release: Release, f: impl FnOnce(&[T]) -> R + Send) -> PyResult<R> {
+        let v = &self.0;
+        let nbytes = v.len * size_of::<T>();
+        if !release.releases(nbytes) {
+            check_free(v, false)?;
+            return Ok(f(v.slice()));
+        }
+        match v.shared_range() {
+            Some(r) if release.in_place => {
+                let _claim = busy::claim(vec![(r, false)]).ok_or_else(busy_error)?;
+                let (p, n) = (SendPtr(v.ptr), v.len);
+                // SAFETY: the view stays pinned while `self` lives; per `above_in_place`'s contract
+                // nothing outside oxhpy writes it meanwhile, and the claim keeps oxhpy views off.
+                Ok(v.ctx.allow_threads(move || f(unsafe { p.slice(n) })))
+            }
+            Some(_) => {
+                check_free(v, false)?;
+                let copy = v.slice().to_vec();
+                Ok(v.ctx.allow_threads(move || f(&copy)))
+            }
+            None => {
+                let (p, n) = (SendPtr(v.ptr), v.len);
+                // SAFETY: immutable memory (a `bytes` object or our copy), kept by `self`.
+                Ok(v.ctx.allow_threads(move || f(unsafe { p.slice(n) })))
+            }
+        }
+    }
+}
+
+/// A writable view of an object's buffer as `[T]`, given to closures ([`run`](Self::run)); every
+/// change is in the object when `run` returns. As [`ReadView`] otherwise.
+pub struct WriteView<'py, T: Element>(Acquired<'py, T>);
+
+impl<'py, T: Element> WriteView<'py, T> {
+    /// Views `obj` writably: as [`ReadView::new`], and `ValueError` if `obj` is read-only.
+    pub fn new(obj: Borrowed<'_, 'py>) -> PyResult<Self> {
+        Acquired::acquire(obj, true, true).map(WriteView)
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+
+    /// Whether the view has no items.
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
+    /// Runs `f` on the items, released as `release` says; what it writes lands in the object.
+    pub fn run<R: Send>(
+        &mut self,
+        release: Release,
+        f: impl FnOnce(&mut [T]) -> R + Send,
+    ) -> PyResult<R> {
+        let v = &mut self.0;
+        let nbytes = v.len * size_of::<T>();
+        let r = if !release.releases(nbytes) {
+            check_free(v, true)?;
+            f(v.slice_mut())
+        } else {
+            match v.shared_range() {
+                Some(r) if release.in_place => {
+                    let _claim = busy::claim(vec![(r, true)]).ok_or_else(busy_error)?;
+                    let (p, n) = (SendPtr(v.ptr), v.len);
+                    // SAFETY: as in `ReadView::run`; the view is writable and `&mut self` keeps
+                    // this thread's other uses of it off.
+                    v.ctx.allow_threads(move || f(unsafe { p.slice_mut(n) }))
+                }
+                Some(_) => {
+                    check_free(v, true)?;
+                    let mut copy = v.slice().to_vec();
+                    let (r, copy) = v.ctx.allow_threads(move || (f(&mut copy), copy));
+                    check_free(v, true)?;
+                    v.slice_mut().copy_from_slice(&copy);
+                    r
+                }
+                None => {
+                    let (p, n) = (SendPtr(v.ptr), v.len);
+                    // SAFETY: our own copy, which only this view reaches.
+                    v.ctx.allow_threads(move || f(unsafe { p.slice_mut(n) }))
+                }
+            }
+        };
+        v.commit()?;
+        Ok(r)
+    }
+}
+
+/// Runs `f` on a read-only view of `obj` as `[T]`, with the interpreter held
+/// (`ReadView::new(obj)?.run(Release::NEVER, f)`).
+pub fn read<'py, T: Element, R: Send>(
     obj: Borrowed<'_, 'py>,
-    f: impl FnOnce(&mut [T]) -> R,
+    f: impl FnOnce(&[T]) -> R + Send,
 ) -> PyResult<R> {
-    let mut view = Acquired::<T>::new(obj, true)?;
-    let r = f(view.slice_mut());
-    view.commit()?;
-    Ok(r)
+    ReadView::new(obj)?.run(Release::NEVER, f)
 }
 
-/// `dst[i] = f(a[i], b[i])` over three buffers of equal length (`ValueError` otherwise).
+/// Runs `f` on a writable view of `obj` as `[T]`, with the interpreter held; the changes land in
+/// `obj` (`WriteView::new(obj)?.run(Release::NEVER, f)`).
+pub fn write<'py, T: Element, R: Send>(
+    obj: Borrowed<'_, 'py>,
+    f: impl FnOnce(&mut [T]) -> R + Send,
+) -> PyResult<R> {
+    WriteView::new(obj)?.run(Release::NEVER, f)
+}
+
+/// `dst[i] = f(a[i], b[i])` over three buffers of equal length (`ValueError` otherwise),
+/// released as `release` says (counting `dst`'s bytes).
 /// `dst` may be the very same buffer as `a` and/or `b`; inputs that overlap `dst` in any other way
 /// are copied first, so the result is always computed from the inputs' values before the call.
-/// `run(nbytes, job)` executes the loop: it may release the interpreter around `job` for large
-/// inputs (`py.allow_threads(job)`).
 pub fn zip_map<'py, T: Element>(
     dst: Borrowed<'_, 'py>,
     a: Borrowed<'_, 'py>,
     b: Borrowed<'_, 'py>,
     f: impl Fn(T, T) -> T + Send + Sync,
-    run: impl FnOnce(usize, &mut (dyn FnMut() + Send)),
+    release: Release,
 ) -> PyResult<()> {
-    let av = Acquired::<T>::new(a, false)?;
-    let bv = Acquired::<T>::new(b, false)?;
+    let av = Acquired::<T>::acquire(a, false, true)?;
+    let bv = Acquired::<T>::acquire(b, false, true)?;
     // Every item of dst is overwritten from the inputs (copies or pinned views taken above).
-    let mut dv = Acquired::<T>::output(dst)?;
+    let mut dv = Acquired::<T>::acquire(dst, true, false)?;
     if av.len != dv.len || bv.len != dv.len {
         return Err(PyErr::value_error(format!(
             "buffers must have equal lengths, got {}, {} and {}",
             dv.len, av.len, bv.len
         )));
     }
-    let (d, ar, br) = (dv.range(), av.range(), bv.range());
-    let overlaps = |r: &std::ops::Range<usize>| r.start < d.end && d.start < r.end;
-    let same_a = ar == d && !d.is_empty();
-    let same_b = br == d && !d.is_empty();
-    // Inputs that partly overlap the output are copied: an element-wise loop would read values
-    // it has already overwritten.
-    let a_copy = (overlaps(&ar) && !same_a).then(|| av.slice().to_vec());
-    let b_copy = (overlaps(&br) && !same_b).then(|| bv.slice().to_vec());
     let n = dv.len;
-    let (ap, bp) = (SendPtr(av.ptr), SendPtr(bv.ptr));
-    let out = dv.slice_mut();
-    let mut job = || {
+    let (d, ar, br) = (dv.range(), av.range(), bv.range());
+    let overlaps = |r: &Range<usize>| r.start < d.end && d.start < r.end;
+    // An input that is the very output (in place) is read through the output itself.
+    let same_a = ar == d && n > 0;
+    let same_b = br == d && n > 0;
+    let released = release.releases(n * size_of::<T>());
+    let in_place = released && release.in_place;
+    let _claim = if in_place {
+        let uses = [(&dv, true), (&av, false), (&bv, false)];
+        let uses = uses
+            .iter()
+            .filter_map(|(v, w)| v.shared_range().map(|r| (r, *w)));
+        Some(busy::claim(uses.collect()).ok_or_else(busy_error)?)
+    } else {
+        check_free(&av, false)?;
+        check_free(&bv, false)?;
+        check_free(&dv, true)?;
+        None
+    };
+    // Exporter memory that a Python thread could change while released is not used in place
+    // (unless `in_place`): the closure gets private copies.
+    let private = |v: &Acquired<'_, T>| released && !in_place && v.shared;
+    // An input is copied where it partly overlaps the output (an element-wise loop would read
+    // values it has already overwritten) or where it must be private.
+    let input = |v: &Acquired<'_, T>, same: bool, r: &Range<usize>| -> Option<Vec<T>> {
+        (!same && (overlaps(r) || private(v))).then(|| v.slice().to_vec())
+    };
+    let (a_copy, b_copy) = (input(&av, same_a, &ar), input(&bv, same_b, &br));
+    // A private output starts as dst's contents, which `same_a`/`same_b` read as an input.
+    let mut out_copy = private(&dv).then(|| dv.slice().to_vec());
+    let (ap, bp, ctx) = (SendPtr(av.ptr), SendPtr(bv.ptr), dv.ctx);
+    let out: &mut [T] = match &mut out_copy {
+        Some(c) => c,
+        None => dv.slice_mut(),
+    };
+    let mut job = move || {
         let a: &[T] = match &a_copy {
             Some(c) => c,
-            // SAFETY: `a` is pinned for the call; used only as long as `out` does not alias it.
-            None if !same_a => unsafe { std::slice::from_raw_parts(ap.get(), n) },
+            // SAFETY: `a` is pinned for the call and nothing writes it meanwhile: it is not the
+            // output (`same_a` reads through `out`) and does not overlap it (else it was copied).
+            None if !same_a => unsafe { ap.slice(n) },
             None => &[],
         };
         let b: &[T] = match &b_copy {
             Some(c) => c,
             // SAFETY: as for `a`.
-            None if !same_b => unsafe { std::slice::from_raw_parts(bp.get(), n) },
+            None if !same_b => unsafe { bp.slice(n) },
             None => &[],
         };
         match (same_a, same_b) {
@@ -368,7 +645,15 @@ pub fn zip_map<'py, T: Element>(
             (true, true) => out.iter_mut().for_each(|o| *o = f(*o, *o)),
         }
     };
-    run(n * size_of::<T>(), &mut job);
+    if released {
+        ctx.allow_threads(job);
+    } else {
+        job();
+    }
+    if let Some(c) = out_copy {
+        check_free(&dv, true)?;
+        dv.slice_mut().copy_from_slice(&c);
+    }
     drop((av, bv));
     dv.commit()
 }
@@ -376,13 +661,23 @@ pub fn zip_map<'py, T: Element>(
 /// A raw pointer that may cross into the released section (the data it points to is pinned).
 #[derive(Clone, Copy)]
 struct SendPtr<T>(*mut T);
-// SAFETY: only used for pinned buffer data read while the views that pin it are alive.
+// SAFETY: only used for pinned buffer data while the views that pin it are alive.
 unsafe impl<T> Send for SendPtr<T> {}
 // SAFETY: as above.
 unsafe impl<T> Sync for SendPtr<T> {}
 impl<T> SendPtr<T> {
-    fn get(self) -> *const T {
-        self.0
+    /// # Safety
+    /// `n` items at the pointer are valid, pinned and not written for `'a`.
+    unsafe fn slice<'a>(self, n: usize) -> &'a [T] {
+        // SAFETY: per the contract.
+        unsafe { std::slice::from_raw_parts(self.0, n) }
+    }
+
+    /// # Safety
+    /// `n` items at the pointer are valid, pinned and reached by nothing else for `'a`.
+    unsafe fn slice_mut<'a>(self, n: usize) -> &'a mut [T] {
+        // SAFETY: per the contract.
+        unsafe { std::slice::from_raw_parts_mut(self.0, n) }
     }
 }
 

@@ -2,8 +2,8 @@
 //! `HPy_ReenterPythonExecution`): the GIL on CPython, the equivalent elsewhere.
 //!
 //! The closure must be `Send` and so cannot capture a [`Ctx`](crate::Ctx), a handle or anything
-//! borrowed from one (all `!Send`): touching Python while released does not compile. Plain data,
-//! such as a slice from [`buffer::read`](crate::buffer::read), is fine.
+//! borrowed from one (all `!Send`): touching Python while released does not compile. Plain data is
+//! fine; buffer views release the interpreter themselves ([`Release`](crate::buffer::Release)).
 //!
 //! Except in the debug mode of PyPy 3.11 and GraalPy 24.2, whose debug contexts abort the process
 //! ("Error: Wrong HPy Context!") when another thread enters an HPy function while one has released
@@ -50,9 +50,8 @@ impl Ctx<'_> {
     ///
     /// A panic in `f` is carried across and resumed once the interpreter is held again.
     ///
-    /// ```ignore
-    /// let total = oxhpy::buffer::read(data, |d: &[u8]| py.allow_threads(|| d.iter().map(|&b| b as u64).sum::<u64>()))?;
-    /// ```
+    /// A buffer view's closure cannot call this (it cannot capture the `Ctx`): views release
+    /// the interpreter themselves ([`Release`](crate::buffer::Release)).
     pub fn allow_threads<R: Send>(self, f: impl FnOnce() -> R + Send) -> R {
         if !self.may_release() {
             return f();

@@ -1,9 +1,11 @@
 //! `oxhpy_kernels._native`: the portable kernels, written with oxhpy; the only `unsafe` is in `simd`
-//! (AVX2 loops, used where the CPU has AVX2, detected at run time).
+//! (AVX2 loops, used where the CPU has AVX2, detected at run time) and [`RELEASE`] (the kernels
+//! work in place with the interpreter released).
 
 /// Fast numeric kernels that run unchanged on CPython, PyPy and GraalPy (HPy universal ABI).
 #[oxhpy::module]
 pub mod _native {
+    use oxhpy::buffer::ReadView;
     use oxhpy::prelude::*;
 
     /// Sum of two 64-bit signed integers. OverflowError if an argument or the result does not fit.
@@ -22,11 +24,10 @@ pub mod _native {
 
     /// Sum of the unsigned byte values of `data`: any C-contiguous buffer with 1-byte items.
     #[oxhpy::function]
-    pub fn sum_bytes(py: Ctx<'_>, data: Borrowed<'_, '_>) -> PyResult<u64> {
-        oxhpy::buffer::read(data, |d: &[u8]| {
-            crate::released(py, d.len(), || crate::sum_bytes(d))
-        })
-        .map_err(|e| e.with_context("argument 'data': "))
+    pub fn sum_bytes(data: Borrowed<'_, '_>) -> PyResult<u64> {
+        ReadView::new(data)
+            .and_then(|v| v.run(crate::RELEASE, crate::sum_bytes))
+            .map_err(|e| e.with_context("argument 'data': "))
     }
 
     /// Multiplies every byte of `data` (writable, C-contiguous, 1-byte items) by `factor`,
@@ -41,29 +42,21 @@ pub mod _native {
     /// `dst` must be writable and may be the same buffer as `x` or `y`.
     #[oxhpy::function]
     pub fn saxpy(
-        py: Ctx<'_>,
         dst: Borrowed<'_, '_>,
         x: Borrowed<'_, '_>,
         y: Borrowed<'_, '_>,
         a: f64,
     ) -> PyResult<()> {
         let a = a as f32;
-        oxhpy::buffer::zip_map(
-            dst,
-            x,
-            y,
-            move |x: f32, y: f32| a * x + y,
-            |n, job| crate::released(py, n, job),
-        )
+        oxhpy::buffer::zip_map(dst, x, y, move |x: f32, y: f32| a * x + y, crate::RELEASE)
     }
 
     /// Exact sum of a C-contiguous buffer of 4-byte unsigned integers, on every core for large inputs.
     #[oxhpy::function]
-    pub fn sum_u32(py: Ctx<'_>, a: Borrowed<'_, '_>) -> PyResult<u64> {
-        oxhpy::buffer::read(a, |d: &[u32]| {
-            crate::released(py, d.len() * 4, || crate::sum_u32(d))
-        })
-        .map_err(|e| e.with_context("argument 'a': "))
+    pub fn sum_u32(a: Borrowed<'_, '_>) -> PyResult<u64> {
+        ReadView::new(a)
+            .and_then(|v| v.run(crate::RELEASE, crate::sum_u32))
+            .map_err(|e| e.with_context("argument 'a': "))
     }
 
     /// Mult(factor=1): a callable that multiplies one int by `factor` (64-bit, checked).
@@ -180,18 +173,19 @@ pub fn sum_u32(data: &[u32]) -> u64 {
     })
 }
 
-/// Runs `f` with the interpreter released when the input is large enough for that to pay
-/// (leaving and re-entering costs about as much as touching a few KiB).
-pub fn released<R: Send>(py: oxhpy::Ctx<'_>, nbytes: usize, f: impl FnOnce() -> R + Send) -> R {
-    if nbytes >= RELEASE_THRESHOLD {
-        py.allow_threads(f)
-    } else {
-        f()
-    }
-}
-
-/// Inputs from this size on are processed with the interpreter released.
+/// Inputs from this size on are processed with the interpreter released (leaving and re-entering
+/// costs about as much as touching a few KiB).
 pub const RELEASE_THRESHOLD: usize = 1 << 16;
+
+/// How the kernels release the interpreter: in place, at full bandwidth, as numpy's ufuncs do.
+///
+/// The promise `above_in_place` asks for is made by the kernels' callers, and the package says so
+/// (`oxhpy_kernels.__doc__`, README): no other thread may write a buffer (nor read one that a
+/// kernel writes) while a kernel runs on it. Other oxhpy views of it are refused meanwhile
+/// (`BufferError`); the exporter stays pinned (it cannot be resized or freed).
+// SAFETY: the callers' promise above, documented where they read it.
+pub const RELEASE: oxhpy::buffer::Release =
+    unsafe { oxhpy::buffer::Release::above_in_place(RELEASE_THRESHOLD) };
 
 /// `b = (b * factor) % 256` for every byte (Python's `%`, so always 0..255).
 pub fn scale(data: &mut [u8], factor: i32) {

@@ -14,10 +14,29 @@
 //! Every handle a function opens is closed before it returns (the debug-mode leak detector runs
 //! around every test), except in `leak_one_handle`, which leaks one on purpose.
 
+/// Waits until a byte can be read from the non-blocking pipe `fd` (written by a Python thread),
+/// or `timeout_ms` passes; whether the byte arrived.
+fn wait_pipe(fd: i32, timeout_ms: u64) -> bool {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    // SAFETY: the caller passes an open pipe fd it keeps owning; ManuallyDrop never closes it.
+    let mut pipe = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd) });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms);
+    let mut byte = [0u8; 1];
+    while std::time::Instant::now() < deadline {
+        match pipe.read(&mut byte) {
+            Ok(1) => return true,
+            _ => std::thread::sleep(std::time::Duration::from_millis(1)),
+        }
+    }
+    false
+}
+
 /// Test functions for oxhpy: one per public behaviour of the safe layer.
 #[oxhpy::module]
 pub mod _native {
     use crate::{PyCapsule, PyDict, PySlice, PyStr, PyType};
+    use oxhpy::buffer::Release;
     use oxhpy::ffi;
     use oxhpy::prelude::*;
     use std::ffi::{c_void, CStr, CString};
@@ -406,11 +425,10 @@ pub mod _native {
     /// through unchanged (releasing the view must not run Python with it pending).
     #[oxhpy::function]
     pub fn read_then_call(obj: Borrowed<'_, '_>, f: Borrowed<'_, '_>) -> PyResult<u64> {
-        oxhpy::buffer::read::<u8, _>(obj, |s| {
-            let sum = s.iter().map(|&b| b as u64).sum::<u64>();
-            f.call(())?;
-            Ok(sum)
-        })?
+        let view = oxhpy::buffer::ReadView::<u8>::new(obj)?;
+        let sum = view.run(Release::NEVER, |s| s.iter().map(|&b| b as u64).sum::<u64>())?;
+        f.call(())?;
+        Ok(sum)
     }
 
     /// Raises the built-in exception named `kind` (any `oxhpy::Exc`) with `msg`.
@@ -731,21 +749,7 @@ pub mod _native {
     /// Returns whether the byte arrived: only possible if other Python threads could run.
     #[oxhpy::function]
     pub fn wait_for_pipe(ctx: Ctx<'_>, fd: i32, timeout_ms: u64, release: bool) -> bool {
-        let wait = move || {
-            use std::io::Read;
-            use std::os::fd::FromRawFd;
-            // SAFETY: the caller passes an open pipe fd it keeps owning; ManuallyDrop never closes it.
-            let mut pipe = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd) });
-            let deadline = std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms);
-            let mut byte = [0u8; 1];
-            while std::time::Instant::now() < deadline {
-                match pipe.read(&mut byte) {
-                    Ok(1) => return true,
-                    _ => std::thread::sleep(std::time::Duration::from_millis(1)),
-                }
-            }
-            false
-        };
+        let wait = move || crate::wait_pipe(fd, timeout_ms);
         if release {
             ctx.allow_threads(wait)
         } else {
@@ -868,6 +872,79 @@ pub mod _native {
         oxhpy::buffer::write::<u8, _>(obj, |s| {
             s.iter_mut().for_each(|b| *b = b.wrapping_add(1));
             s.as_ptr() as usize
+        })
+    }
+
+    /// How the `*_released` functions below release the interpreter: 0 held, 1 `Release::above(0)`
+    /// (a copy of a mutable exporter's memory), 2 `above_in_place(0)`.
+    fn release_kind(kind: u8) -> PyResult<Release> {
+        match kind {
+            0 => Ok(Release::NEVER),
+            1 => Ok(Release::above(0)),
+            // SAFETY: the tests that pass 2 write none of these buffers from Python meanwhile.
+            2 => Ok(unsafe { Release::above_in_place(0) }),
+            _ => Err(PyErr::value_error("release kind must be 0, 1 or 2")),
+        }
+    }
+
+    /// As `read_address`, with the closure run as `release_kind(kind)` says.
+    #[oxhpy::function]
+    pub fn read_address_released(obj: Borrowed<'_, '_>, kind: u8) -> PyResult<(usize, u64)> {
+        let view = oxhpy::buffer::ReadView::<u8>::new(obj)?;
+        view.run(release_kind(kind)?, |s| {
+            (s.as_ptr() as usize, s.iter().map(|&b| b as u64).sum())
+        })
+    }
+
+    /// As `write_address`, with the closure run as `release_kind(kind)` says.
+    #[oxhpy::function]
+    pub fn write_address_released(obj: Borrowed<'_, '_>, kind: u8) -> PyResult<usize> {
+        let mut view = oxhpy::buffer::WriteView::<u8>::new(obj)?;
+        view.run(release_kind(kind)?, |s| {
+            s.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+            s.as_ptr() as usize
+        })
+    }
+
+    /// `dst[i] = a[i] + b[i]` (wrapping) over 1-byte buffers, run as `release_kind(kind)` says.
+    #[oxhpy::function]
+    pub fn add_bytes(
+        dst: Borrowed<'_, '_>,
+        a: Borrowed<'_, '_>,
+        b: Borrowed<'_, '_>,
+        kind: u8,
+    ) -> PyResult<()> {
+        oxhpy::buffer::zip_map(
+            dst,
+            a,
+            b,
+            |x: u8, y: u8| x.wrapping_add(y),
+            release_kind(kind)?,
+        )
+    }
+
+    /// Holds a writable view of `obj` released in place (kind 2) or on a copy (kind 1): writes a
+    /// byte to `ready_fd` once inside, waits until a byte arrives on the non-blocking pipe `fd` or
+    /// `timeout_ms` passes, then adds 1 to every byte. Returns whether the byte arrived.
+    #[oxhpy::function]
+    pub fn write_released_until(
+        obj: Borrowed<'_, '_>,
+        kind: u8,
+        ready_fd: i32,
+        fd: i32,
+        timeout_ms: u64,
+    ) -> PyResult<bool> {
+        let mut view = oxhpy::buffer::WriteView::<u8>::new(obj)?;
+        view.run(release_kind(kind)?, move |s| {
+            use std::io::Write;
+            use std::os::fd::FromRawFd;
+            // SAFETY: the caller passes an open pipe fd it keeps owning; ManuallyDrop never closes it.
+            let mut ready =
+                std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(ready_fd) });
+            let _ = ready.write_all(b"r");
+            let got = crate::wait_pipe(fd, timeout_ms);
+            s.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+            got
         })
     }
 
