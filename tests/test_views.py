@@ -124,6 +124,10 @@ def _hold(obj, kind, probe):
 
 
 @pytest.mark.skipif(HELD_IN_DEBUG, reason="by design, debug mode keeps the interpreter held here")
+@pytest.mark.skipif(
+    IMPL == "graalpy",
+    reason="GraalPy 24.2: HPy calls from two Python threads at once (see test_threads.py); not yet run there",
+)
 def test_views_of_memory_written_in_place_while_released_are_refused():
     ba = bytearray(range(64))
     other = bytearray(range(64))
@@ -153,6 +157,10 @@ def test_views_of_memory_written_in_place_while_released_are_refused():
 
 
 @pytest.mark.skipif(HELD_IN_DEBUG, reason="by design, debug mode keeps the interpreter held here")
+@pytest.mark.skipif(
+    IMPL == "graalpy",
+    reason="GraalPy 24.2: HPy calls from two Python threads at once (see test_threads.py); not yet run there",
+)
 def test_a_released_copy_leaves_the_object_to_others():
     ba = bytearray(range(64))
     # While a writable view runs released on a private copy, the object itself is not in use.
