@@ -10,6 +10,10 @@
 //! raises `RuntimeError` instead of aliasing. `tp_destroy` gets no context, so dropping the value
 //! must not touch Python: payload types are `'static`, hence hold no handles (long-lived
 //! references are [`Field`]s, which the interpreter owns and clears).
+//!
+//! A class with [`Field`] members is *frozen*: it is not [`Mutable`], so it has no `&mut self`
+//! methods or setters (the GC's traverse reads the fields whenever Python code runs, which a
+//! `&mut` borrow must exclude); keep its mutable state in a `Mutex` or atomics.
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle};
@@ -17,6 +21,7 @@ use crate::module::{Global, Module};
 use hpy_sys as ffi;
 use std::cell::{Cell, UnsafeCell};
 use std::ffi::{c_void, CStr};
+use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 
@@ -25,7 +30,8 @@ use std::ops::{Deref, DerefMut};
 /// # Safety
 /// `class_defs` must hold the `tp_destroy` slot [`destroy::<Self>`] (and `tp_traverse` with
 /// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`), and `type_global` must be listed in the
-/// module definition.
+/// module definition. `FIELDS` holds the offsets in `Self` of distinct members of type [`Field`];
+/// when it is not empty, `FLAGS` has `HAVE_GC`.
 pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// The Python name of the type (without module).
     const NAME: &'static str;
@@ -33,6 +39,9 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     const DOC: Option<&'static CStr>;
     /// `HPy_TPFLAGS_*`.
     const FLAGS: u64;
+    /// The offsets of the [`Field`] members (what `tp_traverse` visits, where a field may be used).
+    #[doc(hidden)]
+    const FIELDS: &'static [usize];
     /// Where the type object is kept, stored at module exec time.
     fn type_global() -> &'static TypeGlobal;
     /// The slots every class has (destroy, traverse).
@@ -111,14 +120,47 @@ impl<T> Payload<T> {
     }
 }
 
-/// A shared borrow of an instance's payload (what `&self` methods receive).
+/// A shared borrow of an instance's payload, with the instance itself: what `&self` methods
+/// borrow, and what a `slf: PyRef<'_, Self>` first parameter receives (a method that needs its
+/// object: to use its [`Field`]s, or to return or pass it on through [`PyRef::as_borrowed`]).
+/// Derefs to `T`. As a parameter of a function, it borrows an argument of type `T` (`TypeError`
+/// for another type). It lives no longer than the call.
 pub struct PyRef<'a, T> {
     p: &'a Payload<T>,
+    obj: Borrowed<'a, 'a>,
 }
 
-/// An exclusive borrow of an instance's payload (what `&mut self` methods receive).
+/// An exclusive borrow of an instance's payload, with the instance: what `&mut self` methods
+/// and setters borrow (`slf: PyRefMut<'_, Self>` receives it). Only for [`Mutable`] classes.
 pub struct PyRefMut<'a, T> {
     p: &'a Payload<T>,
+    obj: Borrowed<'a, 'a>,
+}
+
+/// The classes whose instances may be borrowed mutably (`&mut self` methods, setters, [`PyRefMut`]):
+/// `#[oxhpy::class]` implements it for every class without [`Field`] members. A class with fields
+/// is frozen: the GC reads them through a shared reference at any time Python code runs (an impl
+/// for such a class by hand fails to build: borrowing it mutably asserts that it has no fields).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` holds `oxhpy::Field`s, so it is frozen: it cannot be borrowed mutably",
+    label = "no `&mut self` methods or setters on a class with `Field` members",
+    note = "the GC reads a class's fields whenever Python code runs, which a `&mut` borrow must \
+            exclude: keep mutable state in a `Mutex` or atomics and take `&self`"
+)]
+pub trait Mutable {}
+
+impl<'a, T> PyRef<'a, T> {
+    /// The object whose payload this is (a handle borrowed for as long as this borrow).
+    pub fn as_borrowed(&self) -> Borrowed<'_, 'a> {
+        self.obj
+    }
+}
+
+impl<'a, T> PyRefMut<'a, T> {
+    /// The object whose payload this is (a handle borrowed for as long as this borrow).
+    pub fn as_borrowed(&self) -> Borrowed<'_, 'a> {
+        self.obj
+    }
 }
 
 impl<T> Deref for PyRef<'_, T> {
@@ -145,7 +187,8 @@ impl<T> Deref for PyRefMut<'_, T> {
 
 impl<T> DerefMut for PyRefMut<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as above; the guard is the only access path while it lives.
+        // SAFETY: as above; the guard is the only access path while it lives (no traverse reads
+        // a `Mutable` class: it has no fields).
         unsafe { (*self.p.value.get()).assume_init_mut() }
     }
 }
@@ -175,10 +218,21 @@ fn not_initialised<T: PyClass>() -> PyErr {
     )
 }
 
+/// The object `slf` as a handle borrowed for `'a`, with a context of that lifetime.
+///
+/// # Safety
+/// `slf` is a live handle of `ctx`'s call that stays open for `'a`.
+unsafe fn object<'a>(ctx: Ctx<'_>, slf: ffi::HPy) -> Borrowed<'a, 'a> {
+    // SAFETY: a handle open for 'a belongs to a call in progress for 'a: its context is live for
+    // 'a too, and so is the handle.
+    unsafe { Borrowed::from_raw(Ctx::from_raw(ctx.as_ptr()), slf) }
+}
+
 /// Shared borrow of `self` in a method.
 ///
 /// # Safety
-/// `slf` is the live `self` handle of a method of `T` (the interpreter checked its type).
+/// `slf` is the live `self` handle of a method of `T` (the interpreter checked its type), open
+/// for `'a`.
 #[doc(hidden)]
 pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResult<PyRef<'a, T>> {
     // SAFETY: per the contract.
@@ -191,7 +245,9 @@ pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResu
         )),
         n => {
             p.flag.set(n + 1);
-            Ok(PyRef { p })
+            // SAFETY: per the contract.
+            let obj = unsafe { object(ctx, slf) };
+            Ok(PyRef { p, obj })
         }
     }
 }
@@ -201,17 +257,26 @@ pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResu
 /// # Safety
 /// As [`borrow_self`].
 #[doc(hidden)]
-pub unsafe fn borrow_self_mut<'a, T: PyClass>(
+pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
     ctx: Ctx<'_>,
     slf: ffi::HPy,
 ) -> PyResult<PyRefMut<'a, T>> {
+    // `Mutable` is safe to implement: a class with fields is refused here too (at build time).
+    const {
+        assert!(
+            T::FIELDS.is_empty(),
+            "a class with `Field`s cannot be borrowed mutably"
+        )
+    };
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
     match p.flag.get() {
         UNINIT => Err(not_initialised::<T>()),
         FREE => {
             p.flag.set(EXCLUSIVE);
-            Ok(PyRefMut { p })
+            // SAFETY: per the contract.
+            let obj = unsafe { object(ctx, slf) };
+            Ok(PyRefMut { p, obj })
         }
         _ => Err(PyErr::new(
             Exc::RuntimeError,
@@ -294,7 +359,8 @@ pub fn type_object<T: PyClass>(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
     })
 }
 
-/// Borrows the payload of an argument, checking its type: `x: PyRef<'_, T>` parameters.
+/// Borrows the payload of an argument, checking its type (`x: PyRef<'_, T>` parameters); the
+/// `PyRef` carries `obj`, so it can be the owner of `T`'s [`Field`]s.
 pub fn extract_ref<'a, 'py, T: PyClass>(obj: Borrowed<'a, 'py>) -> PyResult<PyRef<'a, T>> {
     if !is_instance::<T>(&obj)? {
         return Err(crate::convert::wrong_type(&obj, T::NAME));
@@ -412,9 +478,20 @@ pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
     unsafe {
         if (*p).flag.get() != UNINIT {
             (*p).flag.set(UNINIT);
+            let value = (*p).value.get();
+            // The value's `Drop` gets `&mut self` and could move a `Field` out (into a value that
+            // becomes another object's payload): empty them first (`FIELDS`: the offsets of the
+            // `Field`s, each a transparent `HPyField`). The runtime no longer needs them: CPython
+            // cleared them through `tp_traverse` already, PyPy's and GraalPy's GCs only see them
+            // through it.
+            for &offset in T::FIELDS {
+                std::ptr::write(
+                    (value as *mut u8).add(offset) as *mut ffi::HPyField,
+                    ffi::HPyField_NULL,
+                );
+            }
             // A panicking Drop must not unwind into the interpreter: report it and go on. Neither
             // the panic's payload (whose own Drop may panic) nor a closed stderr may abort.
-            let value = (*p).value.get();
             if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 (*value).assume_init_drop()
             })) {
@@ -465,75 +542,141 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
 
 /// A reference to a Python object stored inside an instance (`HPyField`): the interpreter owns
 /// it, the generated `tp_traverse` reports it to the GC, and it is cleared with its owner.
+///
+/// A `Field` is used only as a direct member of an `#[oxhpy::class]` struct (typed `Field` or
+/// `oxhpy::Field`), where the class's traverse finds it. It is neither `Send` nor `Sync`, so any
+/// other place that would outlive a call (a `Vec`, an `Option`, another struct, a `static`) does
+/// not compile as a class member or a static; the class then is frozen (see [`Mutable`]).
+/// [`store`](Field::store) and [`load`](Field::load) take the owner as a [`PyRef`] (a method's
+/// `slf: PyRef<'_, Self>`) and raise `ValueError` unless this field is one of the owner's own
+/// members: a `Field` anywhere else (a local, a thread-local, another object's) stays empty.
 #[repr(transparent)]
-pub struct Field(UnsafeCell<ffi::HPyField>);
+pub struct Field {
+    cell: FieldCell,
+    _marker: PhantomData<DirectClassMemberOnly>,
+}
 
-// SAFETY: an HPyField is only read or written with the interpreter held (a `Ctx` is required).
-unsafe impl Send for Field {}
-// SAFETY: as above.
-unsafe impl Sync for Field {}
+/// The `HPyField`.
+#[repr(transparent)]
+struct FieldCell(UnsafeCell<ffi::HPyField>);
+
+// SAFETY: a `FieldCell` only exists inside a `Field`, whose marker decides whether it is `Send` or
+// `Sync` (so compile errors name one cause, not two); an HPyField is only read or written with the
+// interpreter held, through a `PyRef` of its owner or from `tp_traverse`/`tp_destroy`.
+unsafe impl Sync for FieldCell {}
+
+/// Makes [`Field`] neither `Send` nor `Sync` (and, in compile errors, says where it may live).
+struct DirectClassMemberOnly(PhantomData<*const ()>);
 
 impl Default for Field {
     fn default() -> Self {
-        Field(UnsafeCell::new(ffi::HPyField_NULL))
+        Field {
+            cell: FieldCell(UnsafeCell::new(ffi::HPyField_NULL)),
+            _marker: PhantomData,
+        }
     }
 }
 
 impl Field {
-    /// Stores `value` in this field of `owner` (the object whose payload holds the field).
-    pub fn store<'py>(&self, owner: &impl AsHandle<'py>, value: &impl AsHandle<'py>) {
-        let ctx = owner.ctx();
-        // SAFETY: `self` lives in `owner`'s payload; both handles are live.
-        unsafe { ffi::HPyField_Store(ctx.as_ptr(), owner.raw(), self.0.get(), value.raw()) }
+    /// Whether this field is one of `owner`'s [`Field`] members (`ValueError` if not).
+    fn check_owner<T: PyClass>(&self, owner: &PyRef<'_, T>, what: &str) -> PyResult<()> {
+        let base = owner.p.value.get() as usize;
+        let at = self as *const Field as usize;
+        if at >= base && T::FIELDS.contains(&(at - base)) {
+            return Ok(());
+        }
+        Err(PyErr::new(
+            Exc::ValueError,
+            format!(
+                "Field::{what}: this Field is not a member of the given {} object (a Field is \
+                 used through the object whose payload holds it)",
+                T::NAME
+            ),
+        ))
     }
 
-    /// The stored object, or `None` when empty.
-    pub fn load<'py>(&self, owner: &impl AsHandle<'py>) -> Option<Handle<'py>> {
-        let ctx = owner.ctx();
-        // SAFETY: reading the field of a live owner; HPyField_Load returns a new owned handle.
+    /// Stores `value` in this field of `owner`, the object that holds it. `ValueError` if the
+    /// field is not one of `owner`'s members.
+    pub fn store<'b, T: PyClass>(
+        &self,
+        owner: &PyRef<'_, T>,
+        value: &impl AsHandle<'b>,
+    ) -> PyResult<()> {
+        self.check_owner(owner, "store")?;
+        let ctx = owner.obj.ctx();
+        // SAFETY: `self` is a member of `owner`'s payload (checked); both handles are live.
         unsafe {
-            let f = *self.0.get();
+            ffi::HPyField_Store(
+                ctx.as_ptr(),
+                owner.obj.raw(),
+                self.cell.0.get(),
+                value.raw(),
+            )
+        }
+        Ok(())
+    }
+
+    /// Empties this field of `owner` (`ValueError` as for [`store`](Field::store)).
+    pub fn clear<T: PyClass>(&self, owner: &PyRef<'_, T>) -> PyResult<()> {
+        self.check_owner(owner, "clear")?;
+        let ctx = owner.obj.ctx();
+        // SAFETY: as in `store`; storing HPy_NULL empties the field.
+        unsafe {
+            ffi::HPyField_Store(
+                ctx.as_ptr(),
+                owner.obj.raw(),
+                self.cell.0.get(),
+                ffi::HPy_NULL,
+            )
+        }
+        Ok(())
+    }
+
+    /// The stored object, or `None` when empty. `ValueError` if the field is not one of `owner`'s
+    /// members.
+    pub fn load<'a, T: PyClass>(&self, owner: &PyRef<'a, T>) -> PyResult<Option<Handle<'a>>> {
+        self.check_owner(owner, "load")?;
+        let ctx = owner.obj.ctx();
+        // SAFETY: reading a field of its live owner; HPyField_Load returns a new owned handle.
+        unsafe {
+            let f = *self.cell.0.get();
             if ffi::HPyField_IsNull(f) {
-                return None;
+                return Ok(None);
             }
-            Handle::from_raw(ctx, ffi::HPyField_Load(ctx.as_ptr(), owner.raw(), f)).ok()
+            Handle::from_raw(ctx, ffi::HPyField_Load(ctx.as_ptr(), owner.obj.raw(), f)).map(Some)
         }
     }
 
-    /// For the generated `tp_traverse`: reports the field to the GC's visitor.
+    /// Reports the field to the GC's visitor.
     ///
     /// # Safety
     /// Called from `tp_traverse` with its `visit` and `arg`.
-    pub unsafe fn visit(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
+    unsafe fn visit(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
         // SAFETY: per the contract; HPy_VISIT skips null fields.
         unsafe {
-            if ffi::HPyField_IsNull(*self.0.get()) {
+            if ffi::HPyField_IsNull(*self.cell.0.get()) {
                 return 0;
             }
             match visit {
-                Some(v) => v(self.0.get(), arg),
+                Some(v) => v(self.cell.0.get(), arg),
                 None => 0,
             }
         }
     }
 }
 
-/// `tp_traverse` for payloads that hold [`Field`]s.
+/// For `#[oxhpy::class]`, on the members of a class with [`Field`]s other than its fields: they
+/// must be `Send + Sync` (the class is made so), which a type holding a `Field` is not.
 #[doc(hidden)]
-pub trait Traverse {
-    /// Calls [`Field::visit`] on every field; returns the first non-zero result.
-    ///
-    /// # Safety
-    /// Called from `tp_traverse` with its `visit` and `arg`.
-    unsafe fn traverse(&self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32;
-}
+#[inline(always)]
+pub fn assert_member<T: ?Sized + Send + Sync>() {}
 
-/// The `tp_traverse` slot.
+/// The `tp_traverse` slot: visits the [`Field`]s at `T::FIELDS`.
 ///
 /// # Safety
 /// Called by HPy with the payload of a live instance of `T`.
 #[doc(hidden)]
-pub unsafe extern "C" fn traverse<T: PyClass + Traverse>(
+pub unsafe extern "C" fn traverse<T: PyClass>(
     data: *mut c_void,
     visit: ffi::HPyFunc_visitproc,
     arg: *mut c_void,
@@ -542,11 +685,20 @@ pub unsafe extern "C" fn traverse<T: PyClass + Traverse>(
     if p.is_null() {
         return 0; // an instance without a struct (see `instantiate`)
     }
-    // SAFETY: HPy passes the payload of a live object; only initialised values are visited.
+    // SAFETY: HPy passes the payload of a live object; only initialised values are visited. The
+    // fields are read through shared references: a class with fields is frozen (never `&mut`),
+    // and `FIELDS` holds the offsets of its `Field` members.
     unsafe {
         if (*p).flag.get() == UNINIT {
             return 0;
         }
-        (*(*p).value.get()).assume_init_ref().traverse(visit, arg)
+        let value = (*p).value.get() as *const u8;
+        for &offset in T::FIELDS {
+            let r = (*(value.add(offset) as *const Field)).visit(visit, arg);
+            if r != 0 {
+                return r;
+            }
+        }
+        0
     }
 }

@@ -45,6 +45,32 @@ impl<'a, 'py> ArgScope<'a, 'py> {
         // SAFETY: per the contract, `raw` outlives every use of the scope's lifetime.
         unsafe { Borrowed::from_raw(self.ctx, raw) }
     }
+
+    /// Borrows the payload of a method's receiver `slf` for the scope.
+    ///
+    /// # Safety
+    /// `slf` is the live `self` handle of a method of `T` (the interpreter checked its type).
+    #[inline(always)]
+    pub unsafe fn borrow_self<T: crate::PyClass>(
+        self,
+        slf: ffi::HPy,
+    ) -> PyResult<crate::PyRef<'a, T>> {
+        // SAFETY: per the contract; the receiver stays open for the whole call, hence the scope.
+        unsafe { crate::class::borrow_self(self.ctx, slf) }
+    }
+
+    /// Borrows the payload of a method's receiver `slf` mutably for the scope.
+    ///
+    /// # Safety
+    /// As [`ArgScope::borrow_self`].
+    #[inline(always)]
+    pub unsafe fn borrow_self_mut<T: crate::PyClass + crate::class::Mutable>(
+        self,
+        slf: ffi::HPy,
+    ) -> PyResult<crate::PyRefMut<'a, T>> {
+        // SAFETY: as above.
+        unsafe { crate::class::borrow_self_mut(self.ctx, slf) }
+    }
 }
 
 /// Runs `body` with the argument scope of a call: `body` is generic over the arguments' lifetime

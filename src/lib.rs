@@ -64,8 +64,8 @@ pub mod prelude {
 pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
-        add_class, borrow_self, borrow_self_mut, destroy, instantiate, traverse, PyClass,
-        PyMethods, Traverse, TypeGlobal,
+        add_class, assert_member, borrow_self, borrow_self_mut, destroy, instantiate, traverse,
+        Mutable, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
     pub use crate::module::{exec_prologue, GlobalList, ModuleDef, PtrList, OWN_GLOBALS};

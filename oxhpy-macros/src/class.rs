@@ -1,9 +1,9 @@
 //! `#[oxhpy::class]` (on a struct) and `#[oxhpy::methods]` (on its `impl`).
 use crate::function::{
-    arg_scope, c_str, gen_impl_fn, parse_sig_name, with_args, Callable, Recv, Sig,
+    arg_scope, c_str, gen_impl_fn, parse_sig_name, with_args, Callable, Recv, Sig, RECEIVERS,
 };
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{spanned::Spanned, Error, ImplItem, ItemImpl, ItemStruct, LitStr, Type};
 
 pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -37,20 +37,42 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         }
         None => quote!(::core::option::Option::None),
     };
-    let fields: Vec<TokenStream> = s
+    let member = |i: usize, f: &syn::Field| match &f.ident {
+        Some(id) => quote!(#id),
+        None => {
+            let i = syn::Index::from(i);
+            quote!(#i)
+        }
+    };
+    let (fields, others): (Vec<_>, Vec<_>) = s
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| matches!(&f.ty, Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Field")))
-        .map(|(i, f)| match &f.ident {
-            Some(id) => quote!(#id),
-            None => {
-                let i = syn::Index::from(i);
-                quote!(#i)
-            }
+        .partition(|(_, f)| is_field(&f.ty));
+    let field_refs: Vec<TokenStream> = fields
+        .iter()
+        .map(|(i, f)| {
+            let m = member(*i, f);
+            quote_spanned!(f.ty.span()=> &s.#m)
         })
         .collect();
+    let fields: Vec<TokenStream> = fields.into_iter().map(|(i, f)| member(i, f)).collect();
     let gc = !fields.is_empty();
+    let n_fields = fields.len();
+    // A class with fields: every field really is `oxhpy::Field`, every other member is `Send +
+    // Sync` (a `Field` anywhere else in it is not), so the class may be made `Send + Sync`.
+    let member_checks = if gc {
+        let others = others.iter().map(|(_, f)| {
+            let ty = &f.ty;
+            quote_spanned!(ty.span()=> ::oxhpy::impl_::assert_member::<#ty>();)
+        });
+        quote! {
+            let _: fn(&Self) -> [&::oxhpy::Field; #n_fields] = |s| [#(#field_refs),*];
+            #(#others)*
+        }
+    } else {
+        quote!()
+    };
     let global = format_ident!("__oxhpy_type_{}", ident);
     let p = quote!(::oxhpy::impl_);
     let ffi = quote!(::oxhpy::impl_::ffi);
@@ -67,42 +89,37 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         };
         quote!(#ffi::HPy_TPFLAGS_DEFAULT as u64 #base #gc_flag)
     };
-    let (traverse_def, traverse_impl) = if gc {
-        (
-            quote! {
-                struct TraverseEntry;
-                // SAFETY: IMPL is `traverse::<T>`, the `HPyFunc_TRAVERSEPROC` impl `cpy_traverse`
-                // expects.
-                unsafe impl #p::Entry for TraverseEntry {
-                    // SAFETY: the function pointer type of `traverse::<T>`.
-                    const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(
-                        #p::traverse::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32,
-                        unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32
-                    ) };
-                }
-                // SAFETY: HPy_tp_traverse takes an `HPyFunc_TRAVERSEPROC` impl and its trampoline.
-                static TRAVERSE: #p::MethodDef = unsafe { #p::MethodDef::slot(
-                    #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_traverse::<TraverseEntry>)) };
-                defs.push(TRAVERSE.as_ptr());
-            },
-            quote! {
-                impl #p::Traverse for #ident {
-                    unsafe fn traverse(&self, visit: #ffi::HPyFunc_visitproc, arg: *mut ::core::ffi::c_void) -> i32 {
-                        #(
-                            // SAFETY: per this function's contract, called from tp_traverse with its own
-                            // visit and arg.
-                            let r = unsafe { ::oxhpy::Field::visit(&self.#fields, visit, arg) };
-                            if r != 0 {
-                                return r;
-                            }
-                        )*
-                        0
-                    }
-                }
-            },
-        )
+    let traverse_def = if gc {
+        quote! {
+            struct TraverseEntry;
+            // SAFETY: IMPL is `traverse::<T>`, the `HPyFunc_TRAVERSEPROC` impl `cpy_traverse`
+            // expects.
+            unsafe impl #p::Entry for TraverseEntry {
+                // SAFETY: the function pointer type of `traverse::<T>`.
+                const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(
+                    #p::traverse::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32,
+                    unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32
+                ) };
+            }
+            // SAFETY: HPy_tp_traverse takes an `HPyFunc_TRAVERSEPROC` impl and its trampoline.
+            static TRAVERSE: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_traverse::<TraverseEntry>)) };
+            defs.push(TRAVERSE.as_ptr());
+        }
     } else {
-        (quote!(), quote!())
+        quote!()
+    };
+    let threads = if gc {
+        quote! {
+            // SAFETY: its members other than `Field`s are `Send + Sync` (checked in `class_defs`);
+            // a `Field` is only read or written with the interpreter held, through a `PyRef`.
+            unsafe impl ::core::marker::Send for #ident {}
+            // SAFETY: as above.
+            unsafe impl ::core::marker::Sync for #ident {}
+        }
+    } else {
+        // Without fields, no traverse reads the payload behind a `&mut` borrow.
+        quote!(impl #p::Mutable for #ident {})
     };
     Ok(quote! {
         #s
@@ -117,6 +134,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             const NAME: &'static str = #py_name;
             const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;
             const FLAGS: u64 = #flags;
+            const FIELDS: &'static [usize] = &[#(::core::mem::offset_of!(#ident, #fields)),*];
             fn type_global() -> &'static #p::TypeGlobal {
                 &#global
             }
@@ -135,13 +153,14 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 // called.
                 static DESTROY: #p::MethodDef = unsafe { #p::MethodDef::slot(
                     #ffi::HPy_tp_destroy, <DestroyEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_never)) };
+                #member_checks
                 let mut defs = ::std::vec![DESTROY.as_ptr()];
                 #traverse_def
                 defs
             }
         }
 
-        #traverse_impl
+        #threads
 
         impl<'py> ::oxhpy::IntoPy<'py> for #ident {
             fn into_py(self, ctx: ::oxhpy::Ctx<'py>) -> ::oxhpy::PyResult<::oxhpy::Handle<'py>> {
@@ -149,6 +168,26 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             }
         }
     })
+}
+
+/// `Field`, `oxhpy::Field` or `::oxhpy::Field`: a member the class's traverse visits. Any other
+/// type is not one, even when it holds a `Field` (then it fails the class's checks).
+fn is_field(ty: &Type) -> bool {
+    let Type::Path(p) = ty else { return false };
+    if p.qself.is_some() || p.path.segments.iter().any(|s| !s.arguments.is_empty()) {
+        return false;
+    }
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match names.as_slice() {
+        [f] => f == "Field" && p.path.leading_colon.is_none(),
+        [o, f] => o == "oxhpy" && f == "Field",
+        _ => false,
+    }
 }
 
 /// A property being assembled: name, getter entry, setter entry, doc.
@@ -303,7 +342,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             }
         }
         let doc = crate::doc_string(&f.attrs);
-        let mut c = Callable::parse(&mut f.sig, doc.clone(), py_name, sig_opt, true)?;
+        // `#[new]` has no receiver: a first `PyRef<'_, Self>` is an argument there.
+        let recv_owner = (!matches!(kind, Kind::New)).then_some(&owner);
+        let mut c = Callable::parse(&mut f.sig, doc.clone(), py_name, sig_opt, recv_owner)?;
         c.tp_call = matches!(kind, Kind::Slot("HPy_tp_call"));
         let owner_name = quote!(#owner).to_string();
         c.qualname = Some(match kind {
@@ -328,10 +369,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             }
             Kind::Method | Kind::Slot(_) => {
                 if c.recv == Recv::None {
-                    return Err(Error::new(
-                        f.sig.span(),
-                        "methods take `&self` or `&mut self`",
-                    ));
+                    return Err(Error::new(f.sig.span(), RECEIVERS));
                 }
                 items.push(c.gen_meth(Some(&owner), &impl_fn, &entry, &quote!()));
                 let (cpy, sig_const) = c.cpy_and_sig(&entry);
@@ -346,7 +384,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                         if slot != "HPy_tp_call" && (c.sig != Sig::NoArgs) {
                             return Err(Error::new(
                                 f.sig.span(),
-                                "__repr__ and __str__ take only `&self`",
+                                "__repr__ and __str__ take only `&self` (or `slf: PyRef<'_, Self>`)",
                             ));
                         }
                         items.push(quote! {
@@ -370,8 +408,11 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 defs.push(def);
             }
             Kind::Getter(name) => {
-                if c.recv != Recv::Ref || !c.params.is_empty() {
-                    return Err(Error::new(f.sig.span(), "a #[getter] takes only `&self`"));
+                if !matches!(c.recv, Recv::Ref | Recv::Slf) || !c.params.is_empty() {
+                    return Err(Error::new(
+                        f.sig.span(),
+                        "a #[getter] takes only `&self` (or `slf: PyRef<'_, Self>`)",
+                    ));
                 }
                 items.push(gen_getter(&c, &owner, &impl_fn, &entry));
                 match getsets.iter_mut().find(|g| g.0 == name) {
@@ -380,10 +421,11 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 }
             }
             Kind::Setter(name) => {
-                if c.recv != Recv::Mut || c.params.len() != 1 {
+                if c.recv == Recv::None || c.params.len() != 1 {
                     return Err(Error::new(
                         f.sig.span(),
-                        "a #[setter] takes `&mut self` and one value",
+                        "a #[setter] takes a receiver (`&mut self`, `&self`, `slf: PyRef<'_, Self>`, \
+                         ...) and one value",
                     ));
                 }
                 items.push(gen_setter(&c, &owner, &impl_fn, &entry));
@@ -473,10 +515,11 @@ fn gen_getter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
     let ffi = quote!(::oxhpy::impl_::ffi);
     let ident = &c.ident;
     let ctx = if c.takes_ctx { quote!(py) } else { quote!() };
+    let (borrow, recv) = c.borrow_recv(owner);
     let call = if c.returns_result {
-        quote!(<#owner>::#ident(&*slf, #ctx).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?)
+        quote!(<#owner>::#ident(#recv, #ctx).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?)
     } else {
-        quote!(<#owner>::#ident(&*slf, #ctx))
+        quote!(<#owner>::#ident(#recv, #ctx))
     };
     let hpy = quote!(#ffi::HPy);
     let params = [
@@ -487,12 +530,11 @@ fn gen_getter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
         impl_fn,
         &params,
         hpy,
-        quote! {
-            // SAFETY: `_self` is the live receiver of a property of this class.
-            let slf = unsafe { #p::borrow_self::<#owner>(py, _self)? };
+        with_args(quote! {
+            #borrow
             let ret = #call;
             ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
-        },
+        }),
     );
     quote! {
         #[allow(non_camel_case_types)]
@@ -513,10 +555,11 @@ fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
     let ident = &c.ident;
     let ctx = if c.takes_ctx { quote!(py,) } else { quote!() };
     let name = c.param_ident(0);
+    let (borrow, recv) = c.borrow_recv(owner);
     let call = if c.returns_result {
-        quote!(<#owner>::#ident(&mut *slf, #ctx #name).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
+        quote!(<#owner>::#ident(#recv, #ctx #name).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
     } else {
-        quote!(<#owner>::#ident(&mut *slf, #ctx #name);)
+        quote!(<#owner>::#ident(#recv, #ctx #name);)
     };
     let scope = arg_scope();
     let convert = c.convert(
@@ -529,8 +572,7 @@ fn gen_setter(c: &Callable, owner: &Type, impl_fn: &syn::Ident, entry: &syn::Ide
             return ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"));
         }
         #convert
-        // SAFETY: `_self` is the live receiver of a property of this class.
-        let mut slf = unsafe { #p::borrow_self_mut::<#owner>(py, _self)? };
+        #borrow
         #call
         ::core::result::Result::Ok(0)
     });

@@ -1,7 +1,7 @@
 //! `#[oxhpy::function]`, and the code shared with methods: parameters, argument conversion, the
 //! impl/trampoline pair and the `HPyDef`.
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{
     spanned::Spanned, Error, Expr, FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Signature, Type,
 };
@@ -18,8 +18,52 @@ pub(crate) enum Sig {
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Recv {
     None,
+    /// `&self`
     Ref,
+    /// `&mut self`
     Mut,
+    /// `slf: PyRef<'_, Self>`
+    Slf,
+    /// `slf: PyRefMut<'_, Self>`
+    SlfMut,
+}
+
+impl Recv {
+    /// `self` exclusively borrowed.
+    pub(crate) fn mutable(self) -> bool {
+        matches!(self, Recv::Mut | Recv::SlfMut)
+    }
+}
+
+/// The local that holds the receiver's borrow (mixed-site: no parameter can shadow it).
+fn recv_local() -> Ident {
+    Ident::new("receiver", Span::mixed_site())
+}
+
+/// `PyRef<'_, Self>` (`Recv::Slf`) or `PyRefMut<'_, Self>` (`Recv::SlfMut`), `Self` also spelled
+/// as the owner type: the type of a `slf` receiver, with its lifetime.
+fn slf_receiver(ty: &Type, owner: &Type) -> Option<(Recv, Option<syn::Lifetime>)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let recv = if last.ident == "PyRef" {
+        Recv::Slf
+    } else if last.ident == "PyRefMut" {
+        Recv::SlfMut
+    } else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let target = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(quote!(#t).to_string()),
+        _ => None,
+    })?;
+    let lifetime = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Lifetime(l) => Some(l.clone()),
+        _ => None,
+    });
+    (target == "Self" || target == quote!(#owner).to_string()).then_some((recv, lifetime))
 }
 
 pub(crate) struct Param {
@@ -36,6 +80,10 @@ pub(crate) struct Callable {
     pub py_name: String,
     pub sig: Sig,
     pub recv: Recv,
+    /// Where the receiver is written (errors about borrowing it point there).
+    pub recv_span: Span,
+    /// The lifetime a `slf` receiver's type names, if any.
+    pub recv_lifetime: Option<syn::Lifetime>,
     pub params: Vec<Param>,
     pub takes_ctx: bool,
     pub returns_result: bool,
@@ -161,13 +209,14 @@ pub(crate) fn parse_sig_name(s: &LitStr) -> syn::Result<Sig> {
 }
 
 impl Callable {
-    /// Reads the signature; strips the `#[oxhpy(default = ...)]` parameter attributes.
+    /// Reads the signature; strips the `#[oxhpy(default = ...)]` parameter attributes. `methods`:
+    /// the class, when a receiver (`&self`, `&mut self`, `slf: PyRef<'_, Self>`) may come first.
     pub(crate) fn parse(
         sig: &mut Signature,
         doc: Option<String>,
         py_name: Option<String>,
         sig_opt: Option<Sig>,
-        methods: bool,
+        methods: Option<&Type>,
     ) -> syn::Result<Self> {
         if !sig
             .generics
@@ -194,19 +243,22 @@ impl Callable {
         let py_name =
             py_name.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
         let mut recv = Recv::None;
+        let mut recv_span = sig.ident.span();
+        let mut recv_lifetime = None;
         let mut takes_ctx = false;
         let mut params = Vec::new();
         for (i, arg) in sig.inputs.iter_mut().enumerate() {
             let pt = match arg {
-                FnArg::Receiver(r) if methods && i == 0 => {
+                FnArg::Receiver(r) if methods.is_some() && i == 0 => {
                     if r.reference.is_none() {
-                        return Err(Error::new(r.span(), "methods take `&self` or `&mut self`"));
+                        return Err(Error::new(r.span(), RECEIVERS));
                     }
                     recv = if r.mutability.is_some() {
                         Recv::Mut
                     } else {
                         Recv::Ref
                     };
+                    recv_span = r.span();
                     continue;
                 }
                 FnArg::Receiver(r) => {
@@ -217,6 +269,14 @@ impl Callable {
                 }
                 FnArg::Typed(pt) => pt,
             };
+            if let (Some(owner), 0, Pat::Ident(_)) = (methods, i, &*pt.pat) {
+                if let Some((r, lifetime)) = slf_receiver(&pt.ty, owner) {
+                    recv = r;
+                    recv_span = pt.ty.span();
+                    recv_lifetime = lifetime;
+                    continue;
+                }
+            }
             let first = i == 0 || (i == 1 && recv != Recv::None);
             if first && matches!(last_ident(&pt.ty), Some(id) if id == "Ctx") {
                 takes_ctx = true;
@@ -280,6 +340,8 @@ impl Callable {
             py_name,
             sig: sig_kind,
             recv,
+            recv_span,
+            recv_lifetime,
             params,
             takes_ctx,
             returns_result: returns_result(&sig.output),
@@ -432,7 +494,45 @@ impl Callable {
         }
     }
 
-    /// The call of the Rust function with converted arguments (and `self` as `slf`), as `ret`.
+    /// Borrows the receiver `_self` into [`recv_local`] for the argument scope, and the argument
+    /// the method gets for it: `&*receiver`, `&mut *receiver` or `receiver` itself.
+    pub(crate) fn borrow_recv(&self, owner: &Type) -> (TokenStream, TokenStream) {
+        let scope = arg_scope();
+        let r = recv_local();
+        // The borrow's lifetime is the scope's: a `'static` one (kept with the user's span, where
+        // the error points) does not compile.
+        let lt = match &self.recv_lifetime {
+            Some(l) if l.ident == "static" => quote!(#l),
+            _ => quote!('_),
+        };
+        // The method's name spanned at the receiver: a frozen class's `&mut self` errors there.
+        let (method, ty, mutability) = if self.recv.mutable() {
+            (
+                Ident::new("borrow_self_mut", self.recv_span),
+                quote_spanned!(self.recv_span=> ::oxhpy::PyRefMut<#lt, #owner>),
+                quote!(mut),
+            )
+        } else {
+            (
+                Ident::new("borrow_self", Span::call_site()),
+                quote_spanned!(self.recv_span=> ::oxhpy::PyRef<#lt, #owner>),
+                quote!(),
+            )
+        };
+        let borrow = quote! {
+            // SAFETY: `_self` is the live receiver of a method of this class.
+            let #r = unsafe { #scope.#method(_self) };
+            let #mutability #r: #ty = #r?;
+        };
+        let arg = match self.recv {
+            Recv::Ref => quote!(&*#r),
+            Recv::Mut => quote!(&mut *#r),
+            _ => quote!(#r),
+        };
+        (borrow, arg)
+    }
+
+    /// The call of the Rust function with converted arguments (and its receiver), as `ret`.
     fn call(&self, owner: Option<&Type>) -> TokenStream {
         let ident = &self.ident;
         let names = self.params.iter().map(|p| &p.name);
@@ -444,18 +544,10 @@ impl Callable {
         let (borrow, target, recv) = match (owner, self.recv) {
             (None, _) => (quote!(), quote!(#ident), quote!()),
             (Some(t), Recv::None) => (quote!(), quote!(<#t>::#ident), quote!()),
-            (Some(t), Recv::Ref) => (
-                // SAFETY: `_self` is the live receiver of a method of this class.
-                quote!(let slf = unsafe { ::oxhpy::impl_::borrow_self::<#t>(py, _self)? };),
-                quote!(<#t>::#ident),
-                quote!(&*slf,),
-            ),
-            (Some(t), Recv::Mut) => (
-                // SAFETY: `_self` is the live receiver of a method of this class.
-                quote!(let mut slf = unsafe { ::oxhpy::impl_::borrow_self_mut::<#t>(py, _self)? };),
-                quote!(<#t>::#ident),
-                quote!(&mut *slf,),
-            ),
+            (Some(t), _) => {
+                let (borrow, arg) = self.borrow_recv(t);
+                (borrow, quote!(<#t>::#ident), quote!(#arg,))
+            }
         };
         let call = quote!(#target(#recv #ctx #(#names),*));
         if self.returns_result {
@@ -599,6 +691,10 @@ impl Callable {
     }
 }
 
+/// What a method may take as its receiver.
+pub(crate) const RECEIVERS: &str =
+    "methods take `&self`, `&mut self`, `slf: PyRef<'_, Self>` or `slf: PyRefMut<'_, Self>`";
+
 /// `Some(c"...")` for a docstring.
 pub(crate) fn c_str(s: &str) -> TokenStream {
     let lit = syn::LitCStr::new(
@@ -624,7 +720,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     });
     syn::parse::Parser::parse2(parser, attr)?;
     let doc = crate::doc_string(&func.attrs);
-    let c = Callable::parse(&mut func.sig, doc, py_name, sig_opt, false)?;
+    let c = Callable::parse(&mut func.sig, doc, py_name, sig_opt, None)?;
     let ident = &c.ident;
     let impl_fn = format_ident!("__oxhpy_impl_{}", ident);
     let entry = format_ident!("__oxhpy_entry_{}", ident);

@@ -30,7 +30,11 @@ pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Makes a struct the payload of a Python class: `#[oxhpy::class(name = "Py", subclass)]`.
-/// `Field` members hold Python objects (the type then takes part in GC).
+///
+/// Members typed `Field` or `oxhpy::Field` hold Python objects: the type then takes part in GC
+/// (its traverse visits them), is frozen (no `&mut self` methods or setters) and is made
+/// `Send + Sync`, so its other members must be `Send + Sync`, which a type holding a `Field` is
+/// not: a `Field` anywhere but as a direct member does not compile.
 #[proc_macro_attribute]
 pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
     class::expand_class(attr.into(), item.into())
@@ -38,7 +42,8 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The methods of a class: `#[new]` constructor, `&self`/`&mut self` methods, `#[getter]` and
+/// The methods of a class: `#[new]` constructor, methods (receiver `&self`, `&mut self`, or
+/// `slf: PyRef<'_, Self>` / `slf: PyRefMut<'_, Self>` for the object itself), `#[getter]` and
 /// `#[setter]` properties, `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`),
 /// `__buffer__`. Any other `__name__` is a compile error: without a type slot it would be an
 /// ordinary attribute, which CPython ignores and PyPy honours.
