@@ -6,7 +6,9 @@
 //! The misuses: keeping a borrowed argument past the call (`&'static str`, `PyRef<'static, T>`, in
 //! every parameter position and calling convention), a special method that no slot implements,
 //! implementing the sealed `AsHandle` or the unsafe `Element`/`Format`/`PyMethods` without
-//! `unsafe`, storing into a class's type global, and calling macro support that trusts its input
+//! `unsafe`, storing into a class's type global, making a `Global` without `#[oxhpy::global]`
+//! (which lists it in the module definition) or declaring one it does not support, two
+//! `#[oxhpy::module]`s in one binary, and calling macro support that trusts its input
 //! (`class::instantiate`, `impl_::MethodDef::slot`, `init_global_context`, ...) without `unsafe`.
 
 #[test]
