@@ -29,9 +29,9 @@ use std::ops::{Deref, DerefMut};
 ///
 /// # Safety
 /// `class_defs` must hold the `tp_destroy` slot [`destroy::<Self>`] (and `tp_traverse` with
-/// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`), and `type_global` must be listed in the
-/// module definition. `FIELDS` holds the offsets in `Self` of distinct members of type [`Field`];
-/// when it is not empty, `FLAGS` has `HAVE_GC`.
+/// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`), and `type_global` must be registered (declared
+/// with `#[oxhpy::global]`), so that the module definition lists it. `FIELDS` holds the offsets in
+/// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`.
 pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// The Python name of the type (without module).
     const NAME: &'static str;
@@ -55,27 +55,17 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
 pub struct TypeGlobal(Global);
 
 impl TypeGlobal {
-    /// An empty one (for `#[oxhpy::class]`).
-    pub const fn new() -> Self {
-        TypeGlobal(Global::new())
-    }
-
-    /// This global as an entry of its module's list of globals.
-    #[doc(hidden)]
-    pub const fn listed(&'static self) -> crate::module::Listed {
-        self.0.listed()
-    }
-
     /// A new handle to the type, or `None` before the module created it.
     pub fn load<'py>(&'static self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
         self.0.load(ctx)
     }
 }
 
-impl Default for TypeGlobal {
-    fn default() -> Self {
-        Self::new()
-    }
+// SAFETY: one `Global` (`repr(transparent)`), empty. `#[oxhpy::class]` declares the type's
+// with `#[oxhpy::global]`.
+unsafe impl crate::module::Globals for TypeGlobal {
+    const EMPTY: crate::module::Unregistered<Self> =
+        crate::module::Unregistered::new(TypeGlobal(Global::new()));
 }
 
 /// What `#[oxhpy::methods]` implements: the methods, properties and slots of the `impl` block.

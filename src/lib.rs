@@ -26,7 +26,7 @@
 //! trust their input, so no code without `unsafe` can misuse them.
 
 pub use hpy_sys as ffi;
-pub use oxhpy_macros::{class, function, methods, module};
+pub use oxhpy_macros::{class, function, global, methods, module};
 
 pub mod buffer;
 mod cache;
@@ -68,7 +68,7 @@ pub mod impl_ {
         Mutable, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
-    pub use crate::module::{exec_prologue, GlobalList, ModuleDef, PtrList, OWN_GLOBALS};
+    pub use crate::module::{exec_prologue, unregistered, ModuleDef, PtrList, Registered, GLOBALS};
     pub use crate::trampoline::{
         cpy_getbuffer, cpy_getter, cpy_inquiry, cpy_keywords, cpy_never, cpy_new, cpy_noargs,
         cpy_o, cpy_releasebuffer, cpy_repr, cpy_setter, cpy_traverse, cpy_varargs,
@@ -77,4 +77,5 @@ pub mod impl_ {
     };
     pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;
+    pub use linkme;
 }

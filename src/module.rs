@@ -1,11 +1,23 @@
-//! Modules: the static `HPyModuleDef`, [`Module`] (the module object in its exec slot) and
-//! [`Global`] (a module-level reference that outlives calls: `HPyGlobal`).
+//! Modules: the `HPyModuleDef`, [`Module`] (the module object in its exec slot) and [`Global`] (a
+//! module-level reference that outlives calls: `HPyGlobal`), with the registry of globals.
 //!
 //! `#[oxhpy::module]` on an inline `mod` generates the module definition and the four exported
 //! entry points (`HPyInit_<name>`, `HPyInitGlobalContext_<name>`,
 //! `get_required_hpy_major/minor_version_<name>`), where `<name>` is the mod's name, i.e. the last
 //! part of the import name. Its exec slot decides the context layout, creates `PanicException`,
 //! then runs the user's `#[oxhpy::exec]` function, if any.
+//!
+//! `#[oxhpy::global]` registers the static it declares in `GLOBALS`, a link-time registry
+//! (`linkme`'s distributed slice: the linker gathers the entries of every crate of the binary into
+//! one section, and nothing runs at load time), and the module definition lists the whole
+//! registry. Hence one `#[oxhpy::module]` per binary (a second one does not compile or link: both
+//! would define `OXHPY_ONE_MODULE_PER_BINARY`): it lists every global of the binary, and a module's
+//! state is per process anyway.
+//!
+//! Why `linkme` and not `inventory` (which registers each entry from a constructor run when the
+//! library loads): no code runs at load time, an entry's type is checked at compile time, and the
+//! registry is plain read-only data. Checked on Linux with LLD (rustc's default linker) and GNU ld,
+//! in release (fat LTO, one codegen unit) and debug cdylibs, and in `cargo test` binaries.
 use crate::context::{cstring, Ctx};
 use crate::convert::IntoPy;
 use crate::err::{PyErr, PyResult};
@@ -13,7 +25,9 @@ use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::OnceLock;
 
 /// The module object, borrowed, while its exec slot runs.
 pub struct Module<'py> {
@@ -95,8 +109,12 @@ impl<'py> AsHandle<'py> for Module<'py> {
 
 /// A module-level reference that survives calls (`HPyGlobal`): cached types, exceptions.
 ///
-/// Declare it as a `static` inside a `#[oxhpy::module]` mod (which lists it in the module
-/// definition, as HPy requires), store it at exec time, load it in later calls.
+/// Declare one with [`#[oxhpy::global]`](crate::global) (`#[oxhpy::global] static CACHE: Global;`,
+/// or `[Global; N]`), anywhere in the crate: at the top of the module mod, in another module or
+/// file, inside a function. The attribute registers it, and the module definition lists every
+/// registered global of the binary, as HPy requires of every global stored into. There is no
+/// other way to create one in code without `unsafe`; [`store`](Global::store) into one that is not
+/// listed raises `SystemError` all the same.
 ///
 /// Whether it was stored, and what, is tracked here, not read from the listed `HPyGlobal`: HPy
 /// does not define the value of a global that was never stored. CPython and PyPy leave it 0, but
@@ -121,8 +139,8 @@ pub struct Global {
 unsafe impl Sync for Global {}
 
 impl Global {
-    /// An empty global.
-    pub const fn new() -> Self {
+    /// An empty global, for oxhpy's own (listed by [`global_list`]) and [`Globals::EMPTY`].
+    pub(crate) const fn new() -> Self {
         Global {
             raw: UnsafeCell::new(ffi::HPyGlobal { _i: 0 }),
             stored: AtomicBool::new(false),
@@ -136,12 +154,6 @@ impl Global {
         self.raw.get()
     }
 
-    /// This global as an entry of its module's list of globals ([`GlobalList`]).
-    #[doc(hidden)]
-    pub const fn listed(&'static self) -> Listed {
-        Listed(self)
-    }
-
     /// Whether something was stored.
     pub fn is_set(&self) -> bool {
         self.stored.load(Ordering::Relaxed)
@@ -149,14 +161,15 @@ impl Global {
 
     /// Stores a reference to `obj` (the global keeps its own reference).
     ///
-    /// `SystemError` for a global that the module definition does not list: one declared
-    /// anywhere but as a `static` item directly inside the `#[oxhpy::module]` mod.
+    /// `SystemError` for a global that the module definition does not list: one not declared
+    /// with `#[oxhpy::global]` (only `unsafe` code can make one), or any before the module's
+    /// initialisation.
     pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) -> PyResult<()> {
         if !self.listed.load(Ordering::Relaxed) {
             return Err(PyErr::new(
                 crate::Exc::SystemError,
-                "this oxhpy::Global is not listed in the module definition: declare it as a \
-                 `static` item directly inside the #[oxhpy::module] mod",
+                "this oxhpy::Global is not listed in the module definition: declare it with \
+                 #[oxhpy::global]",
             ));
         }
         // SAFETY: the global is listed in the module definition, `obj` is live; the interpreter is
@@ -189,13 +202,73 @@ impl Global {
     }
 }
 
-impl Default for Global {
-    fn default() -> Self {
-        Self::new()
+/// What `#[oxhpy::global]` can declare: a [`Global`], an array `[Global; N]`, a class's
+/// [`TypeGlobal`](crate::class::TypeGlobal).
+///
+/// # Safety
+/// `Self` is `size_of::<Self>() / size_of::<Global>()` [`Global`]s one after the other from its
+/// address (and nothing else), and [`EMPTY`](Globals::EMPTY) holds globals never stored into.
+#[diagnostic::on_unimplemented(
+    message = "`#[oxhpy::global]` declares a `Global` or an array `[Global; N]`, not `{Self}`"
+)]
+pub unsafe trait Globals: Sync + Sized + 'static {
+    /// The value of a new declaration (to be registered).
+    #[doc(hidden)]
+    const EMPTY: Unregistered<Self>;
+}
+
+/// Globals that no module definition lists yet: only oxhpy can unwrap them, for
+/// `#[oxhpy::global]`, which registers them.
+#[doc(hidden)]
+pub struct Unregistered<T>(ManuallyDrop<T>);
+
+impl<T> Unregistered<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        Unregistered(ManuallyDrop::new(value))
     }
 }
 
-/// A NULL-terminated static array of pointers (`HPyDef **`, `HPyGlobal **`).
+// SAFETY: one `Global`; `new` is empty.
+unsafe impl Globals for Global {
+    const EMPTY: Unregistered<Self> = Unregistered::new(Global::new());
+}
+
+// SAFETY: an array lays its `N` `Global`s out one after the other; all empty.
+unsafe impl<const N: usize> Globals for [Global; N] {
+    const EMPTY: Unregistered<Self> = Unregistered::new([const { Global::new() }; N]);
+}
+
+/// The value of a `#[oxhpy::global]` static.
+///
+/// # Safety
+/// The static is registered ([`Registered::new`] of it in [`GLOBALS`]): HPy requires every
+/// global stored into to be listed in the module definition.
+#[doc(hidden)]
+pub const unsafe fn unregistered<T: Globals>() -> T {
+    ManuallyDrop::into_inner(T::EMPTY.0)
+}
+
+/// An entry of the registry of globals: the globals of one `#[oxhpy::global]` static.
+#[doc(hidden)]
+pub struct Registered(&'static [Global]);
+
+impl Registered {
+    /// The entry of `globals`.
+    pub const fn new<T: Globals>(globals: &'static T) -> Self {
+        let len = std::mem::size_of::<T>() / std::mem::size_of::<Global>();
+        // SAFETY: per `Globals`, `T` is `len` `Global`s one after the other from its address;
+        // `'static` and shared like `globals`.
+        Registered(unsafe { std::slice::from_raw_parts(globals as *const T as *const Global, len) })
+    }
+}
+
+/// Every `#[oxhpy::global]` static linked into the binary (a link-time registry): the module
+/// definition lists them all.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static GLOBALS: [Registered];
+
+/// A NULL-terminated static array of pointers (`HPyDef **`).
 #[doc(hidden)]
 #[repr(transparent)]
 pub struct PtrList<T, const N: usize>(UnsafeCell<[*mut T; N]>);
@@ -208,9 +281,9 @@ impl<T, const N: usize> PtrList<T, N> {
     ///
     /// # Safety
     /// Every item before the terminating null points to a `T` that lives for the rest of the
-    /// process and that HPy may read (and, for an `HPyGlobal`, write) as such: the `as_ptr()` of a
-    /// `static` [`MethodDef`](crate::impl_::MethodDef) or [`Global`]. HPy reads the list as the
-    /// `defines` or `globals` of a definition and trusts every entry.
+    /// process and that HPy may read as such: the `as_ptr()` of a `static`
+    /// [`MethodDef`](crate::impl_::MethodDef). HPy reads the list as the `defines` of a definition
+    /// and trusts every entry.
     pub const unsafe fn new(items: [*mut T; N]) -> Self {
         assert!(
             N > 0 && items[N - 1].is_null(),
@@ -225,53 +298,39 @@ impl<T, const N: usize> PtrList<T, N> {
     }
 }
 
-/// How many globals every module lists besides its own: `PanicException`, oxhpy's cache, and the
-/// terminating null.
-#[doc(hidden)]
-pub const OWN_GLOBALS: usize = 1 + crate::cache::COUNT + 1;
+/// The `HPyGlobal **` list of the module definition: oxhpy's own globals, every registered one,
+/// then null. One per binary (one module per binary), built at the first `HPyInit_<name>`.
+struct GlobalList(*mut *mut ffi::HPyGlobal);
 
-/// A global as an entry of a module's list: opaque, so that a class's type global cannot be
-/// stored into through it.
-#[doc(hidden)]
-#[derive(Clone, Copy)]
-pub struct Listed(&'static Global);
+// SAFETY: the array is never written after `global_list` built it; HPy only reads it.
+unsafe impl Send for GlobalList {}
+// SAFETY: as for Send.
+unsafe impl Sync for GlobalList {}
 
-/// A module's `HPyGlobal **` list: oxhpy's own globals, then the module's, then null. Built from
-/// [`Global`]s only, so that initialising the module can mark each one as listed.
-#[doc(hidden)]
-pub struct GlobalList<const N: usize>(PtrList<ffi::HPyGlobal, N>);
+/// The list of globals (see [`GlobalList`]).
+fn global_list() -> &'static GlobalList {
+    static LIST: OnceLock<GlobalList> = OnceLock::new();
+    LIST.get_or_init(|| {
+        let own =
+            std::iter::once(&crate::trampoline::PANIC_EXCEPTION).chain(&crate::cache::GLOBALS);
+        let registered = GLOBALS.iter().flat_map(|r| r.0);
+        let mut items: Vec<*mut ffi::HPyGlobal> =
+            own.chain(registered).map(Global::as_ptr).collect();
+        // Listing a global twice would make GraalPy assign it two table slots.
+        items.sort_unstable();
+        items.dedup();
+        items.push(std::ptr::null_mut());
+        GlobalList(Box::leak(items.into_boxed_slice()).as_mut_ptr())
+    })
+}
 
-impl<const N: usize> GlobalList<N> {
-    /// A module's globals: oxhpy's own, then `user` (`N` must be `M + OWN_GLOBALS`).
-    pub const fn new<const M: usize>(user: [Listed; M]) -> Self {
-        assert!(N == M + OWN_GLOBALS, "wrong number of module globals");
-        let mut items = [std::ptr::null_mut(); N];
-        items[0] = crate::trampoline::PANIC_EXCEPTION.as_ptr();
-        let mut i = 0;
-        while i < crate::cache::COUNT {
-            items[1 + i] = crate::cache::GLOBALS[i].as_ptr();
-            i += 1;
-        }
-        let mut j = 0;
-        while j < M {
-            items[1 + crate::cache::COUNT + j] = user[j].0.as_ptr();
-            j += 1;
-        }
-        // SAFETY: every item but the last (null) is the `as_ptr()` of a `&'static Global`.
-        GlobalList(unsafe { PtrList::new(items) })
-    }
-
-    /// The list as `HPyGlobal **`, for the module definition.
-    pub const fn as_ptr(&'static self) -> *mut *mut ffi::HPyGlobal {
-        self.0.as_ptr()
-    }
-
+impl GlobalList {
     /// Marks every global of the list as listed (see [`Global::store`]).
-    fn mark_listed(&'static self) {
-        // SAFETY: built by `new` only: every entry up to the terminating null is the `as_ptr()`
-        // of a `&'static Global`, whose first field it points to (`repr(C)`).
+    fn mark_listed(&self) {
+        // SAFETY: built by `global_list` only: every entry up to the terminating null is the
+        // `as_ptr()` of a `&'static Global`, whose first field it points to (`repr(C)`).
         unsafe {
-            let mut p = self.as_ptr();
+            let mut p = self.0;
             while !(*p).is_null() {
                 (*(*p as *const Global))
                     .listed
@@ -282,56 +341,71 @@ impl<const N: usize> GlobalList<N> {
     }
 }
 
-/// The static `HPyModuleDef` of a module.
+/// The `HPyModuleDef` of a module, built at the first `HPyInit_<name>` (its list of globals is
+/// the registry's, known at run time only).
 #[doc(hidden)]
-#[repr(transparent)]
-pub struct ModuleDef(UnsafeCell<ffi::HPyModuleDef>);
+pub struct ModuleDef {
+    doc: Option<&'static CStr>,
+    defines: *mut *mut ffi::HPyDef,
+    def: OnceLock<DefCell>,
+}
 
-// SAFETY: immutable after construction; HPy only reads it.
+// SAFETY: `defines` is only read (by HPy); `def` is built once.
 unsafe impl Sync for ModuleDef {}
 
+/// The built definition (HPy takes it as `*mut`, and only reads it).
+struct DefCell(UnsafeCell<ffi::HPyModuleDef>);
+
+// SAFETY: never written after `ModuleDef::as_ptr` built it; its pointers are to static data.
+unsafe impl Send for DefCell {}
+// SAFETY: as for Send.
+unsafe impl Sync for DefCell {}
+
 impl ModuleDef {
-    /// A module with `defines` (functions and slots) and `globals`.
+    /// A module with `defines` (functions and slots) and every registered global.
     ///
     /// # Safety
     /// HPy calls what `defines` lists: every entry is a [`MethodDef`](crate::impl_::MethodDef)
     /// built as its constructor requires, and one of them is the module's `HPy_mod_exec` slot,
-    /// whose impl passes `globals` to [`exec_prologue`] (with the module) before anything else.
-    pub const unsafe fn new<const D: usize, const G: usize>(
+    /// whose impl calls [`exec_prologue`] (with the module) before anything else.
+    pub const unsafe fn new<const D: usize>(
         doc: Option<&'static CStr>,
         defines: &'static PtrList<ffi::HPyDef, D>,
-        globals: &'static GlobalList<G>,
     ) -> Self {
-        ModuleDef(UnsafeCell::new(ffi::HPyModuleDef {
-            doc: match doc {
-                Some(d) => d.as_ptr(),
-                None => std::ptr::null(),
-            },
-            size: 0,
-            legacy_methods: std::ptr::null_mut(),
+        ModuleDef {
+            doc,
             defines: defines.as_ptr(),
-            globals: globals.as_ptr(),
-        }))
+            def: OnceLock::new(),
+        }
     }
 
     /// What `HPyInit_<name>` returns.
-    pub const fn as_ptr(&'static self) -> *mut ffi::HPyModuleDef {
-        self.0.get()
+    pub fn as_ptr(&'static self) -> *mut ffi::HPyModuleDef {
+        let def = self.def.get_or_init(|| {
+            DefCell(UnsafeCell::new(ffi::HPyModuleDef {
+                doc: match self.doc {
+                    Some(d) => d.as_ptr(),
+                    None => std::ptr::null(),
+                },
+                size: 0,
+                legacy_methods: std::ptr::null_mut(),
+                defines: self.defines,
+                globals: global_list().0,
+            }))
+        });
+        def.0.get()
     }
 }
 
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
-/// process and create `PanicException`.
+/// process, mark the listed globals, and create `PanicException`.
 ///
 /// # Safety
-/// `globals` is the list of globals of `m`'s module definition (what [`ModuleDef::new`] was
-/// given): the globals it lists are marked as listed, and [`Global::store`] then stores into
-/// them, which HPy only allows for the globals a module definition lists.
+/// `m` is the module object of a [`ModuleDef`] (whose `as_ptr()` lists every registered global):
+/// the globals are marked as listed, and [`Global::store`] then stores into them, which HPy only
+/// allows for the globals a module definition lists.
 #[doc(hidden)]
-pub unsafe fn exec_prologue<const N: usize>(
-    m: &Module<'_>,
-    globals: &'static GlobalList<N>,
-) -> PyResult<()> {
+pub unsafe fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
     // A module's state (its types, exceptions and globals) lives in statics of its library, one
     // per process: a second module object would replace the first one's types and exceptions
     // under its feet ("expected Big, got Big"). So a module initialises once per process, like
@@ -344,7 +418,7 @@ pub unsafe fn exec_prologue<const N: usize>(
              or import it again after removing it from sys.modules",
         ));
     }
-    globals.mark_listed();
+    global_list().mark_listed();
     // SAFETY: the exec slot's context is live.
     unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
     crate::threads::note_interpreter(m.ctx());
@@ -353,3 +427,36 @@ pub unsafe fn exec_prologue<const N: usize>(
 
 /// Whether this library's module was initialised (see [`exec_prologue`]).
 static INITIALISED: AtomicBool = AtomicBool::new(false);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // SAFETY: registered just below (twice, to check that the list has each global once).
+    static PAIR: [Global; 2] = unsafe { unregistered() };
+    #[linkme::distributed_slice(GLOBALS)]
+    static PAIR_ENTRY: Registered = Registered::new(&PAIR);
+    #[linkme::distributed_slice(GLOBALS)]
+    static PAIR_AGAIN: Registered = Registered::new(&PAIR);
+
+    #[test]
+    fn the_list_holds_oxhpy_globals_and_every_registered_one_once() {
+        let mut listed = Vec::new();
+        // SAFETY: the list is null-terminated.
+        unsafe {
+            let mut p = global_list().0;
+            while !(*p).is_null() {
+                listed.push(*p);
+                p = p.add(1);
+            }
+        }
+        let mut expected: Vec<_> = [&crate::trampoline::PANIC_EXCEPTION, &PAIR[0], &PAIR[1]]
+            .into_iter()
+            .chain(&crate::cache::GLOBALS)
+            .map(Global::as_ptr)
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(listed, expected);
+        assert_eq!(GLOBALS.len(), 2);
+    }
+}

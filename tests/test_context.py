@@ -286,6 +286,26 @@ def test_global_not_listed_in_the_module_cannot_be_stored():
         t.store_unlisted(object())
 
 
+@pytest.mark.parametrize("which", ["fn", "elsewhere", "alias", "pair0", "pair1"])
+def test_global_declared_anywhere_is_listed(which):
+    # #[oxhpy::global] in a fn body, in a mod outside the module mod, behind a type alias, and
+    # the elements of an array: each is listed in the module definition, so stores work.
+    o = Foo()
+    assert t.global_slot(which, o) is o
+    assert t.global_slot(which, None) is o
+    o2 = Foo()
+    assert t.global_slot(which, o2) is o2
+    assert t.global_slot(which, None) is o2
+
+
+def test_globals_of_an_array_are_distinct():
+    a, b = Foo(), Foo()
+    t.global_slot("pair0", a)
+    t.global_slot("pair1", b)
+    assert t.global_slot("pair0", None) is a
+    assert t.global_slot("pair1", None) is b
+
+
 # --- the debug leak detector ------------------------------------------------------------------
 
 

@@ -121,15 +121,22 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         // Without fields, no traverse reads the payload behind a `&mut` borrow.
         quote!(impl #p::Mutable for #ident {})
     };
+    let global_decl = crate::global::declare(
+        &[
+            syn::parse_quote!(#[doc(hidden)]),
+            syn::parse_quote!(#[allow(non_upper_case_globals)]),
+        ],
+        vis,
+        &global,
+        &quote!(#p::TypeGlobal),
+    );
     Ok(quote! {
         #s
 
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals)]
-        #vis static #global: #p::TypeGlobal = #p::TypeGlobal::new();
+        #global_decl
 
         // SAFETY: class_defs holds destroy (and traverse for GC types) for this very type, and the
-        // module macro lists the type global in the module definition.
+        // type global is registered with `#[oxhpy::global]`.
         unsafe impl #p::PyClass for #ident {
             const NAME: &'static str = #py_name;
             const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;

@@ -1,4 +1,5 @@
-//! The attribute macros of oxhpy: `#[oxhpy::function]` and `#[oxhpy::module]`.
+//! The attribute macros of oxhpy: `#[oxhpy::function]`, `#[oxhpy::module]`, `#[oxhpy::class]`,
+//! `#[oxhpy::methods]`, `#[oxhpy::global]`.
 //!
 //! They only generate glue: argument extraction, the impl/trampoline pair and the static
 //! definitions. The logic lives in the `oxhpy` crate, and the generated code reaches all of it
@@ -9,6 +10,7 @@ use proc_macro::TokenStream;
 
 mod class;
 mod function;
+mod global;
 mod module;
 
 /// Exposes a plain typed Rust function to Python.
@@ -54,9 +56,23 @@ pub fn methods(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Declares a module global: `#[oxhpy::global] static CACHE: Global;` (or `[Global; N]`, no
+/// initializer), anywhere in the crate (any module or file, inside a function). It is registered
+/// at link time, and the module definition lists every registered global, as HPy requires of
+/// every `HPyGlobal` stored into. This is the only way to create a `Global` without `unsafe`.
+#[proc_macro_attribute]
+pub fn global(attr: TokenStream, item: TokenStream) -> TokenStream {
+    global::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// Turns an inline `mod NAME { ... }` into the HPy module `NAME` (the last part of its import
-/// name): every `#[oxhpy::function]` and `static _: Global` inside is registered, a function
-/// marked `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment is the docstring.
+/// name): every `#[oxhpy::function]` and `#[oxhpy::class]` inside is added, a function marked
+/// `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment is the docstring. The
+/// definition lists every `#[oxhpy::global]` of the binary, wherever it is declared; hence one
+/// `#[oxhpy::module]` per binary (a second one fails to compile or link on the symbol
+/// `OXHPY_ONE_MODULE_PER_BINARY`).
 #[proc_macro_attribute]
 pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
     module::expand(attr.into(), item.into())

@@ -1,7 +1,7 @@
 //! `#[oxhpy::module]`: see the crate docs.
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{spanned::Spanned, Error, Item, ItemMod};
+use syn::{spanned::Spanned, Error, Ident, Item, ItemMod};
 
 /// `#[name]` or `#[path::to::name]`.
 fn is_attr(a: &syn::Attribute, name: &str) -> bool {
@@ -30,7 +30,6 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let name = name.trim_start_matches("r#");
 
     let mut defs = Vec::new();
-    let mut globals = Vec::new();
     let mut exec = None;
     let mut classes = Vec::new();
     for it in items.iter_mut() {
@@ -55,8 +54,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 }
             }
             Item::Struct(s) if has_attr(&s.attrs, "class") => classes.push(s.ident.clone()),
-            Item::Static(s) if matches!(&*s.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Global")) => {
-                globals.push(s.ident.clone())
+            // No safe constructor compiles there anyway: say what does.
+            Item::Static(s) if matches!(&*s.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Global")) =>
+            {
+                return Err(Error::new(
+                    s.span(),
+                    "declare a module global as `#[oxhpy::global] static NAME: Global;`",
+                ));
             }
             _ => {}
         }
@@ -67,12 +71,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let doc = crate::c_doc(crate::doc_string(&m.attrs));
     let user_exec = exec.map(|e| quote!(#e(&m)?;));
     let ndefs = defs.len() + 2;
-    let nuser = globals.len() + classes.len();
-    let class_globals: Vec<_> = classes
-        .iter()
-        .map(|c| format_ident!("__oxhpy_type_{}", c))
-        .collect();
     let init = format_ident!("HPyInit_{}", name);
+    let one_module = Ident::new("OXHPY_ONE_MODULE_PER_BINARY", m.ident.span());
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
@@ -83,8 +83,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         quote! {
             // SAFETY: `module` is the live module handle of this exec call.
             let m = unsafe { ::oxhpy::Module::from_raw(py, module) };
-            // SAFETY: GLOBALS is the list of this module's definition, MODULE.
-            unsafe { #p::exec_prologue(&m, &GLOBALS)? };
+            // SAFETY: `m` is a module object of MODULE, a `ModuleDef`.
+            unsafe { #p::exec_prologue(&m)? };
             #(#p::add_class::<#classes>(&m)?;)*
             #user_exec
             ::core::result::Result::Ok(0)
@@ -112,11 +112,14 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> = unsafe {
                 #p::PtrList::new([#(#p::MethodDef::as_ptr(&#defs),)* EXEC.as_ptr(), ::core::ptr::null_mut()])
             };
-            static GLOBALS: #p::GlobalList<{ #nuser + #p::OWN_GLOBALS }> =
-                #p::GlobalList::new([#(#globals.listed(),)* #(#class_globals.listed(),)*]);
-            // SAFETY: DEFINES holds `MethodDef`s only, among them EXEC, whose impl passes GLOBALS
-            // to `exec_prologue` first.
-            static MODULE: #p::ModuleDef = unsafe { #p::ModuleDef::new(#doc, &DEFINES, &GLOBALS) };
+            // SAFETY: DEFINES holds `MethodDef`s only, among them EXEC, whose impl calls
+            // `exec_prologue` first.
+            static MODULE: #p::ModuleDef = unsafe { #p::ModuleDef::new(#doc, &DEFINES) };
+
+            // Every module definition lists every global of the binary: a second module in the
+            // same binary fails to compile or link on this symbol.
+            #[no_mangle]
+            static #one_module: u8 = 0;
 
             #[no_mangle]
             extern "C" fn #init() -> *mut #ffi::HPyModuleDef {

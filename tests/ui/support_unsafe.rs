@@ -1,12 +1,13 @@
 // The rest of the macro support that trusts its input is unsafe too: the definition lists
-// (`PtrList::new`, `ModuleDef::new`), the exec prologue (it marks globals as listed), the casts of
-// function pointers (`cfunc!`, `cpy!`, transmutes) and the trampolines' `Entry` (an unsafe trait).
-use oxhpy::impl_::{ffi, GlobalList, ModuleDef, PtrList, OWN_GLOBALS};
+// (`PtrList::new`, `ModuleDef::new`), the exec prologue (it marks globals as listed), a global's
+// value before it is registered (`unregistered`), the casts of function pointers (`cfunc!`,
+// `cpy!`, transmutes) and the trampolines' `Entry` (an unsafe trait).
+use oxhpy::impl_::{ffi, ModuleDef, PtrList};
 
 static DEFINES: PtrList<ffi::HPyDef, 2> =
     PtrList::new([std::ptr::dangling_mut(), std::ptr::null_mut()]);
-static GLOBALS: GlobalList<OWN_GLOBALS> = GlobalList::new([]);
-static MODULE: ModuleDef = ModuleDef::new(None, &DEFINES, &GLOBALS);
+static MODULE: ModuleDef = ModuleDef::new(None, &DEFINES);
+static UNREGISTERED: oxhpy::Global = oxhpy::impl_::unregistered();
 
 struct Forged;
 
@@ -20,7 +21,7 @@ mod forged {
 
     #[oxhpy::exec]
     fn exec(m: &Module<'_>) -> PyResult<()> {
-        oxhpy::impl_::exec_prologue(m, &super::GLOBALS)
+        oxhpy::impl_::exec_prologue(m)
     }
 }
 

@@ -42,13 +42,17 @@ pub mod _native {
     use std::ffi::{c_void, CStr, CString};
 
     /// `oxhpy_testext.MyError`, created by `exec`.
-    static MY_ERROR: Global = Global::new();
+    #[oxhpy::global]
+    static MY_ERROR: Global;
     /// `oxhpy_testext.MyValueError` (derives from `ValueError`), created by `exec`.
-    static MY_VALUE_ERROR: Global = Global::new();
+    #[oxhpy::global]
+    static MY_VALUE_ERROR: Global;
     /// Never stored: raising it shows what happens to a custom exception that was not created.
-    static NEVER_SET: Global = Global::new();
+    #[oxhpy::global]
+    static NEVER_SET: Global;
     /// Set by `remember`, read by `recall`.
-    static REMEMBERED: Global = Global::new();
+    #[oxhpy::global]
+    static REMEMBERED: Global;
 
     #[oxhpy::exec]
     fn exec(m: &Module<'_>) -> PyResult<()> {
@@ -724,11 +728,14 @@ pub mod _native {
         REMEMBERED.store(obj.ctx(), &obj)
     }
 
-    /// Stores `obj` in a `Global` declared inside this function: not listed in the module
-    /// definition, so the store must fail (SystemError), not write an unlisted HPyGlobal.
+    /// Stores `obj` in a `Global` made without `#[oxhpy::global]` (only `unsafe` code can): not
+    /// listed in the module definition, so the store must fail (SystemError), not write an
+    /// unlisted HPyGlobal.
     #[oxhpy::function]
     pub fn store_unlisted(obj: Borrowed<'_, '_>) -> PyResult<()> {
-        static UNLISTED: Global = Global::new();
+        // SAFETY: breaks `unregistered`'s contract on purpose, to test the run-time backstop:
+        // `store` checks that the global is listed before touching its HPyGlobal.
+        static UNLISTED: Global = unsafe { oxhpy::impl_::unregistered() };
         UNLISTED.store(obj.ctx(), &obj)
     }
 
@@ -742,6 +749,40 @@ pub mod _native {
     #[oxhpy::function]
     pub fn globals_set() -> (bool, bool, bool) {
         (REMEMBERED.is_set(), MY_ERROR.is_set(), NEVER_SET.is_set())
+    }
+
+    /// A global declared behind a type alias.
+    type AliasedGlobal = Global;
+    #[oxhpy::global]
+    static ALIASED: AliasedGlobal;
+    /// An array of globals, behind an alias too.
+    type GlobalPair = [Global; 2];
+    #[oxhpy::global]
+    static PAIR: GlobalPair;
+
+    /// Stores `obj` (unless `None`) into the global `which`, then loads it: `"fn"` (declared in
+    /// this function), `"elsewhere"` (in a mod outside the module mod), `"alias"`, `"pair0"`,
+    /// `"pair1"` (the elements of an array). Each is listed: stores succeed.
+    #[oxhpy::function]
+    pub fn global_slot<'py>(
+        ctx: Ctx<'py>,
+        which: &str,
+        obj: Option<Borrowed<'_, 'py>>,
+    ) -> PyResult<Option<Handle<'py>>> {
+        #[oxhpy::global]
+        static IN_FN: Global;
+        let g: &'static Global = match which {
+            "fn" => &IN_FN,
+            "elsewhere" => &crate::elsewhere::ELSEWHERE,
+            "alias" => &ALIASED,
+            "pair0" => &PAIR[0],
+            "pair1" => &PAIR[1],
+            _ => return Err(PyErr::new(Exc::ValueError, "no such global")),
+        };
+        if let Some(obj) = obj {
+            g.store(ctx, &obj)?;
+        }
+        Ok(g.load(ctx))
     }
 
     /// Waits, with the interpreter released when `release` is true, until a byte can be read
@@ -1958,4 +1999,12 @@ pub const EXCEPTIONS: &[(&str, Exc)] = &[
 /// The `Exc` called `name`.
 pub fn exc_by_name(name: &str) -> Option<Exc> {
     EXCEPTIONS.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+}
+
+/// A module global declared outside the `#[oxhpy::module]` mod (used by `global_slot`).
+mod elsewhere {
+    use oxhpy::Global;
+
+    #[oxhpy::global]
+    pub static ELSEWHERE: Global;
 }
