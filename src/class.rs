@@ -428,7 +428,7 @@ fn check_subclass<T: PyClass>(ctx: Ctx<'_>, ty: ffi::HPy) -> PyResult<()> {
     }
     // SAFETY: live context and type handle.
     let shape = unsafe { ffi::_HPyType_GetBuiltinShape(ctx.as_ptr(), ty) };
-    let why = if ctx.name().contains("PyPy backend") {
+    let why = if crate::context::Interpreter::get().pypy {
         "PyPy's HPy runtime aborts the process when it collects one"
     } else if shape != ffi::HPyType_BuiltinShape_Object {
         "its HPy runtime does not lay it out as an HPy object"

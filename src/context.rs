@@ -116,3 +116,56 @@ impl<'py> Ctx<'py> {
 pub(crate) fn cstring(s: &str) -> PyResult<CString> {
     CString::new(s).map_err(|_| PyErr::new(crate::Exc::ValueError, "embedded null character"))
 }
+
+/// Which interpreter this module runs in, and whether in HPy's debug mode: noted once, when the
+/// module initialises ([`Interpreter::note`]), from its context, the one place that decides.
+///
+/// The context's name says which backend (`"... (PyPy backend)"`, `"... (GraalVM backend)"`) in
+/// every mode but GraalPy's debug mode, whose name (`"HPy Debug Mode ABI"`) is CPython's too: there
+/// `sys.implementation.name` decides. A lie there (it can be reassigned) only changes what
+/// [`Ctx::allow_threads`] does in debug mode. (The context layout, which a lie could break, is
+/// read off the context alone: `hpy_sys::layout`.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Interpreter {
+    pub pypy: bool,
+    pub graalpy: bool,
+    pub debug: bool,
+}
+
+/// [`Interpreter`] as bits (`NOTED` once set), per module: every extension links its own oxhpy.
+static INTERPRETER: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+const NOTED: u8 = 1;
+const PYPY: u8 = 2;
+const GRAALPY: u8 = 4;
+const DEBUG: u8 = 8;
+
+impl Interpreter {
+    /// Decides from the module's context (see the type's docs) and keeps the answer.
+    pub(crate) fn note(ctx: Ctx<'_>) {
+        use crate::Object;
+        let name = ctx.name();
+        let debug = name.starts_with("HPy Debug Mode ABI");
+        let implementation = || -> PyResult<String> {
+            let sys = ctx.import("sys")?;
+            sys.getattr("implementation")?.getattr("name")?.extract()
+        };
+        let pypy = name.ends_with("(PyPy backend)");
+        let graalpy = name.ends_with("(GraalVM backend)")
+            || (name == "HPy Debug Mode ABI" && implementation().is_ok_and(|n| n == "graalpy"));
+        let bits = NOTED
+            | if pypy { PYPY } else { 0 }
+            | if graalpy { GRAALPY } else { 0 }
+            | if debug { DEBUG } else { 0 };
+        INTERPRETER.store(bits, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// What [`note`](Self::note) kept (CPython in universal mode before that).
+    pub(crate) fn get() -> Interpreter {
+        let bits = INTERPRETER.load(std::sync::atomic::Ordering::Relaxed);
+        Interpreter {
+            pypy: bits & PYPY != 0,
+            graalpy: bits & GRAALPY != 0,
+            debug: bits & DEBUG != 0,
+        }
+    }
+}

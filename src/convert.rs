@@ -140,49 +140,58 @@ fn type_has(obj: &Borrowed<'_, '_>, names: &[&std::ffi::CStr]) -> bool {
     })
 }
 
+/// `operator.index(obj)` / `float(obj)` for a parameter of type `want` ("int" or "float") given
+/// an object of another type: `convert` (`HPy_Index`/`HPy_Float`) runs only if `obj`'s type has
+/// one of `dunders` and `obj` is no `str`/`bytes` (which `float()` would parse); its result must be
+/// an instance of `kind`. Else `TypeError: expected int, got …`; an exception from the dunder
+/// propagates.
+fn coerced<'py>(
+    obj: Borrowed<'_, 'py>,
+    want: &str,
+    dunders: &[&std::ffi::CStr],
+    convert: impl FnOnce(*mut ffi::HPyContext, ffi::HPy) -> ffi::HPy,
+    kind: fn(&ffi::HPyContext) -> ffi::HPy,
+) -> PyResult<Handle<'py>> {
+    if is_text(&obj) || !type_has(&obj, dunders) {
+        return Err(wrong_type(&obj, want));
+    }
+    let ctx = obj.ctx();
+    // SAFETY: `convert` returns an owned handle or NULL with an error set.
+    let got = unsafe { Handle::from_raw(ctx, convert(ctx.as_ptr(), obj.raw()))? };
+    // Every interpreter checks this already (TypeError); make sure before reading it.
+    if !type_check(&got.borrow(), kind) {
+        return Err(PyErr::type_error(format!(
+            "{}.{} returned non-{want} (type {})",
+            obj.type_name(),
+            dunders[0].to_string_lossy(),
+            got.type_name()
+        )));
+    }
+    Ok(got)
+}
+
 /// The cold path of an integer parameter given something that is not an `int`: `operator.index(obj)`
-/// as a new `int` handle. No `__index__` (or a `str`/`bytes`) → `TypeError: expected int, got …`;
-/// an exception from `__index__` propagates.
+/// as a new `int` handle (see [`coerced`]).
 #[cold]
 #[inline(never)]
 fn index_of<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
-    if is_text(&obj) || !type_has(&obj, &[c"__index__"]) {
-        return Err(wrong_type(&obj, "int"));
-    }
-    let ctx = obj.ctx();
-    // SAFETY: live handle; HPy_Index returns an owned int or NULL with an error set.
-    let int = unsafe { Handle::from_raw(ctx, ffi::HPy_Index(ctx.as_ptr(), obj.raw()))? };
-    // Every interpreter checks this already (TypeError); make sure before reading it as an int.
-    if !type_check(&int.borrow(), |c| c.h_LongType) {
-        return Err(PyErr::type_error(format!(
-            "__index__ returned non-int (type {})",
-            int.type_name()
-        )));
-    }
-    Ok(int)
+    // SAFETY: `coerced` calls it with a live context and handle.
+    let index = |c, o| unsafe { ffi::HPy_Index(c, o) };
+    coerced(obj, "int", &[c"__index__"], index, |c| c.h_LongType)
 }
 
 /// The cold path of an `f64` parameter given neither a `float` nor an `int`: `float(obj)` for an
-/// object whose type has `__float__` or `__index__` (never a `str`/`bytes`, which `float()` would
-/// parse). Else `TypeError: expected float, got …`; an exception from `__float__` propagates.
+/// object whose type has `__float__` or `__index__` (see [`coerced`]).
 #[cold]
 #[inline(never)]
 fn float_of(obj: Borrowed<'_, '_>) -> PyResult<f64> {
-    if is_text(&obj) || !type_has(&obj, &[c"__float__", c"__index__"]) {
-        return Err(wrong_type(&obj, "float"));
-    }
-    let ctx = obj.ctx();
-    // SAFETY: live handle; HPy_Float returns an owned float or NULL with an error set.
-    let f = unsafe { Handle::from_raw(ctx, ffi::HPy_Float(ctx.as_ptr(), obj.raw()))? };
-    if !type_check(&f.borrow(), |c| c.h_FloatType) {
-        return Err(PyErr::type_error(format!(
-            "{}.__float__ returned non-float (type {})",
-            obj.type_name(),
-            f.type_name()
-        )));
-    }
+    // SAFETY: `coerced` calls it with a live context and handle.
+    let float = |c, o| unsafe { ffi::HPy_Float(c, o) };
+    let f = coerced(obj, "float", &[c"__float__", c"__index__"], float, |c| {
+        c.h_FloatType
+    })?;
     // SAFETY: `f` is a live float, which always converts.
-    Ok(unsafe { ffi::HPyFloat_AsDouble(ctx.as_ptr(), f.raw()) })
+    Ok(unsafe { ffi::HPyFloat_AsDouble(obj.ctx().as_ptr(), f.raw()) })
 }
 
 macro_rules! int_conversions {

@@ -421,7 +421,7 @@ pub unsafe fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
     global_list().mark_listed();
     // SAFETY: the exec slot's context is live.
     unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
-    crate::threads::note_interpreter(m.ctx());
+    crate::context::Interpreter::note(m.ctx());
     crate::trampoline::init_panic_exception(m)
 }
 

@@ -8,41 +8,14 @@
 //! Except in the debug mode of PyPy 3.11 and GraalPy 24.2, whose debug contexts abort the process
 //! ("Error: Wrong HPy Context!") when another thread enters an HPy function while one has released
 //! the interpreter: there `f` runs with the interpreter held (correct, only not parallel).
-use crate::context::Ctx;
+use crate::context::{Ctx, Interpreter};
 use hpy_sys as ffi;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Whether the process runs GraalPy (noted when a module initialises): its debug context's name,
-/// "HPy Debug Mode ABI", is CPython's too.
-static GRAALPY: AtomicBool = AtomicBool::new(false);
-
-/// Notes which interpreter this is, for [`Ctx::allow_threads`]. A lie here (`sys.implementation`
-/// can be reassigned) only changes whether debug mode releases the interpreter.
-pub(crate) fn note_interpreter(ctx: Ctx<'_>) {
-    use crate::Object;
-    let implementation = || -> crate::PyResult<String> {
-        let sys = ctx.import("sys")?;
-        sys.getattr("implementation")?.getattr("name")?.extract()
-    };
-    let name = ctx.name();
-    let graalpy = name.contains("GraalVM backend")
-        || (name == "HPy Debug Mode ABI" && implementation().is_ok_and(|n| n == "graalpy"));
-    GRAALPY.store(graalpy, Ordering::Relaxed);
-}
 
 impl Ctx<'_> {
-    /// Whether releasing the interpreter is safe with this context (see the module docs).
+    /// Whether releasing the interpreter is safe in this module (see the module docs).
     fn may_release(self) -> bool {
-        // SAFETY: a live context; `name` is in the common prefix: a static NUL-terminated string,
-        // or NULL.
-        let name = unsafe { (*self.as_ptr()).name };
-        if name.is_null() {
-            return true;
-        }
-        // SAFETY: as above.
-        let name = unsafe { std::ffi::CStr::from_ptr(name) }.to_bytes();
-        !(name == b"HPy Debug Mode ABI (PyPy backend)"
-            || (name == b"HPy Debug Mode ABI" && GRAALPY.load(Ordering::Relaxed)))
+        let i = Interpreter::get();
+        !(i.debug && (i.pypy || i.graalpy))
     }
 
     /// Runs `f` with the interpreter released, so other Python threads run meanwhile (except in

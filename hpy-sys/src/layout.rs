@@ -93,11 +93,11 @@ pub unsafe fn shifted(ctx: *mut HPyContext) -> *const HPyContext {
 pub unsafe fn detect(ctx: *mut HPyContext) -> ContextLayout {
     // SAFETY: `name` is in the common prefix: a static NUL-terminated string, or NULL.
     let name = unsafe { (*ctx).name };
-    // SAFETY: as above.
-    let is_pypy = !name.is_null()
-        && unsafe { CStr::from_ptr(name) }
-            .to_bytes()
-            .ends_with(b"(PyPy backend)");
+    let is_pypy = !name.is_null() && {
+        // SAFETY: as above.
+        let name = unsafe { CStr::from_ptr(name) };
+        name.to_bytes().ends_with(b"(PyPy backend)")
+    };
     if !is_pypy {
         return ContextLayout::Hpy090;
     }
