@@ -167,7 +167,8 @@ def main():
     print_table(result)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(result, f, indent=1)
+            # numpy scalars (numpy.bool in the checks) as plain Python values.
+            json.dump(result, f, indent=1, default=lambda o: o.item())
             f.write("\n")
     return 0 if all(result["checks"].values()) else 1
 
