@@ -879,6 +879,9 @@ pub unsafe extern "C" fn getbuffer<T: Export>(
 ) -> c_int {
     // SAFETY: the interpreter passes its live context, receiver and buffer struct.
     unsafe {
+        // The protocol's rule: on failure `obj` is NULL. (GraalPy's debug mode closes whatever
+        // `obj` holds after a failed request: a stale value there crashed it.)
+        (*view).obj = ffi::HPy_NULL;
         crate::trampoline::run(ctx, |py| {
             if flags & PYBUF_WRITABLE != 0 {
                 return Err(PyErr::new(

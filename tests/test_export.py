@@ -1,7 +1,6 @@
 """Buffer export from our own types (HPy_bf_getbuffer), seen through memoryview."""
 
 import array
-import os
 import sys
 
 import oxhpy_testext as t
@@ -80,11 +79,6 @@ def test_writable_request_is_refused():
     store.append(1)  # the failed request left no export behind
 
 
-@pytest.mark.skipif(
-    sys.implementation.name == "graalpy" and os.environ.get("OXHPY_EXPECT_MODE") == "debug",
-    reason="GraalPy 24.2 debug mode aborts the process in this test after the rest of the suite "
-    "(alone it passes): not yet reduced",
-)
 def test_another_shape_while_an_export_is_alive_is_refused():
     s = t.Shifty(b"abcdef")
     first = memoryview(s)
