@@ -129,6 +129,8 @@ pub struct Global {
     stored: AtomicBool,
     /// The `HPyGlobal` value as the last store left it.
     value: AtomicIsize,
+    /// Whether the stored object is an int kept inside a 1-tuple (GraalPy; see `store`).
+    boxed: AtomicBool,
     /// Whether the module definition lists it (set when the module initialises): HPy requires
     /// that of every global stored into (GraalPy indexes a table with it).
     listed: AtomicBool,
@@ -145,6 +147,7 @@ impl Global {
             raw: UnsafeCell::new(ffi::HPyGlobal { _i: 0 }),
             stored: AtomicBool::new(false),
             value: AtomicIsize::new(0),
+            boxed: AtomicBool::new(false),
             listed: AtomicBool::new(false),
         }
     }
@@ -172,16 +175,36 @@ impl Global {
                  #[oxhpy::global]",
             ));
         }
-        // SAFETY: the global is listed in the module definition, `obj` is live; the interpreter is
-        // held, so nothing else touches the global meanwhile.
+        // GraalPy 24.2 keeps a small int's handle bits in the HPyGlobal itself instead of a table
+        // index, and the next store takes them for an index: out of bounds (the JVM dies) or another
+        // global's slot. There an int is stored inside a 1-tuple, unwrapped by `load`.
+        let ctx_ptr = ctx.as_ptr();
+        let boxed = crate::context::Interpreter::get().graalpy && {
+            let int = ctx.constant(|c| c.h_LongType);
+            // SAFETY: live context, object handle and type constant.
+            unsafe { ffi::HPy_TypeCheck(ctx_ptr, obj.raw(), int) != 0 }
+        };
+        let tuple = if boxed {
+            let mut item = [obj.raw()];
+            // SAFETY: `item` holds a live handle, which HPyTuple_FromArray does not steal.
+            Some(unsafe {
+                Handle::from_raw(ctx, ffi::HPyTuple_FromArray(ctx_ptr, item.as_mut_ptr(), 1))?
+            })
+        } else {
+            None
+        };
+        let stored = tuple.as_ref().map_or(obj.raw(), |t| t.raw());
+        // SAFETY: the global is listed in the module definition, `stored` is live; the interpreter
+        // is held, so nothing else touches the global meanwhile.
         unsafe {
             let raw = self.raw.get();
             if self.is_set() {
                 (*raw)._i = self.value.load(Ordering::Relaxed); // replace what we stored
             }
-            ffi::HPyGlobal_Store(ctx.as_ptr(), raw, obj.raw());
+            ffi::HPyGlobal_Store(ctx_ptr, raw, stored);
             self.value.store((*raw)._i, Ordering::Relaxed);
         }
+        self.boxed.store(boxed, Ordering::Relaxed);
         self.stored.store(true, Ordering::Relaxed);
         Ok(())
     }
@@ -197,7 +220,12 @@ impl Global {
                 _i: self.value.load(Ordering::Relaxed),
             };
             let raw = ffi::HPyGlobal_Load(ctx.as_ptr(), global);
-            Handle::from_raw(ctx, raw).ok()
+            let h = Handle::from_raw(ctx, raw).ok()?;
+            if !self.boxed.load(Ordering::Relaxed) {
+                return Some(h);
+            }
+            // The int inside the 1-tuple `store` made.
+            Handle::from_raw(ctx, ffi::HPy_GetItem_i(ctx.as_ptr(), h.raw(), 0)).ok()
         }
     }
 }

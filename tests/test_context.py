@@ -281,6 +281,18 @@ def test_global_remember_recall():
     assert t.recall() is None
 
 
+def test_global_holding_small_ints_then_objects():
+    """GraalPy 24.2 keeps a small int in the HPyGlobal itself and took it for a slot index on the next
+    store: out of bounds (the JVM died) or another global's slot. Other globals must be untouched."""
+    for v in (42, 3, 0, 1, -5, 2**70, "s", 7, None, 1.5, 2, Foo, 4):
+        t.remember(v)
+        assert t.recall() == v
+    with pytest.raises(t.MyError, match="still mine"):
+        t.raise_my_error("still mine")
+    assert memoryview(t.ByteStore(b"ab")).tobytes() == b"ab"  # class type globals too
+    t.remember(None)
+
+
 def test_global_not_listed_in_the_module_cannot_be_stored():
     with pytest.raises(SystemError, match="not listed in the module definition"):
         t.store_unlisted(object())
