@@ -5,21 +5,24 @@
 //! borrowed from one (all `!Send`): touching Python while released does not compile. Plain data is
 //! fine; buffer views release the interpreter themselves ([`Release`](crate::buffer::Release)).
 //!
-//! Except in the debug mode of PyPy 3.11 and GraalPy 24.2, whose debug contexts abort the process
-//! ("Error: Wrong HPy Context!") when another thread enters an HPy function while one has released
-//! the interpreter: there `f` runs with the interpreter held (correct, only not parallel).
+//! Except in HPy's debug mode, on every interpreter: there `f` runs with the interpreter held
+//! (correct, only not parallel). The debug context of a call is taken from a small ring that the
+//! calls of every thread share; while one thread is released, the others' calls go round the ring,
+//! hand its context to another call and invalidate it when that call returns, and the released
+//! thread's `HPy_ReenterPythonExecution` aborts the process ("Error: Wrong HPy Context!"). Seen on
+//! PyPy 3.11 and GraalPy 24.2 at once, and on CPython (hpy 0.9.0's `debug_ctx_cpython.c`) in about
+//! one run in ten of four threads calling a releasing kernel.
 use crate::context::{Ctx, Interpreter};
 use hpy_sys as ffi;
 
 impl Ctx<'_> {
     /// Whether releasing the interpreter is safe in this module (see the module docs).
     fn may_release(self) -> bool {
-        let i = Interpreter::get();
-        !(i.debug && (i.pypy || i.graalpy))
+        !Interpreter::get().debug
     }
 
     /// Runs `f` with the interpreter released, so other Python threads run meanwhile (except in
-    /// PyPy's and GraalPy's debug mode: see the module docs).
+    /// HPy's debug mode: see the module docs).
     ///
     /// A panic in `f` is carried across and resumed once the interpreter is held again.
     ///
