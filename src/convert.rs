@@ -197,19 +197,20 @@ fn float_of(obj: Borrowed<'_, '_>) -> PyResult<f64> {
 macro_rules! int_conversions {
     ($($t:ty => $as_fn:ident -> $read:ty, $from_fn:ident as $via:ty);* $(;)?) => {$(
         impl<'a, 'py> FromPy<'a, 'py> for $t {
-            #[inline]
+            /// The hot path inline (an `int` whose value is not -1 and fits); the rest out of line.
+            #[inline(always)]
             fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
-                let ctx = obj.ctx();
-                let v: $read = if type_check(&obj, |c| c.h_LongType) {
+                if type_check(&obj, |c| c.h_LongType) {
                     // SAFETY: `obj` is a live int; out of range returns -1 with an error set.
-                    unsafe { ffi::$as_fn(ctx.as_ptr(), obj.raw()) }
-                } else {
-                    let int = index_of(obj)?;
-                    // SAFETY: `int` is a live int; out of range returns -1 with an error set.
-                    unsafe { ffi::$as_fn(ctx.as_ptr(), int.raw()) }
-                };
-                let v = checked_int(ctx, v, (-1i64) as $read, stringify!($t))?;
-                <$t>::try_from(v).map_err(|_| PyErr::new(Exc::OverflowError, concat!("int out of range for ", stringify!($t))))
+                    let v = unsafe { ffi::$as_fn(obj.ctx().as_ptr(), obj.raw()) };
+                    if v != (-1i64) as $read {
+                        #[allow(irrefutable_let_patterns)] // i64 from i64
+                        if let Ok(v) = <$t>::try_from(v) {
+                            return Ok(v);
+                        }
+                    }
+                }
+                int_slow::<$t, $read>(obj, (-1i64) as $read, ffi::$as_fn)
             }
         }
 
@@ -221,6 +222,34 @@ macro_rules! int_conversions {
             }
         }
     )*};
+}
+
+/// Everything but the hot path of an integer parameter: a non-`int` (through `__index__`), -1
+/// (or an error), a value that does not fit `T`. `read` is the HPy read of an `int` as `R`,
+/// returning `err` (-1 cast to `R`) with an error set when the value does not fit `R`.
+#[cold]
+#[inline(never)]
+fn int_slow<T: TryFrom<R>, R: PartialEq>(
+    obj: Borrowed<'_, '_>,
+    err: R,
+    read: unsafe fn(*mut ffi::HPyContext, ffi::HPy) -> R,
+) -> PyResult<T> {
+    let ctx = obj.ctx();
+    let v = if type_check(&obj, |c| c.h_LongType) {
+        // SAFETY: live context and int.
+        unsafe { read(ctx.as_ptr(), obj.raw()) }
+    } else {
+        let int = index_of(obj)?;
+        // SAFETY: live context and int.
+        unsafe { read(ctx.as_ptr(), int.raw()) }
+    };
+    let v = checked_int(ctx, v, err, std::any::type_name::<T>())?;
+    T::try_from(v).map_err(|_| {
+        PyErr::new(
+            Exc::OverflowError,
+            format!("int out of range for {}", std::any::type_name::<T>()),
+        )
+    })
 }
 
 // i32 and u32 are read as 64 bits and narrowed here: PyPy 3.11's `HPyLong_AsInt32_t` and

@@ -26,22 +26,19 @@ pub(crate) static DROPPED_RAISED: AtomicUsize = AtomicUsize::new(0);
 pub type PyResult<T> = Result<T, PyErr>;
 
 /// A Python exception, raised or to be raised. See the [module docs](self).
-pub struct PyErr {
-    state: State,
-}
+///
+/// One pointer wide, so that a `PyResult` of a number or a handle comes back in registers.
+pub struct PyErr(Option<Box<New>>);
 
-enum State {
-    /// Already set in the interpreter by an HPy call.
-    Raised,
-    /// To be raised: `ty(msg)`.
-    New { ty: ExcType, msg: Cow<'static, str> },
-    /// Restored or converted: nothing left to do when dropped.
-    Done,
+/// An exception to be raised: `ty(msg)`. (`None` in [`PyErr`]: already set in the interpreter.)
+struct New {
+    ty: ExcType,
+    msg: Cow<'static, str>,
 }
 
 impl Drop for PyErr {
     fn drop(&mut self) {
-        if matches!(self.state, State::Raised) {
+        if self.0.is_none() {
             DROPPED_RAISED.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -200,22 +197,18 @@ builtin_exceptions!(
 impl PyErr {
     /// A new exception `exc(msg)`, raised when it reaches the interpreter.
     pub fn new(exc: Exc, msg: impl Into<Cow<'static, str>>) -> Self {
-        PyErr {
-            state: State::New {
-                ty: ExcType::Builtin(exc),
-                msg: msg.into(),
-            },
-        }
+        PyErr(Some(Box::new(New {
+            ty: ExcType::Builtin(exc),
+            msg: msg.into(),
+        })))
     }
 
     /// A new exception of a custom type kept in a module global (created at module init).
     pub fn custom(ty: &'static Global, msg: impl Into<Cow<'static, str>>) -> Self {
-        PyErr {
-            state: State::New {
-                ty: ExcType::Global(ty),
-                msg: msg.into(),
-            },
-        }
+        PyErr(Some(Box::new(New {
+            ty: ExcType::Global(ty),
+            msg: msg.into(),
+        })))
     }
 
     /// The exception an HPy call has just raised (it is already set in the interpreter).
@@ -224,9 +217,7 @@ impl PyErr {
     /// exception: the trampoline clears it before the call returns its result.
     #[inline]
     pub fn raised() -> Self {
-        PyErr {
-            state: State::Raised,
-        }
+        PyErr(None)
     }
 
     /// `TypeError(msg)`.
@@ -246,32 +237,30 @@ impl PyErr {
 
     /// Whether this is a new error of built-in type `exc` (an already raised one is never).
     pub fn is(&self, exc: Exc) -> bool {
-        matches!(self.state, State::New { ty: ExcType::Builtin(e), .. } if e == exc)
+        matches!(self.0.as_deref(), Some(New { ty: ExcType::Builtin(e), .. }) if *e == exc)
     }
 
     /// The message of a new error (`None` for one already raised).
     pub fn message(&self) -> Option<&str> {
-        match &self.state {
-            State::New { msg, .. } => Some(msg),
-            State::Raised | State::Done => None,
-        }
+        self.0.as_ref().map(|n| &*n.msg)
     }
 
     /// Prefixes the message of a new error, e.g. with the argument it is about. An error already
     /// raised in the interpreter is left as it is.
     pub fn with_context(mut self, prefix: &str) -> Self {
-        if let State::New { msg, .. } = &mut self.state {
-            *msg = format!("{prefix}{msg}").into();
+        if let Some(n) = &mut self.0 {
+            n.msg = format!("{prefix}{}", n.msg).into();
         }
         self
     }
 
     /// Sets this exception in the interpreter (the last step before returning an error value).
-    pub fn restore(mut self, ctx: Ctx<'_>) {
+    pub fn restore(self, ctx: Ctx<'_>) {
         let c = ctx.as_ptr();
-        match std::mem::replace(&mut self.state, State::Done) {
-            State::Done => {}
-            State::Raised => {
+        // Consumed here: never dropped (a raised error would count as discarded).
+        let mut this = std::mem::ManuallyDrop::new(self);
+        match this.0.take().map(|n| *n) {
+            None => {
                 // SAFETY: valid context. An error return without an exception would make CPython
                 // raise SystemError anyway; say why.
                 unsafe {
@@ -284,14 +273,14 @@ impl PyErr {
                     }
                 }
             }
-            State::New {
+            Some(New {
                 ty: ExcType::Builtin(e),
                 msg,
-            } => set_string(ctx, e.handle(ctx), &msg),
-            State::New {
+            }) => set_string(ctx, e.handle(ctx), &msg),
+            Some(New {
                 ty: ExcType::Global(g),
                 msg,
-            } => match g.load(ctx) {
+            }) => match g.load(ctx) {
                 Some(h) if is_exception_class(ctx, &h) => {
                     set_string(ctx, crate::AsHandle::raw(&h), &msg)
                 }
@@ -334,17 +323,16 @@ fn set_string(ctx: Ctx<'_>, ty: ffi::HPy, msg: &str) {
 
 impl fmt::Debug for PyErr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.state {
-            State::Raised => f.write_str("PyErr(<raised in the interpreter>)"),
-            State::Done => f.write_str("PyErr(<restored>)"),
-            State::New {
+        match self.0.as_deref() {
+            None => f.write_str("PyErr(<raised in the interpreter>)"),
+            Some(New {
                 ty: ExcType::Builtin(e),
                 msg,
-            } => write!(f, "{e:?}({msg:?})"),
-            State::New {
+            }) => write!(f, "{e:?}({msg:?})"),
+            Some(New {
                 ty: ExcType::Global(_),
                 msg,
-            } => write!(f, "<custom>({msg:?})"),
+            }) => write!(f, "<custom>({msg:?})"),
         }
     }
 }

@@ -101,6 +101,7 @@ impl ArgSpec {
     /// # Safety
     /// `args` points to `nargs + len(kwnames)` live handles that stay open until the
     /// [`with_args`] call that gave `scope` returns.
+    #[inline(always)]
     pub unsafe fn parse<'a, 'py, const N: usize>(
         &self,
         scope: ArgScope<'a, 'py>,
@@ -108,9 +109,32 @@ impl ArgSpec {
         nargsf: usize,
         kwnames: ffi::HPy,
     ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
+        let nargs = nargsf & !ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
+        if nargs == N && ffi::HPy_IsNull(kwnames) {
+            // The common call: every argument by position.
+            return Ok(std::array::from_fn(|i| {
+                // SAFETY: i < nargs; the caller guarantees the handles are live for the scope.
+                Some(unsafe { scope.arg(*args.add(i)) })
+            }));
+        }
+        // SAFETY: per the contract.
+        unsafe { self.parse_any(scope, args, nargs, kwnames) }
+    }
+
+    /// [`ArgSpec::parse`] for every other call: keywords, missing or too many arguments.
+    ///
+    /// # Safety
+    /// As [`ArgSpec::parse`], with `nargs` positional values.
+    #[inline(never)]
+    unsafe fn parse_any<'a, 'py, const N: usize>(
+        &self,
+        scope: ArgScope<'a, 'py>,
+        args: *const ffi::HPy,
+        nargs: usize,
+        kwnames: ffi::HPy,
+    ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
         debug_assert_eq!(N, self.params.len());
         let ctx = scope.ctx();
-        let nargs = nargsf & !ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
         let mut out: [Option<Borrowed<'a, 'py>>; N] = [None; N];
         if nargs > N {
             return Err(PyErr::type_error(format!(
@@ -272,8 +296,14 @@ impl<'py> VectorArgs<'py> {
 pub fn extract_arg<'a, 'py, T: FromPy<'a, 'py>>(obj: Borrowed<'a, 'py>, name: &str) -> PyResult<T> {
     match T::from_py(obj) {
         Ok(v) => Ok(v),
-        Err(e) => Err(e.with_context(&format!("argument '{name}': "))),
+        Err(e) => Err(arg_error(e, name)),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn arg_error(e: PyErr, name: &str) -> PyErr {
+    e.with_context(&format!("argument '{name}': "))
 }
 
 /// A static `HPyDef` (method or slot), as listed in module and type specs.
