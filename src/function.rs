@@ -206,10 +206,13 @@ impl ArgSpec {
 
 /// The arguments of a `tp_new` call (positional array plus keyword dict) in vectorcall form, so
 /// that [`ArgSpec::parse`] serves constructors too. Owns the handles the parsed slots borrow.
+/// Without keywords it is the call's own array: nothing is allocated.
 pub struct VectorArgs<'py> {
-    all: Vec<ffi::HPy>,
+    /// `nargs` positional values then the keyword values: the call's array, or `owned`'s.
+    args: *const ffi::HPy,
     nargs: usize,
     kwnames: Option<Handle<'py>>,
+    owned: Vec<ffi::HPy>,
     _values: Vec<Handle<'py>>,
 }
 
@@ -218,74 +221,86 @@ impl<'py> VectorArgs<'py> {
     /// values follow the positional ones (PyPy 3.11), or `HPy_NULL`.
     ///
     /// # Safety
-    /// `args` points to `nargs` live handles, `kw` is NULL or a live dict.
+    /// `args` points to `nargs` live handles (plus one per keyword name when `kw` is a tuple),
+    /// valid for as long as the result is used; `kw` is NULL, a live dict or a live tuple.
+    #[inline]
     pub unsafe fn from_dict(
         ctx: Ctx<'py>,
         args: *const ffi::HPy,
         nargs: usize,
         kw: ffi::HPy,
     ) -> PyResult<Self> {
+        let mut va = VectorArgs {
+            args,
+            nargs,
+            kwnames: None,
+            owned: Vec::new(),
+            _values: Vec::new(),
+        };
+        if !ffi::HPy_IsNull(kw) {
+            // SAFETY: per the contract.
+            unsafe { va.add_keywords(ctx, kw)? };
+        }
+        Ok(va)
+    }
+
+    /// The keywords of [`VectorArgs::from_dict`], out of line.
+    ///
+    /// # Safety
+    /// As [`VectorArgs::from_dict`]; `kw` is not NULL.
+    #[inline(never)]
+    unsafe fn add_keywords(&mut self, ctx: Ctx<'py>, kw: ffi::HPy) -> PyResult<()> {
+        let (args, nargs) = (self.args, self.nargs);
         // PyPy 3.11 (hpy 0.9.1.dev) passes tp_new's keywords vectorcall-style: `kw` is then the
         // tuple of names and their values follow the positional ones in `args`.
-        // SAFETY: kw is NULL or live.
-        if !ffi::HPy_IsNull(kw) && unsafe { ffi::HPyTuple_Check(ctx.as_ptr(), kw) } != 0 {
-            // SAFETY: kw is a live tuple.
-            let nkw = crate::Object::len(&unsafe { Borrowed::from_raw(ctx, kw) })?;
-            // SAFETY: per that convention, args holds nargs + nkw live handles.
-            let all = (0..nargs + nkw).map(|i| unsafe { *args.add(i) }).collect();
-            let kwnames =
-                // SAFETY: kw is live; dup gives an owned handle.
+        // SAFETY: kw is live.
+        if unsafe { ffi::HPyTuple_Check(ctx.as_ptr(), kw) } != 0 {
+            // SAFETY: kw is live; dup gives an owned handle.
+            self.kwnames =
                 Some(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), kw)) });
-            return Ok(VectorArgs {
-                all,
-                nargs,
-                kwnames,
-                _values: Vec::new(),
-            });
+            return Ok(());
+        }
+        // SAFETY: kw is a live dict.
+        if unsafe { ffi::HPy_Length(ctx.as_ptr(), kw) } <= 0 {
+            return Ok(());
         }
         // SAFETY: per the contract.
-        let mut all: Vec<ffi::HPy> = (0..nargs).map(|i| unsafe { *args.add(i) }).collect();
-        let mut values = Vec::new();
-        let mut kwnames = None;
-        // SAFETY: kw is NULL or a live dict; every result is checked for NULL.
+        self.owned = (0..nargs).map(|i| unsafe { *args.add(i) }).collect();
+        // SAFETY: kw is a live dict; every result is checked for NULL.
         unsafe {
-            if !ffi::HPy_IsNull(kw) && ffi::HPy_Length(ctx.as_ptr(), kw) > 0 {
-                let keys = Handle::from_raw(ctx, ffi::HPyDict_Keys(ctx.as_ptr(), kw))?;
-                let mut names = Vec::new();
-                for i in 0..crate::Object::len(&keys)? {
-                    let key = crate::Object::get_item(&keys, i as isize)?;
-                    let value =
-                        Handle::from_raw(ctx, ffi::HPy_GetItem(ctx.as_ptr(), kw, key.raw()))?;
-                    all.push(value.raw());
-                    values.push(value);
-                    names.push(key.raw());
-                    values.push(key);
-                }
-                kwnames = Some(Handle::from_raw(
-                    ctx,
-                    ffi::HPyTuple_FromArray(ctx.as_ptr(), names.as_mut_ptr(), names.len() as _),
-                )?);
+            let keys = Handle::from_raw(ctx, ffi::HPyDict_Keys(ctx.as_ptr(), kw))?;
+            let mut names = Vec::new();
+            for i in 0..crate::Object::len(&keys)? {
+                let key = crate::Object::get_item(&keys, i as isize)?;
+                let value = Handle::from_raw(ctx, ffi::HPy_GetItem(ctx.as_ptr(), kw, key.raw()))?;
+                self.owned.push(value.raw());
+                self._values.push(value);
+                names.push(key.raw());
+                self._values.push(key);
             }
+            self.kwnames = Some(Handle::from_raw(
+                ctx,
+                ffi::HPyTuple_FromArray(ctx.as_ptr(), names.as_mut_ptr(), names.len() as _),
+            )?);
         }
-        Ok(VectorArgs {
-            all,
-            nargs,
-            kwnames,
-            _values: values,
-        })
+        self.args = self.owned.as_ptr();
+        Ok(())
     }
 
     /// Positional then keyword values.
+    #[inline]
     pub fn args(&self) -> *const ffi::HPy {
-        self.all.as_ptr()
+        self.args
     }
 
     /// Number of positional values.
+    #[inline]
     pub fn nargs(&self) -> usize {
         self.nargs
     }
 
     /// The keyword names tuple, or `HPy_NULL`.
+    #[inline]
     pub fn kwnames(&self) -> ffi::HPy {
         self.kwnames.as_ref().map_or(ffi::HPy_NULL, |k| k.raw())
     }
