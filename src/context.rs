@@ -120,11 +120,13 @@ pub(crate) fn cstring(s: &str) -> PyResult<CString> {
 /// Which interpreter this module runs in, and whether in HPy's debug mode: noted once, when the
 /// module initialises ([`Interpreter::note`]), from its context, the one place that decides.
 ///
-/// The context's name says which backend (`"... (PyPy backend)"`, `"... (GraalVM backend)"`) in
-/// every mode but GraalPy's debug mode, whose name (`"HPy Debug Mode ABI"`) is CPython's too: there
-/// `sys.implementation.name` decides. A lie there (it can be reassigned) only changes what
-/// [`Ctx::allow_threads`] does in debug mode. (The context layout, which a lie could break, is
-/// read off the context alone: `hpy_sys::layout`.)
+/// The context's name says which backend in most modes: `"HPy Universal ABI (CPython backend)"`,
+/// `"HPy ... Mode ABI (PyPy backend)"` in every PyPy mode, `"HPy Universal ABI (GraalVM backend,
+/// JNI)"`. GraalPy's debug and trace contexts have CPython's names (`"HPy Debug Mode ABI"`,
+/// `"HPy Trace Mode ABI"`): for a name that names no backend, `sys.implementation.name` decides. A
+/// lie there (it can be reassigned) only changes what [`Ctx::allow_threads`] does in debug mode and
+/// whether a `Global` boxes its object. (The context layout, which a lie could break, is read off
+/// the context alone: `hpy_sys::layout`.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Interpreter {
     pub pypy: bool,
@@ -149,9 +151,9 @@ impl Interpreter {
             let sys = ctx.import("sys")?;
             sys.getattr("implementation")?.getattr("name")?.extract()
         };
-        let pypy = name.ends_with("(PyPy backend)");
-        let graalpy = name.ends_with("(GraalVM backend)")
-            || (name == "HPy Debug Mode ABI" && implementation().is_ok_and(|n| n == "graalpy"));
+        let pypy = name.contains("(PyPy backend");
+        let graalpy = name.contains("(GraalVM backend")
+            || (!name.contains(" backend") && implementation().is_ok_and(|n| n == "graalpy"));
         let bits = NOTED
             | if pypy { PYPY } else { 0 }
             | if graalpy { GRAALPY } else { 0 }
@@ -160,6 +162,7 @@ impl Interpreter {
     }
 
     /// What [`note`](Self::note) kept (CPython in universal mode before that).
+    #[inline]
     pub(crate) fn get() -> Interpreter {
         let bits = INTERPRETER.load(std::sync::atomic::Ordering::Relaxed);
         Interpreter {
@@ -168,4 +171,11 @@ impl Interpreter {
             debug: bits & DEBUG != 0,
         }
     }
+}
+
+/// `(pypy, graalpy, debug)` as this module noted them (for the tests).
+#[doc(hidden)]
+pub fn interpreter_facts() -> (bool, bool, bool) {
+    let i = Interpreter::get();
+    (i.pypy, i.graalpy, i.debug)
 }

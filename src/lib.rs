@@ -67,6 +67,7 @@ pub mod impl_ {
         add_class, assert_member, borrow_self, borrow_self_mut, destroy, instantiate, traverse,
         Mutable, PyClass, PyMethods, TypeGlobal,
     };
+    pub use crate::context::interpreter_facts;
     pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
     pub use crate::module::{exec_prologue, unregistered, ModuleDef, PtrList, Registered, GLOBALS};
     pub use crate::trampoline::{

@@ -129,7 +129,7 @@ pub struct Global {
     stored: AtomicBool,
     /// The `HPyGlobal` value as the last store left it.
     value: AtomicIsize,
-    /// Whether the stored object is an int kept inside a 1-tuple (GraalPy; see `store`).
+    /// Whether the stored object is kept inside a 1-tuple (GraalPy; see `store`).
     boxed: AtomicBool,
     /// Whether the module definition lists it (set when the module initialises): HPy requires
     /// that of every global stored into (GraalPy indexes a table with it).
@@ -177,13 +177,10 @@ impl Global {
         }
         // GraalPy 24.2 keeps a small int's handle bits in the HPyGlobal itself instead of a table
         // index, and the next store takes them for an index: out of bounds (the JVM dies) or another
-        // global's slot. There an int is stored inside a 1-tuple, unwrapped by `load`.
+        // global's slot. There every object is stored inside a 1-tuple, unwrapped by `load` (not
+        // only ints: GraalPy's HPy_TypeCheck misanswers for small ints, so they cannot be told).
         let ctx_ptr = ctx.as_ptr();
-        let boxed = crate::context::Interpreter::get().graalpy && {
-            let int = ctx.constant(|c| c.h_LongType);
-            // SAFETY: live context, object handle and type constant.
-            unsafe { ffi::HPy_TypeCheck(ctx_ptr, obj.raw(), int) != 0 }
-        };
+        let boxed = crate::context::Interpreter::get().graalpy;
         let tuple = if boxed {
             let mut item = [obj.raw()];
             // SAFETY: `item` holds a live handle, which HPyTuple_FromArray does not steal.

@@ -13,7 +13,7 @@ import types
 
 import oxhpy_testext as t
 import pytest
-from conftest import EXPECT_MODE, GRAALPY, GRAALPY_CAPSULE_RENAME, GRAALPY_EXC_NAME
+from conftest import DEBUG, EXPECT_MODE, GRAALPY, GRAALPY_CAPSULE_RENAME, GRAALPY_EXC_NAME
 
 PYPY = sys.implementation.name == "pypy"
 CTX_NAMES = {"debug": "HPy Debug Mode ABI", "trace": "HPy Trace Mode ABI"}
@@ -38,6 +38,13 @@ def test_context_name_matches_mode():
         assert name.startswith(CTX_NAMES[EXPECT_MODE]), name
     else:
         assert name.startswith("HPy Universal ABI"), name
+
+
+def test_interpreter_noted_from_the_context():
+    """What allow_threads, Global and the subclass check go by (GraalPy's universal context is
+    named "HPy Universal ABI (GraalVM backend, JNI)"; its debug and trace contexts name no backend)."""
+    impl = sys.implementation.name
+    assert t.interpreter_facts() == (impl == "pypy", impl == "graalpy", DEBUG)
 
 
 def test_context_layout():

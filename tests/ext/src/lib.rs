@@ -580,6 +580,12 @@ pub mod _native {
         ctx.name()
     }
 
+    /// `(pypy, graalpy, debug)` as oxhpy noted them when the module initialised.
+    #[oxhpy::function]
+    pub fn interpreter_facts() -> (bool, bool, bool) {
+        oxhpy::impl_::interpreter_facts()
+    }
+
     /// The context layout oxhpy chose for this process: `"Hpy090"` or `"PyPy311"`.
     #[oxhpy::function]
     pub fn context_layout() -> &'static str {
