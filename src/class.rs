@@ -198,14 +198,28 @@ unsafe fn payload<'a, T: PyClass>(ctx: Ctx<'_>, obj: ffi::HPy) -> &'a Payload<T>
     unsafe { &*(ffi::_HPy_AsStruct_Object(ctx.as_ptr(), obj) as *const Payload<T>) }
 }
 
-fn not_initialised<T: PyClass>() -> PyErr {
-    PyErr::new(
-        Exc::TypeError,
-        format!(
-            "{} object is not initialised (its __new__ did not run)",
-            T::NAME
+/// Why `self` (whose borrow flag is `flag`) cannot be borrowed, shared or not.
+#[cold]
+#[inline(never)]
+fn borrow_error<T: PyClass>(flag: isize, exclusive: bool) -> PyErr {
+    match flag {
+        UNINIT => PyErr::new(
+            Exc::TypeError,
+            format!(
+                "{} object is not initialised (its __new__ did not run)",
+                T::NAME
+            ),
         ),
-    )
+        EXCLUSIVE => PyErr::new(
+            Exc::RuntimeError,
+            format!("{} object is being modified", T::NAME),
+        ),
+        _ if exclusive => PyErr::new(
+            Exc::RuntimeError,
+            format!("{} object is already borrowed", T::NAME),
+        ),
+        _ => unreachable!("a shared borrow is refused only when uninitialised or exclusive"),
+    }
 }
 
 /// The object `slf` as a handle borrowed for `'a`, with a context of that lifetime.
@@ -224,15 +238,12 @@ unsafe fn object<'a>(ctx: Ctx<'_>, slf: ffi::HPy) -> Borrowed<'a, 'a> {
 /// `slf` is the live `self` handle of a method of `T` (the interpreter checked its type), open
 /// for `'a`.
 #[doc(hidden)]
+#[inline]
 pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResult<PyRef<'a, T>> {
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
     match p.flag.get() {
-        UNINIT => Err(not_initialised::<T>()),
-        EXCLUSIVE => Err(PyErr::new(
-            Exc::RuntimeError,
-            format!("{} object is being modified", T::NAME),
-        )),
+        n @ (UNINIT | EXCLUSIVE) => Err(borrow_error::<T>(n, false)),
         n => {
             p.flag.set(n + 1);
             // SAFETY: per the contract.
@@ -247,6 +258,7 @@ pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResu
 /// # Safety
 /// As [`borrow_self`].
 #[doc(hidden)]
+#[inline]
 pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
     ctx: Ctx<'_>,
     slf: ffi::HPy,
@@ -261,17 +273,14 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
     match p.flag.get() {
-        UNINIT => Err(not_initialised::<T>()),
+        UNINIT => Err(borrow_error::<T>(UNINIT, true)),
         FREE => {
             p.flag.set(EXCLUSIVE);
             // SAFETY: per the contract.
             let obj = unsafe { object(ctx, slf) };
             Ok(PyRefMut { p, obj })
         }
-        _ => Err(PyErr::new(
-            Exc::RuntimeError,
-            format!("{} object is already borrowed", T::NAME),
-        )),
+        n => Err(borrow_error::<T>(n, true)),
     }
 }
 

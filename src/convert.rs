@@ -386,6 +386,21 @@ impl<'a, 'py> FromPy<'a, 'py> for String {
 
 impl<'py> IntoPy<'py> for &str {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        if self.is_ascii() {
+            // The common case without a copy: ASCII with an explicit length (NUL bytes included).
+            // SAFETY: `len` bytes of ASCII at `ptr`; returns an owned str or NULL with an error set.
+            return unsafe {
+                Handle::from_raw(
+                    ctx,
+                    ffi::HPyUnicode_DecodeASCII(
+                        ctx.as_ptr(),
+                        self.as_ptr().cast(),
+                        self.len() as ffi::HPy_ssize_t,
+                        c"strict".as_ptr(),
+                    ),
+                )
+            };
+        }
         if let Ok(c) = std::ffi::CString::new(self) {
             // SAFETY: NUL-terminated UTF-8; returns an owned str or NULL with an error set.
             return unsafe {
