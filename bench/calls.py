@@ -114,15 +114,21 @@ def call_once(body, f, x):
 
 
 def entries(keys, notes):
-    """[(peer, case, function, argument)] for every peer in `keys` that loads and answers right."""
+    """[(peer, case, function, argument, body)] for every peer in `keys` that loads and answers right."""
     found = []
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        notes.append("numpy is not installed: no numpy cases")
+        keys = [k for k in keys if k != "numpy"]
+    cases = [c for c in CASES if c[0] != "ndarray" or "numpy" in sys.modules]
     for key in keys:
         try:
             module = load_peer(key)
-        except Exception as e:  # a peer not built for this interpreter
-            notes.append(f"{key}: not loaded ({type(e).__name__}: {e})")
+        except ImportError as e:  # a peer not built for this interpreter
+            notes.append(f"{key}: not here ({e})")
             continue
-        for case, _, name, body, make in CASES:
+        for case, _, name, body, make in cases:
             f = getattr(module, ALIASES.get(key, {}).get(case, name), None)
             if f is None:
                 if key not in ("numpy", "kernels"):
@@ -158,10 +164,11 @@ def overflow_checks(keys):
 
 
 def interpreter():
-    impl = platform.python_implementation()
-    ver = platform.python_version()
+    impl, ver = platform.python_implementation(), platform.python_version()
     if impl == "PyPy":
-        ver += " (PyPy {}.{}.{})".format(*sys.pypy_version_info[:3])
+        return f"PyPy {ver} ({'.'.join(map(str, sys.pypy_version_info[:3]))})"
+    if sys.implementation.name == "graalpy":
+        return f"GraalPy {'.'.join(map(str, sys.implementation.version[:3]))} (Python {ver})"
     return f"{impl} {ver}"
 
 
@@ -341,10 +348,9 @@ def callgrind_mode(args):
             for (_, case), value in per_call.items():
                 results[key][case] = round(value - base, 1)
             results[key]["_empty_loop"] = round(base, 1)
-            if key in ("oxhpy", "oxhpy[debug]", "kernels"):
-                for case in results[key]:
-                    if (key, case, "n") in dumps:
-                        profile[f"{key} {case}"] = breakdown(dumps, key, case, args.n)
+            for case in results[key]:
+                if (key, case, "n") in dumps:
+                    profile[f"{key} {case}"] = breakdown(dumps, key, case, args.n)
     return {
         "mode": "callgrind",
         "interpreter": interpreter(),
@@ -373,6 +379,9 @@ def peer_paths(args):
 
 # --- report --------------------------------------------------------------------------------------
 
+# The breakdowns the report shows (the JSON has every peer's and case's).
+SHOWN_PROFILES = ["oxhpy add", "hpy add", "oxhpy add_kw", "hpy add_kw", "oxhpy bytes", "oxhpy bytearray"]
+
 
 def report_mode(args):
     runs = []
@@ -381,20 +390,21 @@ def report_mode(args):
             runs.append(json.load(f))
     cg = [r for r in runs if r["mode"] == "callgrind"]
     timed = [r for r in runs if r["mode"] == "time"]
+    took = f" The whole command took {args.seconds / 60:.0f} min." if args.seconds else ""
     lines = [
         "# Per-call performance: oxhpy and its peers",
         "",
-        f"Written by `{args.command}` ({time.strftime('%Y-%m-%d')}, commit {git_commit()}, {machine()}); "
-        + (f"the whole command took {args.seconds / 60:.1f} min. " if args.seconds else "")
-        + "The peers are in [`bench/peers/`](../bench/peers/), the harness is "
-        "[`bench/calls.py`](../bench/calls.py) (method: its docstring and "
-        "[`bench/README.md`](../bench/README.md)).",
+        f"Written by `{args.command}` on {time.strftime('%Y-%m-%d')} (commit {git_commit()}; {machine()})."
+        + took,
+        "The peers (the same four functions for every toolkit) are in [`bench/peers/`](../bench/peers/),",
+        "the harness is [`bench/calls.py`](../bench/calls.py); method and peers:",
+        "[`bench/README.md`](../bench/README.md#per-call-cost-against-the-peers).",
         "",
-        "![calls per peer](performance.png)",
+        "![per-call cost of every peer](performance.png)",
         "",
     ]
     for r in cg:
-        lines += callgrind_tables(r)
+        lines += callgrind_table(r)
     for r in timed:
         lines += time_table(r)
     for r in cg:
@@ -408,78 +418,118 @@ def report_mode(args):
         chart(cg, timed, args.png)
 
 
-def present(results, keys):
-    return [k for k in keys if k in results]
-
-
-def callgrind_tables(r):
-    res = r["results"]
-    peers = present(res, [k for k, _ in PEERS])
+def table(res, cell, extra=()):
+    """Markdown rows: one per peer present in `res`, one column per case any of them has."""
+    peers = [k for k, _ in PEERS if k in res]
+    cases = [c for c, *_ in CASES if any(c in res[k] for k in peers)]
     out = [
-        f"## {r['interpreter']}: instructions per call (callgrind, loop removed)",
-        "",
-        f"Each cell: (I(2N) − I(N)) / N for N = {r['n']} calls in one process, minus the same for the "
-        "empty loop (its own cost: "
-        + ", ".join(f"{res[k]['_empty_loop']:.0f}" for k in peers[:1])
-        + " per iteration). Deterministic: reruns give the same numbers to ±1. Last column: the oxhpy "
-        "user crate against the hand-written HPy C universal module.",
-        "",
-        "| call | " + " | ".join(LABEL[k] for k in peers) + " | oxhpy / HPy C |",
-        "|---|" + "---:|" * (len(peers) + 1),
+        "| peer | " + " | ".join(f"`{CASE_LABEL[c]}`" for c in cases) + " |",
+        "|---|" + "---:|" * len(cases),
     ]
-    for case, label, *_ in CASES:
-        cells = [f"{res[k][case]:.0f}" if case in res[k] else "" for k in peers]
-        ratio = ""
-        if case in res.get("oxhpy", {}) and case in res.get("hpy", {}):
-            ratio = f"{res['oxhpy'][case] / res['hpy'][case]:.2f}×"
-        out.append(f"| `{label}` | " + " | ".join(cells) + f" | {ratio} |")
-    return out + [""]
+    for k in peers:
+        out.append(
+            f"| {LABEL[k]} | " + " | ".join(cell(res[k][c]) if c in res[k] else "" for c in cases) + " |"
+        )
+    for label, row in extra:
+        out.append(f"| {label} | " + " | ".join(row(c) for c in cases) + " |")
+    return out
+
+
+def callgrind_table(r):
+    res = r["results"]
+    empty = next(iter(res.values()))["_empty_loop"]
+
+    def ratio(peer):
+        def row(c):
+            if c in res.get(peer, {}) and c in res.get("hpy", {}):
+                return f"{res[peer][c] / res['hpy'][c]:.2f}×"
+            return ""
+
+        return row
+
+    return [
+        f"## {r['interpreter']}: instructions per call (callgrind)",
+        "",
+        f"(I(2N) − I(N)) / N with N = {r['n']} calls in one process, minus the same for the empty loop "
+        f"({empty:.0f} per iteration): the call alone, bytecode dispatch included. Deterministic: a rerun "
+        "gives the same numbers (± 1). The last rows divide by the hand-written HPy C universal module.",
+        "",
+        *table(
+            res,
+            lambda v: f"{v:.0f}",
+            [
+                ("**oxhpy user crate / HPy C universal**", ratio("oxhpy")),
+                ("oxhpy_kernels / HPy C universal", ratio("kernels")),
+                (
+                    "debug: oxhpy / HPy C",
+                    lambda c: (
+                        f"{res['oxhpy[debug]'][c] / res['hpy[debug]'][c]:.2f}×"
+                        if c in res.get("oxhpy[debug]", {}) and c in res.get("hpy[debug]", {})
+                        else ""
+                    ),
+                ),
+            ],
+        ),
+        "",
+    ]
+
+
+def ns(v):
+    return "≈ 0" if v < 0.5 else (f"{v:.1f}" if v < 100 else f"{v:.0f}")
 
 
 def time_table(r):
-    res = r["results"]
-    peers = present(res, [k for k, _ in PEERS])
-    out = [
+    base = LABEL[r["baseline"]]
+    return [
         f"## {r['interpreter']}: wall-clock ns per call",
         "",
-        f"Median of {r['rounds']} interleaved rounds (the empty loop, {r['empty_loop_ns']:.1f} ns, removed); "
-        f"in brackets the median per-round ratio to {LABEL[r['baseline']]}.",
+        f"Median of {r['rounds']} interleaved rounds, the empty loop ({r['empty_loop_ns']:.1f} ns) removed; "
+        f"in brackets the median of the per-round ratios to {base}.",
         "",
-        "| call | " + " | ".join(LABEL[k] for k in peers) + " |",
-        "|---|" + "---:|" * len(peers),
+        *table(
+            r["results"],
+            lambda v: ns(v["ns"]) + (f" ({v['ratio']:.2f}×)" if "ratio" in v and v["ns"] >= 0.5 else ""),
+        ),
+        "",
     ]
-    for case, label, *_ in CASES:
-        cells = []
-        for k in peers:
-            v = res[k].get(case)
-            cells.append(
-                f"{v['ns']:.1f} ({v['ratio']:.2f}×)"
-                if v and "ratio" in v
-                else (f"{v['ns']:.1f}" if v else "")
-            )
-        out.append(f"| `{label}` | " + " | ".join(cells) + " |")
-    return out + [""]
 
 
-def profile_section(r, top=25):
+def profile_section(r, top=20):
     out = []
-    for name, rows in r["profile"].items():
-        key, case = name.split(" ")
-        if case not in ("add", "add_kw", "bytearray") or "[" in key and case != "add":
+    for name in SHOWN_PROFILES:
+        rows = r["profile"].get(name)
+        if not rows:
             continue
+        key, case = name.split(" ")
         total = sum(v for v, *_ in rows)
         out += [
-            f"### Where the time goes: `{LABEL[key]}` `{CASE_LABEL[case]}` ({r['interpreter']})",
-            "",
-            f"Self instructions per call by function ({total:.0f} in all, loop removed), the top {top}:",
+            f"### {LABEL[key]}: `{CASE_LABEL[case]}`, {total:.0f} instructions",
             "",
             "```",
+            *(f"{v:8.1f}  {fn}  [{ob}]" for v, ob, fn in rows[:top]),
+            *(
+                [f"{sum(v for v, *_ in rows[top:]):8.1f}  ({len(rows) - top} more functions)"]
+                if rows[top:]
+                else []
+            ),
+            "```",
+            "",
         ]
-        out += [f"{v:8.1f}  {fn}  [{ob}]" for v, ob, fn in rows[:top]]
-        out += ["```", ""]
     if out:
-        out = ["## Where the time goes (callgrind, CPython)", ""] + out
+        out = [
+            f"## Where the time goes ({r['interpreter']}, callgrind)",
+            "",
+            "Self instructions per call of each function (what `callgrind_annotate` lists as a "
+            "function's own Ir), taken like the table above: the 2N-call dump minus the N-call dump, "
+            "divided by N, minus the empty loop's. `_PyEval_EvalFrameDefault` is the interpreter running "
+            "the loop's call bytecodes (and, with a `'2`, Python code the call runs); `ctx_*` and "
+            "`ctx_CallRealFunctionFromTrampoline` are HPy's CPython runtime (`hpy.universal`).",
+            "",
+        ] + out
     return out
+
+
+COLOURS = {k: f"C{i}" for i, (k, _) in enumerate(PEERS)}
 
 
 def chart(cg, timed, path):
@@ -488,27 +538,27 @@ def chart(cg, timed, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [(r, "instructions per call", lambda v: v) for r in cg]
-    panels += [(r, "ns per call", lambda v: v["ns"]) for r in timed]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(11, 3.6 * len(panels)), squeeze=False)
+    panels = [(r, "instructions per call (callgrind)", lambda v: v) for r in cg]
+    panels += [(r, "wall-clock ns per call", lambda v: v["ns"]) for r in timed]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(11, 3.4 * len(panels)), squeeze=False)
     for ax, (r, unit, value) in zip(axes[:, 0], panels):
         res = r["results"]
-        peers = present(res, [k for k, _ in PEERS])
+        peers = [k for k, _ in PEERS if k in res]
         cases = [c for c, *_ in CASES if any(c in res[k] for k in peers)]
-        width = 0.8 / len(peers)
+        width = 0.84 / len(peers)
         for i, k in enumerate(peers):
-            xs = [j + i * width for j, c in enumerate(cases) if c in res[k]]
-            ys = [value(res[k][c]) for c in cases if c in res[k]]
-            ax.bar(xs, ys, width, label=LABEL[k])
-        ax.set_xticks([j + 0.4 - width / 2 for j in range(len(cases))])
-        ax.set_xticklabels([CASE_LABEL[c] for c in cases], fontsize=8)
+            points = [(j + i * width, value(res[k][c])) for j, c in enumerate(cases) if c in res[k]]
+            points = [(x, y) for x, y in points if y >= 0.5]  # PyPy's JIT removes pure Python's calls
+            ax.bar([x for x, _ in points], [y for _, y in points], width, label=LABEL[k], color=COLOURS[k])
+        ax.set_xticks([j + 0.42 - width / 2 for j in range(len(cases))])
+        ax.set_xticklabels([CASE_LABEL[c].replace("(64 B ", "(\n64 B ") for c in cases], fontsize=8)
         ax.set_yscale("log")
-        ax.set_ylabel(unit)
-        ax.set_title(f"{r['interpreter']}: {unit}" + (" (callgrind)" if r["mode"] == "callgrind" else ""))
+        ax.set_title(f"{r['interpreter']}: {unit}, log scale", fontsize=10)
         ax.grid(axis="y", which="both", alpha=0.3)
-        ax.legend(fontsize=7, ncol=4)
+        ax.legend(fontsize=7, ncol=5, loc="upper left")
+        ax.set_ylim(top=ax.get_ylim()[1] * 8)  # room for the legend
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
 
 
 def git_commit():
@@ -540,7 +590,7 @@ def main():
     p.add_argument("--only", action="append", help="measure only this peer (repeatable)")
     p.add_argument("--rounds", type=int, default=9)
     p.add_argument("--target-ms", type=float, default=4.0, help="time per timed loop")
-    p.add_argument("--n", type=int, default=20000, help="calls per callgrind segment")
+    p.add_argument("--n", type=int, default=5000, help="calls per callgrind segment")
     p.add_argument("--md", default=os.path.join(HERE, "..", "docs", "performance.md"))
     p.add_argument("--png", default=os.path.join(HERE, "..", "docs", "performance.png"))
     p.add_argument("--seconds", type=float, help="how long the whole command took (for the report)")

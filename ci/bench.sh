@@ -3,8 +3,8 @@
 #
 #   bash ci/bench.sh            provision, build every peer, measure, write docs/performance.md + .png
 #
-# Builds: the C API and hand-written HPy C peers (setuptools + hpy.devel, universal and CPython ABI),
-# PyO3 (maturin, release) for CPython 3.11 and PyPy 3.11, the oxhpy user crate and oxhpy_kernels
+# Builds: the C API peer (CPython, PyPy, GraalPy), the hand-written HPy C peer (setuptools + hpy.devel,
+# universal and CPython ABI), PyO3 (maturin, release) for CPython 3.11 and PyPy 3.11, the oxhpy user crate and oxhpy_kernels
 # (universal wheels). Measures: callgrind instructions per call on CPython 3.11 (universal and HPy
 # debug mode), wall-clock ns per call on CPython 3.11, PyPy 3.11 and GraalPy 24.2. Everything lives
 # under $OXHPY_CACHE/bench; the results' JSON is kept in $OXHPY_CACHE/bench/results.
@@ -43,11 +43,12 @@ step "bench venv $BENCH_VENV: numpy, matplotlib, maturin, cffi, the HPy runtime"
 "$BENCH_VENV/bin/python" -m pip install -q --force-reinstall --no-deps --no-index --find-links "$RUNTIME_DIR" oxhpy-hpy
 
 step "C peers: capi_peer, hpy_peer (universal), hpy_peer_cpy (CPython ABI)"
-rm -rf "$BENCH/c-cp311" "$BENCH/c-tmp" && mkdir -p "$BENCH/c-cp311"
+rm -rf "$BENCH/c-cp311" "$BENCH/c-build" && mkdir -p "$BENCH/c-cp311"
 for abi in universal cpython; do
-    (cd bench/peers && "$VENV/bin/python" setup_c.py -q --hpy-abi=$abi build_ext -b "$BENCH/c-cp311" -t "$BENCH/c-tmp")
+    (cd bench/peers && "$VENV/bin/python" setup_c.py -q --hpy-abi=$abi build -b "$BENCH/c-build")
 done
-rm -f "$BENCH/c-cp311/hpy_peer.py" # hpy.devel's stub (pkg_resources); calls.py loads the .hpy0.so
+# Not hpy.devel's stub hpy_peer.py (it needs pkg_resources): calls.py loads the .hpy0.so itself.
+cp "$BENCH"/c-build/lib.*-cpython-311/*.so "$BENCH"/c-build/lib.*-hpy-universal/hpy_peer.hpy0.so "$BENCH/c-cp311/"
 
 step "wheels: oxhpy_kernels, oxhpy_peer (universal), pyo3_peer (cp311)"
 rm -rf "$BENCH/dist" && mkdir -p "$BENCH/dist"
@@ -59,32 +60,34 @@ CARGO_TARGET_DIR=$BENCH/target-pyo3-cp311 "$BENCH_VENV/bin/maturin" build -q --r
 "$BENCH_VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$BENCH/dist"/*.whl
 
 step "PyPy 3.11: venv with numpy; pyo3_peer (maturin) and capi_peer (cpyext) for PyPy"
-ci/in_chroot.sh trixie /bin/sh -c "[ -x $PYPY_VENV_IN/bin/python ] || pypy3 -m venv $PYPY_VENV_IN"
+ci/in_chroot.sh trixie /bin/sh -c "dpkg -s pypy3-dev >/dev/null 2>&1 || { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pypy3-dev >/dev/null; }
+    [ -x $PYPY_VENV_IN/bin/python ] || pypy3 -m venv $PYPY_VENV_IN"
 ci/in_chroot.sh trixie "$PYPY_VENV_IN/bin/python" -m pip install -q --only-binary :all: numpy ||
     echo "note: no numpy wheel for PyPy 3.11; its numpy cases are left out" >&2
 rm -rf "$PYPY_STAGE" && mkdir -p "$PYPY_STAGE/peers"
 cp -r bench "$PYPY_STAGE/bench"
 cp "$BENCH/c-cp311/hpy_peer.hpy0.so" "$PYPY_STAGE/peers/"
 for w in "$BENCH"/dist/oxhpy_*.whl; do "$BENCH_VENV/bin/python" -m zipfile -e "$w" "$PYPY_STAGE/peers"; done
-# maturin asks the interpreter about itself (and PyO3's build script does too): PyPy answers from
-# inside its chroot; the library it builds links nothing of PyPy's.
-cat >"$BENCH/pypy-in-chroot" <<EOF
-#!/bin/sh
-exec "$REPO/ci/in_chroot.sh" trixie $PYPY_VENV_IN/bin/python "\$@"
-EOF
-chmod +x "$BENCH/pypy-in-chroot"
+# PyO3 for PyPy, built on the host: maturin asks PyPy about itself inside the chroot (through this
+# wrapper); PyO3's build script reads the same facts from PYO3_CONFIG_FILE (it cannot run a program
+# inside the chroot). An extension module links nothing of PyPy's.
+printf '#!/bin/sh\nexec "%s" trixie %s "$@"\n' "$REPO/ci/in_chroot.sh" "$PYPY_VENV_IN/bin/python" >"$BENCH/pypy"
+chmod +x "$BENCH/pypy"
+"$BENCH/pypy" -c 'import sys; print("implementation=PyPy\nversion=%d.%d" % sys.version_info[:2])' >"$BENCH/pyo3-pypy.cfg"
+printf 'shared=true\nabi3=false\npointer_width=64\nbuild_flags=\n' >>"$BENCH/pyo3-pypy.cfg"
 rm -rf "$BENCH/dist-pypy"
-CARGO_TARGET_DIR=$BENCH/target-pyo3-pypy "$BENCH_VENV/bin/maturin" build -q --release \
-    -m bench/peers/pyo3-peer/Cargo.toml -i "$BENCH/pypy-in-chroot" -o "$BENCH/dist-pypy"
+PYO3_CONFIG_FILE=$BENCH/pyo3-pypy.cfg CARGO_TARGET_DIR=$BENCH/target-pyo3-pypy "$BENCH_VENV/bin/maturin" build -q \
+    --release -m bench/peers/pyo3-peer/Cargo.toml -i "$BENCH/pypy" -o "$BENCH/dist-pypy"
 "$BENCH_VENV/bin/python" -m zipfile -e "$BENCH"/dist-pypy/pyo3_peer-*.whl "$PYPY_STAGE/peers"
-ci/in_chroot.sh trixie /bin/sh -c "cd $PYPY_STAGE_IN/bench/peers && gcc -O2 -shared -fPIC \
-    -I\$($PYPY_VENV_IN/bin/python -c 'import sysconfig; print(sysconfig.get_paths()[\"include\"])') capi_peer.c \
-    -o $PYPY_STAGE_IN/peers/capi_peer\$($PYPY_VENV_IN/bin/python -c 'import sysconfig; print(sysconfig.get_config_var(\"EXT_SUFFIX\"))')"
+ci/in_chroot.sh trixie "$PYPY_VENV_IN/bin/python" "$PYPY_STAGE_IN/bench/peers/build_capi.py" "$PYPY_STAGE_IN/peers"
 
-step "GraalPy 24.2: the universal peers"
+# PyO3 0.30 needs GraalPy 25, which no longer has HPy: no PyO3 peer on GraalPy 24.2.
+step "GraalPy 24.2: the universal peers and capi_peer"
 rm -rf "$BENCH/graalpy" && mkdir -p "$BENCH/graalpy"
 cp "$BENCH/c-cp311/hpy_peer.hpy0.so" "$BENCH/graalpy/"
 for w in "$BENCH"/dist/oxhpy_*.whl; do "$BENCH_VENV/bin/python" -m zipfile -e "$w" "$BENCH/graalpy"; done
+"$GRAALPY_VENV/bin/python" bench/peers/build_capi.py "$BENCH/graalpy"
 
 R=$BENCH/results
 step "CPython 3.11: callgrind, instructions per call"

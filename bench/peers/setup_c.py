@@ -1,11 +1,11 @@
 """Builds the C peers with setuptools and hpy.devel (its ``hpy_ext_modules`` keyword).
 
-    python setup_c.py --hpy-abi=universal build_ext -b OUT -t TMP   # capi_peer + hpy_peer.hpy0.so
-    python setup_c.py --hpy-abi=cpython build_ext -b OUT -t TMP     # capi_peer + hpy_peer_cpy (CPython ABI)
+    python setup_c.py --hpy-abi=universal build -b DIR   # capi_peer + hpy_peer.hpy0.so
+    python setup_c.py --hpy-abi=cpython build -b DIR     # capi_peer + hpy_peer_cpy (CPython ABI)
 
 The two HPy builds get different module names (``PEER_NAME``), so both load in one process.
-hpy.devel also writes a ``hpy_peer.py`` loader stub (it needs ``pkg_resources``); bench/calls.py
-loads the ``.hpy0.so`` itself instead.
+Each lands in DIR/lib.*/ (universal: DIR/lib.*-hpy-universal/). hpy.devel also writes a ``hpy_peer.py``
+loader stub there (it needs ``pkg_resources``); bench/calls.py loads the ``.hpy0.so`` itself instead.
 """
 
 import sys
