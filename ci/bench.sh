@@ -3,11 +3,11 @@
 #
 #   bash ci/bench.sh            provision, build every peer, measure, write docs/performance.md + .png
 #
-# Builds: the C API peer (CPython, PyPy, GraalPy), the hand-written HPy C peer (setuptools + hpy.devel,
-# universal and CPython ABI), PyO3 (maturin, release) for CPython 3.11 and PyPy 3.11, the oxhpy user crate and oxhpy_kernels
-# (universal wheels). Measures: callgrind instructions per call on CPython 3.11 (universal and HPy
-# debug mode), wall-clock ns per call on CPython 3.11, PyPy 3.11 and GraalPy 24.2. Everything lives
-# under $OXHPY_CACHE/bench; the results' JSON is kept in $OXHPY_CACHE/bench/results.
+# Builds: the C API peer (CPython, PyPy, GraalPy), the hand-written HPy C peer (setuptools +
+# hpy.devel, universal and CPython ABI), PyO3 (maturin, release) for CPython 3.11 and PyPy 3.11, the
+# oxhpy user crate and oxhpy_kernels (universal wheels). Measures: callgrind instructions per call on
+# CPython 3.11 (universal and HPy debug mode), wall-clock ns per call on CPython 3.11, PyPy 3.11 and
+# GraalPy 24.2. Everything lives under $OXHPY_CACHE/bench; the results' JSON in $OXHPY_CACHE/bench/results.
 # It takes about 15 minutes on 2 cores when the caches are warm (first run: add the provisioning).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
