@@ -36,7 +36,9 @@ from itertools import repeat
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = bytes(range(64))
 
-# (key, label): every peer, in table order. "[debug]" peers exist only under callgrind.
+# (key, label): every peer, in table order. The variants in brackets exist only under callgrind:
+# [debug] runs with HPY=debug, [lto] is the same crate built with the workspace's release profile
+# (fat LTO, one codegen unit; --lto DIR holds it).
 PEERS = [
     ("capi", "C API"),
     ("hpy_cpy", "HPy C, CPython ABI"),
@@ -45,6 +47,7 @@ PEERS = [
     ("pyo3", "PyO3 0.30"),
     ("oxhpy", "oxhpy user crate"),
     ("oxhpy[debug]", "oxhpy user crate, debug mode"),
+    ("oxhpy[lto]", "oxhpy user crate built with LTO"),
     ("kernels", "oxhpy_kernels"),
     ("python", "pure Python"),
     ("numpy", "numpy"),
@@ -122,11 +125,12 @@ def entries(keys, notes):
         notes.append("numpy is not installed: no numpy cases")
         keys = [k for k in keys if k != "numpy"]
     cases = [c for c in CASES if c[0] != "ndarray" or "numpy" in sys.modules]
+    missing = []
     for key in keys:
         try:
             module = load_peer(key)
-        except ImportError as e:  # a peer not built for this interpreter
-            notes.append(f"{key}: not here ({e})")
+        except ImportError:  # a peer not built for this interpreter
+            missing.append(LABEL[key])
             continue
         for case, _, name, body, make in cases:
             f = getattr(module, ALIASES.get(key, {}).get(case, name), None)
@@ -145,6 +149,8 @@ def entries(keys, notes):
                 notes.append(f"{key} {case}: wrong answer {got!r}")
                 continue
             found.append((key, case, f, x, body))
+    if missing:
+        notes.append("not built for this interpreter: " + ", ".join(missing))
     return found
 
 
@@ -168,7 +174,9 @@ def interpreter():
     if impl == "PyPy":
         return f"PyPy {ver} ({'.'.join(map(str, sys.pypy_version_info[:3]))})"
     if sys.implementation.name == "graalpy":
-        return f"GraalPy {'.'.join(map(str, sys.implementation.version[:3]))} (Python {ver})"
+        import __graalpython__
+
+        return f"GraalPy {__graalpython__.get_graalvm_version()} (Python {ver})"
     return f"{impl} {ver}"
 
 
@@ -311,6 +319,10 @@ def callgrind_mode(args):
     results, notes, profile = defaultdict(dict), [], {}
     for key in [k for k, _ in PEERS if not args.only or k in args.only]:
         mode_env = dict(env, HPY="debug") if key.endswith("[debug]") else dict(env, HPY="universal")
+        if key.endswith("[lto]"):
+            if not args.lto:
+                continue
+            mode_env["PYTHONPATH"] = os.path.abspath(args.lto) + os.pathsep + env["PYTHONPATH"]
         with tempfile.TemporaryDirectory(prefix="oxhpy-cg-") as tmp:
             labels_file = os.path.join(tmp, "labels.json")
             cmd = [
@@ -459,6 +471,7 @@ def callgrind_table(r):
             lambda v: f"{v:.0f}",
             [
                 ("**oxhpy user crate / HPy C universal**", ratio("oxhpy")),
+                ("oxhpy user crate with LTO / HPy C universal", ratio("oxhpy[lto]")),
                 ("oxhpy_kernels / HPy C universal", ratio("kernels")),
                 (
                     "debug: oxhpy / HPy C",
@@ -587,6 +600,7 @@ def main():
     p.add_argument("--callgrind", action="store_true", help="instructions per call (CPython, valgrind)")
     p.add_argument("--report", nargs="+", metavar="JSON", help="write --md and --png from these results")
     p.add_argument("--json", help="write the results here (else print them)")
+    p.add_argument("--lto", help="folder holding oxhpy_peer built with LTO (callgrind: oxhpy[lto])")
     p.add_argument("--only", action="append", help="measure only this peer (repeatable)")
     p.add_argument("--rounds", type=int, default=9)
     p.add_argument("--target-ms", type=float, default=4.0, help="time per timed loop")

@@ -50,7 +50,7 @@ done
 # Not hpy.devel's stub hpy_peer.py (it needs pkg_resources): calls.py loads the .hpy0.so itself.
 cp "$BENCH"/c-build/lib.*-cpython-311/*.so "$BENCH"/c-build/lib.*-hpy-universal/hpy_peer.hpy0.so "$BENCH/c-cp311/"
 
-step "wheels: oxhpy_kernels, oxhpy_peer (universal), pyo3_peer (cp311)"
+step "wheels: oxhpy_kernels, oxhpy_peer (universal; and with LTO), pyo3_peer (cp311)"
 rm -rf "$BENCH/dist" && mkdir -p "$BENCH/dist"
 for project in "$REPO" bench/peers/oxhpy-peer; do
     "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$BENCH/dist" "$project"
@@ -58,6 +58,11 @@ done
 CARGO_TARGET_DIR=$BENCH/target-pyo3-cp311 "$BENCH_VENV/bin/maturin" build -q --release \
     -m bench/peers/pyo3-peer/Cargo.toml -i "$BENCH_VENV/bin/python" -o "$BENCH/dist"
 "$BENCH_VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$BENCH/dist"/*.whl
+# The same user crate with the workspace's release profile, to show what the default profile costs.
+rm -rf "$BENCH/dist-lto" "$BENCH/lto" bench/peers/oxhpy-peer/build
+CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_TARGET_DIR=$BENCH/target-lto \
+    "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$BENCH/dist-lto" bench/peers/oxhpy-peer
+"$BENCH_VENV/bin/python" -m zipfile -e "$BENCH"/dist-lto/oxhpy_peer-*.whl "$BENCH/lto"
 
 step "PyPy 3.11: venv with numpy; pyo3_peer (maturin) and capi_peer (cpyext) for PyPy"
 ci/in_chroot.sh trixie /bin/sh -c "dpkg -s pypy3-dev >/dev/null 2>&1 || { apt-get update -qq &&
@@ -91,7 +96,8 @@ for w in "$BENCH"/dist/oxhpy_*.whl; do "$BENCH_VENV/bin/python" -m zipfile -e "$
 
 R=$BENCH/results
 step "CPython 3.11: callgrind, instructions per call"
-"$BENCH_VENV/bin/python" bench/calls.py --callgrind --peers "$BENCH/c-cp311" --json "$R/callgrind-cp311.json"
+"$BENCH_VENV/bin/python" bench/calls.py --callgrind --peers "$BENCH/c-cp311" --lto "$BENCH/lto" \
+    --json "$R/callgrind-cp311.json"
 step "CPython 3.11: wall clock"
 "$BENCH_VENV/bin/python" bench/calls.py --time --peers "$BENCH/c-cp311" --json "$R/time-cp311.json"
 step "PyPy 3.11: wall clock"
