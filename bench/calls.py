@@ -542,7 +542,20 @@ def profile_section(r, top=20):
     return out
 
 
-COLOURS = {k: f"C{i}" for i, (k, _) in enumerate(PEERS)}
+# One hue per toolkit: greys for the C API, blues for HPy C, oranges/red for oxhpy.
+COLOURS = {
+    "capi": "#555555",
+    "hpy_cpy": "#9ecae1",
+    "hpy": "#3182bd",
+    "hpy[debug]": "#08306b",
+    "pyo3": "#756bb1",
+    "oxhpy": "#e6550d",
+    "oxhpy[debug]": "#a63603",
+    "oxhpy[lto]": "#fdae6b",
+    "kernels": "#d62728",
+    "python": "#31a354",
+    "numpy": "#17becf",
+}
 
 
 def chart(cg, timed, path):

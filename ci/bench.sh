@@ -8,7 +8,8 @@
 # oxhpy user crate and oxhpy_kernels (universal wheels). Measures: callgrind instructions per call on
 # CPython 3.11 (universal and HPy debug mode), wall-clock ns per call on CPython 3.11, PyPy 3.11 and
 # GraalPy 24.2. Everything lives under $OXHPY_CACHE/bench; the results' JSON in $OXHPY_CACHE/bench/results.
-# It takes about 15 minutes on 2 cores when the caches are warm (first run: add the provisioning).
+# About 7 minutes on 2 cores with warm caches (callgrind is 5 of them); the first builds add ~3 min,
+# provisioning a fresh machine (chroot, GraalPy, HPy runtime) ~15 min more.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO"
@@ -27,6 +28,7 @@ ci_lock
 ensure_apt
 command -v valgrind >/dev/null || {
     step "apt-get install valgrind"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind >/dev/null
 }
 ensure_cpython
