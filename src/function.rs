@@ -149,13 +149,22 @@ impl ArgSpec {
             *slot = Some(unsafe { scope.arg(*args.add(i)) });
         }
         if !ffi::HPy_IsNull(kwnames) {
+            let c = ctx.as_ptr();
             // SAFETY: kwnames is a live tuple of str handed to us by the interpreter.
-            let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
-            let nkw = crate::Object::len(&names)?;
-            for k in 0..nkw {
-                let key = crate::Object::get_item(&names, k as isize)?;
-                let key: &str = crate::Object::extract(&key)?;
-                let Some(i) = self.params.iter().position(|p| *p == key) else {
+            let nkw = unsafe { ffi::HPy_Length(c, kwnames) };
+            for k in 0..nkw.max(0) as usize {
+                // SAFETY: k < len(kwnames): a valid index of a live tuple on every interpreter.
+                let key = unsafe { Handle::from_raw(ctx, ffi::HPy_GetItem_i(c, kwnames, k as _))? };
+                let mut len: ffi::HPy_ssize_t = 0;
+                // SAFETY: a live str; the UTF-8 stays valid while `key` is open.
+                let utf8 = unsafe { ffi::HPyUnicode_AsUTF8AndSize(c, key.raw(), &mut len) };
+                if utf8.is_null() {
+                    return Err(PyErr::raised());
+                }
+                // SAFETY: `len` bytes at `utf8`, alive while `key` is.
+                let name = unsafe { std::slice::from_raw_parts(utf8.cast::<u8>(), len as usize) };
+                let Some(i) = self.params.iter().position(|p| p.as_bytes() == name) else {
+                    let key = String::from_utf8_lossy(name);
                     return Err(PyErr::type_error(format!(
                         "{}() got an unexpected keyword argument '{key}'",
                         self.name
@@ -163,8 +172,8 @@ impl ArgSpec {
                 };
                 if out[i].is_some() {
                     return Err(PyErr::type_error(format!(
-                        "{}() got multiple values for argument '{key}'",
-                        self.name
+                        "{}() got multiple values for argument '{}'",
+                        self.name, self.params[i]
                     )));
                 }
                 // SAFETY: keyword values follow the nargs positional ones in `args`.
@@ -185,22 +194,31 @@ impl ArgSpec {
     }
 
     /// Checks a positional-only call (`HPyFunc_VARARGS`).
+    #[inline]
     pub fn check_count(&self, nargs: usize) -> PyResult<()> {
+        // Every parameter from `nargs` on must be optional (a required one after an optional one
+        // is missing too).
+        if nargs <= self.params.len() && self.required[nargs..].iter().all(|r| !r) {
+            return Ok(());
+        }
+        Err(self.count_error(nargs))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn count_error(&self, nargs: usize) -> PyErr {
         let max = self.params.len();
         let min = self.required.iter().filter(|r| **r).count();
-        if nargs < min || nargs > max {
-            let expected = if min == max {
-                format!("{max}")
-            } else {
-                format!("from {min} to {max}")
-            };
-            return Err(PyErr::type_error(format!(
-                "{}() takes {expected} positional argument{} but {nargs} were given",
-                self.name,
-                if max == 1 { "" } else { "s" }
-            )));
-        }
-        Ok(())
+        let expected = if min == max {
+            format!("{max}")
+        } else {
+            format!("from {min} to {max}")
+        };
+        PyErr::type_error(format!(
+            "{}() takes {expected} positional argument{} but {nargs} were given",
+            self.name,
+            if max == 1 { "" } else { "s" }
+        ))
     }
 }
 

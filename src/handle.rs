@@ -9,7 +9,6 @@ use crate::convert::{FromPy, IntoPy};
 use crate::err::{PyErr, PyResult};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 /// An owned handle: closed when dropped.
 pub struct Handle<'py> {
@@ -392,7 +391,7 @@ pub trait Object<'py>: AsHandle<'py> {
 
     /// `self[i]`.
     fn get_item(&self, i: isize) -> PyResult<Handle<'py>> {
-        let i = if on_graalpy(self.ctx()) {
+        let i = if crate::context::Interpreter::get().graalpy {
             graalpy_list_index(self, i)?
         } else {
             i
@@ -426,32 +425,8 @@ impl<'py, T: AsHandle<'py> + ?Sized> Object<'py> for T {}
 // Index -1 out of bounds for length 3` in `GraalHPyJNIContext.ctxGetItemi`). On GraalPy only,
 // `get_item` applies Python's rules for those two types first. Subclasses, other sequences and
 // mappings take GraalPy's generic path, which is correct, and are passed through unchanged (a
-// dict's `-1` is a key, not an index). Other interpreters pay one relaxed atomic load.
-
-/// 0: not decided yet, 1: not GraalPy, 2: GraalPy. One interpreter per process.
-static GRAALPY: AtomicU8 = AtomicU8::new(0);
-
-/// Whether this process runs GraalPy (`sys.implementation.name`), decided on first use.
-fn on_graalpy(ctx: Ctx<'_>) -> bool {
-    match GRAALPY.load(Ordering::Relaxed) {
-        1 => false,
-        2 => true,
-        _ => {
-            let name = ctx
-                .import("sys")
-                .and_then(|sys| sys.getattr("implementation"))
-                .and_then(|imp| imp.getattr("name"))
-                .and_then(|n| n.extract::<String>());
-            if name.is_err() && ctx.err_occurred() {
-                // SAFETY: valid context; the lookup's own error is dropped, the answer is "no".
-                unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) }
-            }
-            let yes = name.is_ok_and(|n| n == "graalpy");
-            GRAALPY.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-            yes
-        }
-    }
-}
+// dict's `-1` is a key, not an index). Other interpreters pay one relaxed atomic load (the
+// `Interpreter` noted when the module initialised).
 
 /// `i` as a valid index of `obj` when `obj` is exactly a `list` or `tuple` (`IndexError` as in
 /// Python when out of range); any other object gets `i` back unchanged.
