@@ -385,10 +385,14 @@ pub unsafe fn instantiate<'py, T: PyClass>(
     ty: ffi::HPy,
     value: T,
 ) -> PyResult<Handle<'py>> {
-    let own = type_object::<T>(ctx)?;
-    // SAFETY: live handles.
-    if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty, own.raw()) } == 0 {
-        check_subclass::<T>(ctx, ty)?;
+    // Without `subclass`, CPython and GraalPy refuse to derive from `T` (HPy_TPFLAGS_BASETYPE), so
+    // `ty` is `T`'s own type: only PyPy, which ignores the flag, needs the check then.
+    if T::FLAGS & ffi::HPy_TPFLAGS_BASETYPE as u64 != 0 || crate::context::Interpreter::get().pypy {
+        let own = type_object::<T>(ctx)?;
+        // SAFETY: live handles.
+        if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty, own.raw()) } == 0 {
+            check_subclass::<T>(ctx, ty)?;
+        }
     }
     new_instance(ctx, ty, value)
 }
