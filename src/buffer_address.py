@@ -1,5 +1,6 @@
-"""How oxhpy looks at a buffer (used by src/buffer.rs): one call per view, so that the Rust side
-crosses into Python as few times as possible.
+"""How oxhpy looks at a buffer (used by src/buffer.rs) where CPython's own buffer API is not used:
+on PyPy and GraalPy, and on CPython only if `PyObject_GetBuffer` was not found. One call per view,
+so that the Rust side crosses into Python as few times as possible.
 
 `view(obj, writable)` takes `memoryview(obj)` and returns it with its layout and, when the memory
 behind it stays in place for as long as the memoryview is held (not moved, resized or freed), its

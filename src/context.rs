@@ -124,7 +124,8 @@ pub(crate) fn cstring(s: &str) -> PyResult<CString> {
 /// every mode but GraalPy's debug mode, whose name (`"HPy Debug Mode ABI"`) is CPython's too: there
 /// `sys.implementation.name` decides. A lie there (it can be reassigned) only changes what
 /// [`Ctx::allow_threads`] does in debug mode. (The context layout, which a lie could break, is
-/// read off the context alone: `hpy_sys::layout`.)
+/// read off the context alone: `hpy_sys::layout`; whether views may call CPython's C API also
+/// needs `HPyInitGlobalContext_<name>` to have been called, which GraalPy never does.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Interpreter {
     pub pypy: bool,
@@ -161,7 +162,16 @@ impl Interpreter {
 
     /// What [`note`](Self::note) kept (CPython in universal mode before that).
     pub(crate) fn get() -> Interpreter {
+        Self::from_bits(INTERPRETER.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// What [`note`](Self::note) kept, or `None` before it ran.
+    pub(crate) fn noted() -> Option<Interpreter> {
         let bits = INTERPRETER.load(std::sync::atomic::Ordering::Relaxed);
+        (bits & NOTED != 0).then(|| Self::from_bits(bits))
+    }
+
+    fn from_bits(bits: u8) -> Interpreter {
         Interpreter {
             pypy: bits & PYPY != 0,
             graalpy: bits & GRAALPY != 0,
