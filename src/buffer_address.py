@@ -9,7 +9,10 @@ address; None as the address means the caller must copy instead.
 
 import sys
 
-_IMPL = sys.implementation.name
+# "cpython", "pypy" or "graalpy", set by src/cache.rs from what oxhpy read off the HPy context: never
+# `sys.implementation.name`, which a program can reassign (a GraalPy told it is CPython would take
+# ctypes addresses of memory that can move).
+_IMPL = globals()["_OXHPY_IMPL"]
 try:
     # Bundled with PyPy; on CPython present when cffi is installed.
     from _cffi_backend import FFI

@@ -3,11 +3,11 @@
 //!
 //! A universal binary must not link C-API symbols (that would tie it to one interpreter), so they
 //! are found with `dlsym(RTLD_DEFAULT, ..)`, once per process, and only where the module runs on
-//! CPython: its context names no PyPy or GraalPy backend ([`Interpreter`]) *and* the interpreter
-//! called `HPyInitGlobalContext_<name>`, which CPython's `hpy.universal` does in every mode and
-//! GraalPy never does (so a GraalPy program that sets `sys.implementation.name = "cpython"` before
-//! a debug-mode import still gets the Python path). If any of the three is missing, or before the
-//! module initialised, there is no API and views take the Python path (`buffer_address.py`).
+//! CPython as [`Interpreter`] decided it from the interpreter's own calls (the context's name, and
+//! `HPyInitGlobalContext_<name>`, which CPython's `hpy.universal` calls in every mode and GraalPy
+//! never does: a GraalPy program that sets `sys.implementation.name = "cpython"` still gets the
+//! Python path). If any of the three is missing, or before the module initialised, there is no API
+//! and views take the Python path (`buffer_address.py`).
 //!
 //! The `PyObject*` comes from `HPy_AsPyObject`, a new reference, in universal, debug and trace mode
 //! alike; the exception CPython raises is set in the same thread state HPy reads.
@@ -81,14 +81,7 @@ pub(super) fn enable(on: bool) {
 fn decide() -> Option<Api> {
     // Before the module's init noted the interpreter: undecided, the Python path for now.
     let i = Interpreter::noted()?;
-    *API.get_or_init(|| {
-        let cpython = !i.pypy && !i.graalpy && !crate::trampoline::global_ctx().is_null();
-        if cpython {
-            lookup()
-        } else {
-            None
-        }
-    })
+    *API.get_or_init(|| if i.pypy || i.graalpy { None } else { lookup() })
 }
 
 /// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
