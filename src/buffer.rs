@@ -23,7 +23,7 @@
 //! | interpreter | zero-copy | copied |
 //! |---|---|---|
 //! | all | `bytes` (`HPyBytes_AsString`; immutable) | |
-//! | CPython | everything, through `PyObject_GetBuffer` | items misaligned for `T` |
+//! | CPython | everything, through `PyObject_GetBuffer` (`bytes` too in HPy's debug mode, whose `HPyBytes_AsString` copies) | items misaligned for `T` |
 //! | CPython, Python path | everything: `_cffi_backend` `from_buffer` when cffi is installed, else `ctypes` `from_buffer` for writable buffers (the export pins the object) | read-only buffers other than `bytes` when cffi is missing |
 //! | PyPy | through the bundled `_cffi_backend`: memoryviews of `bytes`, numpy arrays over memory numpy owns or over `bytes` | `bytearray`, `array.array`, `mmap`, other exporters |
 //! | GraalPy | | everything else |
@@ -246,15 +246,18 @@ impl<'py, T: Element> Acquired<'py, T> {
     /// whose every item gets overwritten copies nothing in on the copy path).
     fn acquire(obj: Borrowed<'_, 'py>, writable: bool, fill: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
-        // `bytes` (format 'B') is read directly where `T` takes 'B' items.
+        let api = capi::api();
+        // `bytes` (format 'B') is read directly where `T` takes 'B' items (except where the C API
+        // is cheaper: CPython in HPy's debug mode, see `capi::Api::bytes`).
         if !writable
             && const { takes_bytes::<T>() }
+            && !api.is_some_and(|a| a.bytes)
             // SAFETY: live handle.
             && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0
         {
             return Self::from_bytes(ctx, obj.dup());
         }
-        if let Some(api) = capi::api() {
+        if let Some(api) = api {
             return Self::acquire_c(api, obj, writable, fill);
         }
         let view = View::new(obj, writable)?;

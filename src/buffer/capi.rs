@@ -54,6 +54,10 @@ pub(super) struct Api {
     get: GetBuffer,
     release: Release,
     decref: DecRef,
+    /// Whether `bytes` is viewed through the API too: in HPy's debug mode, where
+    /// `HPyBytes_AsString` hands out a fresh memory-protected copy on every call (`mmap` and
+    /// `mprotect`: 15 µs for a 64-byte `bytes`, against 0.35 µs through `PyObject_GetBuffer`).
+    pub bytes: bool,
 }
 
 static API: OnceLock<Option<Api>> = OnceLock::new();
@@ -81,7 +85,13 @@ pub(super) fn enable(on: bool) {
 fn decide() -> Option<Api> {
     // Before the module's init noted the interpreter: undecided, the Python path for now.
     let i = Interpreter::noted()?;
-    *API.get_or_init(|| if i.pypy || i.graalpy { None } else { lookup() })
+    *API.get_or_init(|| {
+        let mut api = if i.pypy || i.graalpy { None } else { lookup() };
+        if let Some(api) = &mut api {
+            api.bytes = i.debug;
+        }
+        api
+    })
 }
 
 /// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
@@ -111,6 +121,7 @@ fn lookup() -> Option<Api> {
             get: std::mem::transmute::<*mut c_void, GetBuffer>(get),
             release: std::mem::transmute::<*mut c_void, Release>(release),
             decref: std::mem::transmute::<*mut c_void, DecRef>(decref),
+            bytes: false,
         })
     }
 }
