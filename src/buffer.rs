@@ -1,23 +1,42 @@
 //! Buffers in the universal ABI: typed views of any object with the buffer protocol.
 //!
-//! HPy 0.9 has no buffer *consumer* API, so a view is taken through Python itself:
-//! `memoryview(obj)` gives the layout (format, item size, contiguity, read-only flag) and holds an
-//! export of `obj` for as long as the view lives. The data is then reached in the cheapest way that
-//! is safe on the running interpreter (`buffer_address.py` decides):
+//! HPy 0.9 has no buffer *consumer* API. A view is taken one of two ways, chosen once per process:
+//!
+//! * **CPython: its own buffer API** (`buffer/capi.rs`). `HPy_AsPyObject` gives the `PyObject*` (a
+//!   new reference, in universal, debug and trace mode), `PyObject_GetBuffer` exports it into a
+//!   `Py_buffer` on the heap, which does not move while exported, asking for what `memoryview` asks
+//!   for (`PyBUF_FULL_RO`: format, shape, strides) plus `PyBUF_WRITABLE` for writable views; the
+//!   view's end calls `PyBuffer_Release` and `Py_DecRef`. The three functions are looked up in the
+//!   running process with `dlsym` at the first view, never linked, so the binary stays universal;
+//!   the lookup is made only where the context names neither PyPy nor GraalPy and the interpreter
+//!   called `HPyInitGlobalContext_<name>` (CPython does, GraalPy never does). CPython pins every
+//!   exporter while it is exported (resizing a `bytearray` or `array.array` raises `BufferError`),
+//!   so the view is the exporter's memory itself wherever it is aligned for `T`; misaligned memory
+//!   is copied from the pointer and written back through it. The errors are those of the Python
+//!   path (a refused writable request is asked again read-only to tell "read-only" from other
+//!   failures); any other exception the exporter raises comes through as it is.
+//! * **Elsewhere (PyPy, GraalPy; CPython if a function was not found): Python itself.**
+//!   `memoryview(obj)` gives the layout (format, item size, contiguity, read-only flag) and holds
+//!   an export of `obj` for as long as the view lives; the data is reached in the cheapest way that
+//!   is safe on the running interpreter (`buffer_address.py` decides).
 //!
 //! | interpreter | zero-copy | copied |
 //! |---|---|---|
 //! | all | `bytes` (`HPyBytes_AsString`; immutable) | |
-//! | CPython | everything: `_cffi_backend` `from_buffer` when cffi is installed, else `ctypes` `from_buffer` for writable buffers (the export pins the object: resizing raises `BufferError`) | read-only buffers other than `bytes` when cffi is missing |
+//! | CPython | everything, through `PyObject_GetBuffer` (`bytes` too in HPy's debug mode, whose `HPyBytes_AsString` copies) | items misaligned for `T` |
+//! | CPython, Python path | everything: `_cffi_backend` `from_buffer` when cffi is installed, else `ctypes` `from_buffer` for writable buffers (the export pins the object) | read-only buffers other than `bytes` when cffi is missing |
 //! | PyPy | through the bundled `_cffi_backend`: memoryviews of `bytes`, numpy arrays over memory numpy owns or over `bytes` | `bytearray`, `array.array`, `mmap`, other exporters |
 //! | GraalPy | | everything else |
 //!
 //! Copies are taken with `memoryview.tobytes()` and, for writable views, written back afterwards.
 //! On PyPy and GraalPy an exported `bytearray` or `array.array` can still be resized (measured: no
 //! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array on PyPy.
+//! PyPy's C-API emulation does not pin them either (measured on 7.3.19 with `PyObject_GetBuffer`
+//! from a C extension: a 1 MiB `extend` while exported succeeds and moves the storage, and the
+//! exported pointer no longer reaches the object), so PyPy keeps the Python path.
 //!
 //! A view's items are handed to `Send` closures only ([`read`], [`write`], [`ReadView::run`],
-//! [`WriteView::run`], [`zip_map`]), while the memoryview that pins them is held: a closure cannot
+//! [`WriteView::run`], [`zip_map`]), while the export that pins them is held: a closure cannot
 //! capture a `Ctx`, a handle or another view, so it cannot run Python or take a second view of the
 //! object. Whether it runs with the interpreter released, and on what memory, is the view's
 //! [`Release`].
@@ -29,6 +48,8 @@ use std::ffi::{c_int, c_void, CStr};
 use std::marker::PhantomData;
 use std::mem::size_of;
 use std::ops::Range;
+
+mod capi;
 
 /// Element types a buffer can be viewed as.
 ///
@@ -122,7 +143,12 @@ fn item(format: &[u8]) -> Option<(Kind, usize, bool)> {
 
 /// Why a buffer with `format` and `itemsize` is not a buffer of `T` (see [`Element`]), if it is not.
 fn mismatch<T: Element>(format: &str, itemsize: usize) -> Option<&'static str> {
-    let Some((kind, size, little)) = item(format.as_bytes()) else {
+    mismatch_bytes::<T>(format.as_bytes(), itemsize)
+}
+
+/// [`mismatch`] of a format given as bytes.
+fn mismatch_bytes<T: Element>(format: &[u8], itemsize: usize) -> Option<&'static str> {
+    let Some((kind, size, little)) = item(format) else {
         return Some("not a single struct item");
     };
     if !T::KINDS.contains(&kind) {
@@ -134,6 +160,18 @@ fn mismatch<T: Element>(format: &str, itemsize: usize) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Whether `T` takes the items of a `bytes` object (format `B`), decided at compile time.
+const fn takes_bytes<T: Element>() -> bool {
+    let mut i = 0;
+    while i < T::KINDS.len() {
+        if matches!(T::KINDS[i], Kind::Unsigned) {
+            return size_of::<T>() == 1;
+        }
+        i += 1;
+    }
+    false
 }
 
 // SAFETY: a plain number: every bit pattern is a valid `u8`, of the size its kinds name.
@@ -167,16 +205,18 @@ struct Acquired<'py, T: Element> {
     keep: Keep<'py>,
 }
 
-/// The owner of a view's memory: a memoryview (released when done) or a `bytes` object.
+/// The owner of a view's memory: a memoryview (released when done), a `bytes` object or, on
+/// CPython, an export taken through its C API (released when done).
 enum Keep<'py> {
     View(View<'py>),
     Bytes(#[allow(dead_code)] Handle<'py>),
+    C(capi::CBuffer),
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
     /// A zero-copy view of `len` items at `ptr`, valid while `keep` lives.
     fn in_place(ctx: Ctx<'py>, ptr: *mut T, len: usize, keep: Keep<'py>) -> Self {
-        let shared = matches!(keep, Keep::View(_));
+        let shared = matches!(keep, Keep::View(_) | Keep::C(_));
         Acquired {
             ctx,
             ptr,
@@ -206,13 +246,19 @@ impl<'py, T: Element> Acquired<'py, T> {
     /// whose every item gets overwritten copies nothing in on the copy path).
     fn acquire(obj: Borrowed<'_, 'py>, writable: bool, fill: bool) -> PyResult<Self> {
         let ctx = obj.ctx();
-        // `bytes` (format 'B') is read directly where `T` takes 'B' items.
+        let api = capi::api();
+        // `bytes` (format 'B') is read directly where `T` takes 'B' items (except where the C API
+        // is cheaper: CPython in HPy's debug mode, see `capi::Api::bytes`).
         if !writable
-            && mismatch::<T>("B", 1).is_none()
+            && const { takes_bytes::<T>() }
+            && !api.is_some_and(|a| a.bytes)
             // SAFETY: live handle.
             && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0
         {
             return Self::from_bytes(ctx, obj.dup());
+        }
+        if let Some(api) = api {
+            return Self::acquire_c(api, obj, writable, fill);
         }
         let view = View::new(obj, writable)?;
         view.check::<T>()?;
@@ -237,6 +283,70 @@ impl<'py, T: Element> Acquired<'py, T> {
         Ok(Self::copied(ctx, items, true, Keep::View(view)))
     }
 
+    /// `acquire` on CPython, through its own buffer API: one `PyObject_GetBuffer`, which pins the
+    /// exporter until `PyBuffer_Release` (resizing a `bytearray` or `array.array` meanwhile
+    /// raises `BufferError`), so the view is the exporter's memory itself wherever it is aligned
+    /// for `T`; misaligned memory is copied from the pointer (and written back through it).
+    fn acquire_c(
+        api: capi::Api,
+        obj: Borrowed<'_, 'py>,
+        writable: bool,
+        fill: bool,
+    ) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        let flags = capi::FULL_RO | if writable { capi::WRITABLE } else { 0 };
+        // SAFETY: a live handle of this call's context; the interpreter is held; `api` is CPython's.
+        let b = match unsafe { capi::CBuffer::new(api, ctx, obj.raw(), flags) } {
+            Ok(b) => b,
+            Err(capi::Raised) => return Err(refused_c(api, obj, writable)),
+        };
+        let v = b.view();
+        // From here on, dropping `b` ends the export, also on the error paths.
+        if writable && v.readonly != 0 {
+            return Err(read_only_error(&obj));
+        }
+        if !b.c_contiguous() {
+            return Err(not_contiguous_error());
+        }
+        let (Ok(nbytes), Ok(itemsize)) = (usize::try_from(v.len), usize::try_from(v.itemsize))
+        else {
+            return Err(PyErr::value_error(
+                "the exporter gave a negative buffer size",
+            ));
+        };
+        if mismatch_bytes::<T>(b.format(), itemsize).is_some() {
+            let format = String::from_utf8_lossy(b.format()).into_owned();
+            return Err(format_error::<T>(&format, itemsize));
+        }
+        let n = nbytes / size_of::<T>();
+        let ptr = v.buf as *mut T;
+        if n == 0 {
+            let empty = std::ptr::NonNull::<T>::dangling().as_ptr();
+            return Ok(Self::in_place(ctx, empty, 0, Keep::C(b)));
+        }
+        if ptr.is_aligned() {
+            return Ok(Self::in_place(ctx, ptr, n, Keep::C(b)));
+        }
+        // Misaligned: a copy, of the exporter's current contents where they are read.
+        let range = ptr as usize..ptr as usize + n * size_of::<T>();
+        if fill && busy::in_use(&range, false) {
+            return Err(busy_error());
+        }
+        let mut items = vec![T::default(); n];
+        if fill {
+            // SAFETY: the export keeps `nbytes >= n * size_of::<T>()` bytes at `ptr` valid and
+            // pinned; no released oxhpy view writes them (checked); `items` holds `n` items.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    ptr as *const u8,
+                    items.as_mut_ptr() as *mut u8,
+                    n * size_of::<T>(),
+                )
+            };
+        }
+        Ok(Self::copied(ctx, items, writable, Keep::C(b)))
+    }
+
     /// A read-only view of the immutable `bytes` object `keep`.
     fn from_bytes(ctx: Ctx<'py>, keep: Handle<'py>) -> PyResult<Self> {
         let bytes: &[u8] = keep.extract()?;
@@ -254,6 +364,15 @@ impl<'py, T: Element> Acquired<'py, T> {
         // The data of a `bytes` object lives, immutable, as long as the object (kept in the view).
         let len = nbytes / size_of::<T>();
         Ok(Self::in_place(ctx, ptr as *mut T, len, Keep::Bytes(keep)))
+    }
+
+    /// How the view reached its memory (see [`ReadView::route`]).
+    fn route(&self) -> &'static str {
+        match self.keep {
+            Keep::C(_) => "c-api",
+            Keep::View(_) => "python",
+            Keep::Bytes(_) => "bytes",
+        }
     }
 
     /// The first and one-past-last byte address, to detect overlap between views.
@@ -278,8 +397,24 @@ impl<'py, T: Element> Acquired<'py, T> {
 
     /// Puts a writable copy back into the exporter (no-op for zero-copy views).
     fn commit(&self) -> PyResult<()> {
-        let (Some(items), Keep::View(view), true) = (&self.copy, &self.keep, self.writeback) else {
+        let (Some(items), true) = (&self.copy, self.writeback) else {
             return Ok(());
+        };
+        let view = match &self.keep {
+            Keep::View(view) => view,
+            Keep::Bytes(_) => return Ok(()),
+            Keep::C(b) => {
+                let at = b.view().buf as *mut u8;
+                let nbytes = items.len() * size_of::<T>();
+                if busy::in_use(&(at as usize..at as usize + nbytes), true) {
+                    return Err(busy_error());
+                }
+                // SAFETY: the export (writable, pinned) holds at least `nbytes` bytes at `at`
+                // (the copy was sized from it); no released oxhpy view uses them (checked); the
+                // copy is ours, so the two cannot overlap.
+                unsafe { std::ptr::copy_nonoverlapping(items.as_ptr() as *const u8, at, nbytes) };
+                return Ok(());
+            }
         };
         let mv = &view.mv;
         // SAFETY: `items` is plain data; viewing it as bytes is always valid.
@@ -456,6 +591,14 @@ impl<'py, T: Element> ReadView<'py, T> {
         self.0.len == 0
     }
 
+    /// How the view reached its memory, for tests: `"c-api"` (CPython's own buffer API),
+    /// `"python"` (a memoryview) or `"bytes"` (a `bytes` object: the argument itself, or a
+    /// read-only copy the Python path took).
+    #[doc(hidden)]
+    pub fn route(&self) -> &'static str {
+        self.0.route()
+    }
+
     /// Runs `f` on the items, released as `release` says.
     pub fn run<R: Send>(&self, release: Release, f: impl FnOnce(&[T]) -> R + Send) -> PyResult<R> {
         let v = &self.0;
@@ -506,6 +649,12 @@ impl<'py, T: Element> WriteView<'py, T> {
         self.0.len == 0
     }
 
+    /// As [`ReadView::route`].
+    #[doc(hidden)]
+    pub fn route(&self) -> &'static str {
+        self.0.route()
+    }
+
     /// Runs `f` on the items, released as `release` says; what it writes lands in the object.
     pub fn run<R: Send>(
         &mut self,
@@ -544,6 +693,13 @@ impl<'py, T: Element> WriteView<'py, T> {
         v.commit()?;
         Ok(r)
     }
+}
+
+/// For tests: whether views taken from now on may use CPython's own buffer API (where it was
+/// found; on by default). Off, CPython takes the Python path that PyPy and GraalPy take.
+#[doc(hidden)]
+pub fn use_c_api(on: bool) {
+    capi::enable(on);
 }
 
 /// Runs `f` on a read-only view of `obj` as `[T]`, with the interpreter held
@@ -738,13 +894,10 @@ impl<'py> View<'py> {
             address,
         };
         if writable && readonly {
-            return Err(PyErr::value_error(format!(
-                "a writable buffer is required, {} is read-only",
-                obj.type_name()
-            )));
+            return Err(read_only_error(&obj));
         }
         if !contiguous {
-            return Err(PyErr::value_error("the buffer must be C-contiguous"));
+            return Err(not_contiguous_error());
         }
         Ok(view)
     }
@@ -752,14 +905,58 @@ impl<'py> View<'py> {
     fn check<T: Element>(&self) -> PyResult<()> {
         match mismatch::<T>(&self.format, self.itemsize) {
             None => Ok(()),
-            Some(why) => Err(PyErr::value_error(format!(
-                "expected a buffer of {}-byte items ({}), got format '{}' with {}-byte items ({why})",
-                size_of::<T>(),
-                std::any::type_name::<T>(),
-                self.format,
-                self.itemsize
-            ))),
+            Some(_) => Err(format_error::<T>(&self.format, self.itemsize)),
         }
+    }
+}
+
+#[cold]
+fn read_only_error(obj: &Borrowed<'_, '_>) -> PyErr {
+    PyErr::value_error(format!(
+        "a writable buffer is required, {} is read-only",
+        obj.type_name()
+    ))
+}
+
+#[cold]
+fn not_contiguous_error() -> PyErr {
+    PyErr::value_error("the buffer must be C-contiguous")
+}
+
+#[cold]
+fn format_error<T: Element>(format: &str, itemsize: usize) -> PyErr {
+    let why = mismatch::<T>(format, itemsize).unwrap_or("a different item");
+    PyErr::value_error(format!(
+        "expected a buffer of {}-byte items ({}), got format '{format}' with {itemsize}-byte items ({why})",
+        size_of::<T>(),
+        std::any::type_name::<T>(),
+    ))
+}
+
+/// The error for a refused `PyObject_GetBuffer` (its exception is set), in the words of the
+/// Python path: `TypeError` naming the type without the buffer protocol, the read-only
+/// `ValueError` for a writable request that a read-only request would have granted; any other
+/// exception the exporter raised comes through as it is.
+#[cold]
+#[inline(never)]
+fn refused_c(api: capi::Api, obj: Borrowed<'_, '_>, writable: bool) -> PyErr {
+    let c = obj.ctx().as_ptr();
+    let type_error = obj.ctx().constant(|c| c.h_TypeError);
+    // SAFETY: valid context; an exception is set; `type_error` is a context constant.
+    if unsafe { ffi::HPyErr_ExceptionMatches(c, type_error) } != 0 {
+        // SAFETY: valid context.
+        unsafe { ffi::HPyErr_Clear(c) };
+        return crate::convert::wrong_type(&obj, "an object with the buffer protocol");
+    }
+    if !writable {
+        return PyErr::raised();
+    }
+    // SAFETY: valid context.
+    unsafe { ffi::HPyErr_Clear(c) };
+    // SAFETY: as in `acquire_c`.
+    match unsafe { capi::CBuffer::new(api, obj.ctx(), obj.raw(), capi::FULL_RO) } {
+        Ok(_readable) => read_only_error(&obj),
+        Err(capi::Raised) => refused_c(api, obj, false),
     }
 }
 
@@ -995,5 +1192,10 @@ mod tests {
             mismatch::<T>(T::FORMAT.to_str().unwrap(), size_of::<T>()).is_none()
         }
         assert!(own::<u8>() && own::<u32>() && own::<f32>()); // what we export, we read
+
+        // The `bytes` fast path is taken exactly where format 'B' is accepted.
+        assert!(super::takes_bytes::<u8>() && mismatch::<u8>("B", 1).is_none());
+        assert!(!super::takes_bytes::<u32>() && mismatch::<u32>("B", 1).is_some());
+        assert!(!super::takes_bytes::<f32>() && mismatch::<f32>("B", 1).is_some());
     }
 }

@@ -1,5 +1,6 @@
-"""How oxhpy looks at a buffer (used by src/buffer.rs): one call per view, so that the Rust side
-crosses into Python as few times as possible.
+"""How oxhpy looks at a buffer (used by src/buffer.rs) where CPython's own buffer API is not used:
+on PyPy and GraalPy, and on CPython only if `PyObject_GetBuffer` was not found. One call per view,
+so that the Rust side crosses into Python as few times as possible.
 
 `view(obj, writable)` takes `memoryview(obj)` and returns it with its layout and, when the memory
 behind it stays in place for as long as the memoryview is held (not moved, resized or freed), its
@@ -8,7 +9,10 @@ address; None as the address means the caller must copy instead.
 
 import sys
 
-_IMPL = sys.implementation.name
+# "cpython", "pypy" or "graalpy", set by src/cache.rs from what oxhpy read off the HPy context: never
+# `sys.implementation.name`, which a program can reassign (a GraalPy told it is CPython would take
+# ctypes addresses of memory that can move).
+_IMPL = globals()["_OXHPY_IMPL"]
 try:
     # Bundled with PyPy; on CPython present when cffi is installed.
     from _cffi_backend import FFI

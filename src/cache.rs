@@ -34,6 +34,10 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         Cached::View => {
             let namespace = ctx.builtins_fn("dict")?.call(())?;
             namespace.call_method("__setitem__", ("__name__", "oxhpy.buffer_address"))?;
+            // Which interpreter, as oxhpy decided it from the HPy context (not from
+            // `sys.implementation.name`, which a program can reassign).
+            let implementation = crate::context::Interpreter::get().implementation();
+            namespace.call_method("__setitem__", ("_OXHPY_IMPL", implementation))?;
             let source = include_str!("buffer_address.py");
             ctx.builtins_fn("exec")?
                 .call((source, namespace.borrow()))?;

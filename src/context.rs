@@ -120,13 +120,14 @@ pub(crate) fn cstring(s: &str) -> PyResult<CString> {
 /// Which interpreter this module runs in, and whether in HPy's debug mode: noted once, when the
 /// module initialises ([`Interpreter::note`]), from its context, the one place that decides.
 ///
-/// The context's name says which backend in most modes: `"HPy Universal ABI (CPython backend)"`,
-/// `"HPy ... Mode ABI (PyPy backend)"` in every PyPy mode, `"HPy Universal ABI (GraalVM backend,
-/// JNI)"`. GraalPy's debug and trace contexts have CPython's names (`"HPy Debug Mode ABI"`,
-/// `"HPy Trace Mode ABI"`): for a name that names no backend, `sys.implementation.name` decides. A
-/// lie there (it can be reassigned) only changes what [`Ctx::allow_threads`] does in debug mode and
-/// whether a `Global` boxes its object. (The context layout, which a lie could break, is read off
-/// the context alone: `hpy_sys::layout`.)
+/// Decided from the interpreter's own calls, never from Python state (`sys.implementation.name`
+/// can be reassigned). The context names, measured: PyPy 3.11 says `"HPy Universal ABI (PyPy
+/// backend)"`, `"HPy Debug Mode ABI (PyPy backend)"`, `"HPy Trace Mode ABI (PyPy backend)"`;
+/// GraalPy 24.2 `"HPy Universal ABI (GraalVM backend, JNI)"` but, in debug and trace mode, CPython's
+/// own `"HPy Debug Mode ABI"` and `"HPy Trace Mode ABI"`. What tells GraalPy from CPython in every
+/// mode: CPython's `hpy.universal` calls `HPyInitGlobalContext_<name>` when it loads the binary,
+/// before the module initialises, and GraalPy never does. (The context layout is read off the
+/// context alone too: `hpy_sys::layout`.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Interpreter {
     pub pypy: bool,
@@ -144,16 +145,11 @@ const DEBUG: u8 = 8;
 impl Interpreter {
     /// Decides from the module's context (see the type's docs) and keeps the answer.
     pub(crate) fn note(ctx: Ctx<'_>) {
-        use crate::Object;
         let name = ctx.name();
         let debug = name.starts_with("HPy Debug Mode ABI");
-        let implementation = || -> PyResult<String> {
-            let sys = ctx.import("sys")?;
-            sys.getattr("implementation")?.getattr("name")?.extract()
-        };
-        let pypy = name.contains("(PyPy backend");
-        let graalpy = name.contains("(GraalVM backend")
-            || (!name.contains(" backend") && implementation().is_ok_and(|n| n == "graalpy"));
+        let pypy = name.ends_with("(PyPy backend)");
+        let graalpy = !pypy
+            && (name.contains("(GraalVM backend") || crate::trampoline::global_ctx().is_null());
         let bits = NOTED
             | if pypy { PYPY } else { 0 }
             | if graalpy { GRAALPY } else { 0 }
@@ -164,7 +160,28 @@ impl Interpreter {
     /// What [`note`](Self::note) kept (CPython in universal mode before that).
     #[inline]
     pub(crate) fn get() -> Interpreter {
+        Self::from_bits(INTERPRETER.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// What [`note`](Self::note) kept, or `None` before it ran.
+    pub(crate) fn noted() -> Option<Interpreter> {
         let bits = INTERPRETER.load(std::sync::atomic::Ordering::Relaxed);
+        (bits & NOTED != 0).then(|| Self::from_bits(bits))
+    }
+
+    /// `"pypy"`, `"graalpy"` or `"cpython"`: what the Python side of oxhpy (`buffer_address.py`)
+    /// is told instead of reading `sys.implementation.name`.
+    pub(crate) fn implementation(self) -> &'static str {
+        if self.pypy {
+            "pypy"
+        } else if self.graalpy {
+            "graalpy"
+        } else {
+            "cpython"
+        }
+    }
+
+    fn from_bits(bits: u8) -> Interpreter {
         Interpreter {
             pypy: bits & PYPY != 0,
             graalpy: bits & GRAALPY != 0,

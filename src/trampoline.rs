@@ -154,9 +154,10 @@ pub(crate) fn init_panic_exception(m: &crate::Module<'_>) -> PyResult<()> {
     m.add("PanicException", ty)
 }
 
-/// The context a CPython trampoline forwards with.
+/// The context a CPython trampoline forwards with (NULL until `HPyInitGlobalContext_<name>`, which
+/// GraalPy never calls).
 #[inline(always)]
-fn global_ctx() -> *mut ffi::HPyContext {
+pub(crate) fn global_ctx() -> *mut ffi::HPyContext {
     GLOBAL_CTX.load(Ordering::Acquire)
 }
 

@@ -1,6 +1,7 @@
 """Errors: Rust panics become ``PanicException``; ``PyErr`` raises built-in and custom exceptions;
 exceptions raised by Python code that Rust calls propagate unchanged."""
 
+import array
 import builtins
 import gc
 import sys
@@ -277,16 +278,28 @@ def test_dropped_raised_error_does_not_stay_set():
     assert t.ignore_raised(lambda: None) == 42
 
 
-@pytest.mark.parametrize("make", [bytes, bytearray])
+def _numpy_bytes(b):
+    np = pytest.importorskip("numpy")
+    return np.frombuffer(b, dtype=np.uint8).copy()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [bytes, bytearray, lambda b: array.array("B", b), _numpy_bytes],
+    ids=["bytes", "bytearray", "array", "numpy"],
+)
 def test_exception_while_a_view_is_alive_comes_through(make):
+    """The view ends with the callback's exception pending (on CPython: PyBuffer_Release and
+    Py_DecRef, which run no Python code for these exporters)."""
+
     def boom():
         raise ValueError("from the callback")
 
     data = make(b"abc")
     with pytest.raises(ValueError, match="from the callback"):
         t.read_then_call(data, boom)
-    if make is bytearray:
+    if hasattr(data, "append"):
         gc.collect()  # PyPy and GraalPy end an export when the memoryview is collected
-        data.append(1)  # the export ended: the bytearray can be resized
+        data.append(1)  # the export ended: the object can be resized
         del data[-1]
     assert t.read_then_call(data, lambda: None) == 294

@@ -2,10 +2,15 @@
 
 `t.read_address(obj)` / `t.write_address(obj)` return the address of the slice oxhpy's
 `buffer::read` / `buffer::write` handed to Rust: the exporter's own memory when the view is
-zero-copy, a private copy's otherwise. The policy is in src/buffer_address.py.
+zero-copy, a private copy's otherwise. On CPython a view goes through CPython's own buffer API
+(src/buffer/capi.rs, route "c-api"); elsewhere, and on CPython with `t.use_c_api(False)`, through
+Python (src/buffer_address.py, route "python"). The tests marked with the `route` fixture run on
+both routes where CPython has both.
 """
 
+import array
 import ctypes
+import gc
 import importlib.util
 import subprocess
 import sys
@@ -13,6 +18,7 @@ import textwrap
 
 import oxhpy_testext as t
 import pytest
+from conftest import DEBUG
 
 IMPL = sys.implementation.name
 CFFI = importlib.util.find_spec("_cffi_backend") is not None
@@ -21,6 +27,16 @@ try:
 except ImportError:
     np = None
 needs_numpy = pytest.mark.skipif(np is None, reason="numpy has no binary wheel for this interpreter")
+
+
+@pytest.fixture(params=["c-api", "python"] if IMPL == "cpython" else ["python"])
+def route(request):
+    """The route views take during the test (CPython: both, one after the other)."""
+    t.use_c_api(request.param == "c-api")
+    try:
+        yield request.param
+    finally:
+        t.use_c_api(True)
 
 
 def data_address(a):
@@ -37,7 +53,7 @@ def bytes_address(b):
 
 
 @needs_numpy
-def test_numpy_arrays_are_viewed_in_place():
+def test_numpy_arrays_are_viewed_in_place(route):
     a = np.arange(1000, dtype=np.uint16).astype(np.uint8)
     total = int(a.sum(dtype=np.uint64))
     zero_copy = IMPL in ("cpython", "pypy")
@@ -54,18 +70,18 @@ def test_numpy_arrays_are_viewed_in_place():
 
 
 @needs_numpy
-def test_read_only_numpy_arrays():
+def test_read_only_numpy_arrays(route):
     a = np.arange(100, dtype=np.uint8)
     a.flags.writeable = False
     addr, s = t.read_address(a)
     assert s == sum(range(100))
-    assert (addr == data_address(a)) == (IMPL == "pypy" or (IMPL == "cpython" and CFFI))
+    assert (addr == data_address(a)) == (IMPL == "pypy" or (IMPL == "cpython" and (route == "c-api" or CFFI)))
     with pytest.raises(ValueError, match="read-only"):
         t.write_address(a)
 
 
 @needs_numpy
-def test_numpy_over_a_bytearray_is_copied_on_pypy():
+def test_numpy_over_a_bytearray_is_copied_on_pypy(route):
     # PyPy lets an exported bytearray be resized, so the memory under this array could move.
     ba = bytearray(range(200))
     a = np.frombuffer(ba, dtype=np.uint8)
@@ -76,7 +92,7 @@ def test_numpy_over_a_bytearray_is_copied_on_pypy():
     assert ba == bytearray(range(1, 201))
 
 
-def test_bytearray_in_place_on_cpython_only():
+def test_bytearray_in_place_on_cpython_only(route):
     ba = bytearray(range(256))
     addr = t.write_address(ba)
     assert ba == bytearray(list(range(1, 256)) + [0])
@@ -87,14 +103,14 @@ def test_bytearray_in_place_on_cpython_only():
 
 
 @pytest.mark.skipif(IMPL != "cpython", reason="addresses of bytes objects are only stable on CPython")
-def test_memoryview_slices_of_bytes():
+def test_memoryview_slices_of_bytes(route):
     b = bytes(range(100))
     addr, s = t.read_address(memoryview(b)[7:])
     assert s == sum(range(7, 100))
-    assert (addr == bytes_address(b) + 7) == CFFI
+    assert (addr == bytes_address(b) + 7) == (route == "c-api" or CFFI)
 
 
-def test_memoryview_slices_of_bytes_give_the_right_data():
+def test_memoryview_slices_of_bytes_give_the_right_data(route):
     b = bytes(range(100)) * 10
     for start, stop in [(0, 0), (7, 8), (1, 999), (500, 1000)]:
         assert t.read_address(memoryview(b)[start:stop])[1] == sum(b[start:stop])
@@ -110,6 +126,7 @@ def test_cpython_without_cffi_uses_ctypes_for_writable_buffers():
         sys.modules["_cffi_backend"] = None
         import ctypes
         import oxhpy_testext as t
+        t.use_c_api(False)
         ba = bytearray(b"abc")
         assert t.write_address(ba) == ctypes.addressof((ctypes.c_char * 3).from_buffer(ba)), "ctypes"
         assert ba == b"bcd"
@@ -123,3 +140,147 @@ def test_cpython_without_cffi_uses_ctypes_for_writable_buffers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def _exporters():
+    made = {
+        "bytearray": bytearray(range(64)),
+        "array": array.array("B", range(64)),
+        "memoryview": memoryview(bytearray(range(64))),
+    }
+    if np is not None:
+        made["numpy"] = np.arange(64, dtype=np.uint8)
+    return made
+
+
+def test_which_route_views_take():
+    """CPython: everything but a read-only view of `bytes` through its own buffer API, in every
+    HPy mode (`bytes` too in debug mode). PyPy and GraalPy: through Python, as before."""
+    cpython = IMPL == "cpython"
+    for name, obj in _exporters().items():
+        for writable in (False, True):
+            got = t.view_route(obj, writable)
+            assert (got == "c-api") == cpython, (name, writable, got)
+            assert got in ("c-api", "python", "bytes"), got
+    # bytes: directly, except in CPython's debug mode, whose HPyBytes_AsString copies (15 µs a call).
+    assert t.view_route(b"abc", False) == ("c-api" if cpython and DEBUG else "bytes")
+    # Elsewhere a memoryview of bytes is viewed in place (PyPy) or read-only copied into a bytes (GraalPy).
+    assert (t.view_route(memoryview(b"abc"), False) == "c-api") == cpython
+    t.use_c_api(False)
+    try:
+        assert t.view_route(bytearray(4), True) == "python"
+    finally:
+        t.use_c_api(True)
+    assert t.view_route(bytearray(4), True) == ("c-api" if cpython else "python")
+
+
+def test_views_ignore_python_state():
+    """Which interpreter oxhpy runs on is read off the HPy context and the interpreter's own calls,
+    never from sys.implementation, which a program can change: GraalPy's debug and trace contexts have
+    CPython's names, and a PyPy or GraalPy taken for CPython would view a movable bytearray in place
+    (the Python path) or call a C API it may not have (the C-API route)."""
+    import subprocess
+
+    fake = "graalpy" if IMPL == "cpython" else "cpython"
+    code = (
+        f"import sys; sys.implementation.name = {fake!r}\n"
+        "import oxhpy_testext as t\n"
+        "print(t.view_route(bytearray(4), True))\n"
+        "t.use_c_api(False)\n"
+        "ba = bytearray(range(16))\n"
+        "addr = t.write_address(ba)\n"
+        "assert ba == bytearray(range(1, 17))\n"
+        "try:\n"
+        "    from _cffi_backend import FFI\n"
+        "except ImportError:\n"
+        "    print('unknown')\n"
+        "else:\n"
+        "    ffi = FFI()\n"
+        "    print(addr == int(ffi.cast('uintptr_t', ffi.from_buffer(ba))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    route, in_place = out.stdout.split()
+    assert route == ("c-api" if IMPL == "cpython" else "python")
+    # The Python path: in place on CPython (the export pins the bytearray), a copy elsewhere.
+    assert in_place == ("True" if IMPL == "cpython" else "unknown" if IMPL == "graalpy" else "False")
+
+
+@pytest.mark.parametrize("make", [bytearray, lambda b: array.array("B", b)], ids=["bytearray", "array"])
+@pytest.mark.parametrize("writable", [False, True])
+def test_a_viewed_exporter_cannot_be_resized_on_cpython(route, make, writable):
+    """While a view is alive (here: while Python code runs between the view's closure and its end)
+    CPython refuses to resize the exporter, on both routes: the pointer stays valid. PyPy and GraalPy
+    allow it; their views of these exporters are copies."""
+    data = make(bytes(range(10)))
+    call = t.write_then_call if writable else t.read_then_call
+    if IMPL == "cpython":
+        with pytest.raises(BufferError):
+            call(data, lambda: data.extend(bytes(1000)))
+        assert len(data) == 10
+    else:
+        call(data, lambda: data.extend(bytes(1000)))
+        gc.collect()  # PyPy and GraalPy end an export when the memoryview is collected
+        assert len(data) == 1010
+        del data[10:]
+    assert list(data) == [i + writable for i in range(10)]
+    data.extend(b"\x00")  # the export ended
+    assert len(data) == 11
+
+
+@pytest.mark.skipif(IMPL != "cpython", reason="reference counts: CPython")
+def test_views_leave_reference_counts_as_they_were(route):
+    """Every view, taken or refused, drops what it took (on the C-API route: HPy_AsPyObject's
+    reference, the export's, and on a refused writable request the read-only retry's)."""
+    ba = bytearray(range(16))
+    ro = memoryview(bytes(range(16)))
+    words = array.array("I", [1, 2])
+    cases = [
+        (ba, lambda: t.read_address(ba), None),
+        (ba, lambda: t.write_address(ba), None),
+        (ba, lambda: t.read_address(memoryview(ba)[::2]), ValueError),  # not contiguous
+        (ro, lambda: t.write_address(ro), ValueError),  # read-only
+        (words, lambda: t.read_address(words), ValueError),  # 4-byte items
+        (words, lambda: t.write_address(words), ValueError),
+    ]
+    for obj, call, exc in cases:
+        before = sys.getrefcount(obj)
+        for _ in range(100):
+            if exc is None:
+                call()
+            else:
+                with pytest.raises(exc):
+                    call()
+        assert sys.getrefcount(obj) == before, (obj, exc)
+    assert t.read_address(ba)[1] == sum((i + 100) & 0xFF for i in range(16))
+    ba.append(0)  # nothing is still exported
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="__buffer__/__release_buffer__ in Python: 3.12+")
+def test_a_python_exporter_released_with_an_exception_pending():
+    """A Python class's __release_buffer__ is Python code: CPython runs it with the pending exception
+    set aside, so the callback's exception still comes through as it was."""
+    log = []
+
+    class Exporter:
+        def __init__(self):
+            self.data = bytearray(b"abc")
+
+        def __buffer__(self, flags):
+            log.append("get")
+            return memoryview(self.data)
+
+        def __release_buffer__(self, view):
+            try:
+                int("not a number")  # Python code that raises inside the release
+            except ValueError:
+                log.append("release")
+
+    def boom():
+        raise KeyError("from the callback")
+
+    e = Exporter()
+    with pytest.raises(KeyError, match="from the callback"):
+        t.read_then_call(e, boom)
+    assert log == ["get", "release"]
+    assert t.read_then_call(e, lambda: None) == 294

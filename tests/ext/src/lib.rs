@@ -922,6 +922,34 @@ pub mod _native {
         })
     }
 
+    /// How a read-only (or, with `writable`, a writable) view of `obj` as bytes reaches its memory:
+    /// `"c-api"`, `"python"` or `"bytes"` (`ReadView::route`).
+    #[oxhpy::function]
+    pub fn view_route(obj: Borrowed<'_, '_>, writable: bool) -> PyResult<&'static str> {
+        if writable {
+            Ok(oxhpy::buffer::WriteView::<u8>::new(obj)?.route())
+        } else {
+            Ok(oxhpy::buffer::ReadView::<u8>::new(obj)?.route())
+        }
+    }
+
+    /// Whether views may use CPython's own buffer API (`oxhpy::buffer::use_c_api`).
+    #[oxhpy::function]
+    pub fn use_c_api(on: bool) {
+        oxhpy::buffer::use_c_api(on)
+    }
+
+    /// As `read_then_call`, through a writable view.
+    #[oxhpy::function]
+    pub fn write_then_call(obj: Borrowed<'_, '_>, f: Borrowed<'_, '_>) -> PyResult<()> {
+        let mut view = oxhpy::buffer::WriteView::<u8>::new(obj)?;
+        view.run(Release::NEVER, |s| {
+            s.iter_mut().for_each(|b| *b = b.wrapping_add(1))
+        })?;
+        f.call(())?;
+        Ok(())
+    }
+
     /// How the `*_released` functions below release the interpreter: 0 held, 1 `Release::above(0)`
     /// (a copy of a mutable exporter's memory), 2 `above_in_place(0)`.
     fn release_kind(kind: u8) -> PyResult<Release> {

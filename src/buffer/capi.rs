@@ -1,0 +1,332 @@
+//! CPython's own buffer API, looked up in the running process (never linked), for views on
+//! CPython: `PyObject_GetBuffer`, `PyBuffer_Release` and `Py_DecRef`.
+//!
+//! A universal binary must not link C-API symbols (that would tie it to one interpreter), so they
+//! are found with `dlsym(RTLD_DEFAULT, ..)`, once per process, and only where the module runs on
+//! CPython as [`Interpreter`] decided it from the interpreter's own calls (the context's name, and
+//! `HPyInitGlobalContext_<name>`, which CPython's `hpy.universal` calls in every mode and GraalPy
+//! never does: a GraalPy program that sets `sys.implementation.name = "cpython"` still gets the
+//! Python path). If any of the three is missing, or before the module initialised, there is no API
+//! and views take the Python path (`buffer_address.py`).
+//!
+//! The `PyObject*` comes from `HPy_AsPyObject`, a new reference, in universal, debug and trace mode
+//! alike; the exception CPython raises is set in the same thread state HPy reads.
+use crate::context::{Ctx, Interpreter};
+use hpy_sys as ffi;
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::mem::MaybeUninit;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::OnceLock;
+
+type PyObject = ffi::cpy_PyObject;
+
+/// CPython's `Py_buffer` (`struct bufferinfo`): the same members, in the same order and of the same
+/// C types, in every CPython from 3.9 to 3.15 (`Include/cpython/object.h` in 3.9 and 3.10,
+/// `Include/pybuffer.h` since 3.11). Checked by `tests::py_buffer_layout`.
+#[repr(C)]
+pub(super) struct PyBuffer {
+    pub buf: *mut c_void,
+    pub obj: *mut PyObject,
+    pub len: isize,
+    pub itemsize: isize,
+    pub readonly: c_int,
+    pub ndim: c_int,
+    pub format: *mut c_char,
+    pub shape: *mut isize,
+    pub strides: *mut isize,
+    pub suboffsets: *mut isize,
+    pub internal: *mut c_void,
+}
+
+/// `PyBUF_WRITABLE`.
+pub(super) const WRITABLE: c_int = 0x0001;
+/// `PyBUF_FULL_RO` (`PyBUF_INDIRECT | PyBUF_FORMAT`): what `memoryview(obj)` asks for, so that
+/// every exporter a memoryview takes is taken (suboffsets are then refused as not contiguous).
+pub(super) const FULL_RO: c_int = 0x0100 | 0x0010 | 0x0008 | 0x0004;
+
+type GetBuffer = unsafe extern "C" fn(*mut PyObject, *mut PyBuffer, c_int) -> c_int;
+type Release = unsafe extern "C" fn(*mut PyBuffer);
+type DecRef = unsafe extern "C" fn(*mut PyObject);
+
+/// The three functions, found in this process.
+#[derive(Clone, Copy)]
+pub(super) struct Api {
+    get: GetBuffer,
+    release: Release,
+    decref: DecRef,
+    /// Whether `bytes` is viewed through the API too: in HPy's debug mode, where
+    /// `HPyBytes_AsString` hands out a fresh memory-protected copy on every call (`mmap` and
+    /// `mprotect`: 15 µs for a 64-byte `bytes`, against 0.35 µs through `PyObject_GetBuffer`).
+    pub bytes: bool,
+}
+
+static API: OnceLock<Option<Api>> = OnceLock::new();
+/// Whether views may use the API (tests switch it off to run the Python path on CPython).
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// The API, if this is CPython and it was found (see the module docs).
+#[inline]
+pub(super) fn api() -> Option<Api> {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return None;
+    }
+    match API.get() {
+        Some(api) => *api,
+        None => decide(),
+    }
+}
+
+/// Switches the API off (`false`) or back on for the views taken from now on.
+pub(super) fn enable(on: bool) {
+    ENABLED.store(on, Ordering::Relaxed);
+}
+
+#[cold]
+fn decide() -> Option<Api> {
+    // Before the module's init noted the interpreter: undecided, the Python path for now.
+    let i = Interpreter::noted()?;
+    *API.get_or_init(|| {
+        let mut api = if i.pypy || i.graalpy { None } else { lookup() };
+        if let Some(api) = &mut api {
+            api.bytes = i.debug;
+        }
+        api
+    })
+}
+
+/// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
+#[cfg(target_os = "linux")]
+const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
+#[cfg(all(unix, not(target_os = "linux")))]
+const RTLD_DEFAULT: *mut c_void = -2isize as *mut c_void;
+
+#[cfg(unix)]
+fn lookup() -> Option<Api> {
+    extern "C" {
+        fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+    }
+    let find = |name: &CStr| {
+        // SAFETY: dlsym only searches the loaded objects' symbol tables for a NUL-terminated name.
+        let p = unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) };
+        (!p.is_null()).then_some(p)
+    };
+    let get = find(c"PyObject_GetBuffer")?;
+    let release = find(c"PyBuffer_Release")?;
+    let decref = find(c"Py_DecRef")?;
+    // SAFETY: on CPython these are the C API's functions of exactly these C signatures
+    // (`int PyObject_GetBuffer(PyObject *, Py_buffer *, int)`, `void PyBuffer_Release(Py_buffer
+    // *)`, `void Py_DecRef(PyObject *)`), stable in 3.9-3.15.
+    unsafe {
+        Some(Api {
+            get: std::mem::transmute::<*mut c_void, GetBuffer>(get),
+            release: std::mem::transmute::<*mut c_void, Release>(release),
+            decref: std::mem::transmute::<*mut c_void, DecRef>(decref),
+            bytes: false,
+        })
+    }
+}
+
+#[cfg(not(unix))]
+fn lookup() -> Option<Api> {
+    None
+}
+
+/// One export of an object through `PyObject_GetBuffer`, ended by `PyBuffer_Release` (and the
+/// `PyObject*` reference dropped) when this drops.
+///
+/// The `Py_buffer` lives on the heap: it must not move while exported (an exporter may point
+/// `shape` or `strides` into the struct itself, as `PyBuffer_FillInfo` does for `bytes` and
+/// `bytearray`). One spare struct is kept for the next view ([`Spare`]).
+pub(super) struct CBuffer {
+    api: Api,
+    obj: *mut PyObject,
+    /// A filled `Py_buffer`, from `Box::into_raw`.
+    view: *mut PyBuffer,
+}
+
+/// One `Py_buffer` allocation kept between views, so that a call taking one view at a time does
+/// not allocate (`calloc` + `free` were a third of a 64-byte view's cost). Taken and given back
+/// with an atomic swap: each pointer has exactly one owner, in any thread.
+struct Spare;
+
+static SPARE: AtomicPtr<MaybeUninit<PyBuffer>> = AtomicPtr::new(std::ptr::null_mut());
+
+impl Spare {
+    #[inline]
+    fn take() -> Box<MaybeUninit<PyBuffer>> {
+        let p = SPARE.swap(std::ptr::null_mut(), Ordering::Acquire);
+        if p.is_null() {
+            Box::new_uninit()
+        } else {
+            // SAFETY: a pointer from `Box::into_raw` (in `give`), which the swap made ours alone.
+            unsafe { Box::from_raw(p) }
+        }
+    }
+
+    #[inline]
+    fn give(b: Box<MaybeUninit<PyBuffer>>) {
+        let old = SPARE.swap(Box::into_raw(b), Ordering::AcqRel);
+        if !old.is_null() {
+            // SAFETY: as in `take`: the swap handed the previous spare to us.
+            drop(unsafe { Box::from_raw(old) });
+        }
+    }
+}
+
+/// Why [`CBuffer::new`] failed: the exception CPython raised is set.
+pub(super) struct Raised;
+
+impl CBuffer {
+    /// Exports `h` with `flags`.
+    ///
+    /// # Safety
+    /// `h` is a live handle of `ctx`, whose call is in progress on this thread (the interpreter is
+    /// held), and `api` was found on this CPython.
+    #[inline]
+    pub(super) unsafe fn new(
+        api: Api,
+        ctx: Ctx<'_>,
+        h: ffi::HPy,
+        flags: c_int,
+    ) -> Result<Self, Raised> {
+        // SAFETY: per the contract; a new reference, or NULL with an exception set.
+        let obj = unsafe { ffi::HPy_AsPyObject(ctx.as_ptr(), h) };
+        if obj.is_null() {
+            return Err(Raised);
+        }
+        let mut view = Spare::take();
+        // SAFETY: `obj` is a live object we hold a reference to and `view` room for a Py_buffer
+        // that stays at its address; 0 means filled and exported, -1 an exception set.
+        if unsafe { (api.get)(obj, view.as_mut_ptr(), flags) } < 0 {
+            Spare::give(view);
+            // SAFETY: our reference from HPy_AsPyObject, dropped once. The caller holds the object
+            // too (it is `h`), so this is never the last one: no destructor runs.
+            unsafe { (api.decref)(obj) };
+            return Err(Raised);
+        }
+        // A successful PyObject_GetBuffer filled every member.
+        let view = Box::into_raw(view) as *mut PyBuffer;
+        Ok(CBuffer { api, obj, view })
+    }
+
+    /// The filled `Py_buffer`.
+    #[inline]
+    pub(super) fn view(&self) -> &PyBuffer {
+        // SAFETY: filled by PyObject_GetBuffer and ours until `drop`.
+        unsafe { &*self.view }
+    }
+
+    /// The item format: `B` where the exporter gave none (the protocol's default).
+    pub(super) fn format(&self) -> &[u8] {
+        let f = self.view().format;
+        if f.is_null() {
+            return b"B";
+        }
+        // SAFETY: a NUL-terminated string the exporter keeps valid while the export lasts.
+        unsafe { CStr::from_ptr(f).to_bytes() }
+    }
+
+    /// Whether the items are C-contiguous (as `PyBuffer_IsContiguous(view, 'C')` answers, except
+    /// that suboffsets that are all negative, which dereference nothing, are accepted).
+    pub(super) fn c_contiguous(&self) -> bool {
+        let v = self.view();
+        let ndim = usize::try_from(v.ndim).unwrap_or(usize::MAX);
+        if v.len == 0 || ndim == 0 || v.strides.is_null() {
+            return true; // no items, a scalar, or C-contiguous by the protocol's definition
+        }
+        if v.shape.is_null() || ndim > 64 {
+            return false;
+        }
+        // SAFETY: with PyBUF_STRIDES requested, shape and strides (and suboffsets when not NULL)
+        // hold `ndim` entries, kept valid by the export.
+        let (shape, strides) = unsafe {
+            (
+                std::slice::from_raw_parts(v.shape, ndim),
+                std::slice::from_raw_parts(v.strides, ndim),
+            )
+        };
+        if !v.suboffsets.is_null() {
+            // SAFETY: as above.
+            let subs = unsafe { std::slice::from_raw_parts(v.suboffsets, ndim) };
+            if subs.iter().any(|&s| s >= 0) {
+                return false;
+            }
+        }
+        c_contiguous(shape, strides, v.itemsize)
+    }
+}
+
+/// Whether `shape`/`strides` describe C-contiguous items of `itemsize` bytes.
+fn c_contiguous(shape: &[isize], strides: &[isize], itemsize: isize) -> bool {
+    let mut expected = itemsize;
+    for (&dim, &stride) in shape.iter().zip(strides).rev() {
+        if dim > 1 && stride != expected {
+            return false;
+        }
+        expected = expected.wrapping_mul(dim);
+    }
+    true
+}
+
+impl Drop for CBuffer {
+    /// Ends the export. No Python code runs, so this is sound with an exception pending: the
+    /// release slots of `bytearray`, `array.array`, `memoryview` and `mmap` only count exports
+    /// down, numpy has none, and `PyBuffer_Release` then drops the export's reference to
+    /// `view.obj`, which the exporter set to an object that someone else keeps alive (the
+    /// exporter itself for all of these; the caller holds it for the whole call). A Python class
+    /// with `__release_buffer__` (3.12+) runs Python, and CPython sets the pending exception
+    /// aside around it, as it does for any destructor.
+    fn drop(&mut self) {
+        // SAFETY: a successful export of `obj` into `view`, ended exactly once; then our
+        // reference from HPy_AsPyObject, which the caller's own reference outlives; then the
+        // struct, no longer exported, goes back (`view` came from `Box::into_raw`).
+        unsafe {
+            (self.api.release)(self.view);
+            (self.api.decref)(self.obj);
+            Spare::give(Box::from_raw(self.view as *mut MaybeUninit<PyBuffer>));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{c_contiguous, PyBuffer};
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn py_buffer_layout() {
+        // CPython's struct bufferinfo on x86_64, measured with sizeof/offsetof against the headers
+        // of 3.9.18, 3.10.13, 3.11.7, 3.12.1, 3.13.0 (pyenv) and 3.14.8, 3.15.0 (Debian forky):
+        // identical in all seven.
+        assert_eq!(size_of::<PyBuffer>(), 80);
+        let offsets = [
+            offset_of!(PyBuffer, buf),
+            offset_of!(PyBuffer, obj),
+            offset_of!(PyBuffer, len),
+            offset_of!(PyBuffer, itemsize),
+            offset_of!(PyBuffer, readonly),
+            offset_of!(PyBuffer, ndim),
+            offset_of!(PyBuffer, format),
+            offset_of!(PyBuffer, shape),
+            offset_of!(PyBuffer, strides),
+            offset_of!(PyBuffer, suboffsets),
+            offset_of!(PyBuffer, internal),
+        ];
+        assert_eq!(offsets, [0, 8, 16, 24, 32, 36, 40, 48, 56, 64, 72]);
+        // HPy's HPy_buffer mirrors it member for member (with HPy for the object).
+        assert_eq!(size_of::<hpy_sys::HPy_buffer>(), size_of::<PyBuffer>());
+    }
+
+    #[test]
+    fn contiguity() {
+        assert!(c_contiguous(&[10], &[1], 1));
+        assert!(!c_contiguous(&[10], &[2], 1));
+        assert!(c_contiguous(&[1], &[7], 4)); // one item: any stride
+        assert!(c_contiguous(&[3, 4], &[16, 4], 4));
+        assert!(!c_contiguous(&[3, 4], &[4, 12], 4)); // Fortran order
+        assert!(c_contiguous(&[3, 1, 4], &[16, 99, 4], 4));
+        assert!(c_contiguous(&[0, 4], &[0, 4], 4));
+        assert!(!c_contiguous(&[4], &[-1], 1)); // reversed
+    }
+}
