@@ -288,7 +288,7 @@ impl<'py, T: Element> Acquired<'py, T> {
     /// raises `BufferError`), so the view is the exporter's memory itself wherever it is aligned
     /// for `T`; misaligned memory is copied from the pointer (and written back through it).
     fn acquire_c(
-        api: capi::Api,
+        api: &'static capi::Api,
         obj: Borrowed<'_, 'py>,
         writable: bool,
         fill: bool,
@@ -939,7 +939,7 @@ fn format_error<T: Element>(format: &str, itemsize: usize) -> PyErr {
 /// exception the exporter raised comes through as it is.
 #[cold]
 #[inline(never)]
-fn refused_c(api: capi::Api, obj: Borrowed<'_, '_>, writable: bool) -> PyErr {
+fn refused_c(api: &'static capi::Api, obj: Borrowed<'_, '_>, writable: bool) -> PyErr {
     let c = obj.ctx().as_ptr();
     let type_error = obj.ctx().constant(|c| c.h_TypeError);
     // SAFETY: valid context; an exception is set; `type_error` is a context constant.

@@ -49,7 +49,6 @@ type Release = unsafe extern "C" fn(*mut PyBuffer);
 type DecRef = unsafe extern "C" fn(*mut PyObject);
 
 /// The three functions, found in this process.
-#[derive(Clone, Copy)]
 pub(super) struct Api {
     get: GetBuffer,
     release: Release,
@@ -66,12 +65,12 @@ static ENABLED: AtomicBool = AtomicBool::new(true);
 
 /// The API, if this is CPython and it was found (see the module docs).
 #[inline]
-pub(super) fn api() -> Option<Api> {
+pub(super) fn api() -> Option<&'static Api> {
     if !ENABLED.load(Ordering::Relaxed) {
         return None;
     }
     match API.get() {
-        Some(api) => *api,
+        Some(api) => api.as_ref(),
         None => decide(),
     }
 }
@@ -82,16 +81,17 @@ pub(super) fn enable(on: bool) {
 }
 
 #[cold]
-fn decide() -> Option<Api> {
+fn decide() -> Option<&'static Api> {
     // Before the module's init noted the interpreter: undecided, the Python path for now.
     let i = Interpreter::noted()?;
-    *API.get_or_init(|| {
+    API.get_or_init(|| {
         let mut api = if i.pypy || i.graalpy { None } else { lookup() };
         if let Some(api) = &mut api {
             api.bytes = i.debug;
         }
         api
     })
+    .as_ref()
 }
 
 /// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
@@ -138,7 +138,7 @@ fn lookup() -> Option<Api> {
 /// `shape` or `strides` into the struct itself, as `PyBuffer_FillInfo` does for `bytes` and
 /// `bytearray`). One spare struct is kept for the next view ([`Spare`]).
 pub(super) struct CBuffer {
-    api: Api,
+    api: &'static Api,
     obj: *mut PyObject,
     /// A filled `Py_buffer`, from `Box::into_raw`.
     view: *mut PyBuffer,
@@ -184,7 +184,7 @@ impl CBuffer {
     /// held), and `api` was found on this CPython.
     #[inline]
     pub(super) unsafe fn new(
-        api: Api,
+        api: &'static Api,
         ctx: Ctx<'_>,
         h: ffi::HPy,
         flags: c_int,
