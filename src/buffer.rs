@@ -334,8 +334,8 @@ impl<'py, T: Element> Acquired<'py, T> {
         }
         let mut items = vec![T::default(); n];
         if fill {
-            // SAFETY: the export keeps `nbytes >= n * size_of::<T>()` bytes at `ptr` valid and
-            // pinned; no released oxhpy view writes them (checked); `items` holds `n` items.
+            // The export keeps `nbytes >= n * size_of::<T>()` bytes at `ptr` valid and pinned.
+            // SAFETY: both hold `n` items; no released oxhpy view writes `ptr` (checked).
             unsafe {
                 std::ptr::copy_nonoverlapping(
                     ptr as *const u8,
@@ -409,9 +409,9 @@ impl<'py, T: Element> Acquired<'py, T> {
                 if busy::in_use(&(at as usize..at as usize + nbytes), true) {
                     return Err(busy_error());
                 }
-                // SAFETY: the export (writable, pinned) holds at least `nbytes` bytes at `at`
-                // (the copy was sized from it); no released oxhpy view uses them (checked); the
-                // copy is ours, so the two cannot overlap.
+                // The export (writable, pinned) holds at least `nbytes` bytes at `at` (the copy was
+                // sized from it); the copy is ours, so the two cannot overlap.
+                // SAFETY: valid, disjoint ranges; no released oxhpy view uses `at` (checked).
                 unsafe { std::ptr::copy_nonoverlapping(items.as_ptr() as *const u8, at, nbytes) };
                 return Ok(());
             }

@@ -113,9 +113,10 @@ fn lookup() -> Option<Api> {
     let get = find(c"PyObject_GetBuffer")?;
     let release = find(c"PyBuffer_Release")?;
     let decref = find(c"Py_DecRef")?;
-    // SAFETY: on CPython these are the C API's functions of exactly these C signatures
-    // (`int PyObject_GetBuffer(PyObject *, Py_buffer *, int)`, `void PyBuffer_Release(Py_buffer
-    // *)`, `void Py_DecRef(PyObject *)`), stable in 3.9-3.15.
+    // On CPython these are the C API's functions of exactly these C signatures, stable in 3.9-3.15:
+    // `int PyObject_GetBuffer(PyObject *, Py_buffer *, int)`, `void PyBuffer_Release(Py_buffer *)`,
+    // `void Py_DecRef(PyObject *)`.
+    // SAFETY: each address is CPython's function of the signature it is cast to (above).
     unsafe {
         Some(Api {
             get: std::mem::transmute::<*mut c_void, GetBuffer>(get),
@@ -195,12 +196,12 @@ impl CBuffer {
             return Err(Raised);
         }
         let mut view = Spare::take();
-        // SAFETY: `obj` is a live object we hold a reference to and `view` room for a Py_buffer
-        // that stays at its address; 0 means filled and exported, -1 an exception set.
+        // 0 means filled and exported, -1 an exception set.
+        // SAFETY: `obj` is live (our reference); `view` is room for a Py_buffer that never moves.
         if unsafe { (api.get)(obj, view.as_mut_ptr(), flags) } < 0 {
             Spare::give(view);
-            // SAFETY: our reference from HPy_AsPyObject, dropped once. The caller holds the object
-            // too (it is `h`), so this is never the last one: no destructor runs.
+            // The caller holds the object too (it is `h`), so this is never the last reference.
+            // SAFETY: our reference from HPy_AsPyObject, dropped once; no destructor runs.
             unsafe { (api.decref)(obj) };
             return Err(Raised);
         }
@@ -237,8 +238,9 @@ impl CBuffer {
         if v.shape.is_null() || ndim > 64 {
             return false;
         }
-        // SAFETY: with PyBUF_STRIDES requested, shape and strides (and suboffsets when not NULL)
-        // hold `ndim` entries, kept valid by the export.
+        // With PyBUF_STRIDES requested, shape and strides (and suboffsets when not NULL) hold
+        // `ndim` entries.
+        // SAFETY: those `ndim` entries, kept valid by the export.
         let (shape, strides) = unsafe {
             (
                 std::slice::from_raw_parts(v.shape, ndim),
@@ -277,9 +279,9 @@ impl Drop for CBuffer {
     /// with `__release_buffer__` (3.12+) runs Python, and CPython sets the pending exception
     /// aside around it, as it does for any destructor.
     fn drop(&mut self) {
-        // SAFETY: a successful export of `obj` into `view`, ended exactly once; then our
-        // reference from HPy_AsPyObject, which the caller's own reference outlives; then the
-        // struct, no longer exported, goes back (`view` came from `Box::into_raw`).
+        // First the export, then our reference from HPy_AsPyObject (the caller's own outlives it),
+        // then the struct, no longer exported, goes back (`view` came from `Box::into_raw`).
+        // SAFETY: a successful export of `obj` into `view` and our reference, each ended once.
         unsafe {
             (self.api.release)(self.view);
             (self.api.decref)(self.obj);

@@ -33,8 +33,9 @@ mod pyo3_peer {
         let data = buf
             .as_slice_ptr()
             .ok_or_else(|| PyBufferError::new_err("buffer is not C-contiguous"))?;
-        // SAFETY: `buf` holds the export, so the memory stays valid until it is dropped, after the
-        // sum; we hold the GIL and call nothing that could run Python code (and so write to it).
+        // `buf` holds the export until it is dropped, after the sum; with the GIL held and no
+        // Python code called, nothing writes to the memory meanwhile.
+        // SAFETY: valid, unchanging memory for the whole use of `data`.
         let data = unsafe { data.as_ref() };
         Ok(data.iter().map(|&b| u64::from(b)).sum())
     }
