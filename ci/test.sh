@@ -22,6 +22,7 @@ cargo clippy -q --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test -q --workspace 2>&1 | grep -E '^(test result|error|failures)' || true
 cargo test -q --workspace >/dev/null
+bash ci/crates.sh
 
 ensure_chroots
 ensure_pyenv_cpythons

@@ -118,26 +118,26 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
 
             // Every module definition lists every global of the binary: a second module in the
             // same binary fails to compile or link on this symbol.
-            #[no_mangle]
+            #[unsafe(no_mangle)]
             static #one_module: u8 = 0;
 
-            #[no_mangle]
+            #[unsafe(no_mangle)]
             extern "C" fn #init() -> *mut #ffi::HPyModuleDef {
                 MODULE.as_ptr()
             }
 
-            #[no_mangle]
+            #[unsafe(no_mangle)]
             unsafe extern "C" fn #init_ctx(ctx: *mut #ffi::HPyContext) {
                 // SAFETY: hpy.universal calls this with its context, valid for the process.
                 unsafe { #p::init_global_context(ctx) }
             }
 
-            #[no_mangle]
+            #[unsafe(no_mangle)]
             extern "C" fn #major() -> u32 {
                 #ffi::HPY_ABI_VERSION
             }
 
-            #[no_mangle]
+            #[unsafe(no_mangle)]
             extern "C" fn #minor() -> u32 {
                 #ffi::HPY_ABI_VERSION_MINOR
             }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The three crates as a user gets them: `cargo package` (which verifies that each builds from its own
+# `.crate` file), then tests/user_crate (edition 2024, outside the workspace, depending on `oxhpy` by
+# version only) built against those `.crate` files through `[patch.crates-io]`, loaded by CPython's HPy
+# runtime in universal and debug mode and called. Run by ci/test.sh; runs alone too.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO"
+[[ ${OXHPY_HPY_DEVEL:-} ]] || { ensure_apt; ensure_cpython; }
+
+step "crates: cargo package hpy-sys, oxhpy-macros, oxhpy"
+cargo package -q --allow-dirty -p hpy-sys -p oxhpy-macros -p oxhpy
+
+# A fixed folder, so that a second run reuses the build of the registry dependencies (syn, bindgen, ...).
+work=$CARGO_TARGET_DIR/user-crate
+rm -rf "$work/user" "$work/site" "$work"/*-0.1.0
+mkdir -p "$work"
+for c in hpy-sys oxhpy-macros oxhpy; do
+    tar -xzf "$CARGO_TARGET_DIR/package/$c-0.1.0.crate" -C "$work"
+done
+cp -r tests/user_crate "$work/user"
+{
+    echo
+    echo "[patch.crates-io]"
+    for c in hpy-sys oxhpy-macros oxhpy; do echo "$c = { path = \"$work/$c-0.1.0\" }"; done
+} >>"$work/user/Cargo.toml"
+
+step "crates: a user crate (edition 2024) from the packaged crates"
+(cd "$work/user" && CARGO_TARGET_DIR="$work/target" cargo build -q)
+mkdir "$work/site"
+cp "$work/target/debug/libuser_crate.so" "$work/site/user_crate.hpy0.so"
+for mode in universal debug; do
+    "$VENV/bin/python" - "$work/site/user_crate.hpy0.so" "$mode" <<'PY'
+import importlib.util
+import sys
+
+from hpy.universal import load
+
+path, mode = sys.argv[1:]
+spec = importlib.util.spec_from_file_location("user_crate", path)
+m = load("user_crate", path, spec, debug=mode == "debug")
+c = m.Counter(41)
+assert (m.add(2, 3), c.bump(), c.bump()) == (5, 42, 43), "wrong results"
+try:
+    m.add(2**62, 2**62)
+except OverflowError:
+    pass
+else:
+    raise AssertionError("no OverflowError")
+print(f"user crate ok in {mode} mode: add, Counter, OverflowError")
+PY
+done
