@@ -13,9 +13,10 @@ ci_lock
 ensure_apt
 ensure_cpython
 
-step "cargo fmt --check, clippy, ruff"
+step "cargo fmt --check, clippy, cargo doc, ruff"
 cargo fmt --all --check
 cargo clippy -q --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p oxhpy -p hpy-sys -p oxhpy-macros
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
 

@@ -35,7 +35,7 @@
 //! from a C extension: a 1 MiB `extend` while exported succeeds and moves the storage, and the
 //! exported pointer no longer reaches the object), so PyPy keeps the Python path.
 //!
-//! A view's items are handed to `Send` closures only ([`read`], [`write`], [`ReadView::run`],
+//! A view's items are handed to `Send` closures only ([`read`], [`write`](fn@write), [`ReadView::run`],
 //! [`WriteView::run`], [`zip_map`]), while the export that pins them is held: a closure cannot
 //! capture a `Ctx`, a handle or another view, so it cannot run Python or take a second view of the
 //! object. Whether it runs with the interpreter released, and on what memory, is the view's

@@ -80,3 +80,8 @@ pub mod impl_ {
     pub use hpy_sys as ffi;
     pub use linkme;
 }
+
+/// The README's Rust examples, compiled and run by `cargo test` as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

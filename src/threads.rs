@@ -1,7 +1,7 @@
 //! Releasing the interpreter for native work (`HPy_LeavePythonExecution` /
 //! `HPy_ReenterPythonExecution`): the GIL on CPython, the equivalent elsewhere.
 //!
-//! The closure must be `Send` and so cannot capture a [`Ctx`](crate::Ctx), a handle or anything
+//! The closure must be `Send` and so cannot capture a [`Ctx`], a handle or anything
 //! borrowed from one (all `!Send`): touching Python while released does not compile. Plain data is
 //! fine; buffer views release the interpreter themselves ([`Release`](crate::buffer::Release)).
 //!
