@@ -195,19 +195,20 @@ fn float_of(obj: Borrowed<'_, '_>) -> PyResult<f64> {
 }
 
 macro_rules! int_conversions {
-    ($($t:ty => $as_fn:ident -> $read:ty, $from_fn:ident as $via:ty);* $(;)?) => {$(
+    ($($t:ty => $fast:ident -> $fast_read:ty, $as_fn:ident -> $read:ty, $from_fn:ident as $via:ty);* $(;)?) => {$(
         impl<'a, 'py> FromPy<'a, 'py> for $t {
-            /// The hot path inline (an `int` whose value is not -1 and fits); the rest out of line.
+            /// The hot path inline: one HPy call that both checks and reads (`HPyLong_AsSsize_t`
+            /// or `HPyLong_AsSize_t`, which take an `int` or a subclass only, never `__index__`
+            /// or `__int__`, on every interpreter), for an `int` whose value is not -1 and fits.
+            /// The rest (errors, -1, `__index__`) out of line.
             #[inline(always)]
             fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
-                if type_check(&obj, |c| c.h_LongType) {
-                    // SAFETY: `obj` is a live int; out of range returns -1 with an error set.
-                    let v = unsafe { ffi::$as_fn(obj.ctx().as_ptr(), obj.raw()) };
-                    if v != (-1i64) as $read {
-                        #[allow(irrefutable_let_patterns)] // i64 from i64
-                        if let Ok(v) = <$t>::try_from(v) {
-                            return Ok(v);
-                        }
+                // SAFETY: live handle; anything but an int in range returns -1 with an error set.
+                let v = unsafe { ffi::$fast(obj.ctx().as_ptr(), obj.raw()) };
+                if v != (-1i64) as $fast_read {
+                    #[allow(irrefutable_let_patterns)] // i64 from isize on 64-bit targets
+                    if let Ok(v) = <$t>::try_from(v) {
+                        return Ok(v);
                     }
                 }
                 int_slow::<$t, $read>(obj, (-1i64) as $read, ffi::$as_fn)
@@ -235,6 +236,11 @@ fn int_slow<T: TryFrom<R>, R: PartialEq>(
     read: unsafe fn(*mut ffi::HPyContext, ffi::HPy) -> R,
 ) -> PyResult<T> {
     let ctx = obj.ctx();
+    if ctx.err_occurred() {
+        // SAFETY: valid context; the fast read's error, which the checks below make again (or
+        // turn into a clearer one).
+        unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
+    }
     let v = if type_check(&obj, |c| c.h_LongType) {
         // SAFETY: live context and int.
         unsafe { read(ctx.as_ptr(), obj.raw()) }
@@ -255,12 +261,12 @@ fn int_slow<T: TryFrom<R>, R: PartialEq>(
 // i32 and u32 are read as 64 bits and narrowed here: PyPy 3.11's `HPyLong_AsInt32_t` and
 // `HPyLong_AsUInt32_t` wrap around (2**31 -> -2**31, 2**32 -> 0) instead of raising OverflowError.
 int_conversions!(
-    i64 => HPyLong_AsInt64_t -> i64, HPyLong_FromInt64_t as i64;
-    u64 => HPyLong_AsUInt64_t -> u64, HPyLong_FromUInt64_t as u64;
-    i32 => HPyLong_AsInt64_t -> i64, HPyLong_FromInt32_t as i32;
-    u32 => HPyLong_AsUInt64_t -> u64, HPyLong_FromUInt32_t as u32;
-    usize => HPyLong_AsSize_t -> usize, HPyLong_FromSize_t as usize;
-    isize => HPyLong_AsSsize_t -> ffi::HPy_ssize_t, HPyLong_FromSsize_t as ffi::HPy_ssize_t;
+    i64 => HPyLong_AsSsize_t -> isize, HPyLong_AsInt64_t -> i64, HPyLong_FromInt64_t as i64;
+    u64 => HPyLong_AsSize_t -> usize, HPyLong_AsUInt64_t -> u64, HPyLong_FromUInt64_t as u64;
+    i32 => HPyLong_AsSsize_t -> isize, HPyLong_AsInt64_t -> i64, HPyLong_FromInt32_t as i32;
+    u32 => HPyLong_AsSize_t -> usize, HPyLong_AsUInt64_t -> u64, HPyLong_FromUInt32_t as u32;
+    usize => HPyLong_AsSize_t -> usize, HPyLong_AsSize_t -> usize, HPyLong_FromSize_t as usize;
+    isize => HPyLong_AsSsize_t -> isize, HPyLong_AsSsize_t -> ffi::HPy_ssize_t, HPyLong_FromSsize_t as ffi::HPy_ssize_t;
 );
 
 impl<'a, 'py> FromPy<'a, 'py> for u8 {
