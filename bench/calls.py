@@ -402,6 +402,7 @@ def report_mode(args):
             runs.append(json.load(f))
     cg = [r for r in runs if r["mode"] == "callgrind"]
     timed = [r for r in runs if r["mode"] == "time"]
+    kernels = [r for r in runs if r["mode"] == "kernels"]
     took = f" The whole command took {args.seconds / 60:.0f} min." if args.seconds else ""
     lines = [
         "# Per-call performance: oxhpy and its peers",
@@ -419,6 +420,8 @@ def report_mode(args):
         lines += callgrind_table(r)
     for r in timed:
         lines += time_table(r)
+    for r in kernels:
+        lines += kernels_section(r)
     for r in cg:
         lines += profile_section(r)
     notes = [f"{r['interpreter']}: {n}" for r in runs for n in r.get("notes", [])]
@@ -505,6 +508,37 @@ def time_table(r):
         ),
         "",
     ]
+
+
+def kernels_section(r):
+    """The kernels on large inputs against the machine (bench/run.py's JSON), with the targets."""
+    sys.path.insert(0, HERE)
+    from run import LABELS, target_mark
+
+    m = r["machine"]
+    out = [
+        f"## {r['interpreter']} {r['version']}: the kernels at the limit ({r['mib']} MiB)",
+        "",
+        f"`bench/run.py`: {r['rounds']} interleaved rounds (best of {r['inner']} per round), against the "
+        f"probe's native loops over the same memory in the same process ({m['cpus']} CPUs, AVX2 "
+        f"{'yes' if m['avx2'] else 'no'}), and numpy {r['numpy'] or '(none)'}. Targets judge the median of "
+        "the per-round ratios.",
+        "",
+        "| ratio | of bests | median per round | target |",
+        "|---|---:|---:|---|",
+    ]
+    out += [
+        f"| {name} | {v['best']:.2f} | {v['median']:.2f} | {target_mark(name, v)} |"
+        for name, v in r["ratios"].items()
+    ]
+    out += ["", "| operation | best ms | median ms | best GB/s |", "|---|---:|---:|---:|"]
+    out += [
+        f"| {LABELS.get(name, name)} | {v['best_ms']:.2f} | {v['median_ms']:.2f} | {v['best_gbs']:.1f} |"
+        for name, v in r["large"].items()
+    ]
+    bad = [name for name, ok in r["checks"].items() if not ok]
+    out += ["", "Results: " + ("all correct." if not bad else "WRONG: " + ", ".join(bad)), ""]
+    return out
 
 
 def profile_section(r, top=20):

@@ -7,7 +7,8 @@
 # hpy.devel, universal and CPython ABI), PyO3 (maturin, release) for CPython 3.11 and PyPy 3.11, the
 # oxhpy user crate and oxhpy_kernels (universal wheels). Measures: callgrind instructions per call on
 # CPython 3.11 (universal and HPy debug mode), wall-clock ns per call on CPython 3.11, PyPy 3.11 and
-# GraalPy 24.2. Everything lives under $OXHPY_CACHE/bench; the results' JSON in $OXHPY_CACHE/bench/results.
+# GraalPy 24.2; the kernels on 64 MiB against the machine's bandwidth (bench/run.py) on CPython 3.11
+# and PyPy 3.11. Everything lives under $OXHPY_CACHE/bench; the results' JSON in $OXHPY_CACHE/bench/results.
 # About 7 minutes on 2 cores with warm caches (callgrind is 5 of them); the first builds add ~3 min,
 # provisioning a fresh machine (chroot, GraalPy, HPy runtime) ~15 min more.
 set -euo pipefail
@@ -109,8 +110,23 @@ cp "$PYPY_STAGE/time-pypy311.json" "$R/"
 step "GraalPy 24.2: wall clock"
 "$GRAALPY_VENV/bin/python" bench/calls.py --time --peers "$BENCH/graalpy" --json "$R/time-graalpy.json"
 
+step "the kernels at the limit (bench/run.py, 64 MiB): CPython 3.11 and PyPy 3.11"
+# The probe library (native loops timed in the interpreter's own process), built once on the host.
+PROBE=$(cargo build -q --release --manifest-path bench/probe/Cargo.toml --message-format=json |
+    "$VENV/bin/python" -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and "cdylib" in m["target"]["kind"]:
+        print(next(f for f in m["filenames"] if f.endswith(".so")))')
+"$BENCH_VENV/bin/python" bench/run.py --probe "$PROBE" --json "$R/kernels-cp311.json"
+cp "$PROBE" "$PYPY_STAGE/"
+ci/in_chroot.sh trixie /bin/sh -c "cd $PYPY_STAGE_IN && PYTHONPATH=$PYPY_STAGE_IN/peers $PYPY_VENV_IN/bin/python \
+    bench/run.py --probe $PYPY_STAGE_IN/$(basename "$PROBE") --json $PYPY_STAGE_IN/kernels-pypy311.json"
+cp "$PYPY_STAGE/kernels-pypy311.json" "$R/"
+
 step "docs/performance.md, docs/performance.png"
 mkdir -p docs
 "$BENCH_VENV/bin/python" bench/calls.py --seconds "$SECONDS" --report "$R/callgrind-cp311.json" \
-    "$R/time-cp311.json" "$R/time-pypy311.json" "$R/time-graalpy.json"
+    "$R/time-cp311.json" "$R/time-pypy311.json" "$R/time-graalpy.json" \
+    "$R/kernels-cp311.json" "$R/kernels-pypy311.json"
 step "done in $((SECONDS / 60)) min $((SECONDS % 60)) s"

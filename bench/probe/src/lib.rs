@@ -1,4 +1,4 @@
-//! A STREAM-like memory bandwidth probe: what one core of this machine moves per second, with the
+//! A STREAM-like memory bandwidth probe: what one core (and all cores) of this machine moves per second, with the
 //! kernels' own byte-sum loop (`kernels/src/simd.rs`, included as is) and with plain loops.
 //!
 //! Two ways to run it:
@@ -165,6 +165,27 @@ pub unsafe extern "C" fn oxhpy_probe_triad_inplace(
         )
     };
     timed(|| triad_inplace(black_box(y), x, black_box(a)))
+}
+
+/// Seconds one read of `n` bytes at `p` takes on `threads` threads at once, each reading its own
+/// contiguous part with [`read_xor4`] (as `sum_u32` splits its input): the all-core read
+/// bandwidth, thread start and join included, as the kernel pays them.
+///
+/// # Safety
+///
+/// As [`oxhpy_probe_read_sum`].
+#[no_mangle]
+pub unsafe extern "C" fn oxhpy_probe_read_par(p: *const u8, n: usize, threads: usize) -> f64 {
+    // SAFETY: the caller's contract.
+    let d = unsafe { std::slice::from_raw_parts(p, n) };
+    let chunk = n.div_ceil(threads.max(1)).max(1);
+    timed(|| {
+        std::thread::scope(|s| {
+            for c in d.chunks(chunk) {
+                s.spawn(move || black_box(read_xor4(black_box(c))));
+            }
+        })
+    })
 }
 
 /// 1 if the CPU has AVX2, else 0.
