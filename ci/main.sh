@@ -15,7 +15,7 @@ ensure_graalpy
 ensure_runtime_wheels
 mapfile -t WHEELS < <(build_wheels "$REPO")
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)
-"$VENV/bin/python" ci/check_wheel.py "$KERNELS"
+"$VENV/bin/python" ci/check_wheel.py --glibc "$WHEEL_GLIBC" "$KERNELS"
 stage "$KERNELS" >/dev/null
 SHA=$(sha256sum "$KERNELS" | cut -c1-16)
 

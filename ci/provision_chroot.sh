@@ -3,6 +3,7 @@
 # Runs on a Debian 12 x86_64 host, as root. SUITE is one of:
 #   trixie   Debian 13: PyPy 3.11 (Debian's pypy3, which bundles HPy) and CPython 3.13
 #   forky    Debian testing: CPython 3.14 and CPython 3.15
+#   bullseye Debian 11 (glibc 2.31): its CPython 3.9, where the manylinux_2_17 wheels must install and pass
 #
 #   ci/provision_chroot.sh SUITE            build if needed, else reuse the cached chroot (takes seconds)
 #   ci/provision_chroot.sh SUITE --force    wipe and rebuild
@@ -15,6 +16,7 @@
 #   /opt/venv-cp313/bin/python     trixie: CPython 3.13 + pytest, setuptools>=68, wheel (no HPy runtime)
 #   /opt/venv-cp314/bin/python     forky:  CPython 3.14 + pytest, setuptools>=68, wheel (no HPy runtime)
 #   /opt/venv-cp315/bin/python     forky:  CPython 3.15 + pytest, setuptools>=68, wheel (no HPy runtime)
+#   /opt/venv-cp39/bin/python      bullseye: CPython 3.9 + pytest, setuptools>=68, wheel (no HPy runtime)
 # plus gcc, libc6-dev, git and the CPython headers, to build C extensions inside. forky is a moving
 # target: a cached chroot keeps what it was built with (the stamp lists it) until --force.
 #
@@ -29,7 +31,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-USAGE_LINES=2,28
+USAGE_LINES=2,30
 
 # Per suite: a recipe version and the venvs, named venv-<cp|pypy><major><minor> (see venv_plan).
 # Bump a suite's RECIPE_VERSION when anything changes what ends up in its chroot, and every suite's when
@@ -42,6 +44,9 @@ suite_config() {
         forky)
             RECIPE_VERSION=1
             VENVS=(cp314 cp315) ;;
+        bullseye)
+            RECIPE_VERSION=1
+            VENVS=(cp39) ;;
         *) return 1 ;;
     esac
 }

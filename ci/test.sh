@@ -30,7 +30,7 @@ ensure_pyenv_cpythons
 ensure_graalpy
 ensure_runtime_wheels
 mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext")
-"$VENV/bin/python" ci/check_wheel.py "${WHEELS[@]}"
+"$VENV/bin/python" ci/check_wheel.py --glibc "$WHEEL_GLIBC" "${WHEELS[@]}"
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)
 
