@@ -1,16 +1,9 @@
 //! `#[oxhpy::module]`: see the crate docs.
+use crate::codegen::INQUIRY;
+use crate::utils::{c_doc, doc_string, has_attr, is_attr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, Ident, Item, ItemMod};
-
-/// `#[name]` or `#[path::to::name]`.
-fn is_attr(a: &syn::Attribute, name: &str) -> bool {
-    a.path().segments.last().is_some_and(|s| s.ident == name)
-}
-
-fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| is_attr(a, name))
-}
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     if !attr.is_empty() {
@@ -68,7 +61,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
 
     let p = quote!(::oxhpy::impl_);
     let ffi = quote!(::oxhpy::impl_::ffi);
-    let doc = crate::c_doc(crate::doc_string(&m.attrs));
+    let doc = c_doc(doc_string(&m.attrs));
     let user_exec = exec.map(|e| quote!(#e(&m)?;));
     let ndefs = defs.len() + 2;
     let init = format_ident!("HPyInit_{}", name);
@@ -76,10 +69,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
-    let exec_impl = crate::function::gen_impl_fn(
+    let exec_impl = INQUIRY.impl_fn(
         &format_ident!("exec_impl"),
-        &[("module", quote!(#ffi::HPy))],
-        quote!(::core::ffi::c_int),
         quote! {
             // SAFETY: `module` is the live module handle of this exec call.
             let m = unsafe { ::oxhpy::Module::from_raw(py, module) };
