@@ -69,7 +69,10 @@ pub mod impl_ {
     };
     pub use crate::context::interpreter_facts;
     pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
-    pub use crate::module::{exec_prologue, unregistered, ModuleDef, PtrList, Registered, GLOBALS};
+    pub use crate::module::{
+        exec_prologue, unregistered, ModuleClass, ModuleDef, ModuleFunction, PtrList, Registered,
+        CLASSES, FUNCTIONS, GLOBALS,
+    };
     pub use crate::trampoline::{
         cpy_getbuffer, cpy_getter, cpy_inquiry, cpy_keywords, cpy_never, cpy_new, cpy_noargs,
         cpy_o, cpy_releasebuffer, cpy_repr, cpy_setter, cpy_traverse, cpy_varargs,

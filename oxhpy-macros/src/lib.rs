@@ -82,11 +82,14 @@ pub fn global(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Turns an inline `mod NAME { ... }` into the HPy module `NAME` (the last part of its import
-/// name): every `#[oxhpy::function]` and `#[oxhpy::class]` inside is added, a function marked
-/// `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment is the docstring. The
-/// definition lists every `#[oxhpy::global]` of the binary, wherever it is declared; hence one
+/// name): a function marked `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment
+/// is the docstring. The module holds every `#[oxhpy::function]` and every class (with its
+/// `#[oxhpy::methods]` block) of the binary, wherever they are declared: in the mod, or in any
+/// other module or file of the crate (`use super::numbers::*;` is then only for Rust's name
+/// lookup). They and the `#[oxhpy::global]`s register themselves at link time, hence one
 /// `#[oxhpy::module]` per binary (a second one fails to compile or link on the symbol
-/// `OXHPY_ONE_MODULE_PER_BINARY`).
+/// `OXHPY_ONE_MODULE_PER_BINARY`); two items of the same Python name raise `ImportError` when the
+/// module is executed.
 #[proc_macro_attribute]
 pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
     module::expand(attr.into(), item.into())

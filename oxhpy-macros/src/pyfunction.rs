@@ -1,5 +1,5 @@
 //! `#[oxhpy::function]`: the impl/entry pair of a module-level function and its static
-//! `MethodDef` (`__oxhpy_def_NAME`), registered for the module (see `module.rs`).
+//! `MethodDef` (`__oxhpy_def_NAME`), registered in `oxhpy::impl_::FUNCTIONS` for the module.
 use crate::attributes::CallableOptions;
 use crate::model::Callable;
 use crate::utils::{c_str, doc_string};
@@ -38,5 +38,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             <#entry as #p::Entry>::IMPL,
             ::oxhpy::impl_::cpy!(#cpy),
         ) };
+
+        // Registered for the module, wherever the function is declared (see `module.rs`).
+        const _: () = {
+            #[#p::linkme::distributed_slice(#p::FUNCTIONS)]
+            #[linkme(crate = #p::linkme)]
+            // SAFETY: a module-level function's definition; its impl ignores `self`.
+            static REGISTERED: #p::ModuleFunction = unsafe { #p::ModuleFunction::new(&#def) };
+        };
     })
 }

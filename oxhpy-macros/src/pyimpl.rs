@@ -1,5 +1,6 @@
 //! `#[oxhpy::methods]` on a class's `impl` block: classifies each function (model), generates
-//! it (`pymethod.rs`) and implements `PyMethods` with the resulting definitions.
+//! it (`pymethod.rs`), implements `PyMethods` with the resulting definitions and registers the
+//! class in `oxhpy::impl_::CLASSES` for the module.
 use crate::attributes::{no_options, MethodAttrs};
 use crate::model::{Callable, MethodKind};
 use crate::pymethod::{self, Generated, Names, Property};
@@ -47,6 +48,11 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                     ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
                 }
             }
+
+            // The module creates the class, wherever it is declared (see `module.rs`).
+            #[#p::linkme::distributed_slice(#p::CLASSES)]
+            #[linkme(crate = #p::linkme)]
+            static REGISTERED: #p::ModuleClass = #p::ModuleClass::of::<#owner>();
         };
     })
 }

@@ -57,11 +57,6 @@ pub(crate) fn is_attr(a: &syn::Attribute, name: &str) -> bool {
     a.path().segments.last().is_some_and(|s| s.ident == name)
 }
 
-/// Whether one of `attrs` is `#[name]` or `#[path::to::name]`.
-pub(crate) fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| is_attr(a, name))
-}
-
 /// The last segment of a path type (`Option` of `core::option::Option<T>`).
 pub(crate) fn last_ident(ty: &Type) -> Option<&Ident> {
     match ty {
