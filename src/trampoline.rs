@@ -47,6 +47,11 @@ impl ErrorValue for c_int {
     const ERROR: Self = -1;
 }
 
+/// `HPy_ssize_t` (`__len__`) and `HPy_hash_t` (`__hash__`).
+impl ErrorValue for isize {
+    const ERROR: Self = -1;
+}
+
 /// Runs `body` as the implementation of an entry point: builds the context, raises an `Err`,
 /// catches a panic (raising `PanicException`).
 ///
@@ -261,6 +266,24 @@ conventions! {
     /// (`tp_traverse`; its impl takes no context).
     cpy_traverse = HPyFunc_TRAVERSEPROC / _HPyFunc_args_TRAVERSEPROC(
         self_: PyObj, visit: ffi::cpy_visitproc, arg: *mut std::ffi::c_void) -> c_int = 0;
+    /// (`__len__`: `mp_length`, `sq_length`).
+    cpy_lenfunc = HPyFunc_LENFUNC / _HPyFunc_args_LENFUNC(arg0: PyObj) -> ffi::HPy_ssize_t = 0,
+        impl LenImpl(ffi::HPy) -> ffi::HPy_ssize_t;
+    /// (`__hash__`).
+    cpy_hashfunc = HPyFunc_HASHFUNC / _HPyFunc_args_HASHFUNC(arg0: PyObj) -> ffi::HPy_hash_t = 0,
+        impl HashImpl(ffi::HPy) -> ffi::HPy_hash_t;
+    /// (`__getitem__`: `mp_subscript`).
+    cpy_binaryfunc = HPyFunc_BINARYFUNC / _HPyFunc_args_BINARYFUNC(
+        arg0: PyObj, arg1: PyObj) -> PyObj = NULL,
+        impl BinaryImpl(ffi::HPy, ffi::HPy) -> ffi::HPy;
+    /// (`__contains__`: `sq_contains`).
+    cpy_objobjproc = HPyFunc_OBJOBJPROC / _HPyFunc_args_OBJOBJPROC(
+        arg0: PyObj, arg1: PyObj) -> c_int = 0,
+        impl ObjObjImpl(ffi::HPy, ffi::HPy) -> c_int;
+    /// (`tp_richcompare`: `__eq__`, `__lt__`, ...).
+    cpy_richcmp = HPyFunc_RICHCMPFUNC / _HPyFunc_args_RICHCMPFUNC(
+        arg0: PyObj, arg1: PyObj, arg2: ffi::HPy_RichCmpOp) -> PyObj = NULL,
+        impl RichCmpImpl(ffi::HPy, ffi::HPy, ffi::HPy_RichCmpOp) -> ffi::HPy;
     /// (`bf_getbuffer`).
     cpy_getbuffer = HPyFunc_GETBUFFERPROC / _HPyFunc_args_GETBUFFERPROC(
         self_: PyObj, view: *mut ffi::cpy_Py_buffer, flags: c_int) -> c_int = 0;

@@ -22,6 +22,10 @@ pub(crate) enum CType {
     Int,
     /// `*mut c_void` (a getset closure)
     Closure,
+    /// `HPy_hash_t`
+    Hash,
+    /// `HPy_RichCmpOp`
+    Op,
 }
 
 impl CType {
@@ -34,6 +38,8 @@ impl CType {
             CType::Ssize => quote!(#ffi::HPy_ssize_t),
             CType::Int => quote!(::core::ffi::c_int),
             CType::Closure => quote!(*mut ::core::ffi::c_void),
+            CType::Hash => quote!(#ffi::HPy_hash_t),
+            CType::Op => quote!(#ffi::HPy_RichCmpOp),
         }
     }
 }
@@ -123,6 +129,50 @@ pub(crate) const INQUIRY: Convention = Convention {
     ret: Int,
 };
 
+pub(crate) const LENFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_LENFUNC",
+    impl_ty: "LenImpl",
+    cpy: "cpy_lenfunc",
+    params: &[("_self", HPy)],
+    ret: Ssize,
+};
+pub(crate) const HASHFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_HASHFUNC",
+    impl_ty: "HashImpl",
+    cpy: "cpy_hashfunc",
+    params: &[("_self", HPy)],
+    ret: Hash,
+};
+/// `HPyFunc_INQUIRY` on an instance (`__bool__`).
+pub(crate) const NB_BOOL: Convention = Convention {
+    hpyfunc: "HPyFunc_INQUIRY",
+    impl_ty: "InquiryImpl",
+    cpy: "cpy_inquiry",
+    params: &[("_self", HPy)],
+    ret: Int,
+};
+pub(crate) const BINARYFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_BINARYFUNC",
+    impl_ty: "BinaryImpl",
+    cpy: "cpy_binaryfunc",
+    params: &[("_self", HPy), ("arg", HPy)],
+    ret: HPy,
+};
+pub(crate) const OBJOBJPROC: Convention = Convention {
+    hpyfunc: "HPyFunc_OBJOBJPROC",
+    impl_ty: "ObjObjImpl",
+    cpy: "cpy_objobjproc",
+    params: &[("_self", HPy), ("arg", HPy)],
+    ret: Int,
+};
+pub(crate) const RICHCMPFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_RICHCMPFUNC",
+    impl_ty: "RichCmpImpl",
+    cpy: "cpy_richcmp",
+    params: &[("_self", HPy), ("arg", HPy), ("op", Op)],
+    ret: HPy,
+};
+
 impl Sig {
     /// The calling convention of a function or method with this `sig`.
     pub(crate) fn convention(self) -> &'static Convention {
@@ -136,6 +186,17 @@ impl Sig {
 }
 
 impl Convention {
+    /// The impl's result from the Rust method's `ret`, by the convention's result type: an
+    /// object (`IntoPy`), a truth value, a length or a hash.
+    pub(crate) fn result(&self) -> TokenStream {
+        match self.ret {
+            CType::Int => quote!(::oxhpy::impl_::truth(ret)),
+            CType::Ssize => quote!(::oxhpy::impl_::length(ret)),
+            CType::Hash => quote!(::oxhpy::impl_::hash_value(ret)),
+            _ => quote!(::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)),
+        }
+    }
+
     /// `::oxhpy::impl_::NoargsImpl`, ...
     pub(crate) fn impl_ty(&self) -> TokenStream {
         let t = format_ident!("{}", self.impl_ty);
@@ -446,10 +507,11 @@ impl Callable {
     ) -> TokenStream {
         let convs = self.conversions(false);
         let call = self.call(owner);
+        let result = conv.result();
         let body = with_args(quote! {
             #convs
             #call
-            ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+            #result
         });
         conv.entry(vis, entry, impl_fn, body)
     }

@@ -33,8 +33,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     if let Some(e) = errors {
         return Err(e);
     }
+    pymethod::gen_richcmp(&owner, &mut out);
     pymethod::gen_properties(props, &owner, block.span(), &mut out)?;
-    let Generated { items, defs } = out;
+    let Generated { items, defs, .. } = out;
     Ok(quote! {
         #block
 
@@ -81,7 +82,7 @@ fn method(
     match kind {
         MethodKind::New => pymethod::gen_new(&c, owner, &names, out)?,
         MethodKind::Method => pymethod::gen_method(&c, owner, &names, out)?,
-        MethodKind::Slot(slot) => pymethod::gen_slot(slot, &c, owner, &names, out)?,
+        MethodKind::Slot(slot) => pymethod::gen_slot(slot, c, owner, &names, out)?,
         MethodKind::Getter(name) => {
             out.items.push(pymethod::gen_getter(&c, owner, &names)?);
             pymethod::add_accessor(props, name, names.entry, true, doc);

@@ -1,10 +1,13 @@
 //! Code generation for the items of an `#[oxhpy::methods]` block: methods, `#[new]`, getters and
 //! setters, and the special methods of the slot table (by their `Shape`). Each returns the glue
 //! and the static `MethodDef`s (their names go into the class's `method_defs`).
-use crate::codegen::{arg_scope, with_args, Convention, GETTER, NEWFUNC, REPRFUNC, SETTER};
-use crate::model::{Callable, Recv, Sig, RECEIVERS};
+use crate::codegen::{
+    arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, LENFUNC, NB_BOOL, NEWFUNC,
+    OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER,
+};
+use crate::model::{Callable, Param, Recv, Sig, RECEIVERS};
 use crate::slots::{Shape, SlotDef};
-use crate::utils::{c_doc, c_str};
+use crate::utils::{c_doc, c_str, erase_lifetimes};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Error, Ident, Type};
@@ -14,6 +17,8 @@ use syn::{Error, Ident, Type};
 pub(crate) struct Generated {
     pub items: Vec<TokenStream>,
     pub defs: Vec<Ident>,
+    /// The rich comparison methods (`HPy_RichCmpOp` constant, method): one impl for them all.
+    pub richcmp: Vec<(&'static str, Callable)>,
 }
 
 impl Generated {
@@ -120,10 +125,11 @@ pub(crate) fn gen_method(
     Ok(())
 }
 
-/// A special method of the slot table, by its shape.
+/// A special method of the slot table, by its shape: its convention and how many arguments it
+/// takes besides `self`.
 pub(crate) fn gen_slot(
     slot: &SlotDef,
-    c: &Callable,
+    mut c: Callable,
     owner: &Type,
     n: &Names,
     out: &mut Generated,
@@ -131,38 +137,117 @@ pub(crate) fn gen_slot(
     if c.recv == Recv::None {
         return Err(Error::new(c.span, RECEIVERS));
     }
-    let (entry, def) = (&n.entry, &n.def);
-    match slot.shape {
-        Shape::Repr => {
-            if c.sig != Sig::NoArgs {
-                return Err(Error::new(
-                    c.span,
-                    format!(
-                        "{} takes only `&self` (or `slf: PyRef<'_, Self>`)",
-                        slot.name
-                    ),
-                ));
-            }
-            out.items
-                .push(c.gen_meth(Some(owner), &REPRFUNC, &n.impl_fn, entry, &quote!()));
-            out.def(
-                def.clone(),
-                slot_def(def, slot.slots[0], &REPRFUNC, &quote!(#entry)),
-            );
+    let (conv, nargs): (&Convention, usize) = match slot.shape {
+        Shape::Repr => (&REPRFUNC, 0),
+        Shape::Len => (&LENFUNC, 0),
+        Shape::Hash => (&HASHFUNC, 0),
+        Shape::Bool => (&NB_BOOL, 0),
+        Shape::GetItem => (&BINARYFUNC, 1),
+        Shape::Contains => (&OBJOBJPROC, 1),
+        Shape::RichCmp(op) => {
+            check_args(slot, &c, 1)?;
+            out.richcmp.push((op, c));
+            return Ok(());
         }
         Shape::Call => {
             let conv = c.convention();
+            let entry = &n.entry;
             out.items
                 .push(c.gen_meth(Some(owner), conv, &n.impl_fn, entry, &quote!()));
             out.def(
-                def.clone(),
-                slot_def(def, slot.slots[0], conv, &quote!(#entry)),
+                n.def.clone(),
+                slot_def(&n.def, slot.slots[0], conv, &quote!(#entry)),
             );
+            return Ok(());
         }
-        Shape::Buffer => gen_buffer(c, owner, out),
+        Shape::Buffer => {
+            gen_buffer(&c, owner, out);
+            return Ok(());
+        }
         Shape::New | Shape::Unsupported => unreachable!("refused by slots::check_supported"),
+    };
+    check_args(slot, &c, nargs)?;
+    // One argument: converted from the slot's `arg`, as with `sig = "o"`.
+    c.sig = if nargs == 0 { Sig::NoArgs } else { Sig::O };
+    let entry = &n.entry;
+    out.items
+        .push(c.gen_meth(Some(owner), conv, &n.impl_fn, entry, &quote!()));
+    for (i, hpy_slot) in slot.slots.iter().enumerate() {
+        let def = if i == 0 {
+            n.def.clone()
+        } else {
+            format_ident!("{}_{}", n.def, i)
+        };
+        out.def(def.clone(), slot_def(&def, hpy_slot, conv, &quote!(#entry)));
     }
     Ok(())
+}
+
+/// A special method takes `self` and exactly `nargs` arguments.
+fn check_args(slot: &SlotDef, c: &Callable, nargs: usize) -> syn::Result<()> {
+    if c.params.len() == nargs && (nargs > 0 || c.sig == Sig::NoArgs) {
+        return Ok(());
+    }
+    let what = match nargs {
+        0 => String::new(),
+        1 => " and one argument".into(),
+        n => format!(" and {n} arguments"),
+    };
+    Err(Error::new(
+        c.span,
+        format!(
+            "`{}` takes only `&self` (or `slf: PyRef<'_, Self>`){what}",
+            slot.name
+        ),
+    ))
+}
+
+/// `tp_richcompare`: one impl for every comparison method of the block, dispatching on the
+/// operator; `NotImplemented` for an operator without a method, or an operand its method does not
+/// take (as Python's own comparison protocol expects).
+pub(crate) fn gen_richcmp(owner: &Type, out: &mut Generated) {
+    if out.richcmp.is_empty() {
+        return;
+    }
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let scope = arg_scope();
+    let arms: Vec<TokenStream> = out
+        .richcmp
+        .iter()
+        .map(|(op, c)| {
+            let op = format_ident!("{}", op);
+            let Param { name, py_name, ty, .. } = &c.params[0];
+            let ty = erase_lifetimes(quote!(#ty));
+            let call = c.call(Some(owner));
+            quote! {
+                #ffi::#op => {
+                    let #name: #ty = match ::oxhpy::impl_::extract_arg(
+                        // SAFETY: the other operand's handle is live for the call.
+                        unsafe { #scope.arg(arg) },
+                        #py_name,
+                    ) {
+                        ::core::result::Result::Ok(v) => v,
+                        ::core::result::Result::Err(_) => return ::oxhpy::impl_::not_implemented(py),
+                    };
+                    #call
+                    ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+                }
+            }
+        })
+        .collect();
+    let body = with_args(quote! {
+        match op {
+            #(#arms)*
+            _ => ::oxhpy::impl_::not_implemented(py),
+        }
+    });
+    let entry = format_ident!("__oxhpy_entry_richcmp");
+    let def = format_ident!("__OXHPY_DEF_RICHCMP");
+    let impl_fn = format_ident!("__oxhpy_impl_richcmp");
+    out.items
+        .push(RICHCMPFUNC.entry(&quote!(), &entry, &impl_fn, body));
+    let item = slot_def(&def, "HPy_tp_richcompare", &RICHCMPFUNC, &quote!(#entry));
+    out.def(def, item);
 }
 
 /// `__buffer__`: the class implements `Export`; the buffer slots use oxhpy's generic entries.

@@ -41,3 +41,25 @@ impl Seq {
 }
 
 fn main() {}
+
+// A special method's signature is its slot's: `__len__` takes only `self`, `__contains__` one
+// argument.
+#[oxhpy::class]
+struct Shapes {
+    n: usize,
+}
+
+#[oxhpy::methods]
+impl Shapes {
+    fn __len__(&self, extra: usize) -> usize {
+        self.n + extra
+    }
+
+    fn __contains__(&self) -> bool {
+        true
+    }
+
+    fn __eq__(&self, a: i64, b: i64) -> bool {
+        a == b
+    }
+}

@@ -74,6 +74,7 @@ mod errors;
 mod export;
 mod fields;
 mod functions;
+mod protocols;
 mod threads;
 mod views;
 mod zero_copy;
