@@ -586,4 +586,45 @@ mod tests {
         assert_eq!(listed, expected);
         assert_eq!(GLOBALS.len(), 2);
     }
+
+    /// Never called: the impl of the test definitions below.
+    unsafe extern "C" fn never(_: *mut ffi::HPyContext, _: ffi::HPy) -> ffi::HPy {
+        unreachable!()
+    }
+
+    /// Never called: their trampoline.
+    extern "C" fn never_cpy() {
+        unreachable!()
+    }
+
+    macro_rules! test_function {
+        ($def:ident, $entry:ident, $name:literal) => {
+            // SAFETY: a NOARGS definition of `never` (never called: the module is not created).
+            static $def: crate::impl_::MethodDef = unsafe {
+                crate::impl_::MethodDef::meth(
+                    $name,
+                    None,
+                    ffi::HPyFunc_NOARGS,
+                    crate::__cfunc!(never as crate::impl_::NoargsImpl, crate::impl_::NoargsImpl),
+                    crate::__cpy!(never_cpy),
+                )
+            };
+            #[linkme::distributed_slice(FUNCTIONS)]
+            // SAFETY: a module-level function's definition.
+            static $entry: ModuleFunction = unsafe { ModuleFunction::new(&$def) };
+        };
+    }
+
+    test_function!(TWIN_A, TWIN_A_ENTRY, c"twin");
+    test_function!(TWIN_B, TWIN_B_ENTRY, c"twin");
+    test_function!(SINGLE, SINGLE_ENTRY, c"single");
+
+    #[test]
+    fn registered_functions_are_listed_and_two_of_one_name_refused() {
+        let mut names: Vec<_> = function_names().collect();
+        names.sort_unstable();
+        assert_eq!(names, [c"single", c"twin", c"twin"]);
+        let err = check_unique_names().unwrap_err();
+        assert!(format!("{err:?}").contains("'twin'"), "{err:?}");
+    }
 }
