@@ -5,7 +5,7 @@
 use crate::attributes::{take_param_default, CallableOptions, Marker, MethodAttrs};
 use crate::slots::{self, SlotDef};
 use crate::utils::{last_ident, returns_result};
-use proc_macro2::Span;
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::quote;
 use syn::{spanned::Spanned, Error, Expr, FnArg, Ident, Pat, Signature, Type};
 
@@ -69,6 +69,22 @@ fn slf_receiver(ty: &Type, owner: &Type) -> Option<(Recv, Option<syn::Lifetime>)
     (target == "Self" || target == quote!(#owner).to_string()).then_some((recv, lifetime))
 }
 
+/// `tokens` with every `Self` replaced by `owner`'s tokens.
+fn replace_self(tokens: TokenStream, owner: &Type) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|tt| match tt {
+            TokenTree::Ident(id) if id == "Self" => quote!(#owner).into_iter().collect::<Vec<_>>(),
+            TokenTree::Group(g) => {
+                let mut replaced = Group::new(g.delimiter(), replace_self(g.stream(), owner));
+                replaced.set_span(g.span());
+                vec![TokenTree::Group(replaced)]
+            }
+            other => vec![other],
+        })
+        .collect()
+}
+
 /// A Python-visible parameter.
 pub(crate) struct Param {
     pub name: Ident,
@@ -102,12 +118,14 @@ pub(crate) struct Callable {
 
 impl Callable {
     /// Reads the signature; strips the `#[oxhpy(default = ...)]` parameter attributes. `methods`:
-    /// the class, when a receiver (`&self`, `&mut self`, `slf: PyRef<'_, Self>`) may come first.
+    /// the class, when a receiver (`&self`, `&mut self`, `slf: PyRef<'_, Self>`) may come first;
+    /// `self_ty`: the class, for what `Self` means in a parameter's type.
     pub(crate) fn parse(
         sig: &mut Signature,
         doc: Option<String>,
         options: CallableOptions,
         methods: Option<&Type>,
+        self_ty: Option<&Type>,
     ) -> syn::Result<Self> {
         if !sig
             .generics
@@ -183,10 +201,16 @@ impl Callable {
             let default = take_param_default(&mut pt.attrs)?;
             let optional = matches!(last_ident(&pt.ty), Some(id) if id == "Option");
             let name = pi.ident.clone();
+            // The glue is generated outside the `impl` block: `Self` there is the owner.
+            let ty = &*pt.ty;
+            let ty = match self_ty {
+                Some(owner) => syn::parse2(replace_self(quote!(#ty), owner))?,
+                None => ty.clone(),
+            };
             params.push(Param {
                 py_name: name.to_string().trim_start_matches("r#").to_owned(),
                 name,
-                ty: (*pt.ty).clone(),
+                ty,
                 default,
                 optional,
             });

@@ -11,7 +11,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let mut func: ItemFn = syn::parse2(item)?;
     let options = CallableOptions::parse_function(attr)?;
     let doc = doc_string(&func.attrs);
-    let c = Callable::parse(&mut func.sig, doc, options, None)?;
+    let c = Callable::parse(&mut func.sig, doc, options, None, None)?;
     let ident = &c.ident;
     let impl_fn = format_ident!("__oxhpy_impl_{}", ident);
     let entry = format_ident!("__oxhpy_entry_{}", ident);

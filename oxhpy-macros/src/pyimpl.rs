@@ -71,7 +71,13 @@ fn method(
     let doc = doc_string(&f.attrs);
     // `#[new]` has no receiver: a first `PyRef<'_, Self>` is an argument there.
     let recv_owner = (!matches!(kind, MethodKind::New)).then_some(owner);
-    let mut c = Callable::parse(&mut f.sig, doc.clone(), attrs.options, recv_owner)?;
+    let mut c = Callable::parse(
+        &mut f.sig,
+        doc.clone(),
+        attrs.options,
+        recv_owner,
+        Some(owner),
+    )?;
     c.tp_call = matches!(&kind, MethodKind::Slot(s) if s.shape == Shape::Call);
     let owner_name = quote!(#owner).to_string();
     c.qualname = Some(match kind {
