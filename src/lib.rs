@@ -37,6 +37,7 @@ pub mod err;
 mod function;
 pub mod handle;
 pub mod module;
+mod slots;
 pub mod threads;
 mod trampoline;
 
@@ -69,12 +70,17 @@ pub mod impl_ {
     };
     pub use crate::context::interpreter_facts;
     pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
-    pub use crate::module::{exec_prologue, unregistered, ModuleDef, PtrList, Registered, GLOBALS};
+    pub use crate::module::{
+        exec_prologue, unregistered, ModuleClass, ModuleDef, ModuleFunction, PtrList, Registered,
+        CLASSES, FUNCTIONS, GLOBALS,
+    };
+    pub use crate::slots::{hash_value, length, not_implemented, truth, HashValue};
     pub use crate::trampoline::{
-        cpy_getbuffer, cpy_getter, cpy_inquiry, cpy_keywords, cpy_never, cpy_new, cpy_noargs,
-        cpy_o, cpy_releasebuffer, cpy_repr, cpy_setter, cpy_traverse, cpy_varargs,
-        init_global_context, run, Entry, ErrorValue, GetterImpl, InquiryImpl, KeywordsImpl,
-        NewImpl, NoargsImpl, OImpl, ReprImpl, SetterImpl, VarargsImpl,
+        cpy_binaryfunc, cpy_getbuffer, cpy_getter, cpy_hashfunc, cpy_inquiry, cpy_keywords,
+        cpy_lenfunc, cpy_never, cpy_new, cpy_noargs, cpy_o, cpy_objobjproc, cpy_releasebuffer,
+        cpy_repr, cpy_richcmp, cpy_setter, cpy_traverse, cpy_varargs, init_global_context, run,
+        BinaryImpl, Entry, ErrorValue, GetterImpl, HashImpl, InquiryImpl, KeywordsImpl, LenImpl,
+        NewImpl, NoargsImpl, OImpl, ObjObjImpl, ReprImpl, RichCmpImpl, SetterImpl, VarargsImpl,
     };
     pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;

@@ -4,15 +4,17 @@
 //! `#[oxhpy::module]` on an inline `mod` generates the module definition and the four exported
 //! entry points (`HPyInit_<name>`, `HPyInitGlobalContext_<name>`,
 //! `get_required_hpy_major/minor_version_<name>`), where `<name>` is the mod's name, i.e. the last
-//! part of the import name. Its exec slot decides the context layout, creates `PanicException`,
-//! then runs the user's `#[oxhpy::exec]` function, if any.
+//! part of the import name. Its exec slot decides the context layout, creates `PanicException`
+//! and the registered classes, then runs the user's `#[oxhpy::exec]` function, if any.
 //!
 //! `#[oxhpy::global]` registers the static it declares in `GLOBALS`, a link-time registry
 //! (`linkme`'s distributed slice: the linker gathers the entries of every crate of the binary into
 //! one section, and nothing runs at load time), and the module definition lists the whole
-//! registry. Hence one `#[oxhpy::module]` per binary (a second one does not compile or link: both
-//! would define `OXHPY_ONE_MODULE_PER_BINARY`): it lists every global of the binary, and a module's
-//! state is per process anyway.
+//! registry. `#[oxhpy::function]` registers its definition in `FUNCTIONS` and `#[oxhpy::methods]`
+//! its class in `CLASSES` the same way, so a module's items may be declared in any Rust module or
+//! file of the crate. Hence one `#[oxhpy::module]` per binary (a second one does not compile or
+//! link: both would define `OXHPY_ONE_MODULE_PER_BINARY`): it lists every global, function and
+//! class of the binary, and a module's state is per process anyway.
 //!
 //! Why `linkme` and not `inventory` (which registers each entry from a constructor run when the
 //! library loads): no code runs at load time, an entry's type is checked at compile time, and the
@@ -293,6 +295,82 @@ impl Registered {
 #[linkme::distributed_slice]
 pub static GLOBALS: [Registered];
 
+/// An entry of the registry of module functions: the definition of one `#[oxhpy::function]`.
+#[doc(hidden)]
+pub struct ModuleFunction(&'static crate::impl_::MethodDef);
+
+impl ModuleFunction {
+    /// The entry of `def`.
+    ///
+    /// # Safety
+    /// `def` defines a module-level function (`HPyDef_Kind_Meth`, built as
+    /// [`MethodDef::meth`](crate::impl_::MethodDef::meth) requires) whose impl accepts any object
+    /// as `self`: the module lists it, and HPy calls it with the module object.
+    pub const unsafe fn new(def: &'static crate::impl_::MethodDef) -> Self {
+        ModuleFunction(def)
+    }
+}
+
+/// Every `#[oxhpy::function]` linked into the binary (a link-time registry, like [`GLOBALS`]):
+/// the module definition lists them all, wherever they are declared.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static FUNCTIONS: [ModuleFunction];
+
+/// An entry of the registry of classes: what creates one class (of an `#[oxhpy::methods]` block)
+/// in the module's exec slot.
+#[doc(hidden)]
+pub struct ModuleClass {
+    name: &'static str,
+    add: fn(&Module<'_>) -> PyResult<()>,
+}
+
+impl ModuleClass {
+    /// The entry of class `T`.
+    pub const fn of<T: crate::class::PyMethods>() -> Self {
+        ModuleClass {
+            name: T::NAME,
+            add: crate::class::add_class::<T>,
+        }
+    }
+}
+
+/// Every class with an `#[oxhpy::methods]` block linked into the binary: the module's exec slot
+/// creates them all, wherever they are declared.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static CLASSES: [ModuleClass];
+
+/// The Python names of the registered functions (`HPyDef.meth.name`).
+fn function_names() -> impl Iterator<Item = &'static CStr> {
+    FUNCTIONS.iter().map(|f| {
+        // SAFETY: every entry is a static `HPyDef_Kind_Meth` definition (`ModuleFunction::new`),
+        // whose name is a static NUL-terminated string.
+        unsafe { CStr::from_ptr((*f.0.as_ptr()).__bindgen_anon_1.meth.name) }
+    })
+}
+
+/// Refuses two registered functions or classes of the same Python name: the module would keep
+/// one of them silently (which one depends on the link order).
+fn check_unique_names() -> PyResult<()> {
+    let mut names: Vec<String> = function_names()
+        .map(|n| n.to_string_lossy().into_owned())
+        .chain(CLASSES.iter().map(|c| c.name.to_owned()))
+        .collect();
+    names.sort_unstable();
+    match names.windows(2).find(|w| w[0] == w[1]) {
+        None => Ok(()),
+        Some(w) => Err(PyErr::new(
+            crate::Exc::ImportError,
+            format!(
+                "two #[oxhpy::function]s or #[oxhpy::class]es of this binary are both named \
+                 '{}': rename one (`name = \"...\"`)",
+                w[0]
+            ),
+        )),
+    }
+}
+
 /// A NULL-terminated static array of pointers (`HPyDef **`).
 #[doc(hidden)]
 #[repr(transparent)]
@@ -387,7 +465,8 @@ unsafe impl Send for DefCell {}
 unsafe impl Sync for DefCell {}
 
 impl ModuleDef {
-    /// A module with `defines` (functions and slots) and every registered global.
+    /// A module with `defines` (its exec slot), every registered function and every registered
+    /// global.
     ///
     /// # Safety
     /// HPy calls what `defines` lists: every entry is a [`MethodDef`](crate::impl_::MethodDef)
@@ -414,7 +493,7 @@ impl ModuleDef {
                 },
                 size: 0,
                 legacy_methods: std::ptr::null_mut(),
-                defines: self.defines,
+                defines: self.all_defines(),
                 globals: global_list().0,
             }))
         });
@@ -422,8 +501,26 @@ impl ModuleDef {
     }
 }
 
+impl ModuleDef {
+    /// Every registered function, then `defines`, then null: the module definition's `defines`
+    /// (leaked: built once per process, at the first `HPyInit_<name>`).
+    fn all_defines(&self) -> *mut *mut ffi::HPyDef {
+        let mut all: Vec<*mut ffi::HPyDef> = FUNCTIONS.iter().map(|f| f.0.as_ptr()).collect();
+        let mut p = self.defines;
+        // SAFETY: `defines` is a null-terminated `PtrList` (`ModuleDef::new`).
+        unsafe {
+            while !(*p).is_null() {
+                all.push(*p);
+                p = p.add(1);
+            }
+        }
+        all.push(std::ptr::null_mut());
+        Box::leak(all.into_boxed_slice()).as_mut_ptr()
+    }
+}
+
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
-/// process, mark the listed globals, and create `PanicException`.
+/// process, mark the listed globals, create `PanicException`, then every registered class.
 ///
 /// # Safety
 /// `m` is the module object of a [`ModuleDef`] (whose `as_ptr()` lists every registered global):
@@ -447,7 +544,12 @@ pub unsafe fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
     // SAFETY: the exec slot's context is live.
     unsafe { ffi::layout::ensure(m.ctx().as_ptr()) };
     crate::context::Interpreter::note(m.ctx());
-    crate::trampoline::init_panic_exception(m)
+    crate::trampoline::init_panic_exception(m)?;
+    check_unique_names()?;
+    for class in CLASSES {
+        (class.add)(m)?;
+    }
+    Ok(())
 }
 
 /// Whether this library's module was initialised (see [`exec_prologue`]).
@@ -483,5 +585,46 @@ mod tests {
         expected.sort_unstable();
         assert_eq!(listed, expected);
         assert_eq!(GLOBALS.len(), 2);
+    }
+
+    /// Never called: the impl of the test definitions below.
+    unsafe extern "C" fn never(_: *mut ffi::HPyContext, _: ffi::HPy) -> ffi::HPy {
+        unreachable!()
+    }
+
+    /// Never called: their trampoline.
+    extern "C" fn never_cpy() {
+        unreachable!()
+    }
+
+    macro_rules! test_function {
+        ($def:ident, $entry:ident, $name:literal) => {
+            // SAFETY: a NOARGS definition of `never` (never called: the module is not created).
+            static $def: crate::impl_::MethodDef = unsafe {
+                crate::impl_::MethodDef::meth(
+                    $name,
+                    None,
+                    ffi::HPyFunc_NOARGS,
+                    crate::__cfunc!(never as crate::impl_::NoargsImpl, crate::impl_::NoargsImpl),
+                    crate::__cpy!(never_cpy),
+                )
+            };
+            #[linkme::distributed_slice(FUNCTIONS)]
+            // SAFETY: a module-level function's definition.
+            static $entry: ModuleFunction = unsafe { ModuleFunction::new(&$def) };
+        };
+    }
+
+    test_function!(TWIN_A, TWIN_A_ENTRY, c"twin");
+    test_function!(TWIN_B, TWIN_B_ENTRY, c"twin");
+    test_function!(SINGLE, SINGLE_ENTRY, c"single");
+
+    #[test]
+    fn registered_functions_are_listed_and_two_of_one_name_refused() {
+        let mut names: Vec<_> = function_names().collect();
+        names.sort_unstable();
+        assert_eq!(names, [c"single", c"twin", c"twin"]);
+        let err = check_unique_names().unwrap_err();
+        assert!(format!("{err:?}").contains("'twin'"), "{err:?}");
     }
 }

@@ -47,6 +47,11 @@ impl ErrorValue for c_int {
     const ERROR: Self = -1;
 }
 
+/// `HPy_ssize_t` (`__len__`) and `HPy_hash_t` (`__hash__`).
+impl ErrorValue for isize {
+    const ERROR: Self = -1;
+}
+
 /// Runs `body` as the implementation of an entry point: builds the context, raises an `Err`,
 /// catches a panic (raising `PanicException`).
 ///
@@ -177,24 +182,7 @@ unsafe fn forward(
 }
 
 type PyObj = *mut ffi::cpy_PyObject;
-
-/// Impl signatures, one per HPy calling convention.
-pub type NoargsImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy) -> ffi::HPy;
-/// `HPyFunc_O`.
-pub type OImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, ffi::HPy) -> ffi::HPy;
-/// `HPyFunc_VARARGS`.
-pub type VarargsImpl =
-    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *const ffi::HPy, usize) -> ffi::HPy;
-/// `HPyFunc_KEYWORDS`.
-pub type KeywordsImpl = unsafe extern "C" fn(
-    *mut ffi::HPyContext,
-    ffi::HPy,
-    *const ffi::HPy,
-    usize,
-    ffi::HPy,
-) -> ffi::HPy;
-/// `HPyFunc_INQUIRY` (the module exec slot).
-pub type InquiryImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy) -> c_int;
+const NULL: PyObj = std::ptr::null_mut();
 
 /// A function implemented with one of the conventions; the macros implement it on a marker type.
 ///
@@ -207,223 +195,102 @@ pub unsafe trait Entry {
     const IMPL: ffi::HPyCFunction;
 }
 
-/// CPython trampoline for `HPyFunc_NOARGS`.
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_noargs<F: Entry>(self_: PyObj) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_NOARGS {
-        self_,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_NOARGS and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_NOARGS, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
+/// Generates, for each HPy calling convention of the table below, the impl's function pointer
+/// type (what PyPy and GraalPy call, with their context, and what the CPython trampoline forwards
+/// to) and the CPython trampoline `cpy_*::<F>`: it packs its arguments into the convention's
+/// `_HPyFunc_args_*` block, forwards it to `F::IMPL` through `ctx_CallRealFunctionFromTrampoline`
+/// and returns the block's result. One row per convention: what used to be written out by hand
+/// once per signature.
+macro_rules! conventions {
+    ($(
+        $(#[$doc:meta])*
+        $cpy:ident = $sig:ident / $block:ident ($($arg:ident: $cty:ty),*) -> $ret:ty = $init:expr
+            $(, impl $impl_ty:ident($($ity:ty),*) -> $iret:ty)?;
+    )*) => {$(
+        $(
+            #[doc = concat!("The impl of `", stringify!($sig), "`: context, then its arguments.")]
+            pub type $impl_ty = unsafe extern "C" fn(*mut ffi::HPyContext, $($ity),*) -> $iret;
+        )?
+
+        #[doc = concat!("CPython trampoline for `", stringify!($sig), "`")]
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+        pub unsafe extern "C" fn $cpy<F: Entry>($($arg: $cty),*) -> $ret {
+            let mut a = ffi::$block {
+                $($arg,)*
+                result: $init,
+            };
+            // SAFETY: the block is the one of this convention, and F::IMPL has its signature
+            // (the `Entry` contract).
+            unsafe { forward(ffi::$sig, F::IMPL, &mut a as *mut _ as *mut _) };
+            a.result
+        }
+    )*};
 }
 
-/// CPython trampoline for `HPyFunc_O`.
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_o<F: Entry>(self_: PyObj, arg: PyObj) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_O {
-        self_,
-        arg,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_O and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_O, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
+conventions! {
+    /// (a function or method without arguments).
+    cpy_noargs = HPyFunc_NOARGS / _HPyFunc_args_NOARGS(self_: PyObj) -> PyObj = NULL,
+        impl NoargsImpl(ffi::HPy) -> ffi::HPy;
+    /// (one positional argument).
+    cpy_o = HPyFunc_O / _HPyFunc_args_O(self_: PyObj, arg: PyObj) -> PyObj = NULL,
+        impl OImpl(ffi::HPy, ffi::HPy) -> ffi::HPy;
+    /// (METH_FASTCALL).
+    cpy_varargs = HPyFunc_VARARGS / _HPyFunc_args_VARARGS(
+        self_: PyObj, args: *const PyObj, nargs: ffi::HPy_ssize_t) -> PyObj = NULL,
+        impl VarargsImpl(ffi::HPy, *const ffi::HPy, usize) -> ffi::HPy;
+    /// (METH_FASTCALL | METH_KEYWORDS, and vectorcall).
+    cpy_keywords = HPyFunc_KEYWORDS / _HPyFunc_args_KEYWORDS(
+        self_: PyObj, args: *const PyObj, nargsf: usize, kwnames: PyObj) -> PyObj = NULL,
+        impl KeywordsImpl(ffi::HPy, *const ffi::HPy, usize, ffi::HPy) -> ffi::HPy;
+    /// (the module exec slot).
+    cpy_inquiry = HPyFunc_INQUIRY / _HPyFunc_args_INQUIRY(arg0: PyObj) -> c_int = 0,
+        impl InquiryImpl(ffi::HPy) -> c_int;
+    /// (`__repr__`, `__str__`).
+    cpy_repr = HPyFunc_REPRFUNC / _HPyFunc_args_REPRFUNC(arg0: PyObj) -> PyObj = NULL,
+        impl ReprImpl(ffi::HPy) -> ffi::HPy;
+    /// (`tp_new`: positional array plus a keyword *dict*).
+    cpy_new = HPyFunc_NEWFUNC / _HPyFunc_args_NEWFUNC(
+        self_: PyObj, args: PyObj, kw: PyObj) -> PyObj = NULL,
+        impl NewImpl(ffi::HPy, *const ffi::HPy, ffi::HPy_ssize_t, ffi::HPy) -> ffi::HPy;
+    /// (a property's getter).
+    cpy_getter = HPyFunc_GETTER / _HPyFunc_args_GETTER(
+        arg0: PyObj, arg1: *mut std::ffi::c_void) -> PyObj = NULL,
+        impl GetterImpl(ffi::HPy, *mut std::ffi::c_void) -> ffi::HPy;
+    /// (a property's setter).
+    cpy_setter = HPyFunc_SETTER / _HPyFunc_args_SETTER(
+        arg0: PyObj, arg1: PyObj, arg2: *mut std::ffi::c_void) -> c_int = 0,
+        impl SetterImpl(ffi::HPy, ffi::HPy, *mut std::ffi::c_void) -> c_int;
+    /// (`tp_traverse`; its impl takes no context).
+    cpy_traverse = HPyFunc_TRAVERSEPROC / _HPyFunc_args_TRAVERSEPROC(
+        self_: PyObj, visit: ffi::cpy_visitproc, arg: *mut std::ffi::c_void) -> c_int = 0;
+    /// (`__len__`: `mp_length`, `sq_length`).
+    cpy_lenfunc = HPyFunc_LENFUNC / _HPyFunc_args_LENFUNC(arg0: PyObj) -> ffi::HPy_ssize_t = 0,
+        impl LenImpl(ffi::HPy) -> ffi::HPy_ssize_t;
+    /// (`__hash__`).
+    cpy_hashfunc = HPyFunc_HASHFUNC / _HPyFunc_args_HASHFUNC(arg0: PyObj) -> ffi::HPy_hash_t = 0,
+        impl HashImpl(ffi::HPy) -> ffi::HPy_hash_t;
+    /// (`__getitem__`: `mp_subscript`).
+    cpy_binaryfunc = HPyFunc_BINARYFUNC / _HPyFunc_args_BINARYFUNC(
+        arg0: PyObj, arg1: PyObj) -> PyObj = NULL,
+        impl BinaryImpl(ffi::HPy, ffi::HPy) -> ffi::HPy;
+    /// (`__contains__`: `sq_contains`).
+    cpy_objobjproc = HPyFunc_OBJOBJPROC / _HPyFunc_args_OBJOBJPROC(
+        arg0: PyObj, arg1: PyObj) -> c_int = 0,
+        impl ObjObjImpl(ffi::HPy, ffi::HPy) -> c_int;
+    /// (`tp_richcompare`: `__eq__`, `__lt__`, ...).
+    cpy_richcmp = HPyFunc_RICHCMPFUNC / _HPyFunc_args_RICHCMPFUNC(
+        arg0: PyObj, arg1: PyObj, arg2: ffi::HPy_RichCmpOp) -> PyObj = NULL,
+        impl RichCmpImpl(ffi::HPy, ffi::HPy, ffi::HPy_RichCmpOp) -> ffi::HPy;
+    /// (`bf_getbuffer`).
+    cpy_getbuffer = HPyFunc_GETBUFFERPROC / _HPyFunc_args_GETBUFFERPROC(
+        self_: PyObj, view: *mut ffi::cpy_Py_buffer, flags: c_int) -> c_int = 0;
 }
 
-/// CPython trampoline for `HPyFunc_VARARGS` (METH_FASTCALL).
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_varargs<F: Entry>(
-    self_: PyObj,
-    args: *const PyObj,
-    nargs: ffi::HPy_ssize_t,
-) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_VARARGS {
-        self_,
-        args,
-        nargs,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_VARARGS and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_VARARGS, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_KEYWORDS` (METH_FASTCALL | METH_KEYWORDS, and vectorcall).
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_keywords<F: Entry>(
-    self_: PyObj,
-    args: *const PyObj,
-    nargsf: usize,
-    kwnames: PyObj,
-) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_KEYWORDS {
-        self_,
-        args,
-        nargsf,
-        kwnames,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_KEYWORDS and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_KEYWORDS, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_INQUIRY` (the module exec slot).
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_inquiry<F: Entry>(arg0: PyObj) -> c_int {
-    let mut a = ffi::_HPyFunc_args_INQUIRY { arg0, result: 0 };
-    // SAFETY: the block matches HPyFunc_INQUIRY and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_INQUIRY, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// `HPyFunc_REPRFUNC` (`__repr__`, `__str__`).
-pub type ReprImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy) -> ffi::HPy;
-/// `HPyFunc_NEWFUNC` (`tp_new`: positional array plus a keyword *dict*).
-pub type NewImpl = unsafe extern "C" fn(
-    *mut ffi::HPyContext,
-    ffi::HPy,
-    *const ffi::HPy,
-    ffi::HPy_ssize_t,
-    ffi::HPy,
-) -> ffi::HPy;
-/// `HPyFunc_GETTER`.
-pub type GetterImpl =
-    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, *mut std::ffi::c_void) -> ffi::HPy;
-/// `HPyFunc_SETTER`.
-pub type SetterImpl =
-    unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy, ffi::HPy, *mut std::ffi::c_void) -> c_int;
-
-/// CPython trampoline for `HPyFunc_REPRFUNC`.
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_repr<F: Entry>(arg0: PyObj) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_REPRFUNC {
-        arg0,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_REPRFUNC and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_REPRFUNC, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_NEWFUNC`.
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_new<F: Entry>(self_: PyObj, args: PyObj, kw: PyObj) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_NEWFUNC {
-        self_,
-        args,
-        kw,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_NEWFUNC and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_NEWFUNC, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_GETTER`.
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_getter<F: Entry>(arg0: PyObj, arg1: *mut std::ffi::c_void) -> PyObj {
-    let mut a = ffi::_HPyFunc_args_GETTER {
-        arg0,
-        arg1,
-        result: std::ptr::null_mut(),
-    };
-    // SAFETY: the block matches HPyFunc_GETTER and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_GETTER, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_SETTER`.
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_setter<F: Entry>(
-    arg0: PyObj,
-    arg1: PyObj,
-    arg2: *mut std::ffi::c_void,
-) -> c_int {
-    let mut a = ffi::_HPyFunc_args_SETTER {
-        arg0,
-        arg1,
-        arg2,
-        result: 0,
-    };
-    // SAFETY: the block matches HPyFunc_SETTER and F::IMPL has that signature.
-    unsafe { forward(ffi::HPyFunc_SETTER, F::IMPL, &mut a as *mut _ as *mut _) };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_TRAVERSEPROC` (`tp_traverse`).
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_traverse<F: Entry>(
-    self_: PyObj,
-    visit: ffi::cpy_visitproc,
-    arg: *mut std::ffi::c_void,
-) -> c_int {
-    let mut a = ffi::_HPyFunc_args_TRAVERSEPROC {
-        self_,
-        visit,
-        arg,
-        result: 0,
-    };
-    // SAFETY: the block matches HPyFunc_TRAVERSEPROC and F::IMPL has that signature.
-    unsafe {
-        forward(
-            ffi::HPyFunc_TRAVERSEPROC,
-            F::IMPL,
-            &mut a as *mut _ as *mut _,
-        )
-    };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_GETBUFFERPROC` (`bf_getbuffer`).
-///
-/// # Safety
-/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
-pub unsafe extern "C" fn cpy_getbuffer<F: Entry>(
-    self_: PyObj,
-    view: *mut ffi::cpy_Py_buffer,
-    flags: c_int,
-) -> c_int {
-    let mut a = ffi::_HPyFunc_args_GETBUFFERPROC {
-        self_,
-        view,
-        flags,
-        result: 0,
-    };
-    // SAFETY: the block matches HPyFunc_GETBUFFERPROC and F::IMPL has that signature.
-    unsafe {
-        forward(
-            ffi::HPyFunc_GETBUFFERPROC,
-            F::IMPL,
-            &mut a as *mut _ as *mut _,
-        )
-    };
-    a.result
-}
-
-/// CPython trampoline for `HPyFunc_RELEASEBUFFERPROC` (`bf_releasebuffer`).
+/// CPython trampoline for `HPyFunc_RELEASEBUFFERPROC` (`bf_releasebuffer`): the one convention
+/// without a result, hence not in the table.
 ///
 /// # Safety
 /// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.

@@ -4,15 +4,16 @@
 //! with `TRYBUILD=overwrite cargo test --test ui` and review them.
 //!
 //! The misuses: keeping a borrowed argument past the call (`&'static str`, `PyRef<'static, T>`, in
-//! every parameter position and calling convention), a special method that no slot implements, a
-//! `Field` anywhere but as a direct member of a class or `&mut self` on a class with fields
-//! (`field_*.rs`), implementing the sealed `AsHandle` or the unsafe `Element`/`Format`/`PyMethods`
-//! without `unsafe`, storing into a class's type global, making a `Global` without
-//! `#[oxhpy::global]` (which lists it in the module definition) or declaring one it does not
-//! support, two `#[oxhpy::module]`s in one binary, calling macro support that trusts its input
-//! (`class::instantiate`, `impl_::MethodDef::slot`, `init_global_context`, ...) without `unsafe`,
-//! and, inside a buffer view's closure, calling Python, taking a second view or releasing the
-//! interpreter (`view_*.rs`; `Release::above_in_place` is `unsafe`).
+//! every parameter position and calling convention), a special method that no slot implements or a
+//! misspelt one (`misspelt_dunder.rs`: "did you mean `__len__`?"), a `Field` anywhere but as a
+//! direct member of a class or `&mut self` on a class with fields (`field_*.rs`), implementing the
+//! sealed `AsHandle` or the unsafe `Element`/`Format`/`PyMethods` without `unsafe`, storing into a
+//! class's type global, making a `Global` without `#[oxhpy::global]` (which lists it in the module
+//! definition) or declaring one it does not support, two `#[oxhpy::module]`s in one binary, calling
+//! macro support that trusts its input (`class::instantiate`, `impl_::MethodDef::slot`,
+//! `init_global_context`, ...) without `unsafe`, and, inside a buffer view's closure, calling
+//! Python, taking a second view or releasing the interpreter (`view_*.rs`;
+//! `Release::above_in_place` is `unsafe`).
 
 #[test]
 fn ui() {

@@ -8,10 +8,23 @@
 //! user's functions) are never inside a generated `unsafe` block or `unsafe fn` body.
 use proc_macro::TokenStream;
 
-mod class;
-mod function;
+// Parse → model → codegen, as in pyo3-macros-backend:
+// - `attributes`: the macros' arguments and the oxhpy attributes inside items;
+// - `model`: the typed model (`Callable`, `MethodKind`), with `slots`, the table of special methods;
+// - `codegen`: the calling conventions and what functions, methods and slots share; then one
+//   generator per macro: `pyfunction`, `pymethod` + `pyimpl` (`#[oxhpy::methods]`), `pyclass`,
+//   `module`, `global`.
+mod attributes;
+mod codegen;
 mod global;
+mod model;
 mod module;
+mod pyclass;
+mod pyfunction;
+mod pyimpl;
+mod pymethod;
+mod slots;
+mod utils;
 
 /// Exposes a plain typed Rust function to Python.
 ///
@@ -26,7 +39,7 @@ mod module;
 /// `unsafe fn`.
 #[proc_macro_attribute]
 pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
-    function::expand(attr.into(), item.into())
+    pyfunction::expand(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
@@ -39,19 +52,23 @@ pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// not: a `Field` anywhere but as a direct member does not compile.
 #[proc_macro_attribute]
 pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
-    class::expand_class(attr.into(), item.into())
+    pyclass::expand_class(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
 
 /// The methods of a class: `#[new]` constructor, methods (receiver `&self`, `&mut self`, or
 /// `slf: PyRef<'_, Self>` / `slf: PyRefMut<'_, Self>` for the object itself), `#[getter]` and
-/// `#[setter]` properties, `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`),
-/// `__buffer__`. Any other `__name__` is a compile error: without a type slot it would be an
-/// ordinary attribute, which CPython ignores and PyPy honours.
+/// `#[setter]` properties, and the special methods of the slot table (`slots.rs`): `__repr__`,
+/// `__str__`, `__call__` (vectorcall-style `tp_call`), `__buffer__`, `__len__`, `__getitem__`,
+/// `__contains__`, `__bool__`, `__hash__` and the rich comparisons `__eq__`, `__ne__`, `__lt__`,
+/// `__le__`, `__gt__`, `__ge__` (one `tp_richcompare`: `NotImplemented` for an operator without a
+/// method or an operand that does not convert to the method's parameter). Any other `__name__`, or a
+/// misspelt one (`__len_`: "did you mean `__len__`?"), is a compile error: without a type slot it
+/// would be an ordinary attribute, which CPython ignores and PyPy honours.
 #[proc_macro_attribute]
 pub fn methods(attr: TokenStream, item: TokenStream) -> TokenStream {
-    class::expand_methods(attr.into(), item.into())
+    pyimpl::expand_methods(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
@@ -68,53 +85,17 @@ pub fn global(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Turns an inline `mod NAME { ... }` into the HPy module `NAME` (the last part of its import
-/// name): every `#[oxhpy::function]` and `#[oxhpy::class]` inside is added, a function marked
-/// `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment is the docstring. The
-/// definition lists every `#[oxhpy::global]` of the binary, wherever it is declared; hence one
+/// name): a function marked `#[oxhpy::exec]` runs at module exec time, and the mod's doc comment
+/// is the docstring. The module holds every `#[oxhpy::function]` and every class (with its
+/// `#[oxhpy::methods]` block) of the binary, wherever they are declared: in the mod, or in any
+/// other module or file of the crate (`use super::numbers::*;` is then only for Rust's name
+/// lookup). They and the `#[oxhpy::global]`s register themselves at link time, hence one
 /// `#[oxhpy::module]` per binary (a second one fails to compile or link on the symbol
-/// `OXHPY_ONE_MODULE_PER_BINARY`).
+/// `OXHPY_ONE_MODULE_PER_BINARY`); two items of the same Python name raise `ImportError` when the
+/// module is executed.
 #[proc_macro_attribute]
 pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
     module::expand(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
-}
-
-/// Collects `///` doc comments into one string (the docstring).
-pub(crate) fn doc_string(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut lines = Vec::new();
-    for a in attrs {
-        if !a.path().is_ident("doc") {
-            continue;
-        }
-        if let syn::Meta::NameValue(nv) = &a.meta {
-            if let syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) = &nv.value
-            {
-                let v = s.value();
-                lines.push(v.strip_prefix(' ').unwrap_or(&v).to_owned());
-            }
-        }
-    }
-    if lines.is_empty() {
-        None
-    } else {
-        Some(lines.join("\n"))
-    }
-}
-
-/// `Some(c"...")` or `None`, as tokens.
-pub(crate) fn c_doc(doc: Option<String>) -> proc_macro2::TokenStream {
-    match doc {
-        Some(d) => {
-            let lit = syn::LitCStr::new(
-                &std::ffi::CString::new(d).unwrap_or_default(),
-                proc_macro2::Span::call_site(),
-            );
-            quote::quote!(::core::option::Option::Some(#lit))
-        }
-        None => quote::quote!(::core::option::Option::None),
-    }
 }

@@ -1,16 +1,27 @@
-//! `#[oxhpy::module]`: see the crate docs.
+//! `#[oxhpy::module]`: the module definition, its exec slot and the exported entry points.
+//!
+//! What the module holds is not collected here but registered at link time, like the globals:
+//! every `#[oxhpy::function]` registers its definition in `oxhpy::impl_::FUNCTIONS` and every
+//! `#[oxhpy::methods]` block its class in `oxhpy::impl_::CLASSES`, and the module lists every
+//! registered function and creates every registered class of the binary. So the items of a module
+//! may live in any Rust module or file of the crate: `mod numbers;` next to the module, with
+//! `use super::numbers::*;` inside it or not at all (a `use` only serves Rust's name lookup).
+//!
+//! Why registration rather than listing the items in the module: a proc macro sees tokens, not
+//! what a `use` (let alone a glob) resolves to, so a list would have to be written out by hand and
+//! kept in sync. The guarantees, all at compile or link time but the last:
+//! - each function and class is registered exactly once, by its own attribute (the entry is a
+//!   static the attribute emits; `ModuleFunction::new` is `unsafe`, so no other code registers a
+//!   definition that is not a module function);
+//! - one `#[oxhpy::module]` per binary (`OXHPY_ONE_MODULE_PER_BINARY`), so every registered item
+//!   belongs to that module and none is forgotten;
+//! - two items of the same Python name (in different Rust modules) are refused when the module is
+//!   executed (`ImportError`), since the linker cannot compare names.
+use crate::codegen::INQUIRY;
+use crate::utils::{c_doc, doc_string, is_attr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, Ident, Item, ItemMod};
-
-/// `#[name]` or `#[path::to::name]`.
-fn is_attr(a: &syn::Attribute, name: &str) -> bool {
-    a.path().segments.last().is_some_and(|s| s.ident == name)
-}
-
-fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| is_attr(a, name))
-}
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     if !attr.is_empty() {
@@ -29,15 +40,10 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let name = m.ident.to_string();
     let name = name.trim_start_matches("r#");
 
-    let mut defs = Vec::new();
     let mut exec = None;
-    let mut classes = Vec::new();
     for it in items.iter_mut() {
         match it {
-            Item::Fn(f) if has_attr(&f.attrs, "function") => {
-                defs.push(format_ident!("__oxhpy_def_{}", f.sig.ident))
-            }
-            Item::Fn(f) if has_attr(&f.attrs, "exec") => {
+            Item::Fn(f) if f.attrs.iter().any(|a| is_attr(a, "exec")) => {
                 f.attrs.retain(|a| !is_attr(a, "exec"));
                 if let Some(u) = &f.sig.unsafety {
                     return Err(Error::new(
@@ -53,7 +59,6 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                     ));
                 }
             }
-            Item::Struct(s) if has_attr(&s.attrs, "class") => classes.push(s.ident.clone()),
             // No safe constructor compiles there anyway: say what does.
             Item::Static(s) if matches!(&*s.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|x| x.ident == "Global")) =>
             {
@@ -68,24 +73,21 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
 
     let p = quote!(::oxhpy::impl_);
     let ffi = quote!(::oxhpy::impl_::ffi);
-    let doc = crate::c_doc(crate::doc_string(&m.attrs));
+    let doc = c_doc(doc_string(&m.attrs));
     let user_exec = exec.map(|e| quote!(#e(&m)?;));
-    let ndefs = defs.len() + 2;
     let init = format_ident!("HPyInit_{}", name);
     let one_module = Ident::new("OXHPY_ONE_MODULE_PER_BINARY", m.ident.span());
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
-    let exec_impl = crate::function::gen_impl_fn(
+    let exec_impl = INQUIRY.impl_fn(
         &format_ident!("exec_impl"),
-        &[("module", quote!(#ffi::HPy))],
-        quote!(::core::ffi::c_int),
         quote! {
             // SAFETY: `module` is the live module handle of this exec call.
             let m = unsafe { ::oxhpy::Module::from_raw(py, module) };
-            // SAFETY: `m` is a module object of MODULE, a `ModuleDef`.
+            // SAFETY: `m` is a module object of MODULE, a `ModuleDef`. Creates the registered
+            // classes too.
             unsafe { #p::exec_prologue(&m)? };
-            #(#p::add_class::<#classes>(&m)?;)*
             #user_exec
             ::core::result::Result::Ok(0)
         },
@@ -109,8 +111,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 #p::MethodDef::slot(#ffi::HPy_mod_exec, <Exec as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_inquiry::<Exec>))
             };
             // SAFETY: the `as_ptr()` of static `MethodDef`s (the module's functions and EXEC).
-            static DEFINES: #p::PtrList<#ffi::HPyDef, #ndefs> = unsafe {
-                #p::PtrList::new([#(#p::MethodDef::as_ptr(&#defs),)* EXEC.as_ptr(), ::core::ptr::null_mut()])
+            static DEFINES: #p::PtrList<#ffi::HPyDef, 2> = unsafe {
+                #p::PtrList::new([EXEC.as_ptr(), ::core::ptr::null_mut()])
             };
             // SAFETY: DEFINES holds `MethodDef`s only, among them EXEC, whose impl calls
             // `exec_prologue` first.

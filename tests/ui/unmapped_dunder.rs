@@ -6,8 +6,8 @@ struct Point {
 
 #[oxhpy::methods]
 impl Point {
-    fn __eq__(&self, other: i64) -> bool {
-        self.x == other
+    fn __iter__(&self) -> i64 {
+        self.x
     }
 }
 
@@ -18,7 +18,7 @@ struct Size {
 
 #[oxhpy::methods]
 impl Size {
-    #[oxhpy(name = "__len__")]
+    #[oxhpy(name = "__setitem__")]
     fn size(&self) -> usize {
         self.n
     }
@@ -32,7 +32,7 @@ struct Hashed {
 #[oxhpy::methods]
 impl Hashed {
     #[getter]
-    fn __hash__(&self) -> i64 {
+    fn __index__(&self) -> i64 {
         self.h
     }
 }

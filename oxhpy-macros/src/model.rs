@@ -1,0 +1,324 @@
+//! The typed model of what the macros expose: a function or method (`Callable`: receiver,
+//! parameters, calling convention, signature) and the kind of each item of an `#[oxhpy::methods]`
+//! block (`MethodKind`, decided with the table of special methods in `slots.rs`). Built from the
+//! parsed item and its attributes (`attributes.rs`); the code generators read it and nothing else.
+use crate::attributes::{take_param_default, CallableOptions, Marker, MethodAttrs};
+use crate::slots::{self, SlotDef};
+use crate::utils::{last_ident, returns_result};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::quote;
+use syn::{spanned::Spanned, Error, Expr, FnArg, Ident, Pat, Signature, Type};
+
+/// The HPy calling convention of a function or method (`sig = "..."`).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Sig {
+    NoArgs,
+    O,
+    VarArgs,
+    Keywords,
+}
+
+/// How a method receives `self`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Recv {
+    None,
+    /// `&self`
+    Ref,
+    /// `&mut self`
+    Mut,
+    /// `slf: PyRef<'_, Self>`
+    Slf,
+    /// `slf: PyRefMut<'_, Self>`
+    SlfMut,
+}
+
+impl Recv {
+    /// `self` exclusively borrowed.
+    pub(crate) fn mutable(self) -> bool {
+        matches!(self, Recv::Mut | Recv::SlfMut)
+    }
+}
+
+/// What a method may take as its receiver.
+pub(crate) const RECEIVERS: &str =
+    "methods take `&self`, `&mut self`, `slf: PyRef<'_, Self>` or `slf: PyRefMut<'_, Self>`";
+
+/// `PyRef<'_, Self>` (`Recv::Slf`) or `PyRefMut<'_, Self>` (`Recv::SlfMut`), `Self` also spelled
+/// as the owner type: the type of a `slf` receiver, with its lifetime.
+fn slf_receiver(ty: &Type, owner: &Type) -> Option<(Recv, Option<syn::Lifetime>)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let recv = if last.ident == "PyRef" {
+        Recv::Slf
+    } else if last.ident == "PyRefMut" {
+        Recv::SlfMut
+    } else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let target = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(quote!(#t).to_string()),
+        _ => None,
+    })?;
+    let lifetime = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Lifetime(l) => Some(l.clone()),
+        _ => None,
+    });
+    (target == "Self" || target == quote!(#owner).to_string()).then_some((recv, lifetime))
+}
+
+/// `tokens` with every `Self` replaced by `owner`'s tokens.
+fn replace_self(tokens: TokenStream, owner: &Type) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|tt| match tt {
+            TokenTree::Ident(id) if id == "Self" => quote!(#owner).into_iter().collect::<Vec<_>>(),
+            TokenTree::Group(g) => {
+                let mut replaced = Group::new(g.delimiter(), replace_self(g.stream(), owner));
+                replaced.set_span(g.span());
+                vec![TokenTree::Group(replaced)]
+            }
+            other => vec![other],
+        })
+        .collect()
+}
+
+/// A Python-visible parameter.
+pub(crate) struct Param {
+    pub name: Ident,
+    pub py_name: String,
+    pub ty: Type,
+    pub default: Option<Expr>,
+    pub optional: bool,
+}
+
+/// A Rust function exposed to Python: everything needed to generate its glue.
+pub(crate) struct Callable {
+    pub ident: Ident,
+    /// The whole signature's span (where errors about its shape point).
+    pub span: Span,
+    pub py_name: String,
+    pub sig: Sig,
+    pub recv: Recv,
+    /// Where the receiver is written (errors about borrowing it point there).
+    pub recv_span: Span,
+    /// The lifetime a `slf` receiver's type names, if any.
+    pub recv_lifetime: Option<syn::Lifetime>,
+    pub params: Vec<Param>,
+    pub takes_ctx: bool,
+    pub returns_result: bool,
+    pub doc: Option<String>,
+    /// `__call__`: the impl has the KEYWORDS shape whatever `sig` says (HPy's `tp_call`).
+    pub tp_call: bool,
+    /// The name error messages use (`Type.method`), when it differs from `py_name`.
+    pub qualname: Option<String>,
+}
+
+impl Callable {
+    /// Reads the signature; strips the `#[oxhpy(default = ...)]` parameter attributes. `methods`:
+    /// the class, when a receiver (`&self`, `&mut self`, `slf: PyRef<'_, Self>`) may come first;
+    /// `self_ty`: the class, for what `Self` means in a parameter's type.
+    pub(crate) fn parse(
+        sig: &mut Signature,
+        doc: Option<String>,
+        options: CallableOptions,
+        methods: Option<&Type>,
+        self_ty: Option<&Type>,
+    ) -> syn::Result<Self> {
+        if !sig
+            .generics
+            .params
+            .iter()
+            .all(|g| matches!(g, syn::GenericParam::Lifetime(_)))
+        {
+            return Err(Error::new(
+                sig.generics.span(),
+                "oxhpy functions do not support type parameters",
+            ));
+        }
+        if sig.asyncness.is_some() {
+            return Err(Error::new(sig.span(), "oxhpy functions cannot be async"));
+        }
+        if let Some(u) = &sig.unsafety {
+            return Err(Error::new(
+                u.span(),
+                "oxhpy functions cannot be `unsafe fn`: Python calls them without any contract; \
+                 make the function safe and use `unsafe` blocks inside",
+            ));
+        }
+        let ident = sig.ident.clone();
+        let py_name = options
+            .name
+            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+        let mut recv = Recv::None;
+        let mut recv_span = sig.ident.span();
+        let mut recv_lifetime = None;
+        let mut takes_ctx = false;
+        let mut params = Vec::new();
+        for (i, arg) in sig.inputs.iter_mut().enumerate() {
+            let pt = match arg {
+                FnArg::Receiver(r) if methods.is_some() && i == 0 => {
+                    if r.reference.is_none() {
+                        return Err(Error::new(r.span(), RECEIVERS));
+                    }
+                    recv = if r.mutability.is_some() {
+                        Recv::Mut
+                    } else {
+                        Recv::Ref
+                    };
+                    recv_span = r.span();
+                    continue;
+                }
+                FnArg::Receiver(r) => {
+                    return Err(Error::new(
+                        r.span(),
+                        "#[oxhpy::function] functions take no `self`",
+                    ))
+                }
+                FnArg::Typed(pt) => pt,
+            };
+            if let (Some(owner), 0, Pat::Ident(_)) = (methods, i, &*pt.pat) {
+                if let Some((r, lifetime)) = slf_receiver(&pt.ty, owner) {
+                    recv = r;
+                    recv_span = pt.ty.span();
+                    recv_lifetime = lifetime;
+                    continue;
+                }
+            }
+            let first = i == 0 || (i == 1 && recv != Recv::None);
+            if first && matches!(last_ident(&pt.ty), Some(id) if id == "Ctx") {
+                takes_ctx = true;
+                continue;
+            }
+            let Pat::Ident(pi) = &*pt.pat else {
+                return Err(Error::new(
+                    pt.pat.span(),
+                    "parameters must be plain identifiers",
+                ));
+            };
+            let default = take_param_default(&mut pt.attrs)?;
+            let optional = matches!(last_ident(&pt.ty), Some(id) if id == "Option");
+            let name = pi.ident.clone();
+            // The glue is generated outside the `impl` block: `Self` there is the owner.
+            let ty = &*pt.ty;
+            let ty = match self_ty {
+                Some(owner) => syn::parse2(replace_self(quote!(#ty), owner))?,
+                None => ty.clone(),
+            };
+            params.push(Param {
+                py_name: name.to_string().trim_start_matches("r#").to_owned(),
+                name,
+                ty,
+                default,
+                optional,
+            });
+        }
+        let sig_kind = options.sig.unwrap_or(if params.is_empty() {
+            Sig::NoArgs
+        } else {
+            Sig::Keywords
+        });
+        match sig_kind {
+            Sig::NoArgs if !params.is_empty() => {
+                return Err(Error::new(
+                    ident.span(),
+                    "sig = \"noargs\" needs a function without parameters",
+                ))
+            }
+            Sig::O if params.len() != 1 => {
+                return Err(Error::new(
+                    ident.span(),
+                    "sig = \"o\" needs exactly one parameter",
+                ))
+            }
+            _ => {}
+        }
+        Ok(Callable {
+            ident,
+            span: sig.span(),
+            py_name,
+            sig: sig_kind,
+            recv,
+            recv_span,
+            recv_lifetime,
+            params,
+            takes_ctx,
+            returns_result: returns_result(&sig.output),
+            doc,
+            tp_call: false,
+            qualname: None,
+        })
+    }
+
+    /// `name(a, b=1)\n--\n\n` + doc: CPython turns this into `__text_signature__` for `inspect`.
+    pub(crate) fn text_signature(&self, with_self: bool) -> String {
+        let mut parts: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| match (&p.default, p.optional) {
+                (Some(Expr::Lit(l)), _) => format!("{}={}", p.py_name, quote!(#l)),
+                (Some(_), _) => format!("{}=...", p.py_name),
+                (None, true) => format!("{}=None", p.py_name),
+                (None, false) => p.py_name.clone(),
+            })
+            .collect();
+        if with_self {
+            parts.insert(0, "$self".into());
+        }
+        if matches!(self.sig, Sig::O | Sig::VarArgs) && !self.params.is_empty() {
+            parts.push("/".into());
+        }
+        format!(
+            "{}({})\n--\n\n{}",
+            self.py_name,
+            parts.join(", "),
+            self.doc.clone().unwrap_or_default()
+        )
+    }
+
+    /// The Rust name of parameter `i`.
+    pub(crate) fn param_ident(&self, i: usize) -> &Ident {
+        &self.params[i].name
+    }
+}
+
+/// What an item of an `#[oxhpy::methods]` block becomes.
+pub(crate) enum MethodKind {
+    /// `#[new]`: `tp_new`.
+    New,
+    /// An ordinary method.
+    Method,
+    /// A special method with a type slot (from the table in `slots.rs`).
+    Slot(&'static SlotDef),
+    /// `#[getter]` of the property named so.
+    Getter(String),
+    /// `#[setter]` of the property named so.
+    Setter(String),
+}
+
+impl MethodKind {
+    /// Decides the kind of method `fname` from its attributes; refuses a special method that has
+    /// no slot (or a misspelt one), under its Rust or its Python name.
+    pub(crate) fn classify(attrs: &MethodAttrs, fname: &str, span: Span) -> syn::Result<Self> {
+        let kind = match &attrs.marker {
+            Some(Marker::New) => return Ok(MethodKind::New),
+            Some(Marker::Getter(name)) => MethodKind::Getter(name.clone().unwrap_or(fname.into())),
+            Some(Marker::Setter(name)) => MethodKind::Setter(
+                name.clone()
+                    .unwrap_or_else(|| fname.trim_start_matches("set_").to_owned()),
+            ),
+            None => match slots::find(fname) {
+                Some(slot) => return slots::check_supported(slot, span).map(MethodKind::Slot),
+                None => MethodKind::Method,
+            },
+        };
+        let python = match &kind {
+            MethodKind::Getter(name) | MethodKind::Setter(name) => name.clone(),
+            _ => attrs.options.name.clone().unwrap_or_else(|| fname.into()),
+        };
+        slots::check_not_special(span, fname, &python)?;
+        Ok(kind)
+    }
+}

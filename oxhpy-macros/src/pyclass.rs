@@ -1,0 +1,190 @@
+//! `#[oxhpy::class]` on a struct: the `PyClass` impl (name, flags, the `Field` members and the
+//! slots every class has: destroy, and traverse for a class with fields), its type global, and
+//! `IntoPy`.
+use crate::attributes::ClassOptions;
+use crate::utils::c_str;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{spanned::Spanned, Error, ItemStruct, Type};
+
+pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let s: ItemStruct = syn::parse2(item)?;
+    let ClassOptions {
+        name: py_name,
+        subclass,
+    } = ClassOptions::parse(attr)?;
+    if !s.generics.params.is_empty() {
+        return Err(Error::new(
+            s.generics.span(),
+            "#[oxhpy::class] structs cannot be generic",
+        ));
+    }
+    let ident = &s.ident;
+    let vis = &s.vis;
+    let py_name = py_name.unwrap_or_else(|| ident.to_string());
+    let doc = match crate::utils::doc_string(&s.attrs) {
+        Some(d) => {
+            let d = c_str(&d);
+            quote!(::core::option::Option::Some(#d))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let member = |i: usize, f: &syn::Field| match &f.ident {
+        Some(id) => quote!(#id),
+        None => {
+            let i = syn::Index::from(i);
+            quote!(#i)
+        }
+    };
+    let (fields, others): (Vec<_>, Vec<_>) = s
+        .fields
+        .iter()
+        .enumerate()
+        .partition(|(_, f)| is_field(&f.ty));
+    let field_refs: Vec<TokenStream> = fields
+        .iter()
+        .map(|(i, f)| {
+            let m = member(*i, f);
+            quote_spanned!(f.ty.span()=> &s.#m)
+        })
+        .collect();
+    let fields: Vec<TokenStream> = fields.into_iter().map(|(i, f)| member(i, f)).collect();
+    let gc = !fields.is_empty();
+    let n_fields = fields.len();
+    // A class with fields: every field really is `oxhpy::Field`, every other member is `Send +
+    // Sync` (a `Field` anywhere else in it is not), so the class may be made `Send + Sync`.
+    let member_checks = if gc {
+        let others = others.iter().map(|(_, f)| {
+            let ty = &f.ty;
+            quote_spanned!(ty.span()=> ::oxhpy::impl_::assert_member::<#ty>();)
+        });
+        quote! {
+            let _: fn(&Self) -> [&::oxhpy::Field; #n_fields] = |s| [#(#field_refs),*];
+            #(#others)*
+        }
+    } else {
+        quote!()
+    };
+    let global = format_ident!("__oxhpy_type_{}", ident);
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let flags = {
+        let base = if subclass {
+            quote!(| #ffi::HPy_TPFLAGS_BASETYPE as u64)
+        } else {
+            quote!()
+        };
+        let gc_flag = if gc {
+            quote!(| #ffi::HPy_TPFLAGS_HAVE_GC as u64)
+        } else {
+            quote!()
+        };
+        quote!(#ffi::HPy_TPFLAGS_DEFAULT as u64 #base #gc_flag)
+    };
+    let traverse_def = if gc {
+        quote! {
+            struct TraverseEntry;
+            // SAFETY: IMPL is `traverse::<T>`, the `HPyFunc_TRAVERSEPROC` impl `cpy_traverse`
+            // expects.
+            unsafe impl #p::Entry for TraverseEntry {
+                // SAFETY: the function pointer type of `traverse::<T>`.
+                const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(
+                    #p::traverse::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32,
+                    unsafe extern "C" fn(*mut ::core::ffi::c_void, #ffi::HPyFunc_visitproc, *mut ::core::ffi::c_void) -> i32
+                ) };
+            }
+            // SAFETY: HPy_tp_traverse takes an `HPyFunc_TRAVERSEPROC` impl and its trampoline.
+            static TRAVERSE: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_traverse::<TraverseEntry>)) };
+            defs.push(TRAVERSE.as_ptr());
+        }
+    } else {
+        quote!()
+    };
+    let threads = if gc {
+        quote! {
+            // SAFETY: its members other than `Field`s are `Send + Sync` (checked in `class_defs`);
+            // a `Field` is only read or written with the interpreter held, through a `PyRef`.
+            unsafe impl ::core::marker::Send for #ident {}
+            // SAFETY: as above.
+            unsafe impl ::core::marker::Sync for #ident {}
+        }
+    } else {
+        // Without fields, no traverse reads the payload behind a `&mut` borrow.
+        quote!(impl #p::Mutable for #ident {})
+    };
+    let global_decl = crate::global::declare(
+        &[
+            syn::parse_quote!(#[doc(hidden)]),
+            syn::parse_quote!(#[allow(non_upper_case_globals)]),
+        ],
+        vis,
+        &global,
+        &quote!(#p::TypeGlobal),
+    );
+    Ok(quote! {
+        #s
+
+        #global_decl
+
+        // SAFETY: class_defs holds destroy (and traverse for GC types) for this very type, and the
+        // type global is registered with `#[oxhpy::global]`.
+        unsafe impl #p::PyClass for #ident {
+            const NAME: &'static str = #py_name;
+            const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;
+            const FLAGS: u64 = #flags;
+            const FIELDS: &'static [usize] = &[#(::core::mem::offset_of!(#ident, #fields)),*];
+            fn type_global() -> &'static #p::TypeGlobal {
+                &#global
+            }
+            fn class_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
+                struct DestroyEntry;
+                // SAFETY: IMPL is `destroy::<T>`, the `HPy_tp_destroy` impl (no trampoline forwards
+                // to it).
+                unsafe impl #p::Entry for DestroyEntry {
+                    // SAFETY: the function pointer type of `destroy::<T>`.
+                    const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(
+                        #p::destroy::<#ident> as unsafe extern "C" fn(*mut ::core::ffi::c_void),
+                        unsafe extern "C" fn(*mut ::core::ffi::c_void)
+                    ) };
+                }
+                // SAFETY: HPy_tp_destroy takes a `destroy`-shaped impl; its trampoline is never
+                // called.
+                static DESTROY: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                    #ffi::HPy_tp_destroy, <DestroyEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_never)) };
+                #member_checks
+                let mut defs = ::std::vec![DESTROY.as_ptr()];
+                #traverse_def
+                defs
+            }
+        }
+
+        #threads
+
+        impl<'py> ::oxhpy::IntoPy<'py> for #ident {
+            fn into_py(self, ctx: ::oxhpy::Ctx<'py>) -> ::oxhpy::PyResult<::oxhpy::Handle<'py>> {
+                ::oxhpy::IntoPy::into_py(::oxhpy::PyNew(self), ctx)
+            }
+        }
+    })
+}
+
+/// `Field`, `oxhpy::Field` or `::oxhpy::Field`: a member the class's traverse visits. Any other
+/// type is not one, even when it holds a `Field` (then it fails the class's checks).
+fn is_field(ty: &Type) -> bool {
+    let Type::Path(p) = ty else { return false };
+    if p.qself.is_some() || p.path.segments.iter().any(|s| !s.arguments.is_empty()) {
+        return false;
+    }
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match names.as_slice() {
+        [f] => f == "Field" && p.path.leading_colon.is_none(),
+        [o, f] => o == "oxhpy" && f == "Field",
+        _ => false,
+    }
+}

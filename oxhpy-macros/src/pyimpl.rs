@@ -1,0 +1,102 @@
+//! `#[oxhpy::methods]` on a class's `impl` block: classifies each function (model), generates
+//! it (`pymethod.rs`), implements `PyMethods` with the resulting definitions and registers the
+//! class in `oxhpy::impl_::CLASSES` for the module.
+use crate::attributes::{no_options, MethodAttrs};
+use crate::model::{Callable, MethodKind};
+use crate::pymethod::{self, Generated, Names, Property};
+use crate::slots::Shape;
+use crate::utils::doc_string;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{spanned::Spanned, ImplItem, ImplItemFn, ItemImpl, Type};
+
+pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    no_options(&attr, "#[oxhpy::methods] takes no options")?;
+    let mut block: ItemImpl = syn::parse2(item)?;
+    let owner: Type = (*block.self_ty).clone();
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let mut out = Generated::default();
+    let mut props: Vec<Property> = Vec::new();
+
+    // Every item is checked, and all their errors reported together.
+    let mut errors: Option<syn::Error> = None;
+    for it in block.items.iter_mut() {
+        let ImplItem::Fn(f) = it else { continue };
+        if let Err(e) = method(f, &owner, &mut out, &mut props) {
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+        }
+    }
+    if let Some(e) = errors {
+        return Err(e);
+    }
+    pymethod::gen_richcmp(&owner, &mut out);
+    pymethod::gen_properties(props, &owner, block.span(), &mut out)?;
+    let Generated { items, defs, .. } = out;
+    Ok(quote! {
+        #block
+
+        const _: () = {
+            #(#items)*
+
+            // SAFETY: the static `MethodDef`s of this impl block, whose impls take an instance of
+            // the owner as `self`.
+            unsafe impl #p::PyMethods for #owner {
+                fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
+                    ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
+                }
+            }
+
+            // The module creates the class, wherever it is declared (see `module.rs`).
+            #[#p::linkme::distributed_slice(#p::CLASSES)]
+            #[linkme(crate = #p::linkme)]
+            static REGISTERED: #p::ModuleClass = #p::ModuleClass::of::<#owner>();
+        };
+    })
+}
+
+/// One function of the block: classified, then generated into `out` (and `props`).
+fn method(
+    f: &mut ImplItemFn,
+    owner: &Type,
+    out: &mut Generated,
+    props: &mut Vec<Property>,
+) -> syn::Result<()> {
+    let attrs = MethodAttrs::take(&mut f.attrs)?;
+    let fname = f.sig.ident.to_string();
+    let kind = MethodKind::classify(&attrs, &fname, f.sig.ident.span())?;
+    let doc = doc_string(&f.attrs);
+    // `#[new]` has no receiver: a first `PyRef<'_, Self>` is an argument there.
+    let recv_owner = (!matches!(kind, MethodKind::New)).then_some(owner);
+    let mut c = Callable::parse(
+        &mut f.sig,
+        doc.clone(),
+        attrs.options,
+        recv_owner,
+        Some(owner),
+    )?;
+    c.tp_call = matches!(&kind, MethodKind::Slot(s) if s.shape == Shape::Call);
+    let owner_name = quote!(#owner).to_string();
+    c.qualname = Some(match kind {
+        MethodKind::New => owner_name,
+        _ => format!("{owner_name}.{}", c.py_name),
+    });
+    let names = Names::of(&f.sig.ident);
+    match kind {
+        MethodKind::New => pymethod::gen_new(&c, owner, &names, out)?,
+        MethodKind::Method => pymethod::gen_method(&c, owner, &names, out)?,
+        MethodKind::Slot(slot) => pymethod::gen_slot(slot, c, owner, &names, out)?,
+        MethodKind::Getter(name) => {
+            out.items.push(pymethod::gen_getter(&c, owner, &names)?);
+            pymethod::add_accessor(props, name, names.entry, true, doc);
+        }
+        MethodKind::Setter(name) => {
+            out.items.push(pymethod::gen_setter(&c, owner, &names)?);
+            pymethod::add_accessor(props, name, names.entry, false, doc);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! Code generation for the items of an `#[oxhpy::methods]` block: methods, `#[new]`, getters and
+//! setters, and the special methods of the slot table (by their `Shape`). Each returns the glue
+//! and the static `MethodDef`s (their names go into the class's `method_defs`).
+use crate::codegen::{
+    arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, LENFUNC, NB_BOOL, NEWFUNC,
+    OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER,
+};
+use crate::model::{Callable, Param, Recv, Sig, RECEIVERS};
+use crate::slots::{Shape, SlotDef};
+use crate::utils::{c_doc, c_str, erase_lifetimes};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Error, Ident, Type};
+
+/// What a method contributes to the class: its glue, and the `MethodDef` statics it defines.
+#[derive(Default)]
+pub(crate) struct Generated {
+    pub items: Vec<TokenStream>,
+    pub defs: Vec<Ident>,
+    /// The rich comparison methods (`HPy_RichCmpOp` constant, method): one impl for them all.
+    pub richcmp: Vec<(&'static str, Callable)>,
+}
+
+impl Generated {
+    fn def(&mut self, def: Ident, item: TokenStream) {
+        self.items.push(item);
+        self.defs.push(def);
+    }
+}
+
+/// `static def: MethodDef` for slot `slot` (an `hpy_sys` constant name), whose impl is `entry`'s
+/// and whose trampoline is `conv`'s.
+fn slot_def(def: &Ident, slot: &str, conv: &Convention, entry: &TokenStream) -> TokenStream {
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let slot = format_ident!("{}", slot);
+    let cpy = conv.cpy(entry);
+    quote! {
+        // SAFETY: the slot takes an impl of convention `conv` (the entry's) and its trampoline.
+        static #def: #p::MethodDef = unsafe { #p::MethodDef::slot(
+            #ffi::#slot, <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
+    }
+}
+
+/// The names of a method's generated items.
+pub(crate) struct Names {
+    pub impl_fn: Ident,
+    pub entry: Ident,
+    pub def: Ident,
+}
+
+impl Names {
+    pub(crate) fn of(f: &Ident) -> Self {
+        Names {
+            impl_fn: format_ident!("__oxhpy_impl_{}", f),
+            entry: format_ident!("__oxhpy_entry_{}", f),
+            def: format_ident!("__OXHPY_DEF_{}", f.to_string().to_uppercase()),
+        }
+    }
+}
+
+/// `tp_new`: converts the arguments, calls the constructor, moves the value into a new object.
+pub(crate) fn gen_new(
+    c: &Callable,
+    owner: &Type,
+    n: &Names,
+    out: &mut Generated,
+) -> syn::Result<()> {
+    if c.recv != Recv::None {
+        return Err(Error::new(c.span, "#[new] takes no `self`"));
+    }
+    let p = quote!(::oxhpy::impl_);
+    let convs = c.conversions(true);
+    let call = c.call(Some(owner));
+    let scope = arg_scope();
+    let body = quote! {
+        // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
+        let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
+        let value: #owner = ::oxhpy::impl_::with_args(py, |#scope| {
+            #convs
+            #call
+            ::oxhpy::PyResult::Ok(ret)
+        })?;
+        // SAFETY: `ty` is the live type that tp_new received: this class's or a subtype.
+        unsafe { #p::instantiate::<#owner>(py, ty, value) }.map(::oxhpy::Handle::into_raw)
+    };
+    let (entry, def) = (&n.entry, &n.def);
+    out.items
+        .push(NEWFUNC.entry(&quote!(), entry, &n.impl_fn, body));
+    out.def(
+        def.clone(),
+        slot_def(def, "HPy_tp_new", &NEWFUNC, &quote!(#entry)),
+    );
+    Ok(())
+}
+
+/// An ordinary method: `HPyDef_Kind_Meth` in the convention of its `sig`.
+pub(crate) fn gen_method(
+    c: &Callable,
+    owner: &Type,
+    n: &Names,
+    out: &mut Generated,
+) -> syn::Result<()> {
+    if c.recv == Recv::None {
+        return Err(Error::new(c.span, RECEIVERS));
+    }
+    let p = quote!(::oxhpy::impl_);
+    let conv = c.convention();
+    let (entry, def) = (&n.entry, &n.def);
+    out.items
+        .push(c.gen_meth(Some(owner), conv, &n.impl_fn, entry, &quote!()));
+    let cpy = conv.cpy(&quote!(#entry));
+    let sig_const = conv.hpyfunc();
+    let name = c_str(&c.py_name);
+    let doc = c_str(&c.text_signature(true));
+    out.def(
+        def.clone(),
+        quote! {
+            // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
+            static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
+                #name, ::core::option::Option::Some(#doc), #sig_const,
+                <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
+        },
+    );
+    Ok(())
+}
+
+/// A special method of the slot table, by its shape: its convention and how many arguments it
+/// takes besides `self`.
+pub(crate) fn gen_slot(
+    slot: &SlotDef,
+    mut c: Callable,
+    owner: &Type,
+    n: &Names,
+    out: &mut Generated,
+) -> syn::Result<()> {
+    if c.recv == Recv::None {
+        return Err(Error::new(c.span, RECEIVERS));
+    }
+    let (conv, nargs): (&Convention, usize) = match slot.shape {
+        Shape::Repr => (&REPRFUNC, 0),
+        Shape::Len => (&LENFUNC, 0),
+        Shape::Hash => (&HASHFUNC, 0),
+        Shape::Bool => (&NB_BOOL, 0),
+        Shape::GetItem => (&BINARYFUNC, 1),
+        Shape::Contains => (&OBJOBJPROC, 1),
+        Shape::RichCmp(op) => {
+            check_args(slot, &c, 1)?;
+            out.richcmp.push((op, c));
+            return Ok(());
+        }
+        Shape::Call => {
+            let conv = c.convention();
+            let entry = &n.entry;
+            out.items
+                .push(c.gen_meth(Some(owner), conv, &n.impl_fn, entry, &quote!()));
+            out.def(
+                n.def.clone(),
+                slot_def(&n.def, slot.slots[0], conv, &quote!(#entry)),
+            );
+            return Ok(());
+        }
+        Shape::Buffer => {
+            gen_buffer(&c, owner, out);
+            return Ok(());
+        }
+        Shape::New | Shape::Unsupported => unreachable!("refused by slots::check_supported"),
+    };
+    check_args(slot, &c, nargs)?;
+    // One argument: converted from the slot's `arg`, as with `sig = "o"`.
+    c.sig = if nargs == 0 { Sig::NoArgs } else { Sig::O };
+    let entry = &n.entry;
+    out.items
+        .push(c.gen_meth(Some(owner), conv, &n.impl_fn, entry, &quote!()));
+    for (i, hpy_slot) in slot.slots.iter().enumerate() {
+        let def = if i == 0 {
+            n.def.clone()
+        } else {
+            format_ident!("{}_{}", n.def, i)
+        };
+        out.def(def.clone(), slot_def(&def, hpy_slot, conv, &quote!(#entry)));
+    }
+    Ok(())
+}
+
+/// A special method takes `self` and exactly `nargs` arguments.
+fn check_args(slot: &SlotDef, c: &Callable, nargs: usize) -> syn::Result<()> {
+    if c.params.len() == nargs && (nargs > 0 || c.sig == Sig::NoArgs) {
+        return Ok(());
+    }
+    let what = match nargs {
+        0 => String::new(),
+        1 => " and one argument".into(),
+        n => format!(" and {n} arguments"),
+    };
+    Err(Error::new(
+        c.span,
+        format!(
+            "`{}` takes only `&self` (or `slf: PyRef<'_, Self>`){what}",
+            slot.name
+        ),
+    ))
+}
+
+/// `tp_richcompare`: one impl for every comparison method of the block, dispatching on the
+/// operator; `NotImplemented` for an operator without a method, or an operand its method does not
+/// take (as Python's own comparison protocol expects).
+pub(crate) fn gen_richcmp(owner: &Type, out: &mut Generated) {
+    if out.richcmp.is_empty() {
+        return;
+    }
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let scope = arg_scope();
+    let arms: Vec<TokenStream> = out
+        .richcmp
+        .iter()
+        .map(|(op, c)| {
+            let op = format_ident!("{}", op);
+            let Param { name, py_name, ty, .. } = &c.params[0];
+            let ty = erase_lifetimes(quote!(#ty));
+            let call = c.call(Some(owner));
+            quote! {
+                #ffi::#op => {
+                    let #name: #ty = match ::oxhpy::impl_::extract_arg(
+                        // SAFETY: the other operand's handle is live for the call.
+                        unsafe { #scope.arg(arg) },
+                        #py_name,
+                    ) {
+                        ::core::result::Result::Ok(v) => v,
+                        ::core::result::Result::Err(_) => return ::oxhpy::impl_::not_implemented(py),
+                    };
+                    #call
+                    ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+                }
+            }
+        })
+        .collect();
+    let body = with_args(quote! {
+        match op {
+            #(#arms)*
+            _ => ::oxhpy::impl_::not_implemented(py),
+        }
+    });
+    let entry = format_ident!("__oxhpy_entry_richcmp");
+    let def = format_ident!("__OXHPY_DEF_RICHCMP");
+    let impl_fn = format_ident!("__oxhpy_impl_richcmp");
+    out.items
+        .push(RICHCMPFUNC.entry(&quote!(), &entry, &impl_fn, body));
+    let item = slot_def(&def, "HPy_tp_richcompare", &RICHCMPFUNC, &quote!(#entry));
+    out.def(def, item);
+}
+
+/// `__buffer__`: the class implements `Export`; the buffer slots use oxhpy's generic entries.
+fn gen_buffer(c: &Callable, owner: &Type, out: &mut Generated) {
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let body = if c.returns_result {
+        quote!(<#owner>::__buffer__(self).map_err(::core::convert::Into::into))
+    } else {
+        quote!(::core::result::Result::Ok(<#owner>::__buffer__(self)))
+    };
+    out.items.push(quote! {
+        impl #p::Export for #owner {
+            fn export(&self) -> ::oxhpy::PyResult<::oxhpy::buffer::Exported<'_>> {
+                #body
+            }
+        }
+        // SAFETY: the buffer slots take `getbuffer::<T>` / `releasebuffer::<T>` (the
+        // entries' impls) and their trampolines.
+        static __OXHPY_GETBUFFER: #p::MethodDef = unsafe { #p::MethodDef::slot(
+            #ffi::HPy_bf_getbuffer,
+            <#p::GetBufferEntry<#owner> as #p::Entry>::IMPL,
+            ::oxhpy::impl_::cpy!(#p::cpy_getbuffer::<#p::GetBufferEntry<#owner>>)) };
+        // SAFETY: as above.
+        static __OXHPY_RELEASEBUFFER: #p::MethodDef = unsafe { #p::MethodDef::slot(
+            #ffi::HPy_bf_releasebuffer,
+            <#p::ReleaseBufferEntry<#owner> as #p::Entry>::IMPL,
+            ::oxhpy::impl_::cpy!(#p::cpy_releasebuffer::<#p::ReleaseBufferEntry<#owner>>)) };
+    });
+    out.defs.push(format_ident!("__OXHPY_GETBUFFER"));
+    out.defs.push(format_ident!("__OXHPY_RELEASEBUFFER"));
+}
+
+/// A property being assembled: name, getter entry, setter entry, doc.
+pub(crate) struct Property {
+    pub name: String,
+    pub get: Option<Ident>,
+    pub set: Option<Ident>,
+    pub doc: Option<String>,
+}
+
+/// Adds the getter or setter `entry` to property `name` of `props`.
+pub(crate) fn add_accessor(
+    props: &mut Vec<Property>,
+    name: String,
+    entry: Ident,
+    getter: bool,
+    doc: Option<String>,
+) {
+    let i = match props.iter().position(|g| g.name == name) {
+        Some(i) => i,
+        None => {
+            props.push(Property {
+                name,
+                get: None,
+                set: None,
+                doc,
+            });
+            props.len() - 1
+        }
+    };
+    if getter {
+        props[i].get = Some(entry);
+    } else {
+        props[i].set = Some(entry);
+    }
+}
+
+/// A `#[getter]`: `HPyFunc_GETTER`.
+pub(crate) fn gen_getter(c: &Callable, owner: &Type, n: &Names) -> syn::Result<TokenStream> {
+    if !matches!(c.recv, Recv::Ref | Recv::Slf) || !c.params.is_empty() {
+        return Err(Error::new(
+            c.span,
+            "a #[getter] takes only `&self` (or `slf: PyRef<'_, Self>`)",
+        ));
+    }
+    let ident = &c.ident;
+    let ctx = if c.takes_ctx { quote!(py) } else { quote!() };
+    let (borrow, recv) = c.borrow_recv(owner);
+    let call = if c.returns_result {
+        quote!(<#owner>::#ident(#recv, #ctx).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?)
+    } else {
+        quote!(<#owner>::#ident(#recv, #ctx))
+    };
+    let body = with_args(quote! {
+        #borrow
+        let ret = #call;
+        ::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)
+    });
+    Ok(GETTER.entry(&quote!(), &n.entry, &n.impl_fn, body))
+}
+
+/// A `#[setter]`: `HPyFunc_SETTER`.
+pub(crate) fn gen_setter(c: &Callable, owner: &Type, n: &Names) -> syn::Result<TokenStream> {
+    if c.recv == Recv::None || c.params.len() != 1 {
+        return Err(Error::new(
+            c.span,
+            "a #[setter] takes a receiver (`&mut self`, `&self`, `slf: PyRef<'_, Self>`, \
+             ...) and one value",
+        ));
+    }
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let ident = &c.ident;
+    let ctx = if c.takes_ctx { quote!(py,) } else { quote!() };
+    let name = c.param_ident(0);
+    let (borrow, recv) = c.borrow_recv(owner);
+    let call = if c.returns_result {
+        quote!(<#owner>::#ident(#recv, #ctx #name).map_err(::core::convert::Into::<::oxhpy::PyErr>::into)?;)
+    } else {
+        quote!(<#owner>::#ident(#recv, #ctx #name);)
+    };
+    let scope = arg_scope();
+    let convert = c.convert(
+        0,
+        // SAFETY: a live value handle for the duration of the call (not NULL, checked before).
+        quote!(::core::option::Option::Some(unsafe { #scope.arg(value) })),
+    );
+    let body = with_args(quote! {
+        if #ffi::HPy_IsNull(value) {
+            return ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"));
+        }
+        #convert
+        #borrow
+        #call
+        ::core::result::Result::Ok(0)
+    });
+    Ok(SETTER.entry(&quote!(), &n.entry, &n.impl_fn, body))
+}
+
+/// The `HPyDef_Kind_GetSet` of each property. A read-only property still gets a setter, one
+/// that raises AttributeError: PyPy 3.11 aborts the process ("Fatal RPython error:
+/// NotImplementedError") on assigning to an HPy property without one.
+pub(crate) fn gen_properties(
+    props: Vec<Property>,
+    owner: &Type,
+    span: proc_macro2::Span,
+    out: &mut Generated,
+) -> syn::Result<()> {
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    for (i, prop) in props.into_iter().enumerate() {
+        let def = format_ident!("__OXHPY_GETSET_{}", i);
+        let Property {
+            name,
+            get,
+            set,
+            doc,
+        } = prop;
+        let Some(get) = get else {
+            return Err(Error::new(
+                span,
+                format!("property `{name}` has a #[setter] but no #[getter]"),
+            ));
+        };
+        let set = match set {
+            Some(s) => s,
+            None => {
+                let s = format_ident!("__oxhpy_entry_readonly_{}", i);
+                let f = format_ident!("__oxhpy_impl_readonly_{}", i);
+                let msg = format!(
+                    "attribute '{name}' of '{}' objects is not writable",
+                    quote!(#owner)
+                );
+                out.items.push(SETTER.entry(
+                    &quote!(),
+                    &s,
+                    &f,
+                    quote! {
+                        ::core::result::Result::Err(::oxhpy::PyErr::new(::oxhpy::Exc::AttributeError, #msg))
+                    },
+                ));
+                s
+            }
+        };
+        let set_cpy = quote!(::oxhpy::impl_::cpy!(#p::cpy_setter::<#set>, #ffi::cpy_setter));
+        let name = c_str(&name);
+        let doc = c_doc(doc);
+        out.def(
+            def.clone(),
+            quote! {
+                // SAFETY: the getter and setter entries' impls and trampolines.
+                static #def: #p::MethodDef = unsafe { #p::MethodDef::getset(
+                    #name, #doc, <#get as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_getter::<#get>, #ffi::cpy_getter),
+                    <#set as #p::Entry>::IMPL, #set_cpy) };
+            },
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! The table of special methods: every `__name__` oxhpy knows, the HPy slot(s) it fills and the
+//! shape of function it needs. It drives both the code that `#[oxhpy::methods]` generates for a
+//! special method (`pymethod.rs` reads the shape) and the compile errors for a special method
+//! without a slot, or a misspelt one (`__len_` → "did you mean `__len__`?").
+//!
+//! Why refuse a `__name__` without a slot rather than make it an ordinary method: CPython calls
+//! special methods through type slots only and would ignore it, PyPy looks them up by name and
+//! would call it. One binary, two behaviours.
+use proc_macro2::Span;
+use syn::Error;
+
+/// The shape of function a special method needs, which decides its HPy calling convention and
+/// its trampoline.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Shape {
+    /// `(&self) -> T`, `T: IntoPy`: `HPyFunc_REPRFUNC` (`__repr__`, `__str__`).
+    Repr,
+    /// Any parameters, called vectorcall-style: `HPyFunc_KEYWORDS` (`__call__`).
+    Call,
+    /// `(&self) -> Exported`: the buffer slots' pair of functions (`__buffer__`).
+    Buffer,
+    /// `(&self) -> usize`: `HPyFunc_LENFUNC` (`__len__`).
+    Len,
+    /// `(&self) -> integer`: `HPyFunc_HASHFUNC` (`__hash__`).
+    Hash,
+    /// `(&self) -> bool`: `HPyFunc_INQUIRY` (`__bool__`).
+    Bool,
+    /// `(&self, key: T) -> R`, `R: IntoPy`: `HPyFunc_BINARYFUNC` (`__getitem__`).
+    GetItem,
+    /// `(&self, item: T) -> bool`: `HPyFunc_OBJOBJPROC` (`__contains__`).
+    Contains,
+    /// `(&self, other: T) -> R`, `R: IntoPy`: one operator of `tp_richcompare`
+    /// (`HPyFunc_RICHCMPFUNC`), whose `HPy_RichCmpOp` constant this is. The block's comparison
+    /// methods share one impl; an operator it does not define, or an `other` that does not convert
+    /// to `T`, gives `NotImplemented`.
+    RichCmp(&'static str),
+    /// The constructor, written `#[new]` on a function of any name.
+    New,
+    /// A special method that no oxhpy slot implements yet.
+    Unsupported,
+}
+
+/// One special method.
+pub(crate) struct SlotDef {
+    /// The Python (and Rust) name, `__repr__`.
+    pub name: &'static str,
+    /// The HPy slot(s) it fills: `HPySlot_Slot` constants of `hpy_sys`.
+    pub slots: &'static [&'static str],
+    pub shape: Shape,
+}
+
+macro_rules! slot_table {
+    ($($name:literal => [$($slot:ident),*] $shape:ident $(($op:ident))?,)*) => {
+        /// Every special method oxhpy knows, supported or not.
+        pub(crate) const SLOTS: &[SlotDef] = &[
+            $(SlotDef {
+                name: $name,
+                slots: &[$(stringify!($slot)),*],
+                shape: Shape::$shape $((stringify!($op)))?,
+            },)*
+        ];
+    };
+}
+
+slot_table! {
+    "__repr__" => [HPy_tp_repr] Repr,
+    "__str__" => [HPy_tp_str] Repr,
+    "__call__" => [HPy_tp_call] Call,
+    "__buffer__" => [HPy_bf_getbuffer, HPy_bf_releasebuffer] Buffer,
+    "__new__" => [HPy_tp_new] New,
+    "__init__" => [HPy_tp_init] Unsupported,
+    "__del__" => [HPy_tp_finalize] Unsupported,
+    "__hash__" => [HPy_tp_hash] Hash,
+    "__bool__" => [HPy_nb_bool] Bool,
+    "__len__" => [HPy_mp_length, HPy_sq_length] Len,
+    "__getitem__" => [HPy_mp_subscript] GetItem,
+    "__setitem__" => [HPy_mp_ass_subscript] Unsupported,
+    "__delitem__" => [HPy_mp_ass_subscript] Unsupported,
+    "__contains__" => [HPy_sq_contains] Contains,
+    "__iter__" => [] Unsupported,
+    "__next__" => [] Unsupported,
+    "__eq__" => [HPy_tp_richcompare] RichCmp(HPy_EQ),
+    "__ne__" => [HPy_tp_richcompare] RichCmp(HPy_NE),
+    "__lt__" => [HPy_tp_richcompare] RichCmp(HPy_LT),
+    "__le__" => [HPy_tp_richcompare] RichCmp(HPy_LE),
+    "__gt__" => [HPy_tp_richcompare] RichCmp(HPy_GT),
+    "__ge__" => [HPy_tp_richcompare] RichCmp(HPy_GE),
+    "__getattr__" => [HPy_tp_getattro] Unsupported,
+    "__getattribute__" => [HPy_tp_getattro] Unsupported,
+    "__setattr__" => [HPy_tp_setattro] Unsupported,
+    "__delattr__" => [HPy_tp_setattro] Unsupported,
+    "__get__" => [HPy_tp_descr_get] Unsupported,
+    "__set__" => [HPy_tp_descr_set] Unsupported,
+    "__delete__" => [HPy_tp_descr_set] Unsupported,
+    "__add__" => [HPy_nb_add] Unsupported,
+    "__sub__" => [HPy_nb_subtract] Unsupported,
+    "__mul__" => [HPy_nb_multiply] Unsupported,
+    "__matmul__" => [HPy_nb_matrix_multiply] Unsupported,
+    "__truediv__" => [HPy_nb_true_divide] Unsupported,
+    "__floordiv__" => [HPy_nb_floor_divide] Unsupported,
+    "__mod__" => [HPy_nb_remainder] Unsupported,
+    "__divmod__" => [HPy_nb_divmod] Unsupported,
+    "__pow__" => [HPy_nb_power] Unsupported,
+    "__lshift__" => [HPy_nb_lshift] Unsupported,
+    "__rshift__" => [HPy_nb_rshift] Unsupported,
+    "__and__" => [HPy_nb_and] Unsupported,
+    "__or__" => [HPy_nb_or] Unsupported,
+    "__xor__" => [HPy_nb_xor] Unsupported,
+    "__neg__" => [HPy_nb_negative] Unsupported,
+    "__pos__" => [HPy_nb_positive] Unsupported,
+    "__abs__" => [HPy_nb_absolute] Unsupported,
+    "__invert__" => [HPy_nb_invert] Unsupported,
+    "__int__" => [HPy_nb_int] Unsupported,
+    "__float__" => [HPy_nb_float] Unsupported,
+    "__index__" => [HPy_nb_index] Unsupported,
+    "__iadd__" => [HPy_nb_inplace_add] Unsupported,
+    "__isub__" => [HPy_nb_inplace_subtract] Unsupported,
+    "__imul__" => [HPy_nb_inplace_multiply] Unsupported,
+    "__radd__" => [HPy_nb_add] Unsupported,
+    "__rsub__" => [HPy_nb_subtract] Unsupported,
+    "__rmul__" => [HPy_nb_multiply] Unsupported,
+    "__traverse__" => [HPy_tp_traverse] Unsupported,
+    "__clear__" => [HPy_tp_clear] Unsupported,
+}
+
+/// The entry for the special method `name`, if it is one.
+pub(crate) fn find(name: &str) -> Option<&'static SlotDef> {
+    SLOTS.iter().find(|s| s.name == name)
+}
+
+/// The supported special methods, for error messages: "`__repr__`, `__str__` and `__call__`".
+fn supported() -> String {
+    let names: Vec<String> = SLOTS
+        .iter()
+        .filter(|s| !matches!(s.shape, Shape::Unsupported | Shape::New))
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// `__name__`: the shape of a special method's name.
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two short names.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diag + usize::from(ca != *cb));
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known special method `name` is most likely a misspelling of: within two edits, for a name
+/// that starts or ends with `_` (`__len_`, `_len__`, `__lem__`).
+fn misspelt(name: &str) -> Option<&'static SlotDef> {
+    if !(name.starts_with('_') || name.ends_with('_')) {
+        return None;
+    }
+    SLOTS
+        .iter()
+        .map(|s| (distance(name, s.name), s))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, s)| s)
+}
+
+const WHY: &str = "a special method without a type slot would be an ordinary attribute, which \
+                   CPython ignores but PyPy calls";
+
+/// `slot` (found by its Rust name) as a method, or why not.
+pub(crate) fn check_supported(slot: &'static SlotDef, span: Span) -> syn::Result<&'static SlotDef> {
+    match slot.shape {
+        Shape::Unsupported => Err(Error::new(
+            span,
+            format!(
+                "`{}` is not supported by #[oxhpy::methods] yet: {WHY}. Supported: {} (and \
+                 `#[new]` for the constructor)",
+                slot.name,
+                supported()
+            ),
+        )),
+        Shape::New => Err(Error::new(
+            span,
+            "the constructor is marked `#[new]` (on a function of any name), not named `__new__`",
+        )),
+        _ => Ok(slot),
+    }
+}
+
+/// Refuses an ordinary method, getter or setter whose Rust name `rust` or Python name `python`
+/// is a special method's (or looks like a misspelt one).
+pub(crate) fn check_not_special(span: Span, rust: &str, python: &str) -> syn::Result<()> {
+    for (name, is_rust) in [(rust, true), (python, false)] {
+        let what = if is_rust || rust == python {
+            format!("`{name}`")
+        } else {
+            format!("`{rust}` (Python name `{name}`)")
+        };
+        if let Some(slot) = find(name) {
+            let how = match slot.shape {
+                Shape::Unsupported => format!(
+                    "is not supported by #[oxhpy::methods] yet: {WHY}. Supported: {} (and \
+                     `#[new]` for the constructor)",
+                    supported()
+                ),
+                Shape::New => "cannot be a method: mark the constructor `#[new]`".into(),
+                _ => format!(
+                    "must be a plain method named `fn {}` (special methods are recognised by \
+                     their Rust name, and cannot be getters, setters or renamed)",
+                    slot.name
+                ),
+            };
+            return Err(Error::new(span, format!("{what} {how}")));
+        }
+        if let Some(slot) = misspelt(name) {
+            return Err(Error::new(
+                span,
+                format!(
+                    "unknown special method {what}; did you mean `{}`?",
+                    slot.name
+                ),
+            ));
+        }
+        if is_dunder(name) {
+            return Err(Error::new(
+                span,
+                format!(
+                    "unknown special method {what}: {WHY}. Supported: {} (and `#[new]` for the \
+                     constructor)",
+                    supported()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(misspelt("__len_").map(|s| s.name), Some("__len__"));
+        assert_eq!(misspelt("_repr__").map(|s| s.name), Some("__repr__"));
+        assert_eq!(misspelt("__cal__").map(|s| s.name), Some("__call__"));
+        assert!(misspelt("len").is_none());
+        assert!(misspelt("__private_helper").is_none());
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn table_is_consistent() {
+        for (i, s) in SLOTS.iter().enumerate() {
+            assert!(is_dunder(s.name), "{}", s.name);
+            assert!(
+                SLOTS[..i].iter().all(|t| t.name != s.name),
+                "{} twice",
+                s.name
+            );
+        }
+        assert!(supported().starts_with("`__repr__`, `__str__`, `__call__`, `__buffer__`, "));
+    }
+}

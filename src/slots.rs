@@ -1,0 +1,68 @@
+//! Support for the special methods that `#[oxhpy::methods]` puts into type slots (`__len__`,
+//! `__hash__`, `__bool__`, `__contains__`, rich comparison): the conversion of the Rust method's
+//! result into what the slot returns. Only the generated code calls these (`oxhpy::impl_`).
+use crate::context::Ctx;
+use crate::err::{Exc, PyErr, PyResult};
+use hpy_sys as ffi;
+use std::ffi::c_int;
+
+/// The result of `__bool__` or `__contains__`: `1` or `0`.
+#[inline(always)]
+pub fn truth(value: bool) -> PyResult<c_int> {
+    Ok(c_int::from(value))
+}
+
+/// The result of `__len__`: `OverflowError` beyond `HPy_ssize_t` (as CPython's `len()`).
+#[inline(always)]
+pub fn length(value: usize) -> PyResult<ffi::HPy_ssize_t> {
+    match ffi::HPy_ssize_t::try_from(value) {
+        Ok(n) => Ok(n),
+        Err(_) => Err(length_overflow()),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn length_overflow() -> PyErr {
+    PyErr::new(
+        Exc::OverflowError,
+        "__len__ returned a length that does not fit in a Py_ssize_t",
+    )
+}
+
+/// What `__hash__` may return: an integer, reduced to a `Py_hash_t` as Python reduces the result
+/// of a `__hash__` (wrapping; `-1`, the error value of the slot, becomes `-2`).
+pub trait HashValue {
+    /// The hash as the slot returns it (may be `-1`, adjusted by [`hash_value`]).
+    fn to_hash(self) -> ffi::HPy_hash_t;
+}
+
+macro_rules! hash_value {
+    ($($t:ty),*) => {$(
+        impl HashValue for $t {
+            #[inline(always)]
+            fn to_hash(self) -> ffi::HPy_hash_t {
+                self as ffi::HPy_hash_t
+            }
+        }
+    )*};
+}
+
+hash_value!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+/// The result of `__hash__`.
+#[inline(always)]
+pub fn hash_value(value: impl HashValue) -> PyResult<ffi::HPy_hash_t> {
+    Ok(match value.to_hash() {
+        -1 => -2,
+        h => h,
+    })
+}
+
+/// A new reference to `NotImplemented`: what a rich comparison returns for an operator the class
+/// does not define, or for an operand its method does not take.
+#[inline]
+pub fn not_implemented(ctx: Ctx<'_>) -> PyResult<ffi::HPy> {
+    // SAFETY: h_NotImplemented is a valid handle of this context; HPy_Dup returns an owned one.
+    Ok(unsafe { ffi::HPy_Dup(ctx.as_ptr(), ctx.constant(|c| c.h_NotImplemented)) })
+}

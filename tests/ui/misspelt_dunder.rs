@@ -1,0 +1,65 @@
+// Special methods come from one table (oxhpy-macros/src/slots.rs): a misspelt one is refused with
+// the name it most likely meant, an unknown `__name__` is refused, and a supported one must be a
+// plain method under its own Rust name.
+#[oxhpy::class]
+struct Seq {
+    n: usize,
+}
+
+#[oxhpy::methods]
+impl Seq {
+    fn __len_(&self) -> usize {
+        self.n
+    }
+
+    fn _repr__(&self) -> String {
+        String::new()
+    }
+
+    fn __frobnicate__(&self) -> usize {
+        self.n
+    }
+
+    fn __new__() -> Self {
+        Seq { n: 0 }
+    }
+
+    #[oxhpy(name = "__repr__")]
+    fn show(&self) -> String {
+        String::new()
+    }
+
+    #[getter]
+    fn __str__(&self) -> String {
+        String::new()
+    }
+
+    #[oxhpy(name = "__cal__")]
+    fn call(&self) -> usize {
+        self.n
+    }
+}
+
+fn main() {}
+
+// A special method's signature is its slot's: `__len__` takes only `self`, `__contains__` one
+// argument.
+#[oxhpy::class]
+struct Shapes {
+    n: usize,
+}
+
+#[oxhpy::methods]
+impl Shapes {
+    fn __len__(&self, extra: usize) -> usize {
+        self.n + extra
+    }
+
+    fn __contains__(&self) -> bool {
+        true
+    }
+
+    fn __eq__(&self, a: i64, b: i64) -> bool {
+        a == b
+    }
+}
