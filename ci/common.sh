@@ -196,7 +196,7 @@ stage() {
     cp "$@" "$STAGE/dist/"
     cp "$RUNTIME_DIR"/*.whl "$STAGE/runtime/"
     cp -r "$REPO/tests" "$STAGE/tests"
-    rm -rf "$STAGE/tests/ext"
+    rm -rf "$STAGE/tests/ext" "$STAGE/tests/leaky"
     [[ -d $REPO/bench ]] && cp -r "$REPO/bench" "$STAGE/bench"
     rm -rf "$FORKY_STAGE" && mkdir -p "$(dirname "$FORKY_STAGE")" && cp -a "$STAGE" "$FORKY_STAGE"
     echo "$STAGE"
