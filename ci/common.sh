@@ -216,7 +216,7 @@ stage() {
     cp "$@" "$STAGE/dist/"
     cp "$RUNTIME_DIR"/*.whl "$STAGE/runtime/"
     cp -r "$REPO/tests" "$STAGE/tests"
-    rm -rf "$STAGE/tests/ext"
+    rm -rf "$STAGE/tests/ext" "$STAGE/tests/leaky" "$STAGE/tests/user_crate"
     [[ -d $REPO/bench ]] && cp -r "$REPO/bench" "$STAGE/bench"
     local copy
     for copy in "${COPY_STAGES[@]}"; do

@@ -29,7 +29,8 @@ ensure_chroots
 ensure_pyenv_cpythons
 ensure_graalpy
 ensure_runtime_wheels
-mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext")
+# tests/leaky: oxhpy_leaky, test only (misuses HPy on purpose for tests/test_debug_catches.py), never shipped.
+mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext" "$REPO/tests/leaky")
 "$VENV/bin/python" ci/check_wheel.py --glibc "$WHEEL_GLIBC" "${WHEELS[@]}"
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)

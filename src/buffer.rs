@@ -421,15 +421,31 @@ impl<'py, T: Element> Acquired<'py, T> {
         let out = unsafe {
             std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * size_of::<T>())
         };
+        let nbytes = out.len();
         let out = crate::IntoPy::into_py(out, self.ctx)?;
         // The bytes object itself is the source: PyPy copies from a memoryview element by element.
         let source = out;
         let target = mv.call_method("cast", ("B",))?;
+        // PyPy and GraalPy let another thread resize an exported bytearray or array.array while
+        // the copy was worked on (the interpreter released): nothing is written back then, and
+        // the caller gets the same BufferError a resize meets on CPython (PyPy's memoryview
+        // follows the new size: a length check; GraalPy's keeps the old one and refuses a
+        // shrunk exporter with IndexError).
+        if target.len()? != nbytes {
+            return Err(resized_error());
+        }
         let all =
             crate::cache::get(self.ctx, crate::cache::Cached::Slice)?.call((self.ctx.none(),))?;
+        let c = self.ctx.as_ptr();
         // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
-        if unsafe { ffi::HPy_SetItem(self.ctx.as_ptr(), target.raw(), all.raw(), source.raw()) } < 0
-        {
+        if unsafe { ffi::HPy_SetItem(c, target.raw(), all.raw(), source.raw()) } < 0 {
+            let index_error = self.ctx.constant(|c| c.h_IndexError);
+            // SAFETY: valid context; an exception is set; `index_error` is a context constant.
+            if unsafe { ffi::HPyErr_ExceptionMatches(c, index_error) } != 0 {
+                // SAFETY: valid context.
+                unsafe { ffi::HPyErr_Clear(c) };
+                return Err(resized_error());
+            }
             return Err(PyErr::raised());
         }
         Ok(())
@@ -551,6 +567,16 @@ fn busy_error() -> PyErr {
     PyErr::new(
         Exc::BufferError,
         "this buffer is in use by a native thread that released the interpreter",
+    )
+}
+
+/// The error when an exporter that does not pin its memory (PyPy's and GraalPy's `bytearray` and
+/// `array.array`) was resized while a writable copy of it was worked on: nothing is written back.
+#[cold]
+fn resized_error() -> PyErr {
+    PyErr::new(
+        Exc::BufferError,
+        "the buffer was resized while a native thread worked on a copy of it; nothing was written",
     )
 }
 
