@@ -138,16 +138,28 @@ repair() {
     fi
 }
 
-# build_wheels PROJECT...: builds each project's wheel once, repairs it, prints the repaired wheels'
-# paths. The headers come from the venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that
-# pip's changing build environments do not force cargo to rebuild hpy-sys.
+# The Python package oxhpy (python/: the build backend every project here names, `oxhpy.build`, and the
+# pytest plugin): its pure-Python wheel in $TOOLING_DIR, installed into the build venv. Nothing is published,
+# so the projects' builds (--no-build-isolation) and the test runs use this very wheel.
+TOOLING_DIR=$OXHPY_CACHE/dist-tooling
+build_tooling() {
+    step "pip wheel python/ (the oxhpy build backend and pytest plugin), installed into $VENV"
+    rm -rf "$TOOLING_DIR" "$REPO/python/build" && mkdir -p "$TOOLING_DIR"
+    "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$TOOLING_DIR" "$REPO/python" >&2
+    "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$TOOLING_DIR"/oxhpy-*-py3-none-any.whl >&2
+}
+
+# build_wheels PROJECT...: builds the oxhpy package, then each project's wheel once with it (in the build
+# venv: --no-build-isolation), repairs it, prints the repaired wheels' paths. The headers come from the
+# venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that cargo never rebuilds hpy-sys between builds.
 build_wheels() {
     local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel
     rm -rf "$out" "$raw" && mkdir -p "$out" "$raw"
     [[ -n ${OXHPY_HPY_DEVEL:-} ]] || die "build_wheels needs ensure_cpython first"
+    build_tooling
     for project in "$@"; do
         step "pip wheel $project"
-        "$VENV/bin/python" -m pip wheel -q --no-deps -w "$raw" "$project" >&2
+        "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$raw" "$project" >&2
     done
     for wheel in "$raw"/*.whl; do repair "$wheel" "$out"; done
     ls "$out"/*.whl
@@ -192,9 +204,10 @@ ensure_runtime_wheels() {
 
 # Copies wheels, the HPy runtime's wheels and the tests where every interpreter sees them.
 stage() {
-    rm -rf "$STAGE" && mkdir -p "$STAGE/dist" "$STAGE/reports" "$STAGE/runtime"
+    rm -rf "$STAGE" && mkdir -p "$STAGE/dist" "$STAGE/reports" "$STAGE/runtime" "$STAGE/tooling"
     cp "$@" "$STAGE/dist/"
     cp "$RUNTIME_DIR"/*.whl "$STAGE/runtime/"
+    cp "$TOOLING_DIR"/oxhpy-*.whl "$STAGE/tooling/"
     cp -r "$REPO/tests" "$STAGE/tests"
     rm -rf "$STAGE/tests/ext"
     [[ -d $REPO/bench ]] && cp -r "$REPO/bench" "$STAGE/bench"
@@ -228,11 +241,14 @@ staged() {
     esac
 }
 
-# Test dependencies (tests/requirements.txt) and, where a binary wheel exists, numpy.
+# Test dependencies (tests/requirements.txt), the oxhpy package's wheel (its pytest plugin runs the leak
+# checker) and, where a binary wheel exists, numpy.
 install_test_deps() {
-    local interp=$1
+    local interp=$1 tooling
     step "$interp: test dependencies"
     run_py "$interp" -m pip install -q -r "$(staged "$interp" tests/requirements.txt)" >&2
+    tooling=$(cd "$STAGE/tooling" && echo oxhpy-*.whl)
+    run_py "$interp" -m pip install -q --force-reinstall --no-deps "$(staged "$interp" "tooling/$tooling")" >&2
     run_py "$interp" -m pip install -q --only-binary :all: numpy >&2 ||
         echo "note: no numpy wheel for $interp; its numpy tests skip" >&2
 }

@@ -29,6 +29,10 @@ ensure_graalpy
 ensure_runtime_wheels
 mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext")
 "$VENV/bin/python" ci/check_wheel.py "${WHEELS[@]}"
+# The oxhpy package itself (build backend, pytest plugin): build tooling, tested on the build venv's
+# CPython 3.11 only, with the wheel build_wheels installed there.
+step "pytest python/tests (the oxhpy package, CPython 3.11)"
+OXHPY_RUNTIME_WHEELS=$RUNTIME_DIR "$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)
 
