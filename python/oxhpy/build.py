@@ -29,9 +29,9 @@ import sys
 
 from . import HPY_VERSION
 
-# setuptools 70.1 has bdist_wheel itself (no `wheel` needed); setuptools-rust 1.9 has Binding.NoBinding
-# with the library naming hook this package overrides.
-BUILD_REQUIRES = ["setuptools>=70.1", "setuptools-rust>=1.9"]
+# setuptools 77: bdist_wheel of its own (no `wheel`) and PEP 639 `license = "MIT"`; setuptools-rust 1.9:
+# Binding.NoBinding with the library naming hook this package overrides.
+BUILD_REQUIRES = ["setuptools>=77", "setuptools-rust>=1.9"]
 
 
 def _requires():
