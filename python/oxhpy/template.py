@@ -196,8 +196,10 @@ echo "=== building the wheel with $BUILD_PYTHON"
 WHEEL=$(ls "$HERE"/dist/{name}-*.whl)
 
 status=0
+i=0
 for py in "${{PYTHONS[@]}}"; do
-    venv=$HERE/.venvs/$(basename "$py")
+    i=$((i + 1))
+    venv=$HERE/.venvs/$i-$(basename "$py")
     echo "=== $py: $venv"
     rm -rf "$venv"
     "$py" -m venv "$venv"
