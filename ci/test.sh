@@ -32,6 +32,10 @@ ensure_runtime_wheels
 # tests/leaky: oxhpy_leaky, test only (misuses HPy on purpose for tests/test_debug_catches.py), never shipped.
 mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext" "$REPO/tests/leaky")
 "$VENV/bin/python" ci/check_wheel.py --glibc "$WHEEL_GLIBC" "${WHEELS[@]}"
+# The oxhpy package itself (build backend, pytest plugin): build tooling, tested on the build venv's
+# CPython 3.11 only, with the wheel build_wheels installed there.
+step "pytest python/tests (the oxhpy package, CPython 3.11)"
+OXHPY_RUNTIME_WHEELS=$RUNTIME_DIR "$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)
 

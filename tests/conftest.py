@@ -1,9 +1,12 @@
-"""Shared test setup: the HPy mode under test, the leak checker around every test, the run report.
+"""Shared test setup: the HPy mode under test, the interpreters' known bugs, the run report.
 
 The mode comes from the ``HPY`` environment variable (``universal``, ``debug``, ``trace`` or
 ``pkg.mod:debug``), exactly as a user sets it; the matrix runner (``ci/test.sh``) also sets
 ``OXHPY_EXPECT_MODE`` so that ``test_modes.py`` fails if the interpreter silently ignored it.
-In debug mode every test runs inside ``hpy.debug.LeakDetector``: a leaked handle fails the test.
+The leak checker is the oxhpy pytest plugin's (``python/oxhpy/pytest_plugin.py``, installed with the
+``oxhpy`` wheel): in debug mode every test runs inside HPy's leak detector and a leaked handle fails the
+test, except under ``@pytest.mark.leaks``; its report header proves the mode through
+``pytest_hpy_context_name`` below.
 """
 
 import hashlib
@@ -53,18 +56,21 @@ GRAALPY_BYTES_OF_EXPORT = pytest.mark.xfail(
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "leaks: the test leaks handles on purpose and checks that itself")
+    # Without the plugin a debug-mode run would check no leaks and still pass.
+    if not config.pluginmanager.hasplugin("oxhpy"):
+        raise pytest.UsageError(
+            "the oxhpy pytest plugin is not loaded: install the oxhpy wheel (python/; ci/common.sh "
+            "install_test_deps does)"
+        )
 
 
-@pytest.fixture(autouse=True)
-def hpy_leak_check(request):
-    if not DEBUG or request.node.get_closest_marker("leaks"):
-        yield
-        return
-    from hpy.debug import LeakDetector
-
-    with LeakDetector():
-        yield
+def pytest_hpy_context_name(config):
+    """For the plugin's header: the context a call into the test extension really gets."""
+    try:
+        import oxhpy_testext
+    except ImportError:
+        return None
+    return oxhpy_testext.context_name()
 
 
 def _facts():
