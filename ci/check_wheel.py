@@ -1,10 +1,10 @@
-"""Checks a built oxhpy wheel: tag py3-none-manylinux_X_Y_<arch> (auditwheel-repaired; with its legacy
-alias such as manylinux2014 where there is one) with X.Y at least the newest glibc symbol version the binary
-uses and at most the glibc given by --glibc X.Y (the one the wheels are built for), the .hpy0.so exports
-exactly the four HPy universal entry points (plus the bounds of linkme's registries of the module's
-globals, functions and classes, which the linker defines, and OXHPY_ONE_MODULE_PER_BINARY, whose second definition makes
-a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy runtime oxhpy-hpy is
-required on CPython only."""
+"""Checks a built oxhpy wheel: tag py3-none-manylinux_X_Y_<arch> (auditwheel-repaired; with its legacy alias
+such as manylinux2014 where there is one) with X.Y at least the newest glibc symbol version the binary uses
+and at most the glibc given by --glibc X.Y (the one the wheels are built for), the .hpy0.so exports exactly
+the four HPy universal entry points (plus the bounds of linkme's registries of the module's globals,
+functions and classes, which the linker defines, and OXHPY_ONE_MODULE_PER_BINARY, whose second definition
+makes a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy runtime oxhpy-
+hpy is required on CPython only."""
 
 import re
 import subprocess
