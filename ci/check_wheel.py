@@ -3,8 +3,8 @@ such as manylinux2014 where there is one) with X.Y at least the newest glibc sym
 and at most the glibc given by --glibc X.Y (the one the wheels are built for), the .hpy0.so exports exactly
 the four HPy universal entry points (plus the bounds of linkme's registries of the module's globals,
 functions and classes, which the linker defines, and OXHPY_ONE_MODULE_PER_BINARY, whose second definition
-makes a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy runtime oxhpy-
-hpy is required on CPython only."""
+makes a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy runtime
+oxhpy-hpy is required on CPython only."""
 
 import re
 import subprocess
