@@ -199,8 +199,10 @@ ensure_runtime_wheels() {
         tag=cp${tag%%-*}
         tag=${tag//./}
         want=("*")
-        # bullseye's wheel: one that installs on glibc 2.31 (manylinux_2_5 .. manylinux_2_31).
-        [[ $interp == *-bullseye ]] && want=("manylinux_2_[0-9]_*" "manylinux_2_[12][0-9]_*" "manylinux_2_3[01]_*")
+        # bullseye's wheel: one that installs on glibc 2.31 (manylinux_2_5 .. manylinux_2_31; auditwheel
+        # names a 2.17 one by its legacy alias first: manylinux2014_x86_64.manylinux_2_17_x86_64).
+        [[ $interp == *-bullseye ]] && want=("manylinux_2_[0-9]_*" "manylinux_2_[12][0-9]_*" "manylinux_2_3[01]_*"
+            "manylinux2014_*")
         for p in "${want[@]}"; do compgen -G "$RUNTIME_DIR/oxhpy_hpy-*-$tag-$tag-$p.whl" >/dev/null && continue 2; done
         step "building the HPy runtime oxhpy-hpy for $interp ($tag)"
         rm -rf "$raw" "$RUNTIME_DIR"/oxhpy_hpy-*-"$tag-$tag"-*.whl && mkdir -p "$raw" "$RUNTIME_DIR"
