@@ -51,10 +51,11 @@ def check_leak_run(result):
     assert "test_inner.py::test_leaks_one_handle leaked 1 HPy handle (HPy debug mode):" in out, out
     assert "a handle to <object object at 0x" in out, out
     # The allocation site: the function of the extension that opened the handle (addr2line resolves it
-    # from the library's symbol table) on interpreters whose debug mode records stack traces.
+    # from the library's symbol table, which the test extension keeps: see the root Cargo.toml) on
+    # interpreters whose debug mode records stack traces.
     assert "hpy: leak check: on" in out, out
     if "stack traces: unavailable" not in out:
-        assert "allocated in oxhpy_testext::_native::__oxhpy_impl_leak_one_handle" in out, out
+        assert "allocated in oxhpy_testext::context::__oxhpy_impl_leak_one_handle" in out, out
     assert "mode proved: debug (context 'HPy Debug Mode ABI" in out, out
 
 
@@ -96,3 +97,22 @@ def test_flag_refuses_another_mode(pytester, monkeypatch):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--hpy-leak-check")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--hpy-leak-check needs HPy's debug mode" in result.stderr.str()
+
+
+def test_allocation_site_needs_a_symbol_table(tmp_path):
+    """Without a symbol table (a stripped build) the plugin names no function rather than the nearest
+    exported one (addr2line would say ``HPyInit__native``, however far away)."""
+    from oxhpy.pytest_plugin import _resolve, has_symtab
+
+    native = pytest.importorskip("oxhpy_testext._native")
+    lib = native.__file__
+    assert has_symtab(lib)
+    data = open(lib, "rb").read()
+    assert data.count(b"\0.symtab\0") == 1
+    stripped = tmp_path / "stripped.so"
+    stripped.write_bytes(data.replace(b"\0.symtab\0", b"\0.xymtab\0"))
+    assert not has_symtab(str(stripped))
+    assert _resolve(str(stripped), "0x100") is None
+    assert not has_symtab(str(tmp_path / "missing.so"))
+    (tmp_path / "text").write_bytes(b"not an ELF file")
+    assert not has_symtab(str(tmp_path / "text"))

@@ -21,6 +21,7 @@ import functools
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -246,10 +247,45 @@ _FRAME = re.compile(
 
 
 @functools.cache
+def has_symtab(lib):
+    """Whether the ELF file ``lib`` has a symbol table (``.symtab``). Without one, addr2line would name
+    the nearest *exported* function (``HPyInit_...``), however far away: a wrong allocation site."""
+    try:
+        with open(lib, "rb") as f:
+            ident = f.read(64)
+            if ident[:4] != b"\x7fELF" or ident[4] not in (1, 2):
+                return False
+            end = "<" if ident[5] == 1 else ">"
+            if ident[4] == 2:  # 64-bit
+                shoff, shentsize, shnum, shstrndx = struct.unpack(end + "Q10xHHH", ident[40:64])
+            else:
+                shoff, shentsize, shnum, shstrndx = struct.unpack(end + "I10xHHH", ident[32:52])
+            f.seek(shoff)
+            table = f.read(shentsize * shnum)
+            sections = [table[i * shentsize : (i + 1) * shentsize] for i in range(shnum)]
+
+            def field(sec, wide, narrow):  # (offset, size) of sh_offset/sh_size in 64- and 32-bit headers
+                fmt, at = (end + "Q", wide) if ident[4] == 2 else (end + "I", narrow)
+                return struct.unpack_from(fmt, sec, at)[0]
+
+            names = sections[shstrndx]
+            f.seek(field(names, 24, 16))
+            strtab = f.read(field(names, 32, 20))
+        for sec in sections:
+            (name_at,) = struct.unpack_from(end + "I", sec, 0)
+            if strtab[name_at : strtab.find(b"\0", name_at)] == b".symtab":
+                return True
+    except (OSError, struct.error, IndexError, ValueError):
+        pass
+    return False
+
+
+@functools.cache
 def _resolve(lib, off):
-    """Function name at offset ``off`` of shared library ``lib`` (its symbol table, via addr2line)."""
+    """Function name at offset ``off`` of shared library ``lib`` (its symbol table, via addr2line); None
+    where the library has no symbol table (a stripped build)."""
     tool = shutil.which("addr2line")
-    if not tool or not os.path.exists(lib):
+    if not tool or not os.path.exists(lib) or not has_symtab(lib):
         return None
     try:
         out = subprocess.run([tool, "-f", "-C", "-e", lib, off], capture_output=True, text=True, timeout=30)
@@ -299,7 +335,9 @@ def describe_leaks(leaks, nodeid):
         frames = frames_of(text)
         site = next((fr for fr in frames if not _is_hpy_runtime(fr[1])), frames[0] if frames else None)
         if site:
-            lines.append(f"  a handle to {obj}, allocated in {site[0] or '?'} ({site[2]})")
+            where = f"in {site[0]}" if site[0] else "at"
+            why = "" if site[0] else " (no symbol table in the library to name the function: stripped)"
+            lines.append(f"  a handle to {obj}, allocated {where} ({site[2]}){why}")
         else:
             lines.append(f"  a handle to {obj} (no allocation stack: stack traces are off or unsupported)")
         for func, _, where in frames[:8]:
