@@ -209,8 +209,8 @@ impl<'py> Ctx<'py> {
         unsafe { ffi::HPyErr_Occurred(self.as_ptr()) != 0 }
     }
 
-    /// The name of this context (`"HPy Universal ABI (CPython backend)"`, `"HPy Debug Mode ABI"`, …):
-    /// which interpreter and HPy mode this call runs in. The pytest plugin's mode check calls such
+    /// The name of this context (`"HPy Universal ABI (CPython backend)"`, `"HPy Debug Mode
+    /// ABI"`, …): which interpreter and HPy mode this call runs in. The pytest plugin's mode check calls such
     /// a function (see the README).
     ///
     /// ```

@@ -263,7 +263,7 @@ impl PyErr {
     /// use oxhpy::prelude::*;
     ///
     /// #[oxhpy::global]
-    /// static PARSE_ERROR: Global; // stored by the exec function: `m.add_exception(&PARSE_ERROR, ...)`
+    /// static PARSE_ERROR: Global; // stored by `m.add_exception(&PARSE_ERROR, ...)` in exec
     /// # #[oxhpy::exec]
     /// # fn exec(m: &Module<'_>) -> PyResult<()> {
     /// #     m.add_exception(&PARSE_ERROR, "ParseError", None, "Bad input.")
@@ -327,7 +327,10 @@ impl PyErr {
     /// use oxhpy::prelude::*;
     ///
     /// fn probability(p: f64) -> PyResult<f64> {
-    ///     if (0.0..=1.0).contains(&p) { Ok(p) } else { Err(PyErr::value_error("p must be in [0, 1]")) }
+    ///     if !(0.0..=1.0).contains(&p) {
+    ///         return Err(PyErr::value_error("p must be in [0, 1]"));
+    ///     }
+    ///     Ok(p)
     /// }
     ///
     /// assert!(probability(1.5).unwrap_err().is(Exc::ValueError));
