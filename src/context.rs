@@ -99,9 +99,14 @@ impl<'py> Ctx<'py> {
     /// ```
     /// use oxhpy::prelude::*;
     ///
-    /// /// `obj.name`, or `None` if `obj` has no such attribute.
-    /// fn attr_or_none<'py>(obj: Borrowed<'_, 'py>, name: &str) -> Handle<'py> {
-    ///     obj.getattr(name).unwrap_or_else(|_| obj.ctx().none())
+    /// /// The first item whose `str()` is `s`, or `None`.
+    /// fn find<'py>(ctx: Ctx<'py>, items: Vec<Handle<'py>>, s: &str) -> PyResult<Handle<'py>> {
+    ///     for x in items {
+    ///         if x.str()? == s {
+    ///             return Ok(x);
+    ///         }
+    ///     }
+    ///     Ok(ctx.none())
     /// }
     /// ```
     #[inline]
@@ -120,9 +125,10 @@ impl<'py> Ctx<'py> {
     /// ```
     /// use oxhpy::prelude::*;
     ///
-    /// /// Calls `f(True)` (a `bool` argument converts by itself: `f.call((true,))`).
-    /// fn call_with_true<'py>(ctx: Ctx<'py>, f: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
-    ///     f.call((ctx.bool(true),))
+    /// /// Sets `obj.seen = True` on every object (one `True` handle for all).
+    /// fn mark_seen(ctx: Ctx<'_>, objs: &[Handle<'_>]) -> PyResult<()> {
+    ///     let yes = ctx.bool(true);
+    ///     objs.iter().try_for_each(|o| o.setattr("seen", &yes))
     /// }
     /// ```
     #[inline]
@@ -210,8 +216,8 @@ impl<'py> Ctx<'py> {
     }
 
     /// The name of this context (`"HPy Universal ABI (CPython backend)"`, `"HPy Debug Mode
-    /// ABI"`, …): which interpreter and HPy mode this call runs in. The pytest plugin's mode check calls such
-    /// a function (see the README).
+    /// ABI"`, …): which interpreter and HPy mode this call runs in. The pytest plugin's mode
+    /// check calls such a function (see the README).
     ///
     /// ```
     /// use oxhpy::prelude::*;

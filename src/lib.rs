@@ -54,10 +54,17 @@ pub use module::{Global, Module};
 /// ```
 /// use oxhpy::prelude::*;
 ///
-/// /// `getattr(obj, name, default)`.
+/// /// The results of `f(x)` for each `x` in `xs` that are not `None`.
 /// #[oxhpy::function]
-/// fn get<'py>(obj: Borrowed<'_, 'py>, name: &str, default: Handle<'py>) -> Handle<'py> {
-///     obj.getattr(name).unwrap_or(default)
+/// fn filter_map<'py>(f: Borrowed<'_, 'py>, xs: Vec<Handle<'py>>) -> PyResult<Vec<Handle<'py>>> {
+///     let mut out = Vec::new();
+///     for x in xs {
+///         let y = f.call((x,))?;
+///         if !y.is_none() {
+///             out.push(y);
+///         }
+///     }
+///     Ok(out)
 /// }
 /// ```
 pub mod prelude {
