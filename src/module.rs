@@ -239,17 +239,11 @@ impl Global {
         }
     }
 
-    /// The pointer that goes into a module's `globals` list (`#[oxhpy::module]` lists every
-    /// `#[oxhpy::global]` itself): for an `HPyModuleDef` written by hand.
+    /// The `HPyGlobal` that `#[oxhpy::module]` lists in the module definition. Listing it in a
+    /// hand-written `HPyModuleDef` does not make [`store`](Global::store) accept it: only
+    /// oxhpy's own module definition marks its globals as listed.
     ///
-    /// ```
-    /// # use oxhpy::Global;
-    /// #[oxhpy::global]
-    /// static CACHE: Global;
-    ///
-    /// let globals = [CACHE.as_ptr(), std::ptr::null_mut()]; // HPyModuleDef.globals
-    /// # assert!(!globals[0].is_null());
-    /// ```
+    /// <!-- no example: nothing outside oxhpy's module definition can use it -->
     pub const fn as_ptr(&'static self) -> *mut ffi::HPyGlobal {
         self.raw.get()
     }
