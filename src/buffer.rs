@@ -40,6 +40,20 @@
 //! capture a `Ctx`, a handle or another view, so it cannot run Python or take a second view of the
 //! object. Whether it runs with the interpreter released, and on what memory, is the view's
 //! [`Release`].
+//!
+//! ```
+//! use oxhpy::buffer;
+//! use oxhpy::prelude::*;
+//!
+//! /// Multiplies every item of a float32 buffer (`array('f')`, a numpy array, ...) by `k`;
+//! /// returns the sum of the items before.
+//! #[oxhpy::function]
+//! fn scale(data: Borrowed<'_, '_>, k: f64) -> PyResult<f64> {
+//!     let before = buffer::read(data, |x: &[f32]| x.iter().map(|&v| f64::from(v)).sum())?;
+//!     buffer::write(data, |x: &mut [f32]| x.iter_mut().for_each(|v| *v *= k as f32))?;
+//!     Ok(before)
+//! }
+//! ```
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
@@ -72,12 +86,50 @@ mod capi;
 /// Every bit pattern of `size_of::<Self>()` bytes is a valid `Self` (buffer memory is read and
 /// written as `[Self]` whatever it holds), and `KINDS` names only `struct` items of that size whose
 /// every value is such a bit pattern. The item size is always `size_of::<Self>()`: it cannot lie.
+///
+/// ```
+/// use oxhpy::buffer::{self, Element};
+/// use oxhpy::prelude::*;
+///
+/// /// The sum of the items of a buffer of `T`.
+/// fn sum<T: Element + Into<f64>>(data: Borrowed<'_, '_>) -> PyResult<f64> {
+///     buffer::read(data, |x: &[T]| x.iter().map(|&v| v.into()).sum())
+/// }
+///
+/// /// The sum of a buffer of float32, of uint32 or of bytes.
+/// #[oxhpy::function]
+/// fn total(data: Borrowed<'_, '_>) -> PyResult<f64> {
+///     sum::<f32>(data).or_else(|_| sum::<u32>(data)).or_else(|_| sum::<u8>(data))
+/// }
+/// ```
 pub unsafe trait Element: Copy + Default + Send + Sync + 'static {
     /// The kinds of `struct` item whose values this type holds exactly.
+    ///
+    /// ```
+    /// use oxhpy::buffer::{Element, Kind};
+    ///
+    /// /// Read from buffers of 4-byte unsigned integers (`I`, or `=L`, ...).
+    /// #[derive(Clone, Copy, Default)]
+    /// #[repr(transparent)]
+    /// pub struct PixelId(u32);
+    ///
+    /// // SAFETY: as `u32`'s: every bit pattern of 4 bytes is a valid `PixelId`, and the unsigned
+    /// // 4-byte items of a buffer are such bit patterns.
+    /// unsafe impl Element for PixelId {
+    ///     const KINDS: &'static [Kind] = &[Kind::Unsigned];
+    /// }
+    /// ```
     const KINDS: &'static [Kind];
 }
 
 /// What a `struct` format code holds.
+///
+/// ```
+/// use oxhpy::buffer::{Element, Kind};
+///
+/// assert!(u8::KINDS.contains(&Kind::Char)); // `bytes` items (`c`) read as `u8`
+/// assert_eq!(f32::KINDS, [Kind::Float]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A signed integer (`b h i l q n`).
@@ -462,6 +514,18 @@ impl<'py, T: Element> Acquired<'py, T> {
 ///   writable views. Safe, at the cost of a copy.
 /// * [`Release::above_in_place(n)`](Release::above_in_place): as `above`, but the closure always
 ///   gets the view itself: zero-copy at full bandwidth, `unsafe`.
+///
+/// ```
+/// use oxhpy::buffer::{ReadView, Release};
+/// use oxhpy::prelude::*;
+///
+/// /// The XOR of all bytes; other threads run meanwhile if `release` is true.
+/// #[oxhpy::function]
+/// fn xor(data: Borrowed<'_, '_>, release: bool) -> PyResult<u8> {
+///     let when = if release { Release::above(0) } else { Release::NEVER };
+///     ReadView::new(data)?.run(when, |b: &[u8]| b.iter().fold(0, |x, &y| x ^ y))
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Release {
     /// Views of at least this many bytes run released (`usize::MAX`: never).
@@ -470,7 +534,17 @@ pub struct Release {
 }
 
 impl Release {
-    /// Never release: the closure runs with the interpreter held.
+    /// Never release: the closure runs with the interpreter held, on the view itself. Best for
+    /// short work: releasing and taking back the interpreter costs more.
+    ///
+    /// ```
+    /// use oxhpy::buffer::{ReadView, Release};
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn first_byte(data: Borrowed<'_, '_>) -> PyResult<Option<u8>> {
+    ///     ReadView::new(data)?.run(Release::NEVER, |b: &[u8]| b.first().copied())
+    /// }
+    /// ```
     pub const NEVER: Release = Release {
         min_bytes: usize::MAX,
         in_place: false,
@@ -478,6 +552,17 @@ impl Release {
 
     /// Release for views of at least `min_bytes` bytes, on a private copy of a mutable
     /// exporter's memory.
+    ///
+    /// ```
+    /// use oxhpy::buffer::{Release, WriteView};
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Fills a float32 buffer with `value`, releasing the interpreter from 64 KiB on.
+    /// #[oxhpy::function]
+    /// fn fill(data: Borrowed<'_, '_>, value: f64) -> PyResult<()> {
+    ///     WriteView::new(data)?.run(Release::above(64 << 10), |x: &mut [f32]| x.fill(value as f32))
+    /// }
+    /// ```
     pub const fn above(min_bytes: usize) -> Release {
         Release {
             min_bytes,
@@ -496,6 +581,19 @@ impl Release {
     /// extension that released the interpreter) writes the view's memory, nor, for a writable view,
     /// reads it. For a kernel this is a promise its callers make (as for numpy's ufuncs, which
     /// also work in place with the interpreter released): document it.
+    ///
+    /// ```
+    /// use oxhpy::buffer::{ReadView, Release};
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// The sum of a float32 buffer. Other threads must not write `data` meanwhile.
+    /// #[oxhpy::function]
+    /// fn big_sum(data: Borrowed<'_, '_>) -> PyResult<f64> {
+    ///     // SAFETY: the callers of `big_sum` promise (its docstring) that nothing writes `data`.
+    ///     let release = unsafe { Release::above_in_place(1 << 20) };
+    ///     ReadView::new(data)?.run(release, |x: &[f32]| x.iter().map(|&v| f64::from(v)).sum())
+    /// }
+    /// ```
     pub const unsafe fn above_in_place(min_bytes: usize) -> Release {
         Release {
             min_bytes,
@@ -594,25 +692,50 @@ fn check_free<T: Element>(view: &Acquired<'_, T>, write: bool) -> PyResult<()> {
 /// runs and no other view of the object is taken while they hold the slice. Dropping the view
 /// ends the export.
 ///
-/// ```ignore
-/// let view = oxhpy::buffer::ReadView::<u8>::new(data)?;
-/// let total = view.run(oxhpy::buffer::Release::above(1 << 16), |d| d.iter().map(|&b| b as u64).sum::<u64>())?;
+/// ```
+/// use oxhpy::buffer::{ReadView, Release};
+/// use oxhpy::prelude::*;
+///
+/// /// The fraction of zero bytes in a buffer.
+/// #[oxhpy::function]
+/// fn zero_fraction(data: Borrowed<'_, '_>) -> PyResult<f64> {
+///     let view = ReadView::<u8>::new(data)?;
+///     if view.is_empty() {
+///         return Ok(0.0);
+///     }
+///     let zeros = view.run(Release::above(1 << 16), |d| d.iter().filter(|&&b| b == 0).count())?;
+///     Ok(zeros as f64 / view.len() as f64)
+/// }
 /// ```
 pub struct ReadView<'py, T: Element>(Acquired<'py, T>);
 
 impl<'py, T: Element> ReadView<'py, T> {
     /// Views `obj` (any object with the buffer protocol whose items are `T`, C-contiguous):
     /// `TypeError` without the protocol, `ValueError` for another layout.
+    ///
+    /// ```
+    /// use oxhpy::buffer::ReadView;
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Checks that `data` holds 4-byte unsigned ints (`array('I')`, `numpy.uint32`, ...).
+    /// fn check_words(data: Borrowed<'_, '_>) -> PyResult<usize> {
+    ///     Ok(ReadView::<u32>::new(data)?.len())
+    /// }
+    /// ```
     pub fn new(obj: Borrowed<'_, 'py>) -> PyResult<Self> {
         Acquired::acquire(obj, false, true).map(ReadView)
     }
 
     /// The number of items.
+    ///
+    /// <!-- no example: the type's example uses it -->
     pub fn len(&self) -> usize {
         self.0.len
     }
 
     /// Whether the view has no items.
+    ///
+    /// <!-- no example: the type's example uses it -->
     pub fn is_empty(&self) -> bool {
         self.0.len == 0
     }
@@ -625,7 +748,9 @@ impl<'py, T: Element> ReadView<'py, T> {
         self.0.route()
     }
 
-    /// Runs `f` on the items, released as `release` says.
+    /// Runs `f` on the items, released as `release` says. The view can run several closures.
+    ///
+    /// <!-- no example: the type's example and `Release`'s use it -->
     pub fn run<R: Send>(&self, release: Release, f: impl FnOnce(&[T]) -> R + Send) -> PyResult<R> {
         let v = &self.0;
         let nbytes = v.len * size_of::<T>();
@@ -657,20 +782,53 @@ impl<'py, T: Element> ReadView<'py, T> {
 
 /// A writable view of an object's buffer as `[T]`, given to closures ([`run`](Self::run)); every
 /// change is in the object when `run` returns. As [`ReadView`] otherwise.
+///
+/// ```
+/// use oxhpy::buffer::{Release, WriteView};
+/// use oxhpy::prelude::*;
+///
+/// /// Divides a float32 buffer by its largest magnitude.
+/// #[oxhpy::function]
+/// fn normalize(data: Borrowed<'_, '_>) -> PyResult<()> {
+///     let mut view = WriteView::<f32>::new(data)?;
+///     view.run(Release::above(1 << 16), |x| {
+///         let max = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+///         if max > 0.0 {
+///             x.iter_mut().for_each(|v| *v /= max);
+///         }
+///     })
+/// }
+/// ```
 pub struct WriteView<'py, T: Element>(Acquired<'py, T>);
 
 impl<'py, T: Element> WriteView<'py, T> {
     /// Views `obj` writably: as [`ReadView::new`], and `ValueError` if `obj` is read-only.
+    ///
+    /// <!-- no example: the type's example uses it -->
     pub fn new(obj: Borrowed<'_, 'py>) -> PyResult<Self> {
         Acquired::acquire(obj, true, true).map(WriteView)
     }
 
     /// The number of items.
+    ///
+    /// ```
+    /// use oxhpy::buffer::{Release, WriteView};
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Writes 0, 1, 2, ... into a buffer of `u32`; returns how many.
+    /// fn iota(data: Borrowed<'_, '_>) -> PyResult<usize> {
+    ///     let mut view = WriteView::<u32>::new(data)?;
+    ///     view.run(Release::NEVER, |x| x.iter_mut().zip(0..).for_each(|(v, i)| *v = i))?;
+    ///     Ok(view.len())
+    /// }
+    /// ```
     pub fn len(&self) -> usize {
         self.0.len
     }
 
     /// Whether the view has no items.
+    ///
+    /// <!-- no example: as `ReadView::is_empty`, whose type's example uses it -->
     pub fn is_empty(&self) -> bool {
         self.0.len == 0
     }
@@ -682,6 +840,10 @@ impl<'py, T: Element> WriteView<'py, T> {
     }
 
     /// Runs `f` on the items, released as `release` says; what it writes lands in the object.
+    /// On PyPy and GraalPy a copy is written back after `f`: `BufferError` if the object was
+    /// resized meanwhile (nothing is written then).
+    ///
+    /// <!-- no example: the type's example and `Release::above`'s use it -->
     pub fn run<R: Send>(
         &mut self,
         release: Release,
@@ -730,6 +892,16 @@ pub fn use_c_api(on: bool) {
 
 /// Runs `f` on a read-only view of `obj` as `[T]`, with the interpreter held
 /// (`ReadView::new(obj)?.run(Release::NEVER, f)`).
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// How many lines a `bytes`, `bytearray`, `memoryview`, ... holds.
+/// #[oxhpy::function]
+/// fn count_lines(data: Borrowed<'_, '_>) -> PyResult<usize> {
+///     oxhpy::buffer::read(data, |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count())
+/// }
+/// ```
 pub fn read<'py, T: Element, R: Send>(
     obj: Borrowed<'_, 'py>,
     f: impl FnOnce(&[T]) -> R + Send,
@@ -739,6 +911,16 @@ pub fn read<'py, T: Element, R: Send>(
 
 /// Runs `f` on a writable view of `obj` as `[T]`, with the interpreter held; the changes land in
 /// `obj` (`WriteView::new(obj)?.run(Release::NEVER, f)`).
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// Upper-cases ASCII letters in a writable buffer (a `bytearray`, ...).
+/// #[oxhpy::function]
+/// fn upper(data: Borrowed<'_, '_>) -> PyResult<()> {
+///     oxhpy::buffer::write(data, |b: &mut [u8]| b.make_ascii_uppercase())
+/// }
+/// ```
 pub fn write<'py, T: Element, R: Send>(
     obj: Borrowed<'_, 'py>,
     f: impl FnOnce(&mut [T]) -> R + Send,
@@ -750,6 +932,17 @@ pub fn write<'py, T: Element, R: Send>(
 /// released as `release` says (counting `dst`'s bytes).
 /// `dst` may be the very same buffer as `a` and/or `b`; inputs that overlap `dst` in any other way
 /// are copied first, so the result is always computed from the inputs' values before the call.
+///
+/// ```
+/// use oxhpy::buffer::{zip_map, Release};
+/// use oxhpy::prelude::*;
+///
+/// /// `out[i] = a[i] + b[i]` over float32 buffers; `add(a, a, b)` adds in place.
+/// #[oxhpy::function]
+/// fn add(out: Borrowed<'_, '_>, a: Borrowed<'_, '_>, b: Borrowed<'_, '_>) -> PyResult<()> {
+///     zip_map(out, a, b, |x: f32, y| x + y, Release::above(1 << 16))
+/// }
+/// ```
 pub fn zip_map<'py, T: Element>(
     dst: Borrowed<'_, 'py>,
     a: Borrowed<'_, 'py>,
@@ -1010,6 +1203,29 @@ impl Drop for View<'_> {
 /// While any export is alive the object stays shared-borrowed, so its `&mut self` methods raise
 /// `RuntimeError` instead of moving or freeing the exported memory (like `bytearray`'s
 /// `BufferError` on resize).
+///
+/// ```
+/// use oxhpy::buffer::Exported;
+/// use oxhpy::prelude::*;
+///
+/// /// Samples(n): n float32 samples, exported (`memoryview(s)`, `numpy.asarray(s)`).
+/// #[oxhpy::class]
+/// pub struct Samples {
+///     data: Vec<f32>,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Samples {
+///     #[new]
+///     fn new(n: usize) -> Self {
+///         Samples { data: vec![0.0; n] }
+///     }
+///
+///     fn __buffer__(&self) -> Exported<'_> {
+///         Exported::of(&self.data) // format 'f'
+///     }
+/// }
+/// ```
 pub struct Exported<'a> {
     ptr: *const u8,
     nbytes: usize,
@@ -1020,12 +1236,22 @@ pub struct Exported<'a> {
 
 /// Element types with a buffer-protocol format code, for [`Exported::of`].
 ///
+/// ```
+/// use oxhpy::buffer::Format;
+///
+/// assert_eq!(u8::FORMAT, c"B");
+/// assert_eq!(u32::FORMAT, c"I");
+/// assert_eq!(f32::FORMAT, c"f");
+/// ```
+///
 /// # Safety
 /// `FORMAT` describes exactly one `struct` item of `size_of::<Self>()` bytes, as for
 /// [`Element`] (an optional prefix and one code, no repeat count): consumers of an export read
 /// each item of the exported memory as `FORMAT` says, so a larger one would read past its end.
 pub unsafe trait Format: Element {
     /// The `struct` format code.
+    ///
+    /// <!-- no example: the trait's example shows every implementation's -->
     const FORMAT: &'static CStr;
 }
 
@@ -1045,7 +1271,10 @@ unsafe impl Format for f32 {
 }
 
 impl<'a> Exported<'a> {
-    /// Exports `data` as a one-dimensional, C-contiguous, read-only buffer of `T`.
+    /// Exports `data` as a one-dimensional, C-contiguous, read-only buffer of `T`, with `T`'s
+    /// [`FORMAT`](Format::FORMAT).
+    ///
+    /// <!-- no example: the type's example uses it -->
     pub fn of<T: Format>(data: &'a [T]) -> Self {
         Exported {
             ptr: data.as_ptr() as *const u8,
@@ -1060,6 +1289,15 @@ impl<'a> Exported<'a> {
     /// describes: one `struct` item with an optional prefix, as for [`Element`] (`>I`: big-endian
     /// 4-byte unsigned integers). `ValueError` for any other format or if its item size does not
     /// divide `data`'s length.
+    ///
+    /// ```
+    /// use oxhpy::buffer::Exported;
+    ///
+    /// let words = [0u8, 0, 0, 1, 0, 0, 0, 2]; // 1 and 2 as big-endian u32
+    /// assert!(Exported::with_format(&words, c">I").is_ok());
+    /// assert!(Exported::with_format(&words[..6], c">I").is_err()); // no whole number of items
+    /// assert!(Exported::with_format(&words, c"2I").is_err()); // not one item
+    /// ```
     pub fn with_format(data: &'a [u8], format: &'a CStr) -> PyResult<Self> {
         match item(format.to_bytes()) {
             Some((_, itemsize, _)) if data.len() % itemsize == 0 => Ok(Exported {

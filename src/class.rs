@@ -14,6 +14,41 @@
 //! A class with [`Field`] members is *frozen*: it is not [`Mutable`], so it has no `&mut self`
 //! methods or setters (the GC's traverse reads the fields whenever Python code runs, which a
 //! `&mut` borrow must exclude); keep its mutable state in a `Mutex` or atomics.
+//!
+//! ```
+//! use oxhpy::prelude::*;
+//! use oxhpy::PyRef;
+//!
+//! /// Account(owner): a balance in cents.
+//! #[oxhpy::class]
+//! pub struct Account {
+//!     owner: String,
+//!     cents: i64,
+//! }
+//!
+//! #[oxhpy::methods]
+//! impl Account {
+//!     #[new]
+//!     fn new(owner: String) -> Self {
+//!         Account { owner, cents: 0 }
+//!     }
+//!
+//!     fn deposit(&mut self, cents: i64) {
+//!         self.cents = self.cents.saturating_add(cents); // an exclusive borrow
+//!     }
+//!
+//!     #[getter]
+//!     fn cents(&self) -> i64 {
+//!         self.cents // a shared borrow
+//!     }
+//! }
+//!
+//! /// A new, empty account of `a`'s owner: a class value converts to a new instance.
+//! #[oxhpy::function]
+//! fn sibling(a: PyRef<'_, Account>) -> Account {
+//!     Account::new(a.owner.clone())
+//! }
+//! ```
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle};
@@ -25,7 +60,22 @@ use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 
-/// What `#[oxhpy::class]` implements for a payload struct.
+/// What `#[oxhpy::class]` implements for a payload struct: code generic over classes takes a
+/// `T: PyClass`.
+///
+/// ```
+/// use oxhpy::PyClass;
+///
+/// /// A point in the plane.
+/// #[oxhpy::class(name = "Pt", subclass)]
+/// pub struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// assert_eq!(Point::NAME, "Pt");
+/// assert_eq!(Point::DOC, Some(c"A point in the plane."));
+/// ```
 ///
 /// # Safety
 /// `class_defs` must hold the `tp_destroy` slot [`destroy::<Self>`] (and `tp_traverse` with
@@ -33,16 +83,40 @@ use std::ops::{Deref, DerefMut};
 /// with `#[oxhpy::global]`), so that the module definition lists it. `FIELDS` holds the offsets in
 /// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`.
 pub unsafe trait PyClass: Sized + Send + Sync + 'static {
-    /// The Python name of the type (without module).
+    /// The Python name of the type (without module): the struct's name, or the class's
+    /// `name = "..."`.
+    ///
+    /// ```
+    /// use oxhpy::PyClass;
+    ///
+    /// #[oxhpy::class(name = "Vector")]
+    /// pub struct Vec2([f64; 2]);
+    ///
+    /// assert_eq!(Vec2::NAME, "Vector");
+    /// ```
     const NAME: &'static str;
-    /// The docstring.
+    /// The docstring: the struct's doc comment, if any.
+    ///
+    /// <!-- no example: the trait's example shows it -->
     const DOC: Option<&'static CStr>;
-    /// `HPy_TPFLAGS_*`.
+    /// `HPy_TPFLAGS_*`: `BASETYPE` with `subclass`, `HAVE_GC` with [`Field`] members.
+    ///
+    /// ```
+    /// use oxhpy::{ffi, PyClass};
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Base {}
+    ///
+    /// assert_ne!(Base::FLAGS & ffi::HPy_TPFLAGS_BASETYPE as u64, 0);
+    /// assert_eq!(Base::FLAGS & ffi::HPy_TPFLAGS_HAVE_GC as u64, 0);
+    /// ```
     const FLAGS: u64;
     /// The offsets of the [`Field`] members (what `tp_traverse` visits, where a field may be used).
     #[doc(hidden)]
     const FIELDS: &'static [usize];
     /// Where the type object is kept, stored at module exec time.
+    ///
+    /// <!-- no example: `TypeGlobal`'s example calls it -->
     fn type_global() -> &'static TypeGlobal;
     /// The slots every class has (destroy, traverse).
     #[doc(hidden)]
@@ -51,11 +125,24 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
 
 /// Where a class keeps its type object: a [`Global`] that only oxhpy stores into (when the module
 /// creates the type), so that no other object can pass for the class's type.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::PyClass;
+///
+/// /// Whether the module has created `T`'s type yet (it does in its exec slot).
+/// fn created<T: PyClass>(ctx: Ctx<'_>) -> bool {
+///     T::type_global().load(ctx).is_some()
+/// }
+/// ```
 #[repr(transparent)]
 pub struct TypeGlobal(Global);
 
 impl TypeGlobal {
-    /// A new handle to the type, or `None` before the module created it.
+    /// A new handle to the type, or `None` before the module created it (see
+    /// [`type_object`] for the type as a `PyResult`).
+    ///
+    /// <!-- no example: the type's example calls it -->
     pub fn load<'py>(&'static self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
         self.0.load(ctx)
     }
@@ -115,6 +202,22 @@ impl<T> Payload<T> {
 /// object: to use its [`Field`]s, or to return or pass it on through [`PyRef::as_borrowed`]).
 /// Derefs to `T`. As a parameter of a function, it borrows an argument of type `T` (`TypeError`
 /// for another type). It lives no longer than the call.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::PyRef;
+///
+/// #[oxhpy::class]
+/// pub struct Account {
+///     cents: i64,
+/// }
+///
+/// /// The total of two accounts (the same one twice is fine: both borrows are shared).
+/// #[oxhpy::function]
+/// fn total(a: PyRef<'_, Account>, b: PyRef<'_, Account>) -> i64 {
+///     a.cents + b.cents
+/// }
+/// ```
 pub struct PyRef<'a, T> {
     p: &'a Payload<T>,
     obj: Borrowed<'a, 'a>,
@@ -122,6 +225,26 @@ pub struct PyRef<'a, T> {
 
 /// An exclusive borrow of an instance's payload, with the instance: what `&mut self` methods
 /// and setters borrow (`slf: PyRefMut<'_, Self>` receives it). Only for [`Mutable`] classes.
+/// Derefs to `T` mutably.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::PyRefMut;
+///
+/// #[oxhpy::class]
+/// pub struct Counter {
+///     n: i64,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Counter {
+///     /// Adds `k` and returns the counter itself: `c.add(1).add(2)`.
+///     fn add(mut slf: PyRefMut<'_, Self>, k: i64) -> Handle<'_> {
+///         slf.n += k;
+///         slf.as_borrowed().dup()
+///     }
+/// }
+/// ```
 pub struct PyRefMut<'a, T> {
     p: &'a Payload<T>,
     obj: Borrowed<'a, 'a>,
@@ -131,6 +254,31 @@ pub struct PyRefMut<'a, T> {
 /// `#[oxhpy::class]` implements it for every class without [`Field`] members. A class with fields
 /// is frozen: the GC reads them through a shared reference at any time Python code runs (an impl
 /// for such a class by hand fails to build: borrowing it mutably asserts that it has no fields).
+///
+/// ```
+/// use oxhpy::class::Mutable;
+///
+/// #[oxhpy::class]
+/// pub struct Plain {
+///     n: i64,
+/// }
+///
+/// fn mutable<T: Mutable>() {}
+/// mutable::<Plain>();
+/// ```
+///
+/// A class with a `Field` is not:
+///
+/// ```compile_fail,E0277
+/// # use oxhpy::class::Mutable;
+/// #[oxhpy::class]
+/// pub struct Holder {
+///     item: oxhpy::Field,
+/// }
+///
+/// fn mutable<T: Mutable>() {}
+/// mutable::<Holder>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` holds `oxhpy::Field`s, so it is frozen: it cannot be borrowed mutably",
     label = "no `&mut self` methods or setters on a class with `Field` members",
@@ -141,6 +289,25 @@ pub trait Mutable {}
 
 impl<'a, T> PyRef<'a, T> {
     /// The object whose payload this is (a handle borrowed for as long as this borrow).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRef;
+    ///
+    /// #[oxhpy::class]
+    /// pub struct Job {
+    ///     id: u64,
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Job {
+    ///     /// Calls `callback(self, id)`.
+    ///     fn report(slf: PyRef<'_, Self>, callback: Borrowed<'_, '_>) -> PyResult<()> {
+    ///         callback.call((slf.as_borrowed(), slf.id))?;
+    ///         Ok(())
+    ///     }
+    /// }
+    /// ```
     pub fn as_borrowed(&self) -> Borrowed<'_, 'a> {
         self.obj
     }
@@ -148,6 +315,25 @@ impl<'a, T> PyRef<'a, T> {
 
 impl<'a, T> PyRefMut<'a, T> {
     /// The object whose payload this is (a handle borrowed for as long as this borrow).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRefMut;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Stack {
+    ///     items: Vec<i64>,
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Stack {
+    ///     fn pop(mut slf: PyRefMut<'_, Self>) -> PyResult<i64> {
+    ///         let name = slf.as_borrowed().type_name(); // a subclass's own name
+    ///         let empty = || PyErr::new(Exc::IndexError, format!("pop from empty {name}"));
+    ///         slf.items.pop().ok_or_else(empty)
+    ///     }
+    /// }
+    /// ```
     pub fn as_borrowed(&self) -> Borrowed<'_, 'a> {
         self.obj
     }
@@ -341,6 +527,20 @@ pub(crate) unsafe fn end_shared_borrow<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) 
 }
 
 /// `isinstance(obj, T)`.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::class::is_instance;
+///
+/// #[oxhpy::class]
+/// pub struct Token {}
+///
+/// /// How many of `items` are `Token`s.
+/// #[oxhpy::function]
+/// fn count_tokens(items: Vec<Handle<'_>>) -> PyResult<usize> {
+///     items.iter().try_fold(0, |n, x| Ok(n + usize::from(is_instance::<Token>(x)?)))
+/// }
+/// ```
 pub fn is_instance<'py, T: PyClass>(obj: &impl AsHandle<'py>) -> PyResult<bool> {
     let ctx = obj.ctx();
     let ty = type_object::<T>(ctx)?;
@@ -348,7 +548,27 @@ pub fn is_instance<'py, T: PyClass>(obj: &impl AsHandle<'py>) -> PyResult<bool> 
     Ok(unsafe { ffi::HPy_TypeCheck(ctx.as_ptr(), obj.raw(), ty.raw()) != 0 })
 }
 
-/// The type object of `T` (created by the module's exec slot).
+/// The type object of `T` (created by the module's exec slot); `SystemError` before.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::class::type_object;
+///
+/// #[oxhpy::class]
+/// pub struct Account {
+///     owner: String,
+/// }
+/// # #[oxhpy::methods]
+/// # impl Account {
+/// #     #[new]
+/// #     fn new(owner: String) -> Self { Account { owner } }
+/// # }
+///
+/// /// `Account("bank")`: calls the class, as Python code does.
+/// fn bank_account(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
+///     type_object::<Account>(ctx)?.call(("bank",))
+/// }
+/// ```
 pub fn type_object<T: PyClass>(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
     T::type_global().load(ctx).ok_or_else(|| {
         PyErr::new(
@@ -359,7 +579,27 @@ pub fn type_object<T: PyClass>(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
 }
 
 /// Borrows the payload of an argument, checking its type (`x: PyRef<'_, T>` parameters); the
-/// `PyRef` carries `obj`, so it can be the owner of `T`'s [`Field`]s.
+/// `PyRef` carries `obj`, so it can be the owner of `T`'s [`Field`]s. `TypeError` for an object
+/// of another type.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::class::extract_ref;
+///
+/// #[oxhpy::class]
+/// pub struct Money {
+///     cents: i64,
+/// }
+///
+/// /// The cents of a `Money`, or an `int` as it is.
+/// #[oxhpy::function]
+/// fn cents(x: Borrowed<'_, '_>) -> PyResult<i64> {
+///     match extract_ref::<Money>(x) {
+///         Ok(m) => Ok(m.cents),
+///         Err(_) => x.extract(),
+///     }
+/// }
+/// ```
 pub fn extract_ref<'a, 'py, T: PyClass>(obj: Borrowed<'a, 'py>) -> PyResult<PyRef<'a, T>> {
     if !is_instance::<T>(&obj)? {
         return Err(crate::convert::wrong_type(&obj, T::NAME));
@@ -465,6 +705,19 @@ impl<'py, T: PyClass> crate::IntoPy<'py> for PyNew<T> {
 }
 
 /// Wraps a value to be returned to Python as a new instance of its class.
+///
+/// An `#[oxhpy::class]` type converts by itself (its [`IntoPy`](crate::IntoPy) goes through
+/// `PyNew`); code generic over `T: PyClass` wraps its values.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{PyClass, PyNew};
+///
+/// /// `(a, b)`: two new instances of any class.
+/// fn pair<'py, T: PyClass>(ctx: Ctx<'py>, a: T, b: T) -> PyResult<Handle<'py>> {
+///     (PyNew(a), PyNew(b)).into_py(ctx)
+/// }
+/// ```
 pub struct PyNew<T>(pub T);
 
 /// `tp_destroy`: drops the payload (no context: nothing here may touch Python).
@@ -553,6 +806,39 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
 /// [`store`](Field::store) and [`load`](Field::load) take the owner as a [`PyRef`] (a method's
 /// `slf: PyRef<'_, Self>`) and raise `ValueError` unless this field is one of the owner's own
 /// members: a `Field` anywhere else (a local, a thread-local, another object's) stays empty.
+///
+/// A constructor returns the struct before there is an object, so its fields start empty
+/// (`Field::default()`) and methods fill them.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{Field, PyRef};
+///
+/// /// Button(): calls the connected function when clicked.
+/// #[oxhpy::class]
+/// pub struct Button {
+///     on_click: Field,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Button {
+///     #[new]
+///     fn new() -> Self {
+///         Button { on_click: Field::default() }
+///     }
+///
+///     fn connect(slf: PyRef<'_, Self>, f: Borrowed<'_, '_>) -> PyResult<()> {
+///         slf.on_click.store(&slf, &f)
+///     }
+///
+///     fn click(slf: PyRef<'_, Self>) -> PyResult<()> {
+///         if let Some(f) = slf.on_click.load(&slf)? {
+///             f.call(())?;
+///         }
+///         Ok(())
+///     }
+/// }
+/// ```
 #[repr(transparent)]
 pub struct Field {
     cell: FieldCell,
@@ -600,6 +886,21 @@ impl Field {
 
     /// Stores `value` in this field of `owner`, the object that holds it. `ValueError` if the
     /// field is not one of `owner`'s members.
+    ///
+    /// ```
+    /// # use oxhpy::prelude::*;
+    /// # use oxhpy::{Field, PyRef};
+    /// # #[oxhpy::class]
+    /// # pub struct Memo { last: Field }
+    /// #[oxhpy::methods]
+    /// impl Memo {
+    ///     /// Keeps `value` (the previous one is released) and returns it.
+    ///     fn keep<'a>(slf: PyRef<'a, Self>, value: Borrowed<'a, 'a>) -> PyResult<Borrowed<'a, 'a>> {
+    ///         slf.last.store(&slf, &value)?;
+    ///         Ok(value)
+    ///     }
+    /// }
+    /// ```
     pub fn store<'b, T: PyClass>(
         &self,
         owner: &PyRef<'_, T>,
@@ -619,7 +920,21 @@ impl Field {
         Ok(())
     }
 
-    /// Empties this field of `owner` (`ValueError` as for [`store`](Field::store)).
+    /// Empties this field of `owner` (`ValueError` as for [`store`](Field::store)): the object
+    /// it held is released now rather than with `owner`.
+    ///
+    /// ```
+    /// # use oxhpy::prelude::*;
+    /// # use oxhpy::{Field, PyRef};
+    /// # #[oxhpy::class]
+    /// # pub struct Memo { last: Field }
+    /// #[oxhpy::methods]
+    /// impl Memo {
+    ///     fn forget(slf: PyRef<'_, Self>) -> PyResult<()> {
+    ///         slf.last.clear(&slf)
+    ///     }
+    /// }
+    /// ```
     pub fn clear<T: PyClass>(&self, owner: &PyRef<'_, T>) -> PyResult<()> {
         self.check_owner(owner, "clear")?;
         let ctx = owner.obj.ctx();
@@ -637,6 +952,21 @@ impl Field {
 
     /// The stored object, or `None` when empty. `ValueError` if the field is not one of `owner`'s
     /// members.
+    ///
+    /// ```
+    /// # use oxhpy::prelude::*;
+    /// # use oxhpy::{Field, PyRef};
+    /// # #[oxhpy::class]
+    /// # pub struct Memo { last: Field }
+    /// #[oxhpy::methods]
+    /// impl Memo {
+    ///     /// The kept value, or `None`.
+    ///     #[getter]
+    ///     fn last(slf: PyRef<'_, Self>) -> PyResult<Option<Handle<'_>>> {
+    ///         slf.last.load(&slf)
+    ///     }
+    /// }
+    /// ```
     pub fn load<'a, T: PyClass>(&self, owner: &PyRef<'a, T>) -> PyResult<Option<Handle<'a>>> {
         self.check_owner(owner, "load")?;
         let ctx = owner.obj.ctx();

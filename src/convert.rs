@@ -22,24 +22,96 @@
 //! Exceptions raised by `__index__`/`__float__` propagate unchanged. So `numpy.int64(3)`,
 //! `numpy.float32(0.5)`, `decimal.Decimal`, `fractions.Fraction` (for `f64`) are accepted, and a
 //! `float` for an integer is not (as `operator.index(1.5)`).
+//!
+//! Parameters of `#[oxhpy::function]`s and methods are converted with [`FromPy`], results with
+//! [`IntoPy`]; implement them for your own types.
+//!
+//! ```
+//! use oxhpy::prelude::*;
+//!
+//! /// `mean([1, 2.5])` is `(1.75, 'mean')`; `mean((1.0,), 'x')` is `(1.0, 'x')`.
+//! #[oxhpy::function]
+//! fn mean(values: Vec<f64>, label: Option<&str>) -> PyResult<(f64, String)> {
+//!     if values.is_empty() {
+//!         return Err(PyErr::value_error("no values"));
+//!     }
+//!     let m = values.iter().sum::<f64>() / values.len() as f64;
+//!     Ok((m, label.unwrap_or("mean").to_owned()))
+//! }
+//! ```
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
 use hpy_sys as ffi;
 
 /// Extraction of a Rust value from a Python object that lives for `'a`.
+///
+/// What makes a type usable as a parameter and with [`Object::extract`]. A parameter's
+/// conversion error is prefixed with the argument's name (`argument 'p': ...`).
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// A `float` in [0, 1].
+/// pub struct Probability(f64);
+///
+/// impl<'a, 'py> FromPy<'a, 'py> for Probability {
+///     fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+///         let p: f64 = obj.extract()?;
+///         if !(0.0..=1.0).contains(&p) {
+///             return Err(PyErr::value_error(format!("{p} is not a probability")));
+///         }
+///         Ok(Probability(p))
+///     }
+/// }
+///
+/// #[oxhpy::function]
+/// fn certain(p: Probability) -> bool {
+///     p.0 == 1.0
+/// }
+/// ```
 pub trait FromPy<'a, 'py>: Sized {
     /// Converts `obj`, or explains why not.
+    ///
+    /// <!-- no example: the trait's example implements it; `Object::extract` calls it -->
     fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self>;
 }
 
 /// Types that can be items of an extracted `Vec`: how a `Vec<Self>` is read.
+///
+/// Implement it with [`vec_from_sequence`] for your own [`FromPy`] types.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{convert::vec_from_sequence, FromPyItem};
+///
+/// pub struct Weight(f64);
+/// # impl<'a, 'py> FromPy<'a, 'py> for Weight {
+/// #     fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> { obj.extract().map(Weight) }
+/// # }
+///
+/// impl<'py> FromPyItem<'py> for Weight {
+///     fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+///         vec_from_sequence(obj)
+///     }
+/// }
+///
+/// #[oxhpy::function]
+/// fn total(weights: Vec<Weight>) -> f64 {
+///     weights.iter().map(|w| w.0).sum()
+/// }
+/// ```
 pub trait FromPyItem<'py>: Sized {
     /// Extracts all items of a list or tuple (`bytes` too, for `u8`).
+    ///
+    /// <!-- no example: the trait's example implements it -->
     fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>>;
 }
 
-/// Item by item from a list or tuple: the usual [`FromPyItem`] implementation.
+/// Item by item from a list or tuple: the usual [`FromPyItem`] implementation. Anything else is
+/// a `TypeError` (`expected list, got str`).
+///
+/// <!-- no example: the example of `FromPyItem` uses it -->
 pub fn vec_from_sequence<'py, T: for<'b> FromPy<'b, 'py>>(
     obj: Borrowed<'_, 'py>,
 ) -> PyResult<Vec<T>> {
@@ -72,8 +144,42 @@ from_py_item!(
 );
 
 /// Conversion of a Rust value into a new Python object.
+///
+/// What makes a type usable as a result of a function or method, as an argument of
+/// [`Object::call`] and with [`Module::add`](crate::Module::add). A `Vec` of it converts to a
+/// `list`.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// Returned to Python as a tuple `(x, y)`.
+/// pub struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// impl<'py> IntoPy<'py> for Point {
+///     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+///         (self.x, self.y).into_py(ctx)
+///     }
+/// }
+///
+/// #[oxhpy::function]
+/// fn corners(w: f64, h: f64) -> Vec<Point> {
+///     vec![Point { x: 0.0, y: 0.0 }, Point { x: w, y: h }]
+/// }
+/// ```
 pub trait IntoPy<'py> {
     /// Converts `self`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `[1, "one", None]`: a list of items of different types.
+    /// fn mixed(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
+    ///     vec![1i64.into_py(ctx)?, "one".into_py(ctx)?, ctx.none()].into_py(ctx)
+    /// }
+    /// ```
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>>;
 
     /// How a `Vec<Self>` is converted: by default to a `list`.
@@ -95,7 +201,26 @@ pub trait IntoPy<'py> {
     }
 }
 
-/// `TypeError: expected {what}, got {type(obj).__name__}`.
+/// `TypeError: expected {what}, got {type(obj).__name__}`: the error of oxhpy's own conversions.
+///
+/// ```
+/// use oxhpy::convert::wrong_type;
+/// use oxhpy::prelude::*;
+///
+/// /// `"on"` or `"off"`.
+/// pub struct Switch(bool);
+///
+/// impl<'a, 'py> FromPy<'a, 'py> for Switch {
+///     fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+///         match obj.extract::<&str>() {
+///             Ok("on") => Ok(Switch(true)),
+///             Ok("off") => Ok(Switch(false)),
+///             Ok(other) => Err(PyErr::value_error(format!("expected 'on' or 'off', got {other:?}"))),
+///             Err(_) => Err(wrong_type(&obj, "'on' or 'off'")), // "..., got int"
+///         }
+///     }
+/// }
+/// ```
 pub fn wrong_type(obj: &Borrowed<'_, '_>, what: &str) -> PyErr {
     PyErr::type_error(format!("expected {what}, got {}", obj.type_name()))
 }

@@ -9,6 +9,19 @@
 //! PyO3: since HPy cannot fetch it, the trampoline clears what such errors left set before the
 //! call returns (see [`PyErr::raised`]). A custom type that is not an exception class raises
 //! `SystemError` instead.
+//!
+//! ```
+//! use oxhpy::prelude::*;
+//!
+//! /// Calls `f(x)` for a non-negative `x`; `f`'s result must be an int.
+//! #[oxhpy::function]
+//! fn apply(f: Borrowed<'_, '_>, x: i64) -> PyResult<i64> {
+//!     if x < 0 {
+//!         return Err(PyErr::value_error("x must not be negative")); // a new ValueError
+//!     }
+//!     f.call((x,))?.extract() // what `f` raised, or extract's TypeError, propagates
+//! }
+//! ```
 use crate::context::Ctx;
 use crate::module::Global;
 use hpy_sys as ffi;
@@ -23,11 +36,30 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(crate) static DROPPED_RAISED: AtomicUsize = AtomicUsize::new(0);
 
 /// `Result<T, PyErr>`: what every fallible oxhpy call and user function returns.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// fn port(s: &str) -> PyResult<u16> {
+///     s.parse().map_err(|_| PyErr::value_error(format!("not a port number: {s:?}")))
+/// }
+///
+/// assert_eq!(port("8080").unwrap(), 8080);
+/// assert!(port("http").unwrap_err().is(Exc::ValueError));
+/// ```
 pub type PyResult<T> = Result<T, PyErr>;
 
 /// A Python exception, raised or to be raised. See the [module docs](self).
 ///
 /// One pointer wide, so that a `PyResult` of a number or a handle comes back in registers.
+/// `Debug` and `Display` show a new error as `ValueError("message")`.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// let err = PyErr::new(Exc::KeyError, "no such key");
+/// assert_eq!(err.to_string(), r#"KeyError("no such key")"#);
+/// ```
 pub struct PyErr(Option<Box<New>>);
 
 /// An exception to be raised: `ty(msg)`. (`None` in [`PyErr`]: already set in the interpreter.)
@@ -53,6 +85,17 @@ enum ExcType {
 macro_rules! builtin_exceptions {
     ($($name:ident),* $(,)?) => {
         /// The built-in exception types, as found in every HPy context.
+        ///
+        /// ```
+        /// use oxhpy::prelude::*;
+        ///
+        /// fn lookup(items: &[(String, i64)], key: &str) -> PyResult<i64> {
+        ///     let found = items.iter().find(|(k, _)| k == key);
+        ///     found.map(|(_, v)| *v).ok_or_else(|| PyErr::new(Exc::KeyError, key.to_owned()))
+        /// }
+        ///
+        /// assert!(lookup(&[], "a").unwrap_err().is(Exc::KeyError));
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[allow(missing_docs)]
         pub enum Exc { $($name),* }
@@ -196,6 +239,13 @@ builtin_exceptions!(
 
 impl PyErr {
     /// A new exception `exc(msg)`, raised when it reaches the interpreter.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// let err = PyErr::new(Exc::IndexError, "index out of range");
+    /// assert!(err.is(Exc::IndexError));
+    /// ```
     pub fn new(exc: Exc, msg: impl Into<Cow<'static, str>>) -> Self {
         PyErr(Some(Box::new(New {
             ty: ExcType::Builtin(exc),
@@ -203,7 +253,28 @@ impl PyErr {
         })))
     }
 
-    /// A new exception of a custom type kept in a module global (created at module init).
+    /// A new exception of a custom type kept in a module global, created at module init by
+    /// [`Module::add_exception`](crate::Module::add_exception). If the global holds no exception
+    /// class when the error is raised, `SystemError` is raised instead (its message says why).
+    ///
+    /// ```
+    /// # #[oxhpy::module]
+    /// # mod _native {
+    /// use oxhpy::prelude::*;
+    ///
+    /// #[oxhpy::global]
+    /// static PARSE_ERROR: Global; // stored by `m.add_exception(&PARSE_ERROR, ...)` in exec
+    /// # #[oxhpy::exec]
+    /// # fn exec(m: &Module<'_>) -> PyResult<()> {
+    /// #     m.add_exception(&PARSE_ERROR, "ParseError", None, "Bad input.")
+    /// # }
+    ///
+    /// #[oxhpy::function]
+    /// fn parse(s: &str) -> PyResult<i64> {
+    ///     s.trim().parse().map_err(|_| PyErr::custom(&PARSE_ERROR, format!("not a number: {s:?}")))
+    /// }
+    /// # }
+    /// ```
     pub fn custom(ty: &'static Global, msg: impl Into<Cow<'static, str>>) -> Self {
         PyErr(Some(Box::new(New {
             ty: ExcType::Global(ty),
@@ -215,38 +286,115 @@ impl PyErr {
     ///
     /// Return it (or `?` it) to propagate the exception. Dropping it instead discards the
     /// exception: the trampoline clears it before the call returns its result.
+    ///
+    /// Only code that calls [`ffi`] itself needs it; oxhpy's own calls return it.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `hash(obj)`.
+    /// fn hash(obj: Borrowed<'_, '_>) -> PyResult<isize> {
+    ///     // SAFETY: a live context and handle; -1 means an exception is set.
+    ///     let h = unsafe { oxhpy::ffi::HPy_Hash(obj.ctx().as_ptr(), obj.raw()) };
+    ///     if h == -1 { Err(PyErr::raised()) } else { Ok(h) }
+    /// }
+    /// ```
     #[inline]
     pub fn raised() -> Self {
         PyErr(None)
     }
 
     /// `TypeError(msg)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// A count: an `int`, but not a `bool`.
+    /// fn count(obj: Borrowed<'_, '_>) -> PyResult<u64> {
+    ///     if obj.extract::<bool>().is_ok() {
+    ///         return Err(PyErr::type_error("expected int, got bool"));
+    ///     }
+    ///     obj.extract()
+    /// }
+    /// ```
     pub fn type_error(msg: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Exc::TypeError, msg)
     }
 
     /// `ValueError(msg)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn probability(p: f64) -> PyResult<f64> {
+    ///     if !(0.0..=1.0).contains(&p) {
+    ///         return Err(PyErr::value_error("p must be in [0, 1]"));
+    ///     }
+    ///     Ok(p)
+    /// }
+    ///
+    /// assert!(probability(1.5).unwrap_err().is(Exc::ValueError));
+    /// ```
     pub fn value_error(msg: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Exc::ValueError, msg)
     }
 
     /// `OverflowError(msg)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn factorial(n: u64) -> PyResult<u64> {
+    ///     (1..=n).try_fold(1u64, |acc, k| acc.checked_mul(k))
+    ///         .ok_or_else(|| PyErr::overflow_error("factorial does not fit in 64 bits"))
+    /// }
+    ///
+    /// assert_eq!(factorial(20).unwrap(), 2_432_902_008_176_640_000);
+    /// assert!(factorial(21).is_err());
+    /// ```
     pub fn overflow_error(msg: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Exc::OverflowError, msg)
     }
 
-    /// Whether this is a new error of built-in type `exc` (an already raised one is never).
+    /// Whether this is a new error of built-in type `exc` (exactly that type, not a subclass; an
+    /// error [already raised](PyErr::raised) in the interpreter never is).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `obj` as an `i64`, or `None` for an `int` that does not fit.
+    /// fn small_int(obj: Borrowed<'_, '_>) -> PyResult<Option<i64>> {
+    ///     match obj.extract::<i64>() {
+    ///         Ok(v) => Ok(Some(v)),
+    ///         Err(e) if e.is(Exc::OverflowError) => Ok(None),
+    ///         Err(e) => Err(e),
+    ///     }
+    /// }
+    /// ```
     pub fn is(&self, exc: Exc) -> bool {
         matches!(self.0.as_deref(), Some(New { ty: ExcType::Builtin(e), .. }) if *e == exc)
     }
 
     /// The message of a new error (`None` for one already raised).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// assert_eq!(PyErr::value_error("empty input").message(), Some("empty input"));
+    /// ```
     pub fn message(&self) -> Option<&str> {
         self.0.as_ref().map(|n| &*n.msg)
     }
 
     /// Prefixes the message of a new error, e.g. with the argument it is about. An error already
     /// raised in the interpreter is left as it is.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// let err = PyErr::type_error("expected int, got str").with_context("item 3: ");
+    /// assert_eq!(err.message(), Some("item 3: expected int, got str"));
+    /// ```
     pub fn with_context(mut self, prefix: &str) -> Self {
         if let Some(n) = &mut self.0 {
             n.msg = format!("{prefix}{}", n.msg).into();
@@ -255,6 +403,20 @@ impl PyErr {
     }
 
     /// Sets this exception in the interpreter (the last step before returning an error value).
+    /// The generated code does it for every `#[oxhpy::function]` and method; code that implements
+    /// an HPy function through [`ffi`] itself calls it.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// The C-style result of an HPy slot returning an `int`: -1 with the exception set.
+    /// fn to_c(ctx: Ctx<'_>, r: PyResult<i32>) -> i32 {
+    ///     r.unwrap_or_else(|e| {
+    ///         e.restore(ctx);
+    ///         -1
+    ///     })
+    /// }
+    /// ```
     pub fn restore(self, ctx: Ctx<'_>) {
         let c = ctx.as_ptr();
         // Consumed here: never dropped (a raised error would count as discarded).

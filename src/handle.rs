@@ -4,6 +4,20 @@
 //! Both implement [`AsHandle`], and through it [`Object`], the methods every Python object has.
 //! `dup()` makes an owned handle from any of them; [`Handle::into_raw`] hands ownership to the
 //! interpreter (it is how a function returns its result).
+//!
+//! Both carry the call's lifetime `'py`: no handle outlives the call (keep an object longer in a
+//! [`Global`](crate::Global) or a [`Field`](crate::Field)).
+//!
+//! ```
+//! use oxhpy::prelude::*;
+//!
+//! /// `(seq[0], seq)`.
+//! #[oxhpy::function]
+//! fn first_and_all<'py>(seq: Borrowed<'_, 'py>) -> PyResult<(Handle<'py>, Handle<'py>)> {
+//!     let first: Handle<'py> = seq.get_item(0)?; // a new reference, closed if not returned
+//!     Ok((first, seq.dup()))                     // `seq` is the caller's: `dup` it to return it
+//! }
+//! ```
 use crate::context::{cstring, Ctx};
 use crate::convert::{FromPy, IntoPy};
 use crate::err::{PyErr, PyResult};
@@ -11,12 +25,38 @@ use hpy_sys as ffi;
 use std::marker::PhantomData;
 
 /// An owned handle: closed when dropped.
+///
+/// What oxhpy's calls return; a function parameter of this type gets a new reference to its
+/// argument.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// `[f(x) for x in items]`.
+/// #[oxhpy::function]
+/// fn map_list<'py>(f: Borrowed<'_, 'py>, items: Vec<Handle<'py>>) -> PyResult<Vec<Handle<'py>>> {
+///     items.iter().map(|x| f.call((x,))).collect()
+/// }
+/// ```
 pub struct Handle<'py> {
     ctx: Ctx<'py>,
     raw: ffi::HPy,
 }
 
 /// A handle owned by someone else, valid for `'a` (at most the call, `'py`).
+///
+/// The cheapest way to take an argument of any type: no new reference. It cannot be kept past
+/// `'a`; [`Object::dup`] makes an owned handle of it.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// `obj` itself, unchanged (the conversion of the result takes a new reference).
+/// #[oxhpy::function]
+/// fn identity<'a, 'py>(obj: Borrowed<'a, 'py>) -> Borrowed<'a, 'py> {
+///     obj
+/// }
+/// ```
 #[derive(Clone, Copy)]
 pub struct Borrowed<'a, 'py> {
     ctx: Ctx<'py>,
@@ -26,6 +66,19 @@ pub struct Borrowed<'a, 'py> {
 
 impl<'py> Handle<'py> {
     /// Takes ownership of `raw`, the result of an HPy call: `NULL` means that call raised.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `obj[key]` for a `str` key.
+    /// fn item<'py>(obj: Borrowed<'_, 'py>, key: &std::ffi::CStr) -> PyResult<Handle<'py>> {
+    ///     let ctx = obj.ctx();
+    ///     // SAFETY: a live context and handle; the result is owned, or NULL with an error set.
+    ///     let item = unsafe { oxhpy::ffi::HPy_GetItem_s(ctx.as_ptr(), obj.raw(), key.as_ptr()) };
+    ///     // SAFETY: the result of that call, which nobody else closes.
+    ///     unsafe { Handle::from_raw(ctx, item) }
+    /// }
+    /// ```
     ///
     /// # Safety
     /// `raw` is `HPy_NULL` or an owned handle of `ctx`'s call that nobody else will close.
@@ -40,6 +93,16 @@ impl<'py> Handle<'py> {
 
     /// Takes ownership of `raw`, known not to be NULL.
     ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn type_of<'py>(obj: Borrowed<'_, 'py>) -> Handle<'py> {
+    ///     let ctx = obj.ctx();
+    ///     // SAFETY: a live handle; HPy_Type cannot fail and returns an owned handle.
+    ///     unsafe { Handle::from_raw_unchecked(ctx, oxhpy::ffi::HPy_Type(ctx.as_ptr(), obj.raw())) }
+    /// }
+    /// ```
+    ///
     /// # Safety
     /// As [`Handle::from_raw`], and `raw` is not `HPy_NULL`.
     #[inline(always)]
@@ -49,6 +112,22 @@ impl<'py> Handle<'py> {
     }
 
     /// Gives the reference away (to the interpreter, as a return value) without closing it.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// The result of an HPy function implemented through `ffi`: an owned handle, or NULL with
+    /// /// the exception set.
+    /// fn to_c<'py>(ctx: Ctx<'py>, r: PyResult<Handle<'py>>) -> oxhpy::ffi::HPy {
+    ///     match r {
+    ///         Ok(h) => h.into_raw(),
+    ///         Err(e) => {
+    ///             e.restore(ctx);
+    ///             oxhpy::ffi::HPy_NULL
+    ///         }
+    ///     }
+    /// }
+    /// ```
     #[inline(always)]
     pub fn into_raw(self) -> ffi::HPy {
         let raw = self.raw;
@@ -56,7 +135,17 @@ impl<'py> Handle<'py> {
         raw
     }
 
-    /// Borrows this handle for as long as `self` lives.
+    /// Borrows this handle for as long as `self` lives: for what takes a [`Borrowed`].
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// The length of `obj.tobytes()`, read as a buffer.
+    /// fn nbytes(obj: Borrowed<'_, '_>) -> PyResult<usize> {
+    ///     let data = obj.call_method("tobytes", ())?;
+    ///     oxhpy::buffer::read(data.borrow(), |b: &[u8]| b.len())
+    /// }
+    /// ```
     #[inline(always)]
     pub fn borrow(&self) -> Borrowed<'_, 'py> {
         Borrowed {
@@ -78,6 +167,19 @@ impl Drop for Handle<'_> {
 impl<'a, 'py> Borrowed<'a, 'py> {
     /// Borrows `raw`, a handle owned by the caller for at least `'a`.
     ///
+    /// ```
+    /// use oxhpy::{ffi, Borrowed, Ctx, Object};
+    ///
+    /// /// An `HPyFunc_O` implementation: `type(arg)`.
+    /// unsafe extern "C" fn type_of(raw: *mut ffi::HPyContext, _: ffi::HPy, arg: ffi::HPy) -> ffi::HPy {
+    ///     // SAFETY: HPy passes the live context of the call...
+    ///     let ctx = unsafe { Ctx::from_raw(raw) };
+    ///     // SAFETY: ... and an argument that it owns until the call returns.
+    ///     let arg = unsafe { Borrowed::from_raw(ctx, arg) };
+    ///     arg.get_type().into_raw()
+    /// }
+    /// ```
+    ///
     /// # Safety
     /// `raw` is a live, non-NULL handle of `ctx`'s call and stays open for `'a`.
     #[inline(always)]
@@ -94,11 +196,41 @@ impl<'a, 'py> Borrowed<'a, 'py> {
 /// Anything that is a handle of the current call.
 ///
 /// Sealed: every `Object` method, `Field` and `Global` trusts `raw()` to be a live handle of
-/// `ctx()`, so only oxhpy's own handle types implement it.
+/// `ctx()`, so only oxhpy's own handle types implement it: [`Handle`], [`Borrowed`],
+/// [`Module`](crate::Module) and references to them. Take `&impl AsHandle<'py>` (or
+/// `&impl Object<'py>`) to accept any of them.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// `obj.__name__ == name`, for an owned or a borrowed `obj`.
+/// fn is_named<'py>(obj: &impl AsHandle<'py>, name: &str) -> PyResult<bool> {
+///     Ok(obj.getattr("__name__")?.extract::<&str>()? == name)
+/// }
+/// ```
 pub trait AsHandle<'py>: sealed::Sealed {
     /// The context of the call the handle belongs to.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `[obj, obj]`.
+    /// fn twice<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     vec![obj.dup(), obj.dup()].into_py(obj.ctx())
+    /// }
+    /// ```
     fn ctx(&self) -> Ctx<'py>;
-    /// The raw handle, still owned by `self`.
+    /// The raw handle, still owned by `self`: for [`ffi`] calls, which must not close it.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `callable(obj)`.
+    /// fn is_callable(obj: Borrowed<'_, '_>) -> bool {
+    ///     // SAFETY: a live context and handle; HPyCallable_Check cannot fail.
+    ///     unsafe { oxhpy::ffi::HPyCallable_Check(obj.ctx().as_ptr(), obj.raw()) != 0 }
+    /// }
+    /// ```
     fn raw(&self) -> ffi::HPy;
 }
 
@@ -144,9 +276,23 @@ impl<'py, T: AsHandle<'py> + ?Sized> AsHandle<'py> for &T {
     }
 }
 
-/// Positional arguments for [`Object::call`]: a tuple of convertible values (up to 8).
+/// Positional arguments for [`Object::call`]: a tuple of convertible values (up to 8), each any
+/// [`IntoPy`] type; `()` for none, `(x,)` for one.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// fn calls<'py>(f: Borrowed<'_, 'py>, obj: Borrowed<'_, 'py>) -> PyResult<()> {
+///     f.call(())?;                         // f()
+///     f.call((obj,))?;                     // f(obj)
+///     f.call((1, "two", 3.0, None::<i64>))?; // f(1, "two", 3.0, None)
+///     Ok(())
+/// }
+/// ```
 pub trait IntoArgs<'py> {
     /// Converts every argument to an owned handle.
+    ///
+    /// <!-- no example: called by `Object::call`, as the trait's example shows -->
     fn into_handles(self, ctx: Ctx<'py>) -> PyResult<Vec<Handle<'py>>>;
 }
 
@@ -196,8 +342,28 @@ fn kwnames<'py>(ctx: Ctx<'py>, names: &[&str]) -> PyResult<Option<Handle<'py>>> 
 }
 
 /// The methods of every Python object, for owned and borrowed handles alike.
+///
+/// Implemented for every [`AsHandle`] type. What fails returns the Python exception as a
+/// [`PyErr`], to propagate with `?`.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// `"<type name>: <repr>"`.
+/// fn describe<'py>(obj: &impl Object<'py>) -> PyResult<String> {
+///     Ok(format!("{}: {}", obj.type_name(), obj.repr()?))
+/// }
+/// ```
 pub trait Object<'py>: AsHandle<'py> {
     /// A new owned reference to the same object (`HPy_Dup`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn keep<'py>(arg: Borrowed<'_, 'py>, kept: &mut Vec<Handle<'py>>) {
+    ///     kept.push(arg.dup());
+    /// }
+    /// ```
     fn dup(&self) -> Handle<'py> {
         // SAFETY: `raw` is live; HPy_Dup returns a new owned handle and cannot fail.
         unsafe {
@@ -205,7 +371,16 @@ pub trait Object<'py>: AsHandle<'py> {
         }
     }
 
-    /// Converts the object to a Rust value.
+    /// Converts the object to a Rust value: any [`FromPy`] type.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `obj.real` as an `f64`.
+    /// fn real(obj: Borrowed<'_, '_>) -> PyResult<f64> {
+    ///     obj.getattr("real")?.extract()
+    /// }
+    /// ```
     fn extract<'a, T: FromPy<'a, 'py>>(&'a self) -> PyResult<T>
     where
         Self: Sized,
@@ -215,12 +390,31 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `self is other`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Whether `f` returns its argument itself.
+    /// fn returns_itself(f: Borrowed<'_, '_>, x: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     Ok(f.call((x,))?.is(&x))
+    /// }
+    /// ```
     fn is(&self, other: &impl AsHandle<'py>) -> bool {
         // SAFETY: both handles are live in this call.
         unsafe { ffi::HPy_Is(self.ctx().as_ptr(), self.raw(), other.raw()) != 0 }
     }
 
     /// `self is None`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `f()`, but `default` when it returns `None`.
+    /// fn or_default<'py>(f: Borrowed<'_, 'py>, default: i64) -> PyResult<i64> {
+    ///     let r = f.call(())?;
+    ///     if r.is_none() { Ok(default) } else { r.extract() }
+    /// }
+    /// ```
     fn is_none(&self) -> bool {
         let ctx = self.ctx();
         // SAFETY: both handles are live in this call.
@@ -228,6 +422,15 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `getattr(self, name)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `obj.__class__.__qualname__`.
+    /// fn qualname(obj: Borrowed<'_, '_>) -> PyResult<String> {
+    ///     obj.getattr("__class__")?.getattr("__qualname__")?.extract()
+    /// }
+    /// ```
     fn getattr(&self, name: &str) -> PyResult<Handle<'py>> {
         let name = cstring(name)?;
         // SAFETY: live handle, NUL-terminated name; the result is owned or NULL with an error set.
@@ -239,7 +442,16 @@ pub trait Object<'py>: AsHandle<'py> {
         }
     }
 
-    /// `setattr(self, name, value)`.
+    /// `setattr(self, name, value)`; `value` is any [`IntoPy`] type.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn tag(obj: Borrowed<'_, '_>, label: &str) -> PyResult<()> {
+    ///     obj.setattr("label", label)?;
+    ///     obj.setattr("tagged", true)
+    /// }
+    /// ```
     fn setattr(&self, name: &str, value: impl IntoPy<'py>) -> PyResult<()> {
         let value = value.into_py(self.ctx())?;
         let name = cstring(name)?;
@@ -254,12 +466,32 @@ pub trait Object<'py>: AsHandle<'py> {
         }
     }
 
-    /// `self(*args)` (`HPy_Call`).
+    /// `self(*args)` (`HPy_Call`): `args` is a tuple, see [`IntoArgs`].
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `f(x, y)` as an `f64`.
+    /// fn apply2(f: Borrowed<'_, '_>, x: f64, y: f64) -> PyResult<f64> {
+    ///     f.call((x, y))?.extract()
+    /// }
+    /// ```
     fn call(&self, args: impl IntoArgs<'py>) -> PyResult<Handle<'py>> {
         self.call_kw(args, &[])
     }
 
-    /// `self(*args, **kwargs)` with `kwargs` given as `(name, value)` pairs (`HPy_Call`).
+    /// `self(*args, **kwargs)` with `kwargs` given as `(name, value)` pairs (`HPy_Call`); a
+    /// repeated name is a `TypeError`, as in Python.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `sorted(items, key=key, reverse=True)`.
+    /// fn sorted_desc<'py>(items: Borrowed<'_, 'py>, key: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     let (ctx, yes) = (items.ctx(), items.ctx().bool(true));
+    ///     ctx.builtins_fn("sorted")?.call_kw((items,), &[("key", &key), ("reverse", &yes)])
+    /// }
+    /// ```
     fn call_kw(
         &self,
         args: impl IntoArgs<'py>,
@@ -294,6 +526,15 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `self.name(*args)` (`HPy_CallMethod`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `s.replace(old, new)`.
+    /// fn replace(s: Borrowed<'_, '_>, old: &str, new: &str) -> PyResult<String> {
+    ///     s.call_method("replace", (old, new))?.extract()
+    /// }
+    /// ```
     fn call_method(&self, name: &str, args: impl IntoArgs<'py>) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         let name = name.into_py(ctx)?;
@@ -317,6 +558,15 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `type(self)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `type(obj)()`: a new object of the same type.
+    /// fn same_kind<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     obj.get_type().call(())
+    /// }
+    /// ```
     fn get_type(&self) -> Handle<'py> {
         // SAFETY: HPy_Type returns a new owned handle for any live object.
         unsafe {
@@ -324,7 +574,15 @@ pub trait Object<'py>: AsHandle<'py> {
         }
     }
 
-    /// The `__name__` of `type(self)` (`HPyType_GetName`).
+    /// The `__name__` of `type(self)` (`HPyType_GetName`), as error messages name it.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn expected_list(obj: Borrowed<'_, '_>) -> PyErr {
+    ///     PyErr::type_error(format!("expected list, got {}", obj.type_name()))
+    /// }
+    /// ```
     fn type_name(&self) -> String {
         let ty = self.get_type();
         // SAFETY: `ty` is a live type; the returned UTF-8 string lives as long as the type.
@@ -339,6 +597,14 @@ pub trait Object<'py>: AsHandle<'py> {
 
     /// `isinstance(self, ty)`. `TypeError` when `ty` is not a type (`HPy_TypeCheck` itself does
     /// not check it: on CPython a non-type second argument is read as a type object).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn is_decimal(ctx: Ctx<'_>, obj: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     obj.is_instance(&ctx.import("decimal")?.getattr("Decimal")?)
+    /// }
+    /// ```
     fn is_instance(&self, ty: &impl AsHandle<'py>) -> PyResult<bool> {
         let c = self.ctx().as_ptr();
         // SAFETY: live handles; `ty` is checked against `type` (a context constant) first.
@@ -357,6 +623,14 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `repr(self)` as a Rust string.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn not_found(key: Borrowed<'_, '_>) -> PyResult<PyErr> {
+    ///     Ok(PyErr::new(Exc::KeyError, key.repr()?))
+    /// }
+    /// ```
     fn repr(&self) -> PyResult<String> {
         // SAFETY: live handle; result owned or NULL with an error set.
         let r = unsafe {
@@ -366,6 +640,15 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `str(self)` as a Rust string.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `", ".join(str(x) for x in items)`.
+    /// fn join(items: Vec<Handle<'_>>) -> PyResult<String> {
+    ///     Ok(items.iter().map(|x| x.str()).collect::<PyResult<Vec<_>>>()?.join(", "))
+    /// }
+    /// ```
     fn str(&self) -> PyResult<String> {
         let c = self.ctx();
         // SAFETY: live handle; result owned or NULL with an error set.
@@ -374,6 +657,15 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `len(self)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// The last item of a sequence.
+    /// fn last<'py>(seq: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     seq.get_item(seq.len()? as isize - 1)
+    /// }
+    /// ```
     fn len(&self) -> PyResult<usize> {
         // SAFETY: live handle; -1 means an exception is set.
         let n = unsafe { ffi::HPy_Length(self.ctx().as_ptr(), self.raw()) };
@@ -385,11 +677,28 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `len(self) == 0`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn non_empty(items: Borrowed<'_, '_>) -> PyResult<()> {
+    ///     if items.is_empty()? { Err(PyErr::value_error("no items")) } else { Ok(()) }
+    /// }
+    /// ```
     fn is_empty(&self) -> PyResult<bool> {
         Ok(self.len()? == 0)
     }
 
-    /// `self[i]`.
+    /// `self[i]` for an integer index (negative from the end, as in Python).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `pair[0] + pair[1]`, for any sequence of two ints.
+    /// fn sum2(pair: Borrowed<'_, '_>) -> PyResult<i64> {
+    ///     Ok(pair.get_item(0)?.extract::<i64>()? + pair.get_item(-1)?.extract::<i64>()?)
+    /// }
+    /// ```
     fn get_item(&self, i: isize) -> PyResult<Handle<'py>> {
         let i = if crate::context::Interpreter::get().graalpy {
             graalpy_list_index(self, i)?
@@ -406,6 +715,15 @@ pub trait Object<'py>: AsHandle<'py> {
     }
 
     /// `bool(self)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// How many items are true (`sum(map(bool, items))`).
+    /// fn count_true(items: Vec<Handle<'_>>) -> PyResult<usize> {
+    ///     items.iter().try_fold(0, |n, x| Ok(n + usize::from(x.is_truthy()?)))
+    /// }
+    /// ```
     fn is_truthy(&self) -> PyResult<bool> {
         // SAFETY: live handle; -1 means an exception is set.
         let r = unsafe { ffi::HPy_IsTrue(self.ctx().as_ptr(), self.raw()) };

@@ -3,7 +3,7 @@
 //! One compiled `.hpy0.so` imports and runs on CPython, PyPy and GraalPy, in HPy's universal,
 //! debug and trace modes. You write plain typed Rust functions:
 //!
-//! ```ignore
+//! ```
 //! #[oxhpy::module]
 //! mod _native {
 //!     use oxhpy::prelude::*;
@@ -11,7 +11,7 @@
 //!     /// Add two 64-bit integers.
 //!     #[oxhpy::function]
 //!     fn add(a: i64, b: i64) -> PyResult<i64> {
-//!         a.checked_add(b).ok_or_else(|| PyErr::new(Exc::OverflowError, "result does not fit in 64 bits"))
+//!         a.checked_add(b).ok_or_else(|| PyErr::overflow_error("result does not fit in 64 bits"))
 //!     }
 //! }
 //! ```
@@ -48,7 +48,25 @@ pub use err::{Exc, PyErr, PyResult};
 pub use handle::{AsHandle, Borrowed, Handle, Object};
 pub use module::{Global, Module};
 
-/// `use oxhpy::prelude::*;` brings what an extension needs.
+/// `use oxhpy::prelude::*;` brings what an extension needs: the context, handles and
+/// [`Object`]'s methods, the conversion traits, errors, [`Module`] and [`Global`].
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// /// The results of `f(x)` for each `x` in `xs` that are not `None`.
+/// #[oxhpy::function]
+/// fn filter_map<'py>(f: Borrowed<'_, 'py>, xs: Vec<Handle<'py>>) -> PyResult<Vec<Handle<'py>>> {
+///     let mut out = Vec::new();
+///     for x in xs {
+///         let y = f.call((x,))?;
+///         if !y.is_none() {
+///             out.push(y);
+///         }
+///     }
+///     Ok(out)
+/// }
+/// ```
 pub mod prelude {
     pub use crate::{
         AsHandle, Borrowed, Ctx, Exc, FromPy, Global, Handle, IntoPy, Module, Object, PyErr,

@@ -7,6 +7,24 @@
 //! part of the import name. Its exec slot decides the context layout, creates `PanicException`
 //! and the registered classes, then runs the user's `#[oxhpy::exec]` function, if any.
 //!
+//! ```
+//! /// Statistics helpers (the module's docstring).
+//! #[oxhpy::module]
+//! mod _stats {
+//!     use oxhpy::prelude::*;
+//!
+//!     #[oxhpy::exec]
+//!     fn exec(m: &Module<'_>) -> PyResult<()> {
+//!         m.add("__version__", "1.0")
+//!     }
+//!
+//!     #[oxhpy::function]
+//!     fn mean(xs: Vec<f64>) -> f64 {
+//!         xs.iter().sum::<f64>() / xs.len() as f64
+//!     }
+//! }
+//! ```
+//!
 //! `#[oxhpy::global]` registers the static it declares in `GLOBALS`, a link-time registry
 //! (`linkme`'s distributed slice: the linker gathers the entries of every crate of the binary into
 //! one section, and nothing runs at load time), and the module definition lists the whole
@@ -31,13 +49,29 @@ use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::sync::OnceLock;
 
-/// The module object, borrowed, while its exec slot runs.
+/// The module object, borrowed, while its exec slot runs: what the `#[oxhpy::exec]` function
+/// receives. It is a handle too ([`Object`](crate::Object)'s methods).
+///
+/// ```
+/// # #[oxhpy::module]
+/// # mod _native {
+/// use oxhpy::prelude::*;
+///
+/// #[oxhpy::exec]
+/// fn exec(m: &Module<'_>) -> PyResult<()> {
+///     let name: String = m.getattr("__name__")?.extract()?; // e.g. "mypkg._native"
+///     m.add("DEFAULT_LOGGER", format!("{name}.log"))
+/// }
+/// # }
+/// ```
 pub struct Module<'py> {
     h: Borrowed<'py, 'py>,
 }
 
 impl<'py> Module<'py> {
     /// Wraps the module handle passed to the exec slot.
+    ///
+    /// <!-- no example: the code `#[oxhpy::module]` generates calls it; see `Module` -->
     ///
     /// # Safety
     /// `raw` is the live module handle of the current exec call.
@@ -47,7 +81,21 @@ impl<'py> Module<'py> {
         Module { h }
     }
 
-    /// Sets the module attribute `name` to `value`.
+    /// Sets the module attribute `name` to `value` (any [`IntoPy`] type).
+    ///
+    /// ```
+    /// # #[oxhpy::module]
+    /// # mod _native {
+    /// use oxhpy::prelude::*;
+    ///
+    /// #[oxhpy::exec]
+    /// fn exec(m: &Module<'_>) -> PyResult<()> {
+    ///     m.add("MAX_ITEMS", 1024usize)?;
+    ///     m.add("FORMATS", vec!["csv", "json"])?;
+    ///     m.add("DEFAULT", ())
+    /// }
+    /// # }
+    /// ```
     pub fn add(&self, name: &str, value: impl IntoPy<'py>) -> PyResult<()> {
         let value = value.into_py(self.h.ctx())?;
         let name = cstring(name)?;
@@ -69,6 +117,22 @@ impl<'py> Module<'py> {
 
     /// Creates an exception type `<module>.<name>` deriving from `base` (default `Exception`),
     /// keeps it in `global` for [`PyErr::custom`](crate::PyErr::custom), and adds it to the module.
+    ///
+    /// ```
+    /// # #[oxhpy::module]
+    /// # mod _native {
+    /// use oxhpy::prelude::*;
+    ///
+    /// #[oxhpy::global]
+    /// static PARSE_ERROR: Global;
+    ///
+    /// #[oxhpy::exec]
+    /// fn exec(m: &Module<'_>) -> PyResult<()> {
+    ///     // `except ValueError` catches it too.
+    ///     m.add_exception(&PARSE_ERROR, "ParseError", Some(Exc::ValueError), "Malformed input.")
+    /// }
+    /// # }
+    /// ```
     pub fn add_exception(
         &self,
         global: &'static Global,
@@ -124,6 +188,27 @@ impl<'py> AsHandle<'py> for Module<'py> {
 /// from the definition (loading it before any store gives its internal `NoValue` object), even
 /// for a second module object whose initialisation oxhpy then refuses: the value a store gave is
 /// kept here and loaded, so a stored global keeps its object.
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// #[oxhpy::global]
+/// static DECIMAL: Global;
+///
+/// /// `decimal.Decimal(s)`, with the class looked up once.
+/// #[oxhpy::function]
+/// fn to_decimal<'py>(ctx: Ctx<'py>, s: &str) -> PyResult<Handle<'py>> {
+///     let cls = match DECIMAL.load(ctx) {
+///         Some(cls) => cls,
+///         None => {
+///             let cls = ctx.import("decimal")?.getattr("Decimal")?;
+///             DECIMAL.store(ctx, &cls)?;
+///             cls
+///         }
+///     };
+///     cls.call((s,))
+/// }
+/// ```
 #[repr(C)]
 pub struct Global {
     /// First field: its address is the `HPyGlobal *` listed in the module definition.
@@ -154,12 +239,25 @@ impl Global {
         }
     }
 
-    /// The pointer that goes into a module's `globals` list.
+    /// The `HPyGlobal` that `#[oxhpy::module]` lists in the module definition. Listing it in a
+    /// hand-written `HPyModuleDef` does not make [`store`](Global::store) accept it: only
+    /// oxhpy's own module definition marks its globals as listed.
+    ///
+    /// <!-- no example: nothing outside oxhpy's module definition can use it -->
     pub const fn as_ptr(&'static self) -> *mut ffi::HPyGlobal {
         self.raw.get()
     }
 
     /// Whether something was stored.
+    ///
+    /// ```
+    /// use oxhpy::Global;
+    ///
+    /// #[oxhpy::global]
+    /// static CACHE: Global;
+    ///
+    /// assert!(!CACHE.is_set()); // until a module stores into it
+    /// ```
     pub fn is_set(&self) -> bool {
         self.stored.load(Ordering::Relaxed)
     }
@@ -169,6 +267,22 @@ impl Global {
     /// `SystemError` for a global that the module definition does not list: one not declared
     /// with `#[oxhpy::global]` (only `unsafe` code can make one), or any before the module's
     /// initialisation.
+    ///
+    /// ```
+    /// # #[oxhpy::module]
+    /// # mod _native {
+    /// use oxhpy::prelude::*;
+    ///
+    /// #[oxhpy::global]
+    /// static DUMPS: Global;
+    ///
+    /// #[oxhpy::exec]
+    /// fn exec(m: &Module<'_>) -> PyResult<()> {
+    ///     let ctx = m.ctx();
+    ///     DUMPS.store(ctx, &ctx.import("json")?.getattr("dumps")?)
+    /// }
+    /// # }
+    /// ```
     pub fn store<'py>(&'static self, ctx: Ctx<'py>, obj: &impl AsHandle<'py>) -> PyResult<()> {
         if !self.listed.load(Ordering::Relaxed) {
             return Err(PyErr::new(
@@ -209,6 +323,19 @@ impl Global {
     }
 
     /// A new handle to the stored object, or `None` before anything was stored.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// #[oxhpy::global]
+    /// static DUMPS: Global; // `json.dumps`, stored by the module's exec function
+    ///
+    /// #[oxhpy::function]
+    /// fn to_json(obj: Borrowed<'_, '_>) -> PyResult<String> {
+    ///     let dumps = DUMPS.load(obj.ctx()).ok_or_else(|| PyErr::new(Exc::RuntimeError, "no json"))?;
+    ///     dumps.call((obj,))?.extract()
+    /// }
+    /// ```
     pub fn load<'py>(&'static self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
         if !self.is_set() {
             return None;
@@ -231,6 +358,15 @@ impl Global {
 
 /// What `#[oxhpy::global]` can declare: a [`Global`], an array `[Global; N]`, a class's
 /// [`TypeGlobal`](crate::class::TypeGlobal).
+///
+/// ```
+/// use oxhpy::Global;
+///
+/// #[oxhpy::global]
+/// static CONSTANTS: [Global; 3]; // `&CONSTANTS[i]` is a `&'static Global`
+///
+/// assert!(CONSTANTS.iter().all(|g| !g.is_set()));
+/// ```
 ///
 /// # Safety
 /// `Self` is `size_of::<Self>() / size_of::<Global>()` [`Global`]s one after the other from its

@@ -12,6 +12,27 @@
 //! thread's `HPy_ReenterPythonExecution` aborts the process ("Error: Wrong HPy Context!"). Seen on
 //! PyPy 3.11 and GraalPy 24.2 at once, and on CPython (hpy 0.9.0's `debug_ctx_cpython.c`) in about
 //! one run in ten of four threads calling a releasing kernel.
+//!
+//! ```
+//! use oxhpy::prelude::*;
+//!
+//! /// How many primes are below `n`; other Python threads run meanwhile.
+//! #[oxhpy::function]
+//! fn count_primes(ctx: Ctx<'_>, n: u64) -> u64 {
+//!     let is_prime = |k: u64| k > 1 && (2..).take_while(|d| d * d <= k).all(|d| k % d != 0);
+//!     ctx.allow_threads(|| (0..n).filter(|&k| is_prime(k)).count() as u64)
+//! }
+//! ```
+//!
+//! A closure that touches Python does not compile:
+//!
+//! ```compile_fail,E0277
+//! use oxhpy::prelude::*;
+//!
+//! fn repr_released(ctx: Ctx<'_>, obj: Borrowed<'_, '_>) -> PyResult<String> {
+//!     ctx.allow_threads(|| obj.repr()) // `Borrowed` is not `Sync`: no Python while released
+//! }
+//! ```
 use crate::context::{Ctx, Interpreter};
 use hpy_sys as ffi;
 
@@ -28,6 +49,16 @@ impl Ctx<'_> {
     ///
     /// A buffer view's closure cannot call this (it cannot capture the `Ctx`): views release
     /// the interpreter themselves ([`Release`](crate::buffer::Release)).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Sleeps without holding up other Python threads.
+    /// #[oxhpy::function]
+    /// fn nap(ctx: Ctx<'_>, ms: u64) {
+    ///     ctx.allow_threads(|| std::thread::sleep(std::time::Duration::from_millis(ms)))
+    /// }
+    /// ```
     pub fn allow_threads<R: Send>(self, f: impl FnOnce() -> R + Send) -> R {
         if !self.may_release() {
             return f();
