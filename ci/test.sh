@@ -13,12 +13,13 @@ ci_lock
 ensure_apt
 ensure_cpython
 
-step "cargo fmt --check, clippy, cargo doc, ruff"
+step "cargo fmt --check, clippy, cargo doc, ruff, doc examples"
 cargo fmt --all --check
 cargo clippy -q --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p oxhpy -p hpy-sys -p oxhpy-macros
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+"$VENV/bin/python" ci/docex.py   # every public item of the safe layer has a compiled example
 
 step "cargo test"
 cargo test -q --workspace 2>&1 | grep -E '^(test result|error|failures)' || true
