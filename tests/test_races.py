@@ -48,28 +48,36 @@ RACE_SECONDS = float(os.environ.get("OXHPY_RACE_SECONDS", "0.4"))
 BASE = 1 << 18  # items: above the kernels' release threshold (64 KiB) in every element size
 STEP = 4096  # a resize adds or removes this many items
 MAX_STEPS = 8
+MIN_ROUNDS = 2  # rounds every thread of a race does at least, however long it takes
 
 
 def race(kernels, mutators, n_kernel_threads=3):
     """Runs `kernels` (callables returning an outcome name) in `n_kernel_threads` threads and each
-    of `mutators` in its own thread for RACE_SECONDS; returns the Counter of outcomes. Any other
-    exception fails the test."""
+    of `mutators` in its own thread for RACE_SECONDS, all started together, and on until every thread has
+    done MIN_ROUNDS rounds (an interpreter's scheduler may leave a thread waiting for the whole time: PyPy
+    once ran no mutator round in a race); returns the Counter of outcomes. Any other exception fails the
+    test."""
     counts, errors, lock = Counter(), [], threading.Lock()
-    deadline = time.monotonic() + RACE_SECONDS
+    jobs = [kernels] * n_kernel_threads + [[m] for m in mutators]
+    rounds = [0] * len(jobs)
+    start = threading.Barrier(len(jobs))
+    deadline = []
 
-    def loop(fns):
+    def loop(slot, fns):
         try:
-            i = 0
-            while time.monotonic() < deadline:
-                outcome = fns[i % len(fns)]()
-                i += 1
+            if start.wait() == 0:
+                deadline.append(time.monotonic() + RACE_SECONDS)
+            start.wait()
+            while time.monotonic() < deadline[0] or min(rounds) < MIN_ROUNDS:
+                outcome = fns[rounds[slot] % len(fns)]()
+                rounds[slot] += 1
                 with lock:
                     counts[outcome] += 1
         except BaseException as e:  # noqa: BLE001 (reported below)
             errors.append(e)
+            rounds[slot] = MIN_ROUNDS  # the others stop at the deadline
 
-    threads = [threading.Thread(target=loop, args=(kernels,)) for _ in range(n_kernel_threads)]
-    threads += [threading.Thread(target=loop, args=([m],)) for m in mutators]
+    threads = [threading.Thread(target=loop, args=(i, fns)) for i, fns in enumerate(jobs)]
     for th in threads:
         th.start()
     for th in threads:
