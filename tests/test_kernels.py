@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from conftest import GRAALPY
 
 import oxhpy_kernels as k
 
@@ -59,16 +60,27 @@ def test_add_arity_and_keywords():
         k.add(1, a=2)
 
 
+def floor_div(a, b):
+    """`a // b` computed on magnitudes: GraalPy 24.2's own `0 // b` is -1 for a negative `b` held as a
+    big integer (`0 // int("-2574943852626498413")`, while the literal gives 0)."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q if q * abs(b) == abs(a) else -q - 1
+
+
 def test_div_floor_matches_python():
     assert k.div_floor(-7, 2) == -4
+    assert k.div_floor(0, int("-2574943852626498413")) == 0
     rng = random.Random(2)
     values = EDGES + [rng.randint(I64_MIN, I64_MAX) for _ in range(200)] + list(range(-10, 11))
     for a in values:
         for b in rng.sample(values, 10) + [1, -1, 2, -2, 3, -3]:
             if b == 0:
                 continue
-            if fits(a // b):
-                assert k.div_floor(a, b) == a // b, (a, b)
+            want = floor_div(a, b)
+            if not GRAALPY:
+                assert want == a // b, (a, b)
+            if fits(want):
+                assert k.div_floor(a, b) == want, (a, b)
             else:
                 with pytest.raises(OverflowError):
                     k.div_floor(a, b)
