@@ -229,6 +229,10 @@ def test_docstrings():
     assert "Positional or keyword parameters" in t.keywords.__doc__
     assert "HPyFunc_NOARGS" in t.noargs.__doc__
     assert "--" not in t.keywords.__doc__.splitlines()[0]
+    # A docstring with its own `name(sig)\n--\n\n` header keeps it, once (no second header before it).
+    assert t.own_signature.__doc__ == "A docstring with its own signature header: oxhpy writes none."
+    assert t.own_signature(3) == 3
+    assert not t.own_header_only.__doc__
     from oxhpy_testext import _native
 
     assert _native.__doc__ == "Test functions for oxhpy: one per public behaviour of the safe layer."
@@ -243,6 +247,8 @@ def test_docstrings():
         (t.keywords, "(a, b=2, c=None)"),
         (t.many, '(a, b, c, d=..., e="dflt", f=None)'),
         (t.with_ctx, "(n)"),
+        (t.own_signature, "(a, b=9223372036854775807)"),
+        (t.own_header_only, "(x)"),
     ],
 )
 @pytest.mark.xfail(
@@ -264,6 +270,10 @@ def test_inspect_signature():
 
 
 def test_module_attributes():
+    # A docstring with its own `name(sig)\n--\n\n` header keeps it, once (no second header before it).
+    assert t.own_signature.__doc__ == "A docstring with its own signature header: oxhpy writes none."
+    assert t.own_signature(3) == 3
+    assert not t.own_header_only.__doc__
     from oxhpy_testext import _native
 
     assert t.VERSION == "1"

@@ -253,7 +253,18 @@ impl Callable {
     }
 
     /// `name(a, b=1)\n--\n\n` + doc: CPython turns this into `__text_signature__` for `inspect`.
+    /// A doc that starts with its own such header (`name(...)`, a `--` line, an empty line: what
+    /// CPython looks for) is kept as written.
     pub(crate) fn text_signature(&self, with_self: bool) -> String {
+        if let Some(doc) = &self.doc {
+            let rest = doc.strip_prefix(&self.py_name).unwrap_or_default();
+            if rest.starts_with('(') && rest.contains(")\n--\n\n") {
+                return doc.clone();
+            }
+            if rest.starts_with('(') && rest.ends_with(")\n--") {
+                return format!("{doc}\n\n");
+            }
+        }
         let mut parts: Vec<String> = self
             .params
             .iter()

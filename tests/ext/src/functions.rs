@@ -46,6 +46,22 @@ pub fn keywords_none() -> i64 {
     7
 }
 
+/// own_signature(a, b=9223372036854775807)
+/// --
+///
+/// A docstring with its own signature header: oxhpy writes none.
+#[oxhpy::function]
+pub fn own_signature(a: i64, #[oxhpy(default = i64::MAX)] b: i64) -> i64 {
+    a.min(b)
+}
+
+/// own_header_only(x)
+/// --
+#[oxhpy::function]
+pub fn own_header_only(x: i64) -> i64 {
+    x
+}
+
 /// Six parameters; the last three have non-literal defaults.
 #[oxhpy::function]
 pub fn many(
