@@ -375,6 +375,87 @@ impl PyErr {
         matches!(self.0.as_deref(), Some(New { ty: ExcType::Builtin(e), .. }) if *e == exc)
     }
 
+    /// Whether this error is an instance of `exc` or of a subclass of it, as `except exc:` would
+    /// decide: for a new error and for one already raised in the interpreter alike (through
+    /// `HPyErr_ExceptionMatches`). `exc` is a built-in [`Exc`] or a custom exception type kept in a
+    /// module [`Global`] (an empty `Global`, or one that holds no exception class, matches nothing).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `getattr(obj, name, default)`: only an `AttributeError` (or a subclass) gives `default`.
+    /// #[oxhpy::function]
+    /// fn getattr_or<'py>(ctx: Ctx<'py>, obj: Borrowed<'_, 'py>, name: &str, default: Handle<'py>)
+    ///     -> PyResult<Handle<'py>> {
+    ///     match obj.getattr(name) {
+    ///         Err(e) if e.matches(ctx, Exc::AttributeError) => {
+    ///             e.clear(ctx);
+    ///             Ok(default)
+    ///         }
+    ///         other => other,
+    ///     }
+    /// }
+    /// ```
+    pub fn matches(&self, ctx: Ctx<'_>, exc: impl ExceptionType) -> bool {
+        let c = ctx.as_ptr();
+        let Some(want) = exc.type_handle(ctx) else {
+            return false;
+        };
+        let want = crate::AsHandle::raw(&want);
+        match self.0.as_deref() {
+            // SAFETY: valid context and a live type handle; without an exception set, HPy answers 0.
+            None => unsafe { ffi::HPyErr_ExceptionMatches(c, want) != 0 },
+            Some(New {
+                ty: ExcType::Builtin(e),
+                ..
+            }) => {
+                // SAFETY: both are live type handles of this context.
+                unsafe { ffi::HPyType_IsSubtype(c, e.handle(ctx), want) != 0 }
+            }
+            Some(New {
+                ty: ExcType::Global(g),
+                ..
+            }) => match g.load(ctx) {
+                Some(h) if is_exception_class(ctx, &h) => {
+                    // SAFETY: both are live type handles of this context.
+                    unsafe { ffi::HPyType_IsSubtype(c, crate::AsHandle::raw(&h), want) != 0 }
+                }
+                // Raised as SystemError (see `restore`).
+                _ => exc_subtype(ctx, Exc::SystemError, want),
+            },
+        }
+    }
+
+    /// Discards the error now: an exception already raised is cleared in the interpreter at once
+    /// (`HPyErr_Clear`), so that the function may go on calling Python, as after `except ...: pass`.
+    /// (Dropping it also discards it, but only clears it when the call returns.)
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `len(obj)`, or `None` for an object without a length.
+    /// #[oxhpy::function]
+    /// fn len_or_none(ctx: Ctx<'_>, obj: Borrowed<'_, '_>) -> PyResult<Option<usize>> {
+    ///     match obj.len() {
+    ///         Ok(n) => Ok(Some(n)),
+    ///         Err(e) if e.matches(ctx, Exc::TypeError) => {
+    ///             e.clear(ctx);
+    ///             Ok(None)
+    ///         }
+    ///         Err(e) => Err(e),
+    ///     }
+    /// }
+    /// ```
+    pub fn clear(self, ctx: Ctx<'_>) {
+        let this = std::mem::ManuallyDrop::new(self);
+        if this.0.is_none() {
+            // SAFETY: valid context; clearing without an exception set is a no-op.
+            unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
+        }
+        // A new error owns a Box: dropped here (ManuallyDrop kept `Drop` from counting a raised one).
+        drop(std::mem::ManuallyDrop::into_inner(this).0.take());
+    }
+
     /// The message of a new error (`None` for one already raised).
     ///
     /// ```
@@ -458,6 +539,52 @@ impl PyErr {
                 ),
             },
         }
+    }
+}
+
+fn exc_subtype(ctx: Ctx<'_>, sub: Exc, ty: ffi::HPy) -> bool {
+    // SAFETY: live type handles of this context.
+    unsafe { ffi::HPyType_IsSubtype(ctx.as_ptr(), sub.handle(ctx), ty) != 0 }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Exc {}
+    impl Sealed for &'static crate::module::Global {}
+}
+
+/// An exception type that [`PyErr::matches`] takes: a built-in [`Exc`], or a custom exception type
+/// kept in a module [`Global`] (as made by [`Module::add_exception`](crate::Module::add_exception)).
+///
+/// ```
+/// use oxhpy::prelude::*;
+///
+/// #[oxhpy::global]
+/// static PARSE_ERROR: Global;
+///
+/// fn is_parse_error(ctx: Ctx<'_>, e: &PyErr) -> bool {
+///     e.matches(ctx, &PARSE_ERROR) // or e.matches(ctx, Exc::ValueError)
+/// }
+/// ```
+pub trait ExceptionType: sealed::Sealed {
+    /// The type, if it is an exception class (`None`: matches nothing).
+    #[doc(hidden)]
+    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>>;
+}
+
+impl ExceptionType for Exc {
+    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
+        // SAFETY: the constant is a valid handle of this context; HPy_Dup returns an owned one,
+        // never NULL, which nobody else closes.
+        Some(unsafe {
+            crate::Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), self.handle(ctx)))
+        })
+    }
+}
+
+impl ExceptionType for &'static Global {
+    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
+        self.load(ctx).filter(|h| is_exception_class(ctx, h))
     }
 }
 

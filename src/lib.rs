@@ -44,7 +44,7 @@ mod trampoline;
 pub use class::{Field, PyClass, PyNew, PyRef, PyRefMut};
 pub use context::Ctx;
 pub use convert::{FromPy, FromPyItem, IntoPy};
-pub use err::{Exc, PyErr, PyResult};
+pub use err::{Exc, ExceptionType, PyErr, PyResult};
 pub use handle::{AsHandle, Borrowed, Handle, Object};
 pub use module::{Global, Module};
 

@@ -303,3 +303,109 @@ def test_exception_while_a_view_is_alive_comes_through(make):
         data.append(1)  # the export ended: the object can be resized
         del data[-1]
     assert t.read_then_call(data, lambda: None) == 294
+
+
+# --- PyErr::matches and PyErr::clear ---------------------------------------------------------------
+
+
+class MyKeyError(KeyError):
+    pass
+
+
+def raiser(exc):
+    def f():
+        raise exc
+
+    return f
+
+
+@pytest.mark.parametrize(
+    "exc, names, want",
+    [
+        (
+            KeyError("k"),
+            ["KeyError", "LookupError", "Exception", "BaseException", "ValueError"],
+            [1, 1, 1, 1, 0],
+        ),
+        (MyKeyError("k"), ["KeyError", "LookupError", "IndexError"], [1, 1, 0]),
+        (ZeroDivisionError(), ["ArithmeticError", "ZeroDivisionError", "OverflowError"], [1, 1, 0]),
+        (
+            t.MyValueError("v"),
+            ["MyValueError", "ValueError", "MyError", "Exception", "NeverSet"],
+            [1, 1, 0, 1, 0],
+        ),
+        (t.MyError("e"), ["MyError", "MyValueError", "Exception"], [1, 0, 1]),
+        (KeyboardInterrupt(), ["BaseException", "Exception"], [1, 0]),
+    ],
+)
+def test_raised_error_matches_as_except_does(exc, names, want):
+    for name in names:  # the reference: Python's own `except`
+        typ = {"MyValueError": t.MyValueError, "MyError": t.MyError}.get(name) or getattr(
+            builtins, name, None
+        )
+        if typ is not None:
+            assert isinstance(exc, typ) == bool(want[names.index(name)]), name
+    assert t.raised_matches(raiser(exc), names) == [bool(w) for w in want]
+
+
+@NESTED_HPY_CALLS
+def test_raised_error_matches_a_custom_exception_raised_by_oxhpy():
+    def f():
+        t.raise_my_value_error("from rust")
+
+    assert t.raised_matches(f, ["MyValueError", "ValueError", "MyError"]) == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    "kind, names, want",
+    [
+        (
+            "KeyError",
+            ["KeyError", "LookupError", "Exception", "BaseException", "ValueError"],
+            [1, 1, 1, 1, 0],
+        ),
+        ("ValueError", ["ValueError", "MyValueError", "UnicodeError"], [1, 0, 0]),
+        ("UnicodeError", ["ValueError", "UnicodeError"], [1, 1]),
+        ("MyValueError", ["MyValueError", "ValueError", "MyError", "Exception"], [1, 1, 0, 1]),
+        ("MyError", ["MyError", "Exception", "ValueError"], [1, 1, 0]),
+        # A custom type never created raises SystemError (see test_custom_exception_not_created...).
+        ("NeverSet", ["SystemError", "Exception", "NeverSet"], [1, 1, 0]),
+    ],
+)
+def test_new_error_matches_as_except_would(kind, names, want):
+    assert t.new_matches(kind, names) == [bool(w) for w in want]
+
+
+def test_matches_unknown_name_is_a_value_error_and_the_callee_error_is_cleared():
+    with pytest.raises(ValueError, match="unknown exception"):
+        t.raised_matches(raiser(KeyError("k")), ["KeyError", "NoSuchError"])
+
+
+class Attrs:
+    present = 1
+
+    @property
+    def broken(self):
+        raise ValueError("broken property")
+
+    @property
+    def missing_sub(self):
+        raise MyAttributeError("sub")
+
+    def __repr__(self):
+        return "<Attrs>"
+
+
+class MyAttributeError(AttributeError):
+    pass
+
+
+def test_getattr_or_catches_attribute_errors_only():
+    obj = Attrs()
+    default = object()
+    assert t.getattr_or(obj, "present", default) == (1, "<Attrs>")
+    assert t.getattr_or(obj, "absent", default) == (default, "<Attrs>")
+    assert t.getattr_or(obj, "missing_sub", default) == (default, "<Attrs>")
+    with pytest.raises(ValueError, match="broken property"):
+        t.getattr_or(obj, "broken", default)
+    assert getattr(obj, "absent", default) is default  # Python's own answer

@@ -184,3 +184,69 @@ impl DropBomb {
 pub fn panic_payload_drop_panics_twice() {
     std::panic::panic_any(DropPanicsTwice);
 }
+
+/// Whether `e` matches the exception type named `name`: a built-in one, or one of the module's
+/// custom types `MyError`, `MyValueError`, `NeverSet` (a `Global` never set).
+fn exc_matches(ctx: Ctx<'_>, e: &PyErr, name: &str) -> PyResult<bool> {
+    Ok(match name {
+        "MyError" => e.matches(ctx, &MY_ERROR),
+        "MyValueError" => e.matches(ctx, &MY_VALUE_ERROR),
+        "NeverSet" => e.matches(ctx, &NEVER_SET),
+        _ => match crate::exc_by_name(name) {
+            Some(exc) => e.matches(ctx, exc),
+            None => return Err(PyErr::value_error(format!("unknown exception {name:?}"))),
+        },
+    })
+}
+
+/// Calls `f()` and says, for the exception it raised, whether it matches each of `names` (as
+/// `except name:` would); the exception is then cleared (`PyErr::clear`).
+#[oxhpy::function]
+pub fn raised_matches(
+    ctx: Ctx<'_>,
+    f: Borrowed<'_, '_>,
+    names: Vec<String>,
+) -> PyResult<Vec<bool>> {
+    let err = match f.call(()) {
+        Ok(_) => return Err(PyErr::value_error("f() did not raise")),
+        Err(e) => e,
+    };
+    let found: PyResult<Vec<bool>> = names.iter().map(|n| exc_matches(ctx, &err, n)).collect();
+    err.clear(ctx);
+    found
+}
+
+/// A new error of type `kind` (a built-in, `MyError`, `MyValueError` or `NeverSet`, which raises as
+/// `SystemError`): whether it matches each of `names`.
+#[oxhpy::function]
+pub fn new_matches(ctx: Ctx<'_>, kind: &str, names: Vec<String>) -> PyResult<Vec<bool>> {
+    let err = match kind {
+        "MyError" => PyErr::custom(&MY_ERROR, "m"),
+        "MyValueError" => PyErr::custom(&MY_VALUE_ERROR, "m"),
+        "NeverSet" => PyErr::custom(&NEVER_SET, "m"),
+        _ => match crate::exc_by_name(kind) {
+            Some(exc) => PyErr::new(exc, "m"),
+            None => return Err(PyErr::value_error(format!("unknown exception {kind:?}"))),
+        },
+    };
+    names.iter().map(|n| exc_matches(ctx, &err, n)).collect()
+}
+
+/// `getattr(obj, name, default)` (only an `AttributeError` gives `default`), then `repr(obj)`: a
+/// Python call right after the cleared exception.
+#[oxhpy::function]
+pub fn getattr_or<'py>(
+    ctx: Ctx<'py>,
+    obj: Borrowed<'_, 'py>,
+    name: &str,
+    default: Handle<'py>,
+) -> PyResult<(Handle<'py>, String)> {
+    let value = match obj.getattr(name) {
+        Err(e) if e.matches(ctx, Exc::AttributeError) => {
+            e.clear(ctx);
+            default
+        }
+        other => other?,
+    };
+    Ok((value, obj.repr()?))
+}
