@@ -3,6 +3,9 @@
 #
 #   bash ci/memcheck.sh [PYTEST ARGS...]      (default: the whole suite; e.g. tests/test_views.py)
 #
+# OXHPY_MEMCHECK_MODES picks the modes (default "universal debug"); OXHPY_CACHE a cache of its own lets it
+# run beside ci/test.sh (it provisions CPython 3.11 only).
+#
 # Builds and repairs the wheels as ci/test.sh does, installs them into the pyenv CPython 3.11 venv,
 # runs pytest under memcheck with PYTHONMALLOC=malloc (every object a malloc block memcheck tracks) and
 # --track-origins=yes, one XML file per process, then ci/memcheck.py judges the errors: none may touch
@@ -13,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO"
 INTERPRETERS=(cpython3.11)
 PYENV_CPYTHONS=(3.11)
-MODES=(universal debug)
+read -ra MODES <<<"${OXHPY_MEMCHECK_MODES:-universal debug}"  # e.g. OXHPY_MEMCHECK_MODES=universal
 OUT=$OXHPY_CACHE/memcheck
 ARGS=("$@")
 ((${#ARGS[@]})) || ARGS=(tests)
