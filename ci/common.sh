@@ -193,7 +193,9 @@ ensure_runtime_wheels() {
     key=$(cat "$REPO/hpy-runtime/oxhpy-hpy.patch" "$REPO/hpy-runtime/build.sh" | sha256sum | cut -c1-16)
     RUNTIME_DIR=$OXHPY_CACHE/hpy-runtime/$key
     raw=$RUNTIME_DIR.raw
-    for interp in cpython3.9-bullseye "${INTERPRETERS[@]}"; do
+    local first=()
+    [[ " ${INTERPRETERS[*]} " == *" cpython3.9"* ]] && first=(cpython3.9-bullseye)
+    for interp in "${first[@]}" "${INTERPRETERS[@]}"; do
         [[ $interp == cpython* ]] || continue
         tag=${interp#cpython}
         tag=cp${tag%%-*}

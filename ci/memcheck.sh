@@ -4,7 +4,7 @@
 #   bash ci/memcheck.sh [PYTEST ARGS...]      (default: the whole suite; e.g. tests/test_views.py)
 #
 # OXHPY_MEMCHECK_MODES picks the modes (default "universal debug"); OXHPY_CACHE a cache of its own lets it
-# run beside ci/test.sh (it provisions CPython 3.11 only).
+# run beside ci/test.sh (it provisions CPython 3.11 only, and builds its HPy runtime wheel).
 #
 # Builds and repairs the wheels as ci/test.sh does, installs them into the pyenv CPython 3.11 venv,
 # runs pytest under memcheck with PYTHONMALLOC=malloc (every object a malloc block memcheck tracks) and
