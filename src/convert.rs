@@ -306,10 +306,18 @@ fn index_of<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
 }
 
 /// The cold path of an `f64` parameter given neither a `float` nor an `int`: `float(obj)` for an
-/// object whose type has `__float__` or `__index__` (see [`coerced`]).
+/// object whose type has `__float__` or `__index__` (see [`coerced`]). A `complex` is refused as
+/// CPython 3.10+ does: 3.9's `complex.__float__` exists only to raise its own `TypeError`, which
+/// would not name the argument.
 #[cold]
 #[inline(never)]
 fn float_of(obj: Borrowed<'_, '_>) -> PyResult<f64> {
+    let ctx = obj.ctx();
+    let ty = obj.get_type();
+    // SAFETY: a live type handle and a context constant.
+    if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty.raw(), ctx.constant(|c| c.h_ComplexType)) != 0 } {
+        return Err(wrong_type(&obj, "float"));
+    }
     // SAFETY: `coerced` calls it with a live context and handle.
     let float = |c, o| unsafe { ffi::HPy_Float(c, o) };
     let f = coerced(obj, "float", &[c"__float__", c"__index__"], float, |c| {
