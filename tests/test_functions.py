@@ -230,9 +230,13 @@ def test_docstrings():
     assert "HPyFunc_NOARGS" in t.noargs.__doc__
     assert "--" not in t.keywords.__doc__.splitlines()[0]
     # A docstring with its own `name(sig)\n--\n\n` header keeps it, once (no second header before it).
-    assert t.own_signature.__doc__ == "A docstring with its own signature header: oxhpy writes none."
+    # GraalPy 24.2 keeps every header in __doc__ (it derives no __text_signature__: see below).
+    own = "A docstring with its own signature header: oxhpy writes none."
+    header = "own_signature(a, b=9223372036854775807)\n--\n\n"
+    assert t.own_signature.__doc__ == (header + own if GRAALPY else own)
     assert t.own_signature(3) == 3
-    assert not t.own_header_only.__doc__
+    doc = t.own_header_only.__doc__
+    assert doc == "own_header_only(x)\n--\n\n" if GRAALPY else not doc
     from oxhpy_testext import _native
 
     assert _native.__doc__ == "Test functions for oxhpy: one per public behaviour of the safe layer."
@@ -270,10 +274,6 @@ def test_inspect_signature():
 
 
 def test_module_attributes():
-    # A docstring with its own `name(sig)\n--\n\n` header keeps it, once (no second header before it).
-    assert t.own_signature.__doc__ == "A docstring with its own signature header: oxhpy writes none."
-    assert t.own_signature(3) == 3
-    assert not t.own_header_only.__doc__
     from oxhpy_testext import _native
 
     assert t.VERSION == "1"
