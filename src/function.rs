@@ -222,7 +222,10 @@ impl ArgSpec {
             // SAFETY: i < nargs; the caller guarantees the handles are live for the scope.
             *slot = Some(unsafe { scope.arg(*args.add(i)) });
         }
-        if let Some(extra) = extra.as_deref_mut().filter(|_| self.varargs && nargs > npos) {
+        if let Some(extra) = extra
+            .as_deref_mut()
+            .filter(|_| self.varargs && nargs > npos)
+        {
             // SAFETY: args[npos..nargs] are live handles, which the tuple only reads (it takes
             // references of its own).
             let tuple = unsafe {
@@ -280,7 +283,11 @@ impl ArgSpec {
             let kwonly_given = out[npos..].iter().filter(|s| s.is_some()).count();
             return Err(self.too_many_positional(nargs, kwonly_given));
         }
-        if out.iter().zip(self.required).all(|(s, r)| s.is_some() || !r) {
+        if out
+            .iter()
+            .zip(self.required)
+            .all(|(s, r)| s.is_some() || !r)
+        {
             return Ok(());
         }
         Err(self.missing(&|i| out[i].is_some()))
@@ -290,7 +297,13 @@ impl ArgSpec {
     /// parameters passed by keyword instead, if any.
     #[cold]
     #[inline(never)]
-    fn unknown_keyword(&self, ctx: Ctx<'_>, kwnames: ffi::HPy, nkw: usize, key: &Handle<'_>) -> PyErr {
+    fn unknown_keyword(
+        &self,
+        ctx: Ctx<'_>,
+        kwnames: ffi::HPy,
+        nkw: usize,
+        key: &Handle<'_>,
+    ) -> PyErr {
         let mut posonly = Vec::new();
         for p in &self.params[..self.posonly] {
             for k in 0..nkw {

@@ -111,9 +111,9 @@ impl CallableOptions {
         } else if meta.path.is_ident("signature") {
             self.signature = Some(meta.value()?.parse()?);
         } else {
-            return Err(meta.error(
-                "expected `name = \"...\"`, `sig = \"...\"` or `signature = (...)`",
-            ));
+            return Err(
+                meta.error("expected `name = \"...\"`, `sig = \"...\"` or `signature = (...)`")
+            );
         }
         Ok(())
     }

@@ -502,8 +502,7 @@ impl Callable {
             Sig::Keywords => {
                 // SAFETY (of the generated parse): the interpreter passes nargs + len(kwnames)
                 // live handles, open for the whole call.
-                let convs =
-                    self.parsed_conversions(quote!(args), quote!(nargs), quote!(kwnames));
+                let convs = self.parsed_conversions(quote!(args), quote!(nargs), quote!(kwnames));
                 quote! { #spec #convs }
             }
         }

@@ -145,7 +145,10 @@ fn apply_signature(params: &mut [Param], sig: PySignature) -> syn::Result<()> {
             SigItem::Slash(s) | SigItem::Star(s) => *s,
         };
         if after_kwargs.is_some() {
-            return Err(Error::new(span, "`**kwargs` must be the last entry of the signature"));
+            return Err(Error::new(
+                span,
+                "`**kwargs` must be the last entry of the signature",
+            ));
         }
         let (id, default, this) = match item {
             SigItem::Slash(_) => {
@@ -156,7 +159,10 @@ fn apply_signature(params: &mut [Param], sig: PySignature) -> syn::Result<()> {
                     return Err(Error::new(span, "`/` must come before `*` and `*args`"));
                 }
                 if named_before == 0 {
-                    return Err(Error::new(span, "at least one parameter must come before `/`"));
+                    return Err(Error::new(
+                        span,
+                        "at least one parameter must come before `/`",
+                    ));
                 }
                 slash = true;
                 for p in &mut params[..next] {
@@ -225,7 +231,10 @@ fn apply_signature(params: &mut [Param], sig: PySignature) -> syn::Result<()> {
         }
         if this == ParamKind::VarArgs || this == ParamKind::VarKw {
             if let Some(d) = &p.default {
-                return Err(Error::new(d.span(), "`*args` and `**kwargs` take no default"));
+                return Err(Error::new(
+                    d.span(),
+                    "`*args` and `**kwargs` take no default",
+                ));
             }
         }
         p.kind = this;
