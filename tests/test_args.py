@@ -303,13 +303,15 @@ def test_expression_defaults():
         (lambda: t.sig_mixed(1, 2, 3, 4), "sig_mixed() takes 3 positional arguments but 4 were given"),
         (
             lambda: t.sig_mixed(1, 2, 3, 4, d=5),
-            "sig_mixed() takes 3 positional arguments but 4 positional arguments (and 1 keyword-only argument) were given",
+            "sig_mixed() takes 3 positional arguments but 4 positional arguments"
+            " (and 1 keyword-only argument) were given",
         ),
         (lambda: t.sig_kwonly(1, 2), "sig_kwonly() takes 1 positional argument but 2 were given"),
         (lambda: t.sig_kwonly_all(1), "sig_kwonly_all() takes 0 positional arguments but 1 was given"),
         (
             lambda: t.sig_kwonly_all(1, a=1),
-            "sig_kwonly_all() takes 0 positional arguments but 1 positional argument (and 1 keyword-only argument) were given",
+            "sig_kwonly_all() takes 0 positional arguments but 1 positional argument"
+            " (and 1 keyword-only argument) were given",
         ),
         (
             lambda: t.sig_posonly_defaults(1, 2, 3, 4),
