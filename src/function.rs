@@ -205,6 +205,7 @@ impl ArgSpec {
     ///
     /// # Safety
     /// As [`ArgSpec::parse`], with `nargs` positional values.
+    #[inline(always)]
     unsafe fn fill<'a, 'py>(
         &self,
         scope: ArgScope<'a, 'py>,
