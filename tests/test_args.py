@@ -42,6 +42,10 @@ def sig_options(a, b=None, /, c=None, *, d=None):
     return (a, b, c, d)
 
 
+def sig_option_required(a, b, c=None):
+    return (a, b, c)
+
+
 def sig_varargs(a, *args):
     return (a, args)
 
@@ -85,6 +89,7 @@ TWINS = [
     sig_kwonly_all,
     sig_mixed,
     sig_options,
+    sig_option_required,
     sig_varargs,
     sig_varargs_kwonly,
     sig_varkw,
@@ -358,6 +363,7 @@ def test_messages(call, message):
         (t.sig_kwonly_all, "(*, a, b, c)"),
         (t.sig_mixed, "(a, b, /, c, *, d=1)"),
         (t.sig_options, "(a, b=None, /, c=None, *, d=None)"),
+        (t.sig_option_required, "(a, b, c=None)"),
         (t.sig_varargs, "(a, *args)"),
         (t.sig_varargs_kwonly, "(a, *args, b, c=3)"),
         (t.sig_varkw, "(a, **kwargs)"),

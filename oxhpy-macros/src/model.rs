@@ -252,6 +252,20 @@ fn apply_signature(params: &mut [Param], sig: PySignature) -> syn::Result<()> {
     Ok(())
 }
 
+/// An `Option` positional parameter defaults to `None` only when no required positional
+/// parameter follows it (as in PyO3): before one, it is required (and accepts `None`), so that the
+/// defaults come last, as Python wants them.
+fn trailing_options(params: &mut [Param]) {
+    let mut trailing = true;
+    for p in params.iter_mut().rev().filter(|p| p.positional()) {
+        if p.default.is_some() || (p.optional && trailing) {
+            continue;
+        }
+        trailing = false;
+        p.optional = false;
+    }
+}
+
 /// Python's rule for positional parameters: once one has a default, all that follow have one.
 fn check_default_order(params: &[Param]) -> syn::Result<()> {
     let mut with_default: Option<&Param> = None;
@@ -261,13 +275,12 @@ fn check_default_order(params: &[Param]) -> syn::Result<()> {
                 return Err(Error::new(
                     p.name.span(),
                     format!(
-                        "parameter `{}` without a default follows parameter `{}` with a default \
-                         (an `Option` parameter defaults to None): as in Python, give `{0}` a \
-                         default, move it before `{1}`, or make it keyword-only (after `*` in \
-                         `signature = (...)`)",
+                        "parameter `{}` without a default follows parameter `{}` with a \
+                         default: as in Python, give `{0}` a default, move it before `{1}`, or \
+                         make it keyword-only (after `*` in `signature = (...)`)",
                         p.py_name, d.py_name
                     ),
-                ))
+                ));
             }
             None if p.has_default() => with_default = Some(p),
             _ => {}
@@ -407,6 +420,7 @@ impl Callable {
             }
             apply_signature(&mut params, signature)?;
         }
+        trailing_options(&mut params);
         check_default_order(&params)?;
         let sig_kind = options.sig.unwrap_or(if params.is_empty() {
             Sig::NoArgs

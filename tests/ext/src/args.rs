@@ -48,6 +48,17 @@ pub fn sig_options(
     (a, b, c, d)
 }
 
+/// `(a, b, c=None)`: an `Option` before a required parameter is required (it accepts `None`); a
+/// trailing one defaults to `None`.
+#[oxhpy::function]
+pub fn sig_option_required(
+    a: Option<i64>,
+    b: i64,
+    c: Option<i64>,
+) -> (Option<i64>, i64, Option<i64>) {
+    (a, b, c)
+}
+
 /// `(a, *args)`: the extra positional arguments as a tuple (an empty one when there are none).
 #[oxhpy::function(signature = (a, *args))]
 pub fn sig_varargs<'py>(a: i64, args: Handle<'py>) -> (i64, Handle<'py>) {
