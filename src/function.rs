@@ -243,20 +243,21 @@ impl ArgSpec {
                 let key = unsafe { Handle::from_raw(ctx, ffi::HPy_GetItem_i(c, kwnames, k as _))? };
                 // SAFETY: keyword values follow the nargs positional ones in `args`.
                 let value = unsafe { *args.add(nargs + k) };
-                let found = match utf8(&key) {
-                    // Positional-only parameters cannot be named (CPython's order of checks).
-                    Ok(name) => self.params[self.posonly..]
-                        .iter()
-                        .position(|p| p.as_bytes() == name)
-                        .map(|i| i + self.posonly),
+                let name = match utf8(&key) {
+                    Ok(name) => name,
                     // A name UTF-8 cannot encode (a lone surrogate) names no parameter: it goes
                     // into `**kwargs` as in CPython; without one, the encoding error is raised.
                     Err(e) if self.varkw => {
                         e.clear(ctx);
-                        None
+                        &[]
                     }
                     Err(e) => return Err(e),
                 };
+                // Positional-only parameters cannot be named (CPython's order of checks).
+                let found = self.params[self.posonly..]
+                    .iter()
+                    .position(|p| p.as_bytes() == name)
+                    .map(|i| i + self.posonly);
                 match (found, extra.as_deref_mut().filter(|_| self.varkw)) {
                     (Some(i), _) if out[i].is_some() => {
                         return Err(PyErr::type_error(format!(
@@ -276,7 +277,7 @@ impl ArgSpec {
                             return Err(PyErr::raised());
                         }
                     }
-                    (None, None) => return Err(self.unknown_keyword(ctx, kwnames, nkw, &key)),
+                    (None, None) => return Err(self.unknown_keyword(ctx, kwnames, nkw, name)),
                 }
             }
         }
@@ -294,8 +295,8 @@ impl ArgSpec {
         Err(self.missing(&|i| out[i].is_some()))
     }
 
-    /// The error for keyword `key` that names no parameter: CPython names the positional-only
-    /// parameters passed by keyword instead, if any.
+    /// The error for keyword `key` (its UTF-8) that names no parameter: CPython names the
+    /// positional-only parameters passed by keyword instead, if any.
     #[cold]
     #[inline(never)]
     fn unknown_keyword(
@@ -303,7 +304,7 @@ impl ArgSpec {
         ctx: Ctx<'_>,
         kwnames: ffi::HPy,
         nkw: usize,
-        key: &Handle<'_>,
+        key: &[u8],
     ) -> PyErr {
         let mut posonly = Vec::new();
         for p in &self.params[..self.posonly] {
@@ -329,14 +330,11 @@ impl ArgSpec {
                 posonly.join(", ")
             ));
         }
-        match utf8(key) {
-            Ok(key) => PyErr::type_error(format!(
-                "{}() got an unexpected keyword argument '{}'",
-                self.name,
-                String::from_utf8_lossy(key)
-            )),
-            Err(e) => e,
-        }
+        PyErr::type_error(format!(
+            "{}() got an unexpected keyword argument '{}'",
+            self.name,
+            String::from_utf8_lossy(key)
+        ))
     }
 
     /// `f() takes 2 positional arguments but 3 were given`, as CPython words it for a `def`
