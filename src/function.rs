@@ -299,13 +299,7 @@ impl ArgSpec {
     /// positional-only parameters passed by keyword instead, if any.
     #[cold]
     #[inline(never)]
-    fn unknown_keyword(
-        &self,
-        ctx: Ctx<'_>,
-        kwnames: ffi::HPy,
-        nkw: usize,
-        key: &[u8],
-    ) -> PyErr {
+    fn unknown_keyword(&self, ctx: Ctx<'_>, kwnames: ffi::HPy, nkw: usize, key: &[u8]) -> PyErr {
         let mut posonly = Vec::new();
         for p in &self.params[..self.posonly] {
             for k in 0..nkw {

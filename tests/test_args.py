@@ -287,8 +287,8 @@ def test_raw_identifiers():
 
 
 def test_expression_defaults():
-    assert t.sig_expr_defaults() == (I64_MAX, "xxx")
-    assert t.sig_expr_defaults(1, b="y") == (1, "y")
+    assert t.sig_expr_defaults() == (I64_MAX, "xxx", True, -1, 2.5, None)
+    assert t.sig_expr_defaults(1, b="y", flag=False, neg=2, x=1, n=3) == (1, "y", False, 2, 1.0, 3)
 
 
 # --- Messages, spelled out (CPython's wording, on every interpreter) ----------------------------------
@@ -371,7 +371,7 @@ def test_messages(call, message):
         (t.sig_var_options, "(*args, **kwargs)"),
         (t.sig_everything, "(a, /, b=2, *args, c, d=4, **kwargs)"),
         (t.sig_raw, "(in, /, *, type)"),
-        (t.sig_expr_defaults, "(a=..., *, b=...)"),
+        (t.sig_expr_defaults, "(a=..., *, b=..., flag=True, neg=-1, x=2.5, n=None)"),
         (t.Sig.mixed, "($self, a, b, /, c, *, d=1)"),
         (t.Sig.var, "($self, a, *args, **kwargs)"),
     ],
@@ -401,3 +401,29 @@ def test_inspect_signature_of_methods():
     assert re.fullmatch(
         r"\(a, /, b=2, \*args, c, d=4, \*\*kwargs\)", str(inspect.signature(t.sig_everything))
     )
+
+
+@pytest.mark.skipif(not CPYTHON, reason="inspect.signature of builtins is CPython's")
+def test_inspect_signature_defaults():
+    # Rust literals become Python literals in the text signature: inspect evaluates them.
+    params = inspect.signature(t.sig_expr_defaults).parameters
+    assert [params[n].default for n in ["flag", "neg", "x", "n"]] == [True, -1, 2.5, None]
+
+
+def test_readme_examples():
+    assert t.clamp(5, hi=3) == 3
+    assert t.clamp(-5) == 0
+    with pytest.raises(ValueError, match="x is out of range"):
+        t.clamp(200, strict=True)
+    with pytest.raises(TypeError) as e:
+        t.clamp(5, lo=1)
+    if CPYTHON:
+        assert str(e.value) == "clamp() got some positional-only arguments passed as keyword arguments: 'lo'"
+    with pytest.raises(TypeError) as e:
+        t.clamp(1, 2, 3, True)
+    if CPYTHON:
+        assert str(e.value) == "clamp() takes from 1 to 3 positional arguments but 4 were given"
+        assert str(inspect.signature(t.clamp)) == "(x, lo=0, /, hi=100, *, strict=False)"
+    assert t.join("a", "b", sep="-", k=1) == "a-b-{'k': 1}"
+    assert t.join("a", "b") == "a b"
+    assert t.join() == ""

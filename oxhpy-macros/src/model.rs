@@ -266,6 +266,32 @@ fn trailing_options(params: &mut [Param]) {
     }
 }
 
+/// A default value as Python writes it in a text signature: a literal (`true` is `True`, `1u8`
+/// is `1`), `None`, a negated number; `...` for any other expression.
+fn python_default(e: &Expr) -> String {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Bool(b) => if b.value { "True" } else { "False" }.into(),
+            syn::Lit::Int(i) => i.base10_digits().into(),
+            syn::Lit::Float(f) => f.base10_digits().into(),
+            syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::Char(_) => quote!(#l).to_string(),
+            _ => "...".into(),
+        },
+        Expr::Path(p) if p.path.is_ident("None") => "None".into(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) if matches!(&**expr, Expr::Lit(_)) => match python_default(expr).as_str() {
+            "..." => "...".into(),
+            v => format!("-{v}"),
+        },
+        Expr::Group(g) => python_default(&g.expr),
+        Expr::Paren(p) => python_default(&p.expr),
+        _ => "...".into(),
+    }
+}
+
 /// Python's rule for positional parameters: once one has a default, all that follow have one.
 fn check_default_order(params: &[Param]) -> syn::Result<()> {
     let mut with_default: Option<&Param> = None;
@@ -481,8 +507,7 @@ impl Callable {
             parts.push(match (p.kind, &p.default, p.optional) {
                 (ParamKind::VarArgs, _, _) => format!("*{}", p.py_name),
                 (ParamKind::VarKw, _, _) => format!("**{}", p.py_name),
-                (_, Some(Expr::Lit(l)), _) => format!("{}={}", p.py_name, quote!(#l)),
-                (_, Some(_), _) => format!("{}=...", p.py_name),
+                (_, Some(d), _) => format!("{}={}", p.py_name, python_default(d)),
                 (_, None, true) => format!("{}=None", p.py_name),
                 (_, None, false) => p.py_name.clone(),
             });

@@ -158,10 +158,17 @@ pub fn sig_c_varargs(a: i64, b: i64, #[oxhpy(default = 3)] c: i64) -> (i64, i64,
     (a, b, c)
 }
 
-/// Non-literal defaults in the signature.
-#[oxhpy::function(signature = (a = i64::MAX, *, b = "x".repeat(3)))]
-pub fn sig_expr_defaults(a: i64, b: String) -> (i64, String) {
-    (a, b)
+/// Defaults in the signature: expressions, and literals as Python spells them.
+#[oxhpy::function(signature = (a = i64::MAX, *, b = "x".repeat(3), flag = true, neg = -1, x = 2.5f64, n = None))]
+pub fn sig_expr_defaults(
+    a: i64,
+    b: String,
+    flag: bool,
+    neg: i64,
+    x: f64,
+    n: Option<i64>,
+) -> (i64, String, bool, i64, f64, Option<i64>) {
+    (a, b, flag, neg, x, n)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -226,4 +233,27 @@ impl Sig {
     ) -> (Option<Handle<'py>>, Option<Handle<'py>>) {
         (args, kwargs)
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The README's examples
+// ---------------------------------------------------------------------------------------
+
+/// As `def clamp(x, lo=0, /, hi=100, *, strict=False)`.
+#[oxhpy::function(signature = (x, lo = 0, /, hi = 100, *, strict = false))]
+pub fn clamp(x: i64, lo: i64, hi: i64, strict: bool) -> PyResult<i64> {
+    if lo > hi || (strict && !(lo..=hi).contains(&x)) {
+        return Err(PyErr::value_error("x is out of range"));
+    }
+    Ok(x.clamp(lo, hi))
+}
+
+/// As `def join(*parts, sep=" ", **extra)`: the extra arguments as a tuple and a dict.
+#[oxhpy::function(signature = (*parts, sep = " ", **extra))]
+pub fn join<'py>(parts: Vec<String>, sep: &str, extra: Option<Handle<'py>>) -> PyResult<String> {
+    let mut out = parts.join(sep);
+    if let Some(extra) = extra {
+        out = format!("{out}{sep}{}", extra.repr()?);
+    }
+    Ok(out)
 }
