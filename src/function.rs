@@ -153,7 +153,10 @@ impl ArgSpec {
         nargs: usize,
         kwnames: ffi::HPy,
     ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
-        debug_assert!(!self.varargs && !self.varkw, "parse_var parses *args and **kwargs");
+        debug_assert!(
+            !self.varargs && !self.varkw,
+            "parse_var parses *args and **kwargs"
+        );
         let mut out: [Option<Borrowed<'a, 'py>>; N] = [None; N];
         // SAFETY: per the contract.
         unsafe { self.fill(scope, args, nargs, kwnames, &mut out, None)? };
