@@ -83,20 +83,39 @@ pub fn with_args<'py, R>(ctx: Ctx<'py>, body: impl for<'a> FnOnce(ArgScope<'a, '
     })
 }
 
-/// The Python-visible parameters of a function, for argument parsing and error messages.
+/// The Python-visible parameters of a function, for argument parsing and error messages, as a
+/// `def` with the same signature has them: `params[..posonly]` are positional-only,
+/// `params[posonly..positional]` positional or keyword, `params[positional..]` keyword-only.
+/// `*args` and `**kwargs` are not among `params`.
 pub struct ArgSpec {
-    /// The function's Python name.
+    /// The function's Python name (`Type.method` for a method), as error messages give it.
     pub name: &'static str,
-    /// Parameter names, in order.
+    /// The named parameters, in order: the positional ones, then the keyword-only ones.
     pub params: &'static [&'static str],
     /// Whether each parameter must be given (no default, not an `Option`).
     pub required: &'static [bool],
+    /// How many of the first parameters are positional-only (before `/`).
+    pub posonly: usize,
+    /// How many of the first parameters can be passed by position; the others are keyword-only.
+    pub positional: usize,
+    /// Takes `*args`: extra positional arguments go into a tuple instead of being an error.
+    pub varargs: bool,
+    /// Takes `**kwargs`: keyword arguments that name no parameter go into a dict instead of
+    /// being an error.
+    pub varkw: bool,
+    /// A method: `self` counts among the positional arguments in the messages, as a `def`'s.
+    pub self_arg: bool,
 }
+
+/// The extra arguments of a call to a function with `*args` or `**kwargs`: the tuple of the
+/// positional ones beyond the named parameters, the dict of the keyword ones that name none.
+type Extra<'py> = (Option<Handle<'py>>, Option<Handle<'py>>);
 
 impl ArgSpec {
     /// Matches positional and keyword arguments to parameters. `args` holds `nargs` positional
     /// values followed by one value per entry of `kwnames` (a tuple of `str`, or `HPy_NULL`).
-    /// Missing optional parameters are `None`.
+    /// Missing optional parameters are `None`. Errors are `TypeError`s worded as CPython words
+    /// them for a `def` with the same signature.
     ///
     /// # Safety
     /// `args` points to `nargs + len(kwnames)` live handles that stay open until the
@@ -110,7 +129,8 @@ impl ArgSpec {
         kwnames: ffi::HPy,
     ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
         let nargs = nargsf & !ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
-        if nargs == N && ffi::HPy_IsNull(kwnames) {
+        // The spec is a constant of the generated code: its part of the test folds away.
+        if N == self.positional && !self.varargs && nargs == N && ffi::HPy_IsNull(kwnames) {
             // The common call: every argument by position.
             return Ok(std::array::from_fn(|i| {
                 // SAFETY: i < nargs; the caller guarantees the handles are live for the scope.
@@ -133,64 +153,252 @@ impl ArgSpec {
         nargs: usize,
         kwnames: ffi::HPy,
     ) -> PyResult<[Option<Borrowed<'a, 'py>>; N]> {
-        debug_assert_eq!(N, self.params.len());
-        let ctx = scope.ctx();
+        debug_assert!(
+            !self.varargs && !self.varkw,
+            "parse_var parses *args and **kwargs"
+        );
         let mut out: [Option<Borrowed<'a, 'py>>; N] = [None; N];
-        if nargs > N {
-            return Err(PyErr::type_error(format!(
-                "{}() takes {} positional argument{} but {nargs} were given",
-                self.name,
-                N,
-                if N == 1 { "" } else { "s" }
-            )));
+        // SAFETY: per the contract.
+        unsafe { self.fill(scope, args, nargs, kwnames, &mut out, None)? };
+        Ok(out)
+    }
+
+    /// [`ArgSpec::parse`] for a function with `*args` or `**kwargs`: also gives the tuple of the
+    /// extra positional arguments and the dict of the extra keyword arguments, `None` when there
+    /// are none, unless `always_args` (`always_kwargs`) asks for an empty one then.
+    ///
+    /// # Safety
+    /// As [`ArgSpec::parse`].
+    #[allow(clippy::type_complexity)]
+    #[inline(never)]
+    pub unsafe fn parse_var<'a, 'py, const N: usize>(
+        &self,
+        scope: ArgScope<'a, 'py>,
+        args: *const ffi::HPy,
+        nargsf: usize,
+        kwnames: ffi::HPy,
+        always_args: bool,
+        always_kwargs: bool,
+    ) -> PyResult<(
+        [Option<Borrowed<'a, 'py>>; N],
+        Option<Handle<'py>>,
+        Option<Handle<'py>>,
+    )> {
+        let nargs = nargsf & !ffi::PY_VECTORCALL_ARGUMENTS_OFFSET;
+        let mut out: [Option<Borrowed<'a, 'py>>; N] = [None; N];
+        let mut extra: Extra<'py> = (None, None);
+        // SAFETY: per the contract.
+        unsafe { self.fill(scope, args, nargs, kwnames, &mut out, Some(&mut extra))? };
+        let ctx = scope.ctx();
+        if always_args && extra.0.is_none() {
+            let mut none: [ffi::HPy; 0] = [];
+            // SAFETY: an empty array (the pointer is dangling but never read).
+            let tuple = unsafe { ffi::HPyTuple_FromArray(ctx.as_ptr(), none.as_mut_ptr(), 0) };
+            // SAFETY: the new tuple, or NULL with an exception set.
+            extra.0 = Some(unsafe { Handle::from_raw(ctx, tuple)? });
         }
-        for (i, slot) in out.iter_mut().enumerate().take(nargs) {
+        if always_kwargs && extra.1.is_none() {
+            extra.1 = Some(new_dict(ctx)?);
+        }
+        Ok((out, extra.0, extra.1))
+    }
+
+    /// Matches the call's arguments to `out` (one slot per entry of `params`), and the extra ones
+    /// to `extra` (given when the function takes `*args` or `**kwargs`): what CPython does for a
+    /// `def`, in the same order, so that a bad call raises the same error.
+    ///
+    /// # Safety
+    /// As [`ArgSpec::parse`], with `nargs` positional values.
+    #[inline(always)]
+    unsafe fn fill<'a, 'py>(
+        &self,
+        scope: ArgScope<'a, 'py>,
+        args: *const ffi::HPy,
+        nargs: usize,
+        kwnames: ffi::HPy,
+        out: &mut [Option<Borrowed<'a, 'py>>],
+        mut extra: Option<&mut Extra<'py>>,
+    ) -> PyResult<()> {
+        debug_assert_eq!(out.len(), self.params.len());
+        let ctx = scope.ctx();
+        let c = ctx.as_ptr();
+        let npos = self.positional;
+        for (i, slot) in out.iter_mut().enumerate().take(nargs.min(npos)) {
             // SAFETY: i < nargs; the caller guarantees the handles are live for the scope.
             *slot = Some(unsafe { scope.arg(*args.add(i)) });
         }
+        if let Some(extra) = extra
+            .as_deref_mut()
+            .filter(|_| self.varargs && nargs > npos)
+        {
+            // SAFETY: args[npos..nargs] are live handles, which the tuple only reads (it takes
+            // references of its own).
+            let tuple = unsafe {
+                ffi::HPyTuple_FromArray(c, args.add(npos).cast_mut(), (nargs - npos) as _)
+            };
+            // SAFETY: the new tuple, or NULL with an exception set.
+            extra.0 = Some(unsafe { Handle::from_raw(ctx, tuple)? });
+        }
         if !ffi::HPy_IsNull(kwnames) {
-            let c = ctx.as_ptr();
             // SAFETY: kwnames is a live tuple of str handed to us by the interpreter.
-            let nkw = unsafe { ffi::HPy_Length(c, kwnames) };
-            for k in 0..nkw.max(0) as usize {
+            let nkw = unsafe { ffi::HPy_Length(c, kwnames) }.max(0) as usize;
+            for k in 0..nkw {
                 // SAFETY: k < len(kwnames): a valid index of a live tuple on every interpreter.
                 let key = unsafe { Handle::from_raw(ctx, ffi::HPy_GetItem_i(c, kwnames, k as _))? };
-                let mut len: ffi::HPy_ssize_t = 0;
-                // SAFETY: a live str; the UTF-8 stays valid while `key` is open.
-                let utf8 = unsafe { ffi::HPyUnicode_AsUTF8AndSize(c, key.raw(), &mut len) };
-                if utf8.is_null() {
-                    return Err(PyErr::raised());
-                }
-                // SAFETY: `len` bytes at `utf8`, alive while `key` is.
-                let name = unsafe { std::slice::from_raw_parts(utf8.cast::<u8>(), len as usize) };
-                let Some(i) = self.params.iter().position(|p| p.as_bytes() == name) else {
-                    let key = String::from_utf8_lossy(name);
-                    return Err(PyErr::type_error(format!(
-                        "{}() got an unexpected keyword argument '{key}'",
-                        self.name
-                    )));
-                };
-                if out[i].is_some() {
-                    return Err(PyErr::type_error(format!(
-                        "{}() got multiple values for argument '{}'",
-                        self.name, self.params[i]
-                    )));
-                }
                 // SAFETY: keyword values follow the nargs positional ones in `args`.
-                out[i] = Some(unsafe { scope.arg(*args.add(nargs + k)) });
+                let value = unsafe { *args.add(nargs + k) };
+                let name = match utf8(&key) {
+                    Ok(name) => name,
+                    // A name UTF-8 cannot encode (a lone surrogate) names no parameter: it goes
+                    // into `**kwargs` as in CPython; without one, the encoding error is raised.
+                    Err(e) if self.varkw => {
+                        e.clear(ctx);
+                        &[]
+                    }
+                    Err(e) => return Err(e),
+                };
+                // Positional-only parameters cannot be named (CPython's order of checks).
+                let found = self.params[self.posonly..]
+                    .iter()
+                    .position(|p| p.as_bytes() == name)
+                    .map(|i| i + self.posonly);
+                match (found, extra.as_deref_mut().filter(|_| self.varkw)) {
+                    (Some(i), _) if out[i].is_some() => {
+                        return Err(PyErr::type_error(format!(
+                            "{}() got multiple values for argument '{}'",
+                            self.name, self.params[i]
+                        )));
+                    }
+                    // SAFETY: a live handle of the call (see above).
+                    (Some(i), _) => out[i] = Some(unsafe { scope.arg(value) }),
+                    (None, Some(extra)) => {
+                        let dict = match &extra.1 {
+                            Some(d) => d.raw(),
+                            None => extra.1.insert(new_dict(ctx)?).raw(),
+                        };
+                        // SAFETY: a live dict, str key and value; the dict takes references.
+                        if unsafe { ffi::HPy_SetItem(c, dict, key.raw(), value) } < 0 {
+                            return Err(PyErr::raised());
+                        }
+                    }
+                    (None, None) => return Err(self.unknown_keyword(ctx, kwnames, nkw, name)),
+                }
             }
         }
-        for (i, slot) in out.iter().enumerate() {
-            if slot.is_none() && self.required[i] {
-                return Err(PyErr::type_error(format!(
-                    "{}() missing required argument '{}' (pos {})",
-                    self.name,
-                    self.params[i],
-                    i + 1
-                )));
+        if nargs > npos && !self.varargs {
+            let kwonly_given = out[npos..].iter().filter(|s| s.is_some()).count();
+            return Err(self.too_many_positional(nargs, kwonly_given));
+        }
+        if out
+            .iter()
+            .zip(self.required)
+            .all(|(s, r)| s.is_some() || !r)
+        {
+            return Ok(());
+        }
+        Err(self.missing(&|i| out[i].is_some()))
+    }
+
+    /// The error for keyword `key` (its UTF-8) that names no parameter: CPython names the
+    /// positional-only parameters passed by keyword instead, if any.
+    #[cold]
+    #[inline(never)]
+    fn unknown_keyword(&self, ctx: Ctx<'_>, kwnames: ffi::HPy, nkw: usize, key: &[u8]) -> PyErr {
+        let mut posonly = Vec::new();
+        for p in &self.params[..self.posonly] {
+            for k in 0..nkw {
+                // SAFETY: k < len(kwnames), a live tuple.
+                let name = unsafe { ffi::HPy_GetItem_i(ctx.as_ptr(), kwnames, k as _) };
+                // SAFETY: the item just read, or NULL with an exception set.
+                let name = match unsafe { Handle::from_raw(ctx, name) } {
+                    Ok(n) => n,
+                    Err(e) => return e,
+                };
+                match utf8(&name) {
+                    Ok(n) if n == p.as_bytes() => posonly.push(*p),
+                    Ok(_) => {}
+                    Err(e) => e.clear(ctx),
+                }
             }
         }
-        Ok(out)
+        if !posonly.is_empty() {
+            return PyErr::type_error(format!(
+                "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+                self.name,
+                posonly.join(", ")
+            ));
+        }
+        PyErr::type_error(format!(
+            "{}() got an unexpected keyword argument '{}'",
+            self.name,
+            String::from_utf8_lossy(key)
+        ))
+    }
+
+    /// `f() takes 2 positional arguments but 3 were given`, as CPython words it for a `def`
+    /// (`self` counted for a method; keyword-only arguments given are mentioned).
+    #[cold]
+    #[inline(never)]
+    fn too_many_positional(&self, nargs: usize, kwonly_given: usize) -> PyErr {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let off = usize::from(self.self_arg);
+        let (argcount, given) = (self.positional + off, nargs + off);
+        let defaults = self.required[..self.positional]
+            .iter()
+            .filter(|r| !**r)
+            .count();
+        let (sig, plural) = if defaults > 0 {
+            (format!("from {} to {argcount}", argcount - defaults), "s")
+        } else {
+            (argcount.to_string(), s(argcount))
+        };
+        let kwonly = if kwonly_given > 0 {
+            format!(
+                " positional argument{} (and {kwonly_given} keyword-only argument{})",
+                s(given),
+                s(kwonly_given)
+            )
+        } else {
+            String::new()
+        };
+        let verb = if given == 1 && kwonly_given == 0 {
+            "was"
+        } else {
+            "were"
+        };
+        PyErr::type_error(format!(
+            "{}() takes {sig} positional argument{plural} but {given}{kwonly} {verb} given",
+            self.name
+        ))
+    }
+
+    /// `f() missing 2 required positional arguments: 'a' and 'b'`, for the required parameters
+    /// not `given`: the positional ones if any is missing, else the keyword-only ones.
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, given: &dyn Fn(usize) -> bool) -> PyErr {
+        let names = |range: std::ops::Range<usize>| -> Vec<String> {
+            range
+                .filter(|&i| self.required[i] && !given(i))
+                .map(|i| format!("'{}'", self.params[i]))
+                .collect()
+        };
+        let (mut kind, mut missing) = ("positional", names(0..self.positional));
+        if missing.is_empty() {
+            (kind, missing) = ("keyword-only", names(self.positional..self.params.len()));
+        }
+        let list = match missing.as_slice() {
+            [a] => a.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [rest @ .., a, b] => format!("{}, {a}, and {b}", rest.join(", ")),
+            [] => String::new(),
+        };
+        PyErr::type_error(format!(
+            "{}() missing {} required {kind} argument{}: {list}",
+            self.name,
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        ))
     }
 
     /// Checks a positional-only call (`HPyFunc_VARARGS`).
@@ -207,19 +415,30 @@ impl ArgSpec {
     #[cold]
     #[inline(never)]
     fn count_error(&self, nargs: usize) -> PyErr {
-        let max = self.params.len();
-        let min = self.required.iter().filter(|r| **r).count();
-        let expected = if min == max {
-            format!("{max}")
+        if nargs > self.params.len() {
+            self.too_many_positional(nargs, 0)
         } else {
-            format!("from {min} to {max}")
-        };
-        PyErr::type_error(format!(
-            "{}() takes {expected} positional argument{} but {nargs} were given",
-            self.name,
-            if max == 1 { "" } else { "s" }
-        ))
+            self.missing(&|i| i < nargs)
+        }
     }
+}
+
+/// A new empty dict.
+fn new_dict(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
+    // SAFETY: a live context; the result is owned, or NULL with an exception set.
+    unsafe { Handle::from_raw(ctx, ffi::HPyDict_New(ctx.as_ptr())) }
+}
+
+/// The UTF-8 of `s`, a `str` (kept by `s`); the encoding error for a lone surrogate.
+fn utf8<'k>(s: &'k Handle<'_>) -> PyResult<&'k [u8]> {
+    let mut len: ffi::HPy_ssize_t = 0;
+    // SAFETY: a live str; the UTF-8 stays valid while `s` is open.
+    let p = unsafe { ffi::HPyUnicode_AsUTF8AndSize(s.ctx().as_ptr(), s.raw(), &mut len) };
+    if p.is_null() {
+        return Err(PyErr::raised());
+    }
+    // SAFETY: `len` bytes at `p`, alive while `s` is.
+    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len as usize) })
 }
 
 /// The arguments of a `tp_new` call (positional array plus keyword dict) in vectorcall form, so

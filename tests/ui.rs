@@ -13,7 +13,9 @@
 //! macro support that trusts its input (`class::instantiate`, `impl_::MethodDef::slot`,
 //! `init_global_context`, ...) without `unsafe`, and, inside a buffer view's closure, calling
 //! Python, taking a second view or releasing the interpreter (`view_*.rs`;
-//! `Release::above_in_place` is `unsafe`).
+//! `Release::above_in_place` is `unsafe`), a `signature = (...)` that a `def` could not have or
+//! that does not list the function's parameters in order (`signature_misuse.rs`), and keeping
+//! `*args` or `**kwargs` past the call (`signature_static.rs`).
 
 #[test]
 fn ui() {

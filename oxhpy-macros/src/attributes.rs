@@ -1,10 +1,11 @@
 //! Parsing of the macros' arguments: `#[oxhpy::function(...)]`, `#[oxhpy::class(...)]`, and the
 //! attributes inside an `#[oxhpy::methods]` block or on a parameter (`#[new]`, `#[getter]`,
-//! `#[setter]`, `#[oxhpy(name = ..., sig = ...)]`, `#[oxhpy(default = ...)]`). Nothing here
-//! generates code: the results feed the model (`model.rs`).
+//! `#[setter]`, `#[oxhpy(name = ..., sig = ..., signature = (...))]`, `#[oxhpy(default = ...)]`).
+//! Nothing here generates code: the results feed the model (`model.rs`).
 use crate::model::Sig;
-use proc_macro2::TokenStream;
-use syn::{spanned::Spanned, Attribute, Error, Expr, LitStr};
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::{spanned::Spanned, Attribute, Error, Expr, Ident, LitStr, Token};
 
 /// An attribute that takes no arguments.
 pub(crate) fn no_options(attr: &TokenStream, message: &str) -> syn::Result<()> {
@@ -31,11 +32,73 @@ pub(crate) fn parse_sig_name(s: &LitStr) -> syn::Result<Sig> {
     })
 }
 
-/// The options of a function or method: `name = "py_name"`, `sig = "..."`.
+/// One entry of `signature = (...)`: a Python parameter list, as in a `def`.
+pub(crate) enum SigItem {
+    /// `name` or `name = default`
+    Param(Ident, Option<Expr>),
+    /// `/`: the parameters before it are positional-only.
+    Slash(Span),
+    /// `*`: the parameters after it are keyword-only.
+    Star(Span),
+    /// `*name`: the extra positional arguments (keyword-only parameters follow).
+    VarArgs(Ident),
+    /// `**name`: the extra keyword arguments.
+    VarKw(Ident),
+}
+
+impl Parse for SigItem {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(Token![/]) {
+            return Ok(SigItem::Slash(input.parse::<Token![/]>()?.span()));
+        }
+        if input.peek(Token![*]) {
+            let star = input.parse::<Token![*]>()?;
+            if input.peek(Token![*]) {
+                input.parse::<Token![*]>()?;
+                return Ok(SigItem::VarKw(input.parse()?));
+            }
+            if input.peek(Ident) {
+                return Ok(SigItem::VarArgs(input.parse()?));
+            }
+            return Ok(SigItem::Star(star.span()));
+        }
+        let name: Ident = input.parse()?;
+        let default = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(SigItem::Param(name, default))
+    }
+}
+
+/// `signature = (a, /, b = 1, *args, c, **kwargs)`: the Python signature of a function.
+pub(crate) struct PySignature {
+    pub items: Vec<SigItem>,
+    /// The parenthesized list's span (errors about the whole signature point there).
+    pub span: Span,
+}
+
+impl Parse for PySignature {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let items = content.parse_terminated(SigItem::parse, Token![,])?;
+        Ok(PySignature {
+            items: items.into_iter().collect(),
+            span: paren.span.join(),
+        })
+    }
+}
+
+/// The options of a function or method: `name = "py_name"`, `sig = "..."`,
+/// `signature = (...)`.
 #[derive(Default)]
 pub(crate) struct CallableOptions {
     pub name: Option<String>,
     pub sig: Option<Sig>,
+    pub signature: Option<PySignature>,
 }
 
 impl CallableOptions {
@@ -45,8 +108,12 @@ impl CallableOptions {
             self.name = Some(meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident("sig") {
             self.sig = Some(parse_sig_name(&meta.value()?.parse()?)?);
+        } else if meta.path.is_ident("signature") {
+            self.signature = Some(meta.value()?.parse()?);
         } else {
-            return Err(meta.error("expected `name = \"...\"` or `sig = \"...\"`"));
+            return Err(
+                meta.error("expected `name = \"...\"`, `sig = \"...\"` or `signature = (...)`")
+            );
         }
         Ok(())
     }

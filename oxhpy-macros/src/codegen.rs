@@ -1,7 +1,7 @@
 //! Code generation shared by functions, methods and slots: the HPy calling conventions (one
 //! table: impl parameters, impl type, CPython trampoline), the impl/entry pair every definition
 //! needs, and a `Callable`'s argument conversion and call.
-use crate::model::{Callable, Param, Recv, Sig};
+use crate::model::{Callable, Param, ParamKind, Recv, Sig};
 use crate::utils::erase_lifetimes;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -310,17 +310,107 @@ pub(crate) fn gen_impl_fn(
 }
 
 impl Callable {
-    /// The static `ArgSpec` named `SPEC`: names and required flags for parsing and errors.
+    /// The static `ArgSpec` named `SPEC`: names, required flags and kinds, for parsing and errors.
     fn spec(&self) -> TokenStream {
         let p = quote!(::oxhpy::impl_);
         let py_name = self.qualname.as_ref().unwrap_or(&self.py_name);
-        let py_names = self.params.iter().map(|p| &p.py_name);
-        let required = self
-            .params
-            .iter()
-            .map(|p| p.default.is_none() && !p.optional);
+        let named = || self.params.iter().filter(|p| p.named());
+        let py_names = named().map(|p| &p.py_name);
+        let required = named().map(|p| !p.has_default());
+        let posonly = named().filter(|p| p.kind == ParamKind::PosOnly).count();
+        let positional = named().filter(|p| p.positional()).count();
+        let varargs = self.var_param(ParamKind::VarArgs).is_some();
+        let varkw = self.var_param(ParamKind::VarKw).is_some();
+        let self_arg = self.recv != Recv::None;
         quote! {
-            const SPEC: #p::ArgSpec = #p::ArgSpec { name: #py_name, params: &[#(#py_names),*], required: &[#(#required),*] };
+            const SPEC: #p::ArgSpec = #p::ArgSpec {
+                name: #py_name, params: &[#(#py_names),*], required: &[#(#required),*],
+                posonly: #posonly, positional: #positional, varargs: #varargs, varkw: #varkw,
+                self_arg: #self_arg,
+            };
+        }
+    }
+
+    /// The `*args` (`VarArgs`) or `**kwargs` (`VarKw`) parameter, if any.
+    fn var_param(&self, kind: ParamKind) -> Option<&Param> {
+        self.params.iter().find(|p| p.kind == kind)
+    }
+
+    /// Parses a vectorcall-style call (`args`, `nargs`, `kwnames`: expressions of the generated
+    /// code, whose handles the caller guarantees live for the argument scope: see the callers)
+    /// with `SPEC`, then converts every parameter: the named ones from their slots, `*args` and
+    /// `**kwargs` from the tuple and dict of the extra arguments.
+    fn parsed_conversions(
+        &self,
+        args: TokenStream,
+        nargs: TokenStream,
+        kwnames: TokenStream,
+    ) -> TokenStream {
+        let scope = arg_scope();
+        // Mixed-site: no parameter (`slots`, `args`, ...) can shadow them.
+        let slots = Ident::new("slots", Span::mixed_site());
+        let extra = [
+            Ident::new("extra_args", Span::mixed_site()),
+            Ident::new("extra_kwargs", Span::mixed_site()),
+        ];
+        let n = self.params.iter().filter(|p| p.named()).count();
+        let slots_ty = quote!([::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n]);
+        let mut convs = Vec::new();
+        let mut slot = 0usize;
+        for (i, p) in self.params.iter().enumerate() {
+            convs.push(match p.kind {
+                ParamKind::VarArgs => self.convert_extra(i, &extra[0]),
+                ParamKind::VarKw => self.convert_extra(i, &extra[1]),
+                _ => {
+                    slot += 1;
+                    let s = slot - 1;
+                    self.convert(i, quote!(#slots[#s]))
+                }
+            });
+        }
+        let var = [ParamKind::VarArgs, ParamKind::VarKw].map(|k| self.var_param(k));
+        if var.iter().all(Option::is_none) {
+            return quote! {
+                let #slots: #slots_ty =
+                    // SAFETY: per the caller (see above).
+                    unsafe { SPEC.parse(#scope, #args, #nargs, #kwnames)? };
+                #(#convs)*
+            };
+        }
+        // The tuple or dict is made even when empty unless the parameter is an `Option`.
+        let [always_args, always_kw] = var.map(|p| p.is_some_and(|p| !p.optional));
+        let [extra_args, extra_kwargs] = &extra;
+        quote! {
+            let (#slots, #extra_args, #extra_kwargs): (#slots_ty, _, _) =
+                // SAFETY: per the caller (see above).
+                unsafe { SPEC.parse_var(#scope, #args, #nargs, #kwnames, #always_args, #always_kw)? };
+            #(#convs)*
+        }
+    }
+
+    /// `let name: Ty = ...;` for `*args` or `**kwargs`, from the `Option<Handle>` local `extra`
+    /// (`None` only for an `Option` parameter: no extra arguments).
+    fn convert_extra(&self, i: usize, extra: &Ident) -> TokenStream {
+        let Param {
+            name,
+            py_name,
+            ty,
+            optional,
+            ..
+        } = &self.params[i];
+        let ty = erase_lifetimes(quote!(#ty));
+        let missing = if *optional {
+            quote!(::core::option::Option::None)
+        } else {
+            quote!(::core::unreachable!())
+        };
+        quote! {
+            let #name: #ty = match &#extra {
+                ::core::option::Option::Some(obj) => {
+                    ::oxhpy::impl_::extract_arg(::oxhpy::Handle::borrow(obj), #py_name)?
+                }
+                ::core::option::Option::None => #missing,
+            };
         }
     }
 
@@ -332,6 +422,7 @@ impl Callable {
             ty,
             default,
             optional,
+            ..
         } = &self.params[i];
         let missing = match (default, optional) {
             (Some(d), _) => quote!(#d),
@@ -367,19 +458,17 @@ impl Callable {
     /// Statements that convert all arguments, for calling convention `self.sig` (or `tp_new`,
     /// whose `VectorArgs` named `va` is made outside the argument scope, which it outlives).
     pub(crate) fn conversions(&self, new: bool) -> TokenStream {
-        let n = self.params.len();
         let spec = self.spec();
         let scope = arg_scope();
         if new {
-            let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
-            return quote! {
-                #spec
-                let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
-                    // SAFETY: `va` owns or borrows every handle the slots point to, and outlives
-                    // the argument scope.
-                    unsafe { SPEC.parse(#scope, va.args(), va.nargs(), va.kwnames())? };
-                #(#convs)*
-            };
+            // SAFETY (of the generated parse): `va` owns or borrows every handle the slots point
+            // to, and outlives the argument scope.
+            let convs = self.parsed_conversions(
+                quote!(va.args()),
+                quote!(va.nargs()),
+                quote!(va.kwnames()),
+            );
+            return quote! { #spec #convs };
         }
         if self.tp_call && self.sig != Sig::Keywords {
             // Positional-only `__call__` behind the KEYWORDS-shaped tp_call.
@@ -411,14 +500,10 @@ impl Callable {
                 quote! { #spec SPEC.check_count(nargs)?; #convs }
             }
             Sig::Keywords => {
-                let convs = (0..n).map(|i| self.convert(i, quote!(slots[#i])));
-                quote! {
-                    #spec
-                    let slots: [::core::option::Option<::oxhpy::Borrowed<'_, '_>>; #n] =
-                        // SAFETY: the interpreter passes nargs + len(kwnames) live handles.
-                        unsafe { SPEC.parse(#scope, args, nargs, kwnames)? };
-                    #(#convs)*
-                }
+                // SAFETY (of the generated parse): the interpreter passes nargs + len(kwnames)
+                // live handles, open for the whole call.
+                let convs = self.parsed_conversions(quote!(args), quote!(nargs), quote!(kwnames));
+                quote! { #spec #convs }
             }
         }
     }

@@ -33,10 +33,16 @@ mod utils;
 /// conventions, which skip keyword handling. Arguments are borrowed for the call only: a parameter
 /// type that would keep one past the call (`&'static str`, `PyRef<'static, T>`) does not compile.
 ///
-/// Options: `name = "py_name"`, `sig = "noargs" | "o" | "varargs" | "keywords"`.
-/// Parameters may carry `#[oxhpy(default = EXPR)]`; trailing `Option<T>` parameters default to
-/// `None`. A first parameter of type `Ctx<'py>` receives the context. The function cannot be an
-/// `unsafe fn`.
+/// Options: `name = "py_name"`, `sig = "noargs" | "o" | "varargs" | "keywords"`, and
+/// `signature = (a, b = 1, /, c, *args, d, e = 2, **kwargs)`: the Python parameter list as in a
+/// `def` (PyO3's syntax), listing every parameter in order: `/` ends the positional-only ones,
+/// `*` or `*args` starts the keyword-only ones, `*args` gets the extra positional arguments as a
+/// tuple and `**kwargs` the extra keyword arguments as a dict (`None` for an `Option` parameter
+/// when there are none). In `#[oxhpy::methods]` it is `#[oxhpy(signature = (...))]`. Bad calls
+/// raise the `TypeError`s of a `def` with the same signature, worded as CPython words them.
+/// Parameters may carry `#[oxhpy(default = EXPR)]`; `Option<T>` parameters default to `None`
+/// unless a required positional parameter follows. A first parameter of type `Ctx<'py>` receives
+/// the context. The function cannot be an `unsafe fn`.
 #[proc_macro_attribute]
 pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
     pyfunction::expand(attr.into(), item.into())

@@ -2,7 +2,9 @@
 //! parameters, calling convention, signature) and the kind of each item of an `#[oxhpy::methods]`
 //! block (`MethodKind`, decided with the table of special methods in `slots.rs`). Built from the
 //! parsed item and its attributes (`attributes.rs`); the code generators read it and nothing else.
-use crate::attributes::{take_param_default, CallableOptions, Marker, MethodAttrs};
+use crate::attributes::{
+    take_param_default, CallableOptions, Marker, MethodAttrs, PySignature, SigItem,
+};
 use crate::slots::{self, SlotDef};
 use crate::utils::{last_ident, returns_result};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
@@ -85,6 +87,20 @@ fn replace_self(tokens: TokenStream, owner: &Type) -> TokenStream {
         .collect()
 }
 
+/// How a parameter is passed, as `signature = (...)` says (positional or keyword without one).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum ParamKind {
+    /// Before `/`.
+    PosOnly,
+    PosOrKw,
+    /// After `*` or `*args`.
+    KwOnly,
+    /// `*args`: the extra positional arguments, as a tuple.
+    VarArgs,
+    /// `**kwargs`: the extra keyword arguments, as a dict.
+    VarKw,
+}
+
 /// A Python-visible parameter.
 pub(crate) struct Param {
     pub name: Ident,
@@ -92,6 +108,211 @@ pub(crate) struct Param {
     pub ty: Type,
     pub default: Option<Expr>,
     pub optional: bool,
+    pub kind: ParamKind,
+}
+
+impl Param {
+    /// A named parameter (not `*args` or `**kwargs`): it has a slot in the parsed arguments.
+    pub(crate) fn named(&self) -> bool {
+        !matches!(self.kind, ParamKind::VarArgs | ParamKind::VarKw)
+    }
+
+    /// Can be passed by position.
+    pub(crate) fn positional(&self) -> bool {
+        matches!(self.kind, ParamKind::PosOnly | ParamKind::PosOrKw)
+    }
+
+    /// Has a value when the call leaves it out: a default, or `None` for an `Option`.
+    pub(crate) fn has_default(&self) -> bool {
+        self.default.is_some() || self.optional
+    }
+}
+
+/// Gives `params` the kinds and defaults of `signature = (...)`, which lists every one of them,
+/// in the function's order, with `/`, `*`, `*args`, `**kwargs` as in a `def`.
+fn apply_signature(params: &mut [Param], sig: PySignature) -> syn::Result<()> {
+    let mut kind = ParamKind::PosOrKw;
+    let mut slash = false;
+    let mut star = false;
+    // The span of a `*` that no keyword-only parameter has followed yet.
+    let mut bare_star: Option<Span> = None;
+    let mut after_kwargs: Option<Span> = None;
+    let mut next = 0;
+    let mut named_before = 0;
+    for item in sig.items {
+        let span = match &item {
+            SigItem::Param(id, _) | SigItem::VarArgs(id) | SigItem::VarKw(id) => id.span(),
+            SigItem::Slash(s) | SigItem::Star(s) => *s,
+        };
+        if after_kwargs.is_some() {
+            return Err(Error::new(
+                span,
+                "`**kwargs` must be the last entry of the signature",
+            ));
+        }
+        let (id, default, this) = match item {
+            SigItem::Slash(_) => {
+                if slash {
+                    return Err(Error::new(span, "`/` may appear only once"));
+                }
+                if star {
+                    return Err(Error::new(span, "`/` must come before `*` and `*args`"));
+                }
+                if named_before == 0 {
+                    return Err(Error::new(
+                        span,
+                        "at least one parameter must come before `/`",
+                    ));
+                }
+                slash = true;
+                for p in &mut params[..next] {
+                    p.kind = ParamKind::PosOnly;
+                }
+                continue;
+            }
+            SigItem::Star(_) => {
+                if star {
+                    return Err(Error::new(span, "`*` or `*args` may appear only once"));
+                }
+                star = true;
+                bare_star = Some(span);
+                kind = ParamKind::KwOnly;
+                continue;
+            }
+            SigItem::VarArgs(id) => {
+                if star {
+                    return Err(Error::new(span, "`*` or `*args` may appear only once"));
+                }
+                star = true;
+                kind = ParamKind::KwOnly;
+                (id, None, ParamKind::VarArgs)
+            }
+            SigItem::VarKw(id) => {
+                after_kwargs = Some(span);
+                (id, None, ParamKind::VarKw)
+            }
+            SigItem::Param(id, default) => {
+                named_before += 1;
+                if kind == ParamKind::KwOnly {
+                    bare_star = None;
+                }
+                (id, default, kind)
+            }
+        };
+        if this == ParamKind::VarKw {
+            if let Some(s) = bare_star {
+                return Err(Error::new(s, "named parameters must follow bare `*`"));
+            }
+        }
+        let name = id.to_string();
+        let name = name.trim_start_matches("r#");
+        let Some(p) = params.get_mut(next).filter(|p| p.py_name == name) else {
+            let message = if params[..next].iter().any(|p| p.py_name == name) {
+                format!("`{name}` is listed twice")
+            } else if params[next..].iter().any(|p| p.py_name == name) {
+                format!(
+                    "`{name}` comes too early: the signature lists the parameters in the \
+                     function's order (next: `{}`)",
+                    params[next].py_name
+                )
+            } else {
+                format!("the function has no parameter `{name}`")
+            };
+            return Err(Error::new(span, message));
+        };
+        if let Some(d) = default {
+            if p.default.is_some() {
+                return Err(Error::new(
+                    span,
+                    format!("`{name}` has a default both here and in `#[oxhpy(default = ...)]`"),
+                ));
+            }
+            p.default = Some(d);
+        }
+        if this == ParamKind::VarArgs || this == ParamKind::VarKw {
+            if let Some(d) = &p.default {
+                return Err(Error::new(
+                    d.span(),
+                    "`*args` and `**kwargs` take no default",
+                ));
+            }
+        }
+        p.kind = this;
+        next += 1;
+    }
+    if let Some(s) = bare_star {
+        return Err(Error::new(s, "named parameters must follow bare `*`"));
+    }
+    if let Some(p) = params.get(next) {
+        return Err(Error::new(
+            sig.span,
+            format!("the signature leaves out parameter `{}`", p.py_name),
+        ));
+    }
+    Ok(())
+}
+
+/// An `Option` positional parameter defaults to `None` only when no required positional
+/// parameter follows it (as in PyO3): before one, it is required (and accepts `None`), so that the
+/// defaults come last, as Python wants them.
+fn trailing_options(params: &mut [Param]) {
+    let mut trailing = true;
+    for p in params.iter_mut().rev().filter(|p| p.positional()) {
+        if p.default.is_some() || (p.optional && trailing) {
+            continue;
+        }
+        trailing = false;
+        p.optional = false;
+    }
+}
+
+/// A default value as Python writes it in a text signature: a literal (`true` is `True`, `1u8`
+/// is `1`), `None`, a negated number; `...` for any other expression.
+fn python_default(e: &Expr) -> String {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Bool(b) => if b.value { "True" } else { "False" }.into(),
+            syn::Lit::Int(i) => i.base10_digits().into(),
+            syn::Lit::Float(f) => f.base10_digits().into(),
+            syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::Char(_) => quote!(#l).to_string(),
+            _ => "...".into(),
+        },
+        Expr::Path(p) if p.path.is_ident("None") => "None".into(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) if matches!(&**expr, Expr::Lit(_)) => match python_default(expr).as_str() {
+            "..." => "...".into(),
+            v => format!("-{v}"),
+        },
+        Expr::Group(g) => python_default(&g.expr),
+        Expr::Paren(p) => python_default(&p.expr),
+        _ => "...".into(),
+    }
+}
+
+/// Python's rule for positional parameters: once one has a default, all that follow have one.
+fn check_default_order(params: &[Param]) -> syn::Result<()> {
+    let mut with_default: Option<&Param> = None;
+    for p in params.iter().filter(|p| p.positional()) {
+        match with_default {
+            Some(d) if !p.has_default() => {
+                return Err(Error::new(
+                    p.name.span(),
+                    format!(
+                        "parameter `{}` without a default follows parameter `{}` with a \
+                         default: as in Python, give `{0}` a default, move it before `{1}`, or \
+                         make it keyword-only (after `*` in `signature = (...)`)",
+                        p.py_name, d.py_name
+                    ),
+                ));
+            }
+            None if p.has_default() => with_default = Some(p),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A Rust function exposed to Python: everything needed to generate its glue.
@@ -213,8 +434,20 @@ impl Callable {
                 ty,
                 default,
                 optional,
+                kind: ParamKind::PosOrKw,
             });
         }
+        if let Some(signature) = options.signature {
+            if matches!(options.sig, Some(s) if s != Sig::Keywords) {
+                return Err(Error::new(
+                    signature.span,
+                    "`signature = (...)` needs the keywords calling convention: leave out `sig`",
+                ));
+            }
+            apply_signature(&mut params, signature)?;
+        }
+        trailing_options(&mut params);
+        check_default_order(&params)?;
         let sig_kind = options.sig.unwrap_or(if params.is_empty() {
             Sig::NoArgs
         } else {
@@ -265,16 +498,25 @@ impl Callable {
                 return format!("{doc}\n\n");
             }
         }
-        let mut parts: Vec<String> = self
-            .params
-            .iter()
-            .map(|p| match (&p.default, p.optional) {
-                (Some(Expr::Lit(l)), _) => format!("{}={}", p.py_name, quote!(#l)),
-                (Some(_), _) => format!("{}=...", p.py_name),
-                (None, true) => format!("{}=None", p.py_name),
-                (None, false) => p.py_name.clone(),
-            })
-            .collect();
+        let mut parts: Vec<String> = Vec::new();
+        for (i, p) in self.params.iter().enumerate() {
+            if p.kind == ParamKind::KwOnly && (i == 0 || self.params[i - 1].positional()) {
+                // The first keyword-only parameter, without `*args` before it.
+                parts.push("*".into());
+            }
+            parts.push(match (p.kind, &p.default, p.optional) {
+                (ParamKind::VarArgs, _, _) => format!("*{}", p.py_name),
+                (ParamKind::VarKw, _, _) => format!("**{}", p.py_name),
+                (_, Some(d), _) => format!("{}={}", p.py_name, python_default(d)),
+                (_, None, true) => format!("{}=None", p.py_name),
+                (_, None, false) => p.py_name.clone(),
+            });
+            if p.kind == ParamKind::PosOnly
+                && self.params.get(i + 1).map(|n| n.kind) != Some(ParamKind::PosOnly)
+            {
+                parts.push("/".into());
+            }
+        }
         if with_self {
             parts.insert(0, "$self".into());
         }

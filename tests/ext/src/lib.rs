@@ -66,6 +66,7 @@ pub mod _native {
 }
 
 // The module's items, one file per pytest file.
+mod args;
 mod buffer_formats;
 mod callfunction;
 mod context;
