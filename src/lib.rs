@@ -74,13 +74,16 @@ pub mod impl_ {
         exec_prologue, unregistered, ModuleClass, ModuleDef, ModuleFunction, PtrList, Registered,
         CLASSES, FUNCTIONS, GLOBALS,
     };
-    pub use crate::slots::{hash_value, length, not_implemented, truth, HashValue};
+    pub use crate::slots::{
+        done, hash_value, length, no_item_assignment, not_implemented, truth, HashValue,
+    };
     pub use crate::trampoline::{
         cpy_binaryfunc, cpy_getbuffer, cpy_getter, cpy_hashfunc, cpy_inquiry, cpy_keywords,
-        cpy_lenfunc, cpy_never, cpy_new, cpy_noargs, cpy_o, cpy_objobjproc, cpy_releasebuffer,
-        cpy_repr, cpy_richcmp, cpy_setter, cpy_traverse, cpy_varargs, init_global_context, run,
-        BinaryImpl, Entry, ErrorValue, GetterImpl, HashImpl, InquiryImpl, KeywordsImpl, LenImpl,
-        NewImpl, NoargsImpl, OImpl, ObjObjImpl, ReprImpl, RichCmpImpl, SetterImpl, VarargsImpl,
+        cpy_lenfunc, cpy_never, cpy_new, cpy_noargs, cpy_o, cpy_objobjargproc, cpy_objobjproc,
+        cpy_releasebuffer, cpy_repr, cpy_richcmp, cpy_setter, cpy_traverse, cpy_varargs,
+        init_global_context, run, BinaryImpl, Entry, ErrorValue, GetterImpl, HashImpl, InquiryImpl,
+        KeywordsImpl, LenImpl, NewImpl, NoargsImpl, OImpl, ObjObjArgImpl, ObjObjImpl, ReprImpl,
+        RichCmpImpl, SetterImpl, VarargsImpl,
     };
     pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;

@@ -1,6 +1,8 @@
 //! Support for the special methods that `#[oxhpy::methods]` puts into type slots (`__len__`,
-//! `__hash__`, `__bool__`, `__contains__`, rich comparison): the conversion of the Rust method's
-//! result into what the slot returns. Only the generated code calls these (`oxhpy::impl_`).
+//! `__hash__`, `__bool__`, `__contains__`, `__setitem__`, rich comparison, ...): the conversion of
+//! the Rust method's result into what the slot returns, and the errors a slot raises for what the
+//! class does not define. Only the generated code calls these (`oxhpy::impl_`).
+use crate::class::PyClass;
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use hpy_sys as ffi;
@@ -10,6 +12,26 @@ use std::ffi::c_int;
 #[inline(always)]
 pub fn truth(value: bool) -> PyResult<c_int> {
     Ok(c_int::from(value))
+}
+
+/// The result of a special method whose slot returns only success (`__setitem__`, `__delitem__`,
+/// `__init__`): `0`.
+#[inline(always)]
+pub fn done(_: ()) -> PyResult<c_int> {
+    Ok(0)
+}
+
+/// What `mp_ass_subscript` raises for the half (`__setitem__` or `__delitem__`) that class `T` does
+/// not define: `TypeError`, as CPython's and PyPy's own types without it do (CPython's abstract
+/// object protocol says "'T' object does not support item assignment" or "... deletion").
+#[cold]
+#[inline(never)]
+pub fn no_item_assignment<T: PyClass>(delete: bool) -> PyErr {
+    let what = if delete { "deletion" } else { "assignment" };
+    PyErr::new(
+        Exc::TypeError,
+        format!("'{}' object does not support item {what}", T::NAME),
+    )
 }
 
 /// The result of `__len__`: `OverflowError` beyond `HPy_ssize_t` (as CPython's `len()`).

@@ -284,6 +284,10 @@ conventions! {
     cpy_richcmp = HPyFunc_RICHCMPFUNC / _HPyFunc_args_RICHCMPFUNC(
         arg0: PyObj, arg1: PyObj, arg2: ffi::HPy_RichCmpOp) -> PyObj = NULL,
         impl RichCmpImpl(ffi::HPy, ffi::HPy, ffi::HPy_RichCmpOp) -> ffi::HPy;
+    /// (`__setitem__`, `__delitem__`: `mp_ass_subscript`, whose value is NULL to delete).
+    cpy_objobjargproc = HPyFunc_OBJOBJARGPROC / _HPyFunc_args_OBJOBJARGPROC(
+        arg0: PyObj, arg1: PyObj, arg2: PyObj) -> c_int = 0,
+        impl ObjObjArgImpl(ffi::HPy, ffi::HPy, ffi::HPy) -> c_int;
     /// (`bf_getbuffer`).
     cpy_getbuffer = HPyFunc_GETBUFFERPROC / _HPyFunc_args_GETBUFFERPROC(
         self_: PyObj, view: *mut ffi::cpy_Py_buffer, flags: c_int) -> c_int = 0;

@@ -1,10 +1,15 @@
 """Special methods that fill type slots (oxhpy-macros/src/slots.rs): __len__, __getitem__, __contains__,
-__bool__, __hash__ and rich comparison, on the test extension's Bag and Weird classes."""
+__bool__, __hash__, rich comparison, __setitem__/__delitem__, on the test extension's classes (Bag, Weird,
+Store, SetOnly, DelOnly). Where a pure-Python class with the same special methods exists below, the tests
+run on both and expect the same results and exception types."""
 
 import operator
+import sys
 
 import oxhpy_testext as t
 import pytest
+
+PYPY = sys.implementation.name == "pypy"
 
 
 def test_len_getitem_contains():
@@ -74,3 +79,100 @@ def test_special_methods_are_not_plain_attributes_on_the_instance():
     assert type(b).__len__(b) == 1
     assert type(b).__getitem__(b, 0) == 1
     assert type(b).__eq__(b, t.Bag([1])) is True
+
+
+class PyStore:
+    """Store in pure Python."""
+
+    def __init__(self):
+        self.items = {}
+
+    def __getitem__(self, key):
+        if not isinstance(key, str):
+            raise TypeError("argument 'key': expected str")
+        return self.items[key]
+
+    def __setitem__(self, key, value):
+        if not isinstance(key, str) or not isinstance(value, int):
+            raise TypeError("argument 'key' or 'value': wrong type")
+        self.items[key] = value
+
+    def __delitem__(self, key):
+        if not isinstance(key, str):
+            raise TypeError("argument 'key': expected str")
+        del self.items[key]
+
+    def __len__(self):
+        return len(self.items)
+
+    def keys(self):
+        return sorted(self.items)
+
+
+@pytest.mark.parametrize("cls", [t.Store, PyStore])
+def test_setitem_delitem(cls):
+    s = cls()
+    s["b"] = 2
+    s["a"] = 1
+    s["b"] = 3
+    assert (len(s), s["a"], s["b"], s.keys()) == (2, 1, 3, ["a", "b"])
+    del s["a"]
+    assert (len(s), s.keys()) == (1, ["b"])
+    with pytest.raises(KeyError, match="a"):
+        del s["a"]
+    with pytest.raises(KeyError):
+        s["a"]
+    with pytest.raises(TypeError):
+        s[1] = 1
+    with pytest.raises(TypeError):
+        s["x"] = "not an int"
+    with pytest.raises(TypeError):
+        del s[1]
+    assert s.keys() == ["b"]
+    # Through the type's slot wrappers, as Python code calls them.
+    type(s).__setitem__(s, "c", 4)
+    type(s).__delitem__(s, "b")
+    assert s.keys() == ["c"]
+
+
+def test_setitem_errors_name_the_argument():
+    s = t.Store()
+    with pytest.raises(TypeError, match="argument 'key'"):
+        s[1] = 1
+    with pytest.raises(TypeError, match="argument 'value'"):
+        s["x"] = "y"
+    with pytest.raises(TypeError, match="argument 'key'"):
+        del s[1]
+
+
+class PySetOnly:
+    def __setitem__(self, key, value):
+        pass
+
+
+class PyDelOnly:
+    def __delitem__(self, key):
+        pass
+
+
+def test_only_setitem_or_only_delitem():
+    s = t.SetOnly()
+    s[1] = "x"  # __setitem__(self, value, key): its parameters named the other way round
+    assert s.last() == (1, "x")
+    with pytest.raises(TypeError, match="'SetOnly' object does not support item deletion"):
+        del s[1]
+    d = t.DelOnly()
+    del d[1]
+    del d[2]
+    assert d.deleted() == 2
+    with pytest.raises(TypeError, match="'DelOnly' object does not support item assignment"):
+        d[1] = 2
+    with pytest.raises(TypeError):
+        d["x"] = 2
+    # Like every type without it, in C or Rust: TypeError. A pure-Python class raises TypeError on PyPy,
+    # but AttributeError('__delitem__') on CPython (its slot looks the missing method up by name).
+    missing = TypeError if PYPY else AttributeError
+    with pytest.raises(missing):
+        del PySetOnly()[1]
+    with pytest.raises(missing):
+        PyDelOnly()[1] = 2

@@ -18,8 +18,10 @@ pub(crate) enum CType {
     Usize,
     /// `HPy_ssize_t`
     Ssize,
-    /// `c_int`
+    /// `c_int`: a truth value (`1`, `0`) or `-1`
     Int,
+    /// `c_int`: `0` for success or `-1` (the method returns `()`)
+    Status,
     /// `*mut c_void` (a getset closure)
     Closure,
     /// `HPy_hash_t`
@@ -36,7 +38,7 @@ impl CType {
             CType::Args => quote!(*const #ffi::HPy),
             CType::Usize => quote!(usize),
             CType::Ssize => quote!(#ffi::HPy_ssize_t),
-            CType::Int => quote!(::core::ffi::c_int),
+            CType::Int | CType::Status => quote!(::core::ffi::c_int),
             CType::Closure => quote!(*mut ::core::ffi::c_void),
             CType::Hash => quote!(#ffi::HPy_hash_t),
             CType::Op => quote!(#ffi::HPy_RichCmpOp),
@@ -165,6 +167,14 @@ pub(crate) const OBJOBJPROC: Convention = Convention {
     params: &[("_self", HPy), ("arg", HPy)],
     ret: Int,
 };
+/// `mp_ass_subscript` (`__setitem__`, `__delitem__`): `value` is NULL to delete.
+pub(crate) const OBJOBJARGPROC: Convention = Convention {
+    hpyfunc: "HPyFunc_OBJOBJARGPROC",
+    impl_ty: "ObjObjArgImpl",
+    cpy: "cpy_objobjargproc",
+    params: &[("_self", HPy), ("key", HPy), ("value", HPy)],
+    ret: Status,
+};
 pub(crate) const RICHCMPFUNC: Convention = Convention {
     hpyfunc: "HPyFunc_RICHCMPFUNC",
     impl_ty: "RichCmpImpl",
@@ -191,6 +201,7 @@ impl Convention {
     pub(crate) fn result(&self) -> TokenStream {
         match self.ret {
             CType::Int => quote!(::oxhpy::impl_::truth(ret)),
+            CType::Status => quote!(::oxhpy::impl_::done(ret)),
             CType::Ssize => quote!(::oxhpy::impl_::length(ret)),
             CType::Hash => quote!(::oxhpy::impl_::hash_value(ret)),
             _ => quote!(::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)),

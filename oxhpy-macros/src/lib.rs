@@ -61,7 +61,8 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `slf: PyRef<'_, Self>` / `slf: PyRefMut<'_, Self>` for the object itself), `#[getter]` and
 /// `#[setter]` properties, and the special methods of the slot table (`slots.rs`): `__repr__`,
 /// `__str__`, `__call__` (vectorcall-style `tp_call`), `__buffer__`, `__len__`, `__getitem__`,
-/// `__contains__`, `__bool__`, `__hash__` and the rich comparisons `__eq__`, `__ne__`, `__lt__`,
+/// `__setitem__` and `__delitem__` (one `mp_ass_subscript`; the one the block lacks raises
+/// `TypeError`), `__contains__`, `__bool__`, `__hash__` and the rich comparisons `__eq__`, `__ne__`, `__lt__`,
 /// `__le__`, `__gt__`, `__ge__` (one `tp_richcompare`: `NotImplemented` for an operator without a
 /// method or an operand that does not convert to the method's parameter). Any other `__name__`, or a
 /// misspelt one (`__len_`: "did you mean `__len__`?"), is a compile error: without a type slot it

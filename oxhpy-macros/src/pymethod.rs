@@ -3,13 +3,13 @@
 //! and the static `MethodDef`s (their names go into the class's `method_defs`).
 use crate::codegen::{
     arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, LENFUNC, NB_BOOL, NEWFUNC,
-    OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER,
+    OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER,
 };
 use crate::model::{Callable, Param, Recv, Sig, RECEIVERS};
 use crate::slots::{Shape, SlotDef};
 use crate::utils::{c_doc, c_str, erase_lifetimes};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{Error, Ident, Type};
 
 /// What a method contributes to the class: its glue, and the `MethodDef` statics it defines.
@@ -19,6 +19,8 @@ pub(crate) struct Generated {
     pub defs: Vec<Ident>,
     /// The rich comparison methods (`HPy_RichCmpOp` constant, method): one impl for them all.
     pub richcmp: Vec<(&'static str, Callable)>,
+    /// `__setitem__` and `__delitem__`: one `mp_ass_subscript` for both.
+    pub ass_subscript: [Option<Callable>; 2],
 }
 
 impl Generated {
@@ -149,6 +151,12 @@ pub(crate) fn gen_slot(
             out.richcmp.push((op, c));
             return Ok(());
         }
+        Shape::SetItem | Shape::DelItem => {
+            let delete = slot.shape == Shape::DelItem;
+            check_args(slot, &c, if delete { 1 } else { 2 })?;
+            out.ass_subscript[usize::from(delete)] = Some(c);
+            return Ok(());
+        }
         Shape::Call => {
             let conv = c.convention();
             let entry = &n.entry;
@@ -189,9 +197,9 @@ fn check_args(slot: &SlotDef, c: &Callable, nargs: usize) -> syn::Result<()> {
         return Ok(());
     }
     let what = match nargs {
-        0 => String::new(),
-        1 => " and one argument".into(),
-        n => format!(" and {n} arguments"),
+        0 => "",
+        1 => " and one argument",
+        _ => " and two arguments",
     };
     Err(Error::new(
         c.span,
@@ -247,6 +255,62 @@ pub(crate) fn gen_richcmp(owner: &Type, out: &mut Generated) {
     out.items
         .push(RICHCMPFUNC.entry(&quote!(), &entry, &impl_fn, body));
     let item = slot_def(&def, "HPy_tp_richcompare", &RICHCMPFUNC, &quote!(#entry));
+    out.def(def, item);
+}
+
+/// `mp_ass_subscript`: `__setitem__` for a value, `__delitem__` for NULL; the half the block does
+/// not define raises `TypeError` (see `oxhpy::impl_::no_item_assignment`).
+pub(crate) fn gen_ass_subscript(owner: &Type, out: &mut Generated) {
+    let [set, del] = std::mem::take(&mut out.ass_subscript);
+    if set.is_none() && del.is_none() {
+        return;
+    }
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let scope = arg_scope();
+    // Mixed-site: the user's parameters (`key`, `value`, in any order) cannot shadow them.
+    let k = Ident::new("raw_key", Span::mixed_site());
+    let v = Ident::new("raw_value", Span::mixed_site());
+    let arm = |c: Option<Callable>, delete: bool| match c {
+        Some(c) => {
+            // SAFETY: the key's handle is live for the call.
+            let key = c.convert(
+                0,
+                quote!(::core::option::Option::Some(unsafe { #scope.arg(#k) })),
+            );
+            let value = if delete {
+                quote!()
+            } else {
+                // SAFETY: the value's handle is live for the call (not NULL: an assignment).
+                c.convert(
+                    1,
+                    quote!(::core::option::Option::Some(unsafe { #scope.arg(#v) })),
+                )
+            };
+            let call = c.call(Some(owner));
+            // The result must be `()`: a type error points at the method's return type.
+            let done = quote_spanned!(c.ret_span=> ::oxhpy::impl_::done(ret));
+            quote! { #key #value #call #done }
+        }
+        None => quote! {
+            ::core::result::Result::Err(::oxhpy::impl_::no_item_assignment::<#owner>(#delete))
+        },
+    };
+    let (set, del) = (arm(set, false), arm(del, true));
+    let body = with_args(quote! {
+        let (#k, #v) = (key, value);
+        if #ffi::HPy_IsNull(#v) { #del } else { #set }
+    });
+    let entry = format_ident!("__oxhpy_entry_ass_subscript");
+    let def = format_ident!("__OXHPY_DEF_ASS_SUBSCRIPT");
+    let impl_fn = format_ident!("__oxhpy_impl_ass_subscript");
+    out.items
+        .push(OBJOBJARGPROC.entry(&quote!(), &entry, &impl_fn, body));
+    let item = slot_def(
+        &def,
+        "HPy_mp_ass_subscript",
+        &OBJOBJARGPROC,
+        &quote!(#entry),
+    );
     out.def(def, item);
 }
 

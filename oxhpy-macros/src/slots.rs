@@ -29,6 +29,13 @@ pub(crate) enum Shape {
     GetItem,
     /// `(&self, item: T) -> bool`: `HPyFunc_OBJOBJPROC` (`__contains__`).
     Contains,
+    /// `(&self, key: K, value: V)`, returning `()` or `PyResult<()>`: one half of
+    /// `mp_ass_subscript` (`HPyFunc_OBJOBJARGPROC`, `__setitem__`); the slot raises `TypeError`
+    /// for a deletion when the block has no `__delitem__`.
+    SetItem,
+    /// `(&self, key: K)`, returning `()` or `PyResult<()>`: the other half (`__delitem__`, called
+    /// with a NULL value); `TypeError` for an assignment without `__setitem__`.
+    DelItem,
     /// `(&self, other: T) -> R`, `R: IntoPy`: one operator of `tp_richcompare`
     /// (`HPyFunc_RICHCMPFUNC`), whose `HPy_RichCmpOp` constant this is. The block's comparison
     /// methods share one impl; an operator it does not define, or an `other` that does not convert
@@ -74,8 +81,8 @@ slot_table! {
     "__bool__" => [HPy_nb_bool] Bool,
     "__len__" => [HPy_mp_length, HPy_sq_length] Len,
     "__getitem__" => [HPy_mp_subscript] GetItem,
-    "__setitem__" => [HPy_mp_ass_subscript] Unsupported,
-    "__delitem__" => [HPy_mp_ass_subscript] Unsupported,
+    "__setitem__" => [HPy_mp_ass_subscript] SetItem,
+    "__delitem__" => [HPy_mp_ass_subscript] DelItem,
     "__contains__" => [HPy_sq_contains] Contains,
     "__iter__" => [] Unsupported,
     "__next__" => [] Unsupported,

@@ -75,6 +75,14 @@ pub(crate) fn returns_result(ret: &ReturnType) -> bool {
     }
 }
 
+/// Where errors about a function's result point: its return type, or its name without one.
+pub(crate) fn return_span(sig: &syn::Signature) -> Span {
+    match &sig.output {
+        ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+        ReturnType::Default => sig.ident.span(),
+    }
+}
+
 /// `ty` with every named lifetime except `'static` replaced by `'_`. The generated impl converts
 /// each argument into a local of the parameter's type, inside a closure where the function's own
 /// lifetime parameters (`'py`, `'a`) are not in scope; `'_` lets the compiler infer them. `'static`

@@ -62,4 +62,25 @@ impl Shapes {
     fn __eq__(&self, a: i64, b: i64) -> bool {
         a == b
     }
+
+    fn __setitem__(&mut self, key: usize) {
+        self.n = key;
+    }
+
+    fn __delitem__(&mut self, key: usize, value: usize) {
+        self.n = key + value;
+    }
+}
+
+// `__setitem__` and `__delitem__` return nothing (or `PyResult<()>`).
+#[oxhpy::class]
+struct Returns {
+    n: usize,
+}
+
+#[oxhpy::methods]
+impl Returns {
+    fn __setitem__(&self, key: usize, value: usize) -> usize {
+        key + value + self.n
+    }
 }

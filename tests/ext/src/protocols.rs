@@ -118,3 +118,99 @@ impl Weird {
         format!("{key}!{}", self.mode)
     }
 }
+
+/// Store(): a mapping of `str` to `int` with item assignment and deletion (one
+/// `mp_ass_subscript` for both); deleting a missing key raises `KeyError`.
+#[oxhpy::class]
+pub struct Store {
+    items: std::collections::BTreeMap<String, i64>,
+}
+
+#[oxhpy::methods]
+impl Store {
+    #[new]
+    fn new() -> Self {
+        Store {
+            items: Default::default(),
+        }
+    }
+
+    fn __getitem__(&self, key: &str) -> PyResult<i64> {
+        self.items
+            .get(key)
+            .copied()
+            .ok_or_else(|| PyErr::new(Exc::KeyError, key.to_owned()))
+    }
+
+    fn __setitem__(&mut self, key: String, value: i64) {
+        self.items.insert(key, value);
+    }
+
+    fn __delitem__(&mut self, key: &str) -> PyResult<()> {
+        match self.items.remove(key) {
+            Some(_) => Ok(()),
+            None => Err(PyErr::new(Exc::KeyError, key.to_owned())),
+        }
+    }
+
+    fn __len__(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The keys, in order.
+    fn keys(&self) -> Vec<String> {
+        self.items.keys().cloned().collect()
+    }
+}
+
+/// SetOnly(): `__setitem__` without `__delitem__` (its parameters named the other way round:
+/// the generated slot's own names cannot clash with them). Records the last assignment.
+#[oxhpy::class]
+pub struct SetOnly {
+    last: std::sync::Mutex<Option<(i64, String)>>,
+}
+
+#[oxhpy::methods]
+impl SetOnly {
+    #[new]
+    fn new() -> Self {
+        SetOnly {
+            last: Default::default(),
+        }
+    }
+
+    fn __setitem__(&self, value: i64, key: String) {
+        *self.last.lock().unwrap() = Some((value, key));
+    }
+
+    /// The last `(key, value)` assigned (`obj[key] = value`, `key` an int).
+    fn last(&self) -> Option<(i64, String)> {
+        self.last.lock().unwrap().clone()
+    }
+}
+
+/// DelOnly(): `__delitem__` without `__setitem__`; counts the deletions.
+#[oxhpy::class]
+pub struct DelOnly {
+    deleted: std::sync::atomic::AtomicUsize,
+}
+
+#[oxhpy::methods]
+impl DelOnly {
+    #[new]
+    fn new() -> Self {
+        DelOnly {
+            deleted: Default::default(),
+        }
+    }
+
+    fn __delitem__(&self, _key: i64) {
+        self.deleted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many deletions.
+    fn deleted(&self) -> usize {
+        self.deleted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
