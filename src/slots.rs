@@ -5,6 +5,7 @@
 use crate::class::PyClass;
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
+use crate::handle::{AsHandle, Borrowed, Handle, Object};
 use hpy_sys as ffi;
 use std::ffi::c_int;
 
@@ -87,4 +88,23 @@ pub fn hash_value(value: impl HashValue) -> PyResult<ffi::HPy_hash_t> {
 pub fn not_implemented(ctx: Ctx<'_>) -> PyResult<ffi::HPy> {
     // SAFETY: h_NotImplemented is a valid handle of this context; HPy_Dup returns an owned one.
     Ok(unsafe { ffi::HPy_Dup(ctx.as_ptr(), ctx.constant(|c| c.h_NotImplemented)) })
+}
+
+/// Whether `a` and `b` are of exactly the same type: a binary operator is reflected only between
+/// different types (`a + b` never calls `b.__radd__` when `type(a) is type(b)`).
+pub fn same_type(a: Borrowed<'_, '_>, b: Borrowed<'_, '_>) -> bool {
+    let ctx = a.ctx();
+    // SAFETY: live handles; HPy_Type returns a new owned handle (never NULL for a live object).
+    unsafe {
+        let ta = Handle::from_raw_unchecked(ctx, ffi::HPy_Type(ctx.as_ptr(), a.raw()));
+        let tb = Handle::from_raw_unchecked(ctx, ffi::HPy_Type(ctx.as_ptr(), b.raw()));
+        ta.is(&tb)
+    }
+}
+
+/// A new reference to `obj`: the result of an in-place operator whose method returns nothing
+/// (`self`, as Python's own `__iadd__` returns).
+#[inline]
+pub fn same_object(obj: Borrowed<'_, '_>) -> PyResult<ffi::HPy> {
+    Ok(obj.dup().into_raw())
 }

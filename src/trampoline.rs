@@ -272,7 +272,7 @@ conventions! {
     /// (`__hash__`).
     cpy_hashfunc = HPyFunc_HASHFUNC / _HPyFunc_args_HASHFUNC(arg0: PyObj) -> ffi::HPy_hash_t = 0,
         impl HashImpl(ffi::HPy) -> ffi::HPy_hash_t;
-    /// (`__getitem__`: `mp_subscript`).
+    /// (`__getitem__`: `mp_subscript`; the binary operators: `nb_add`, `nb_inplace_add`, ...).
     cpy_binaryfunc = HPyFunc_BINARYFUNC / _HPyFunc_args_BINARYFUNC(
         arg0: PyObj, arg1: PyObj) -> PyObj = NULL,
         impl BinaryImpl(ffi::HPy, ffi::HPy) -> ffi::HPy;
@@ -284,6 +284,13 @@ conventions! {
     cpy_richcmp = HPyFunc_RICHCMPFUNC / _HPyFunc_args_RICHCMPFUNC(
         arg0: PyObj, arg1: PyObj, arg2: ffi::HPy_RichCmpOp) -> PyObj = NULL,
         impl RichCmpImpl(ffi::HPy, ffi::HPy, ffi::HPy_RichCmpOp) -> ffi::HPy;
+    /// (`__neg__`, `__int__`, ...: `nb_negative`, `nb_int`, ...).
+    cpy_unaryfunc = HPyFunc_UNARYFUNC / _HPyFunc_args_UNARYFUNC(arg0: PyObj) -> PyObj = NULL,
+        impl UnaryImpl(ffi::HPy) -> ffi::HPy;
+    /// (`__pow__`, `__ipow__`: `nb_power`, `nb_inplace_power`).
+    cpy_ternaryfunc = HPyFunc_TERNARYFUNC / _HPyFunc_args_TERNARYFUNC(
+        arg0: PyObj, arg1: PyObj, arg2: PyObj) -> PyObj = NULL,
+        impl TernaryImpl(ffi::HPy, ffi::HPy, ffi::HPy) -> ffi::HPy;
     /// (`__setitem__`, `__delitem__`: `mp_ass_subscript`, whose value is NULL to delete).
     cpy_objobjargproc = HPyFunc_OBJOBJARGPROC / _HPyFunc_args_OBJOBJARGPROC(
         arg0: PyObj, arg1: PyObj, arg2: PyObj) -> c_int = 0,

@@ -4,12 +4,10 @@ Store, SetOnly, DelOnly). Where a pure-Python class with the same special method
 run on both and expect the same results and exception types."""
 
 import operator
-import sys
 
 import oxhpy_testext as t
 import pytest
-
-PYPY = sys.implementation.name == "pypy"
+from conftest import GRAALPY, NESTED_HPY_CALLS, PYPY
 
 
 def test_len_getitem_contains():
@@ -176,3 +174,255 @@ def test_only_setitem_or_only_delitem():
         del PySetOnly()[1]
     with pytest.raises(missing):
         PyDelOnly()[1] = 2
+
+
+# --- The number protocol ---------------------------------------------------------------------------------
+
+BINARY = ["add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod", "lshift", "rshift"]
+BINARY += ["and", "or", "xor"]
+OPERATORS = {n: getattr(operator, n + "_" * (n in ("and", "or"))) for n in BINARY if n != "divmod"}
+OPERATORS["divmod"] = divmod
+
+
+def _int64(x):
+    """Num's operand conversion (an int64, as operator.index), or None (NotImplemented)."""
+    try:
+        v = operator.index(x)
+    except TypeError:
+        return None
+    return v if -(2**63) <= v < 2**63 else None
+
+
+class PyNum:
+    """Num in pure Python."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __pow__(self, other, modulo=None):
+        o = _int64(other)
+        if o is None or (modulo is not None and _int64(modulo) is None):
+            return NotImplemented
+        return ("pow", self.v, o, modulo)
+
+    def __rpow__(self, other, modulo=None):
+        o = _int64(other)
+        if o is None or (modulo is not None and _int64(modulo) is None):
+            return NotImplemented
+        return ("rpow", self.v, o, modulo)
+
+    def __iadd__(self, other):
+        o = _int64(other)
+        if o is None:
+            return NotImplemented
+        self.v += o
+        return self
+
+    def __isub__(self, other):
+        o = _int64(other)
+        return NotImplemented if o is None else ("isub", self.v, o)
+
+    def __ipow__(self, other, modulo=None):
+        o = _int64(other)
+        if o is None or o < 0:
+            return NotImplemented
+        self.v = self.v**o
+        if modulo is not None:
+            self.v %= modulo
+        return self
+
+    def __int__(self):
+        return self.v
+
+    def __index__(self):
+        return self.v
+
+    def __float__(self):
+        return self.v + 0.5
+
+
+def _binary(name, reflected):
+    tag = "r" + name if reflected else name
+
+    def method(self, other):
+        o = _int64(other)
+        if o is None:
+            return NotImplemented
+        if name == "floordiv" and not reflected and o == 0:
+            raise ZeroDivisionError("Num // 0")
+        return (tag, self.v, o)
+
+    return method
+
+
+for _name in BINARY:
+    setattr(PyNum, f"__{_name}__", _binary(_name, False))
+    setattr(PyNum, f"__r{_name}__", _binary(_name, True))
+for _name in ["neg", "pos", "abs", "invert"]:
+    setattr(PyNum, f"__{_name}__", lambda self, _n=_name: (_n, self.v))
+
+NUMS = pytest.mark.parametrize("cls", [t.Num, PyNum], ids=["Num", "PyNum"])
+
+
+def outcome(f):
+    """f()'s result, or its exception's type."""
+    try:
+        return f()
+    except Exception as e:
+        return type(e)
+
+
+@NUMS
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_operators(cls, name):
+    op = OPERATORS[name]
+    n = cls(7)
+    assert op(n, 3) == (name, 7, 3)
+    assert op(3, n) == ("r" + name, 7, 3)
+    assert op(n, True) == (name, 7, 1)
+    # NotImplemented, then Python's own TypeError (or str * index: "x" * 7, from __index__).
+    p = PyNum(7)
+    for bad in ("x", 1.5, None, 2**64):
+        assert outcome(lambda b=bad: op(n, b)) == outcome(lambda b=bad: op(p, b))
+        assert outcome(lambda b=bad: op(b, n)) == outcome(lambda b=bad: op(b, p))
+        assert outcome(lambda b=bad: op(n, b)) in (TypeError, "x" * 7)
+
+
+@NESTED_HPY_CALLS  # Num.__index__ converts the operand, inside Num's operator
+@NUMS
+@pytest.mark.parametrize("name", BINARY)
+def test_operand_with_index(cls, name):
+    op = OPERATORS[name]
+    assert op(cls(7), cls(2)) == (name, 7, 2)  # the right operand converts (__index__): no reflection
+    m = cls(1)
+    m += cls(4)
+    assert m.v == 5
+
+
+@NUMS
+def test_binary_operators_through_the_type(cls):
+    n = cls(7)
+    assert type(n).__add__(n, 1) == ("add", 7, 1)
+    assert type(n).__radd__(n, 1) == ("radd", 7, 1)
+    assert type(n).__add__(n, "x") is NotImplemented
+    assert type(n).__radd__(n, "x") is NotImplemented
+    assert n.__sub__(2) == ("sub", 7, 2) and n.__rsub__(2) == ("rsub", 7, 2)
+
+
+@NUMS
+def test_pow_and_modulo(cls):
+    n = cls(2)
+    assert n**5 == ("pow", 2, 5, None)
+    assert pow(n, 5) == ("pow", 2, 5, None)
+    assert pow(n, 5, 3) == ("pow", 2, 5, 3)
+    assert 5**n == ("rpow", 2, 5, None)
+    assert outcome(lambda: n ** "x") is TypeError
+    assert outcome(lambda: pow(n, 5, "x")) is TypeError
+    assert type(n).__rpow__(n, 5) == ("rpow", 2, 5, None)
+
+
+@NUMS
+def test_errors_propagate_from_operators(cls):
+    with pytest.raises(ZeroDivisionError, match="Num // 0"):
+        cls(1) // 0
+    assert 0 // cls(1) == ("rfloordiv", 1, 0)
+
+
+@NUMS
+def test_inplace_operators(cls):
+    n = cls(1)
+    m = n
+    m += 2
+    assert m is n and n.v == 3
+    m -= 1
+    assert m == ("isub", 3, 1)
+    m = n
+    m *= 2  # no __imul__: Python falls back to __mul__
+    assert m == ("mul", 3, 2)
+    m = n
+    m **= 2
+    assert m is n and n.v == 9
+    m = n
+    with pytest.raises(TypeError):
+        m += "x"  # __iadd__, __add__ and str's __radd__ give NotImplemented
+    assert m is n and n.v == 9
+    with pytest.raises(TypeError):
+        m -= "x"  # __isub__ gives NotImplemented, then __sub__ too, and str has no __rsub__
+
+
+@NUMS
+def test_unary_and_conversions(cls):
+    n = cls(5)
+    assert (-n, +n, abs(n), ~n) == (("neg", 5), ("pos", 5), ("abs", 5), ("invert", 5))
+    assert (int(n), float(n), operator.index(n)) == (5, 5.5, 5)
+    assert [0, 10, 20, 30, 40, 50][n] == 50 and bin(n) == "0b101" and hex(n) == "0x5"
+    assert type(int(n)) is int and type(float(n)) is float
+
+
+def test_inplace_overflow_propagates():
+    n = t.Num(2**63 - 1)
+    with pytest.raises(OverflowError, match="Num \\+= overflows"):
+        n += 1
+    assert n.v == 2**63 - 1
+
+
+def test_vec2():
+    a, b = t.Vec2(1, 2), t.Vec2(3, 4)
+    assert a + b == t.Vec2(4, 6) and b - a == t.Vec2(2, 2)
+    assert a * 2 == t.Vec2(2, 4) and 2 * a == t.Vec2(2, 4) and 0.5 * a == t.Vec2(0.5, 1)
+    assert -a == t.Vec2(-1, -2) and abs(b) == 5.0
+    c = a
+    c += b
+    assert c is a and a == t.Vec2(4, 6)
+    for f in (lambda: a + 1, lambda: 1 + a, lambda: a * a, lambda: a @ b, lambda: a / 2, lambda: ~a):
+        with pytest.raises(TypeError):
+            f()
+    with pytest.raises(TypeError):
+        int(a)
+
+
+def test_only_reflected():
+    r = t.Right(3)
+    assert 10 - r == 7 and 2**r == 8
+    with pytest.raises(TypeError):
+        r - 10
+    with pytest.raises(TypeError):
+        r**2
+    with pytest.raises(TypeError):
+        r - r
+
+
+class PySame:
+    def __init__(self, v):
+        self.v = v
+
+    def __add__(self, other):
+        return self.v + other if isinstance(other, int) else NotImplemented
+
+    def __radd__(self, other):
+        return (other.v, self.v) if isinstance(other, PySame) else NotImplemented
+
+
+SAMES = pytest.mark.parametrize("cls", [t.Same, PySame], ids=["Same", "PySame"])
+
+
+@SAMES
+def test_reflection_only_between_different_types(cls):
+    a, b = cls(1), cls(2)
+    assert a + 5 == 6
+    with pytest.raises(TypeError):
+        a + b  # same type: __radd__ is not tried
+
+
+@SAMES
+def test_reflection_between_a_class_and_its_subclass(cls):
+    class Sub(cls):
+        pass
+
+    if cls is t.Same and (PYPY or GRAALPY):
+        # No instances of Python subclasses of HPy types there (see test_types.py).
+        with pytest.raises(TypeError, match="Python subclass"):
+            Sub(3)
+        return
+    assert cls(1) + Sub(3) == (1, 3)  # different types: Sub(3).__radd__(cls(1))
+    assert Sub(3) + 1 == 4

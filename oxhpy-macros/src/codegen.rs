@@ -167,6 +167,22 @@ pub(crate) const OBJOBJPROC: Convention = Convention {
     params: &[("_self", HPy), ("arg", HPy)],
     ret: Int,
 };
+/// The unary operators and conversions (`__neg__`, `__int__`, ...).
+pub(crate) const UNARYFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_UNARYFUNC",
+    impl_ty: "UnaryImpl",
+    cpy: "cpy_unaryfunc",
+    params: &[("_self", HPy)],
+    ret: HPy,
+};
+/// `nb_power` and `nb_inplace_power`: the operands and the modulo (`None` for `**`).
+pub(crate) const TERNARYFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_TERNARYFUNC",
+    impl_ty: "TernaryImpl",
+    cpy: "cpy_ternaryfunc",
+    params: &[("_self", HPy), ("arg", HPy), ("arg2", HPy)],
+    ret: HPy,
+};
 /// `mp_ass_subscript` (`__setitem__`, `__delitem__`): `value` is NULL to delete.
 pub(crate) const OBJOBJARGPROC: Convention = Convention {
     hpyfunc: "HPyFunc_OBJOBJARGPROC",

@@ -35,6 +35,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     }
     pymethod::gen_richcmp(&owner, &mut out);
     pymethod::gen_ass_subscript(&owner, &mut out);
+    pymethod::gen_numbers(&owner, &mut out);
     pymethod::gen_properties(props, &owner, block.span(), &mut out)?;
     let Generated { items, defs, .. } = out;
     Ok(quote! {

@@ -2,8 +2,8 @@
 //! setters, and the special methods of the slot table (by their `Shape`). Each returns the glue
 //! and the static `MethodDef`s (their names go into the class's `method_defs`).
 use crate::codegen::{
-    arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, LENFUNC, NB_BOOL, NEWFUNC,
-    OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER,
+    arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, LENFUNC, NB_BOOL, NEWFUNC, O,
+    OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER, TERNARYFUNC, UNARYFUNC, VARARGS,
 };
 use crate::model::{Callable, Param, Recv, Sig, RECEIVERS};
 use crate::slots::{Shape, SlotDef};
@@ -21,6 +21,8 @@ pub(crate) struct Generated {
     pub richcmp: Vec<(&'static str, Callable)>,
     /// `__setitem__` and `__delitem__`: one `mp_ass_subscript` for both.
     pub ass_subscript: [Option<Callable>; 2],
+    /// The binary operators and their reflected forms: one slot for each pair.
+    pub numbers: Vec<(&'static SlotDef, Callable)>,
 }
 
 impl Generated {
@@ -130,7 +132,7 @@ pub(crate) fn gen_method(
 /// A special method of the slot table, by its shape: its convention and how many arguments it
 /// takes besides `self`.
 pub(crate) fn gen_slot(
-    slot: &SlotDef,
+    slot: &'static SlotDef,
     mut c: Callable,
     owner: &Type,
     n: &Names,
@@ -145,6 +147,17 @@ pub(crate) fn gen_slot(
         Shape::Hash => (&HASHFUNC, 0),
         Shape::Bool => (&NB_BOOL, 0),
         Shape::GetItem => (&BINARYFUNC, 1),
+        Shape::Unary => (&UNARYFUNC, 0),
+        Shape::Binary | Shape::Reflected => {
+            check_operands(slot, &c)?;
+            out.numbers.push((slot, c));
+            return Ok(());
+        }
+        Shape::InPlace => {
+            check_operands(slot, &c)?;
+            gen_inplace(slot, &c, owner, n, out);
+            return Ok(());
+        }
         Shape::Contains => (&OBJOBJPROC, 1),
         Shape::RichCmp(op) => {
             check_args(slot, &c, 1)?;
@@ -208,6 +221,287 @@ fn check_args(slot: &SlotDef, c: &Callable, nargs: usize) -> syn::Result<()> {
             slot.name
         ),
     ))
+}
+
+/// The slots whose functions take a third operand: the modulo of `pow(a, b, m)` (`None` for `**`).
+fn ternary(slot: &SlotDef) -> bool {
+    matches!(slot.slots, ["HPy_nb_power"] | ["HPy_nb_inplace_power"])
+}
+
+/// An operator takes `self` and one operand, or for `pow` optionally a second one (the modulo).
+fn check_operands(slot: &SlotDef, c: &Callable) -> syn::Result<()> {
+    if c.params.len() == 2 && ternary(slot) {
+        return Ok(());
+    }
+    check_args(slot, c, 1).map_err(|e| {
+        if ternary(slot) {
+            Error::new(
+                c.span,
+                format!(
+                    "`{}` takes only `&self` (or `slf: PyRef<'_, Self>`) and one argument, or two \
+                     (the second is the modulo of `pow(a, b, m)`, `None` for `**`)",
+                    slot.name
+                ),
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// Runs `body` when the operands `raw` (raw handles: the other operand, then for `pow` the
+/// modulo) convert to the parameters of `c`, bound to their names; otherwise goes on after it. A
+/// `pow` method without a modulo parameter takes only a `None` modulo.
+fn with_operands(c: &Callable, raw: &[Ident], body: TokenStream) -> TokenStream {
+    let scope = arg_scope();
+    let mut lets = Vec::new();
+    let mut pats = Vec::new();
+    let mut vals = Vec::new();
+    for (p, r) in c.params.iter().zip(raw) {
+        let Param {
+            name, py_name, ty, ..
+        } = p;
+        let ty = erase_lifetimes(quote!(#ty));
+        lets.push(quote! {
+            let #name: ::oxhpy::PyResult<#ty> = ::oxhpy::impl_::extract_arg(
+                // SAFETY: the operand's handle is live for the call.
+                unsafe { #scope.arg(#r) },
+                #py_name,
+            );
+        });
+        pats.push(quote!(::core::result::Result::Ok(#name)));
+        vals.push(quote!(#name));
+    }
+    let run = quote! {
+        #(#lets)*
+        if let (#(#pats,)*) = (#(#vals,)*) {
+            #body
+        }
+    };
+    match raw.get(c.params.len()) {
+        // SAFETY: the modulo's handle is live for the call.
+        Some(m) => quote! { if ::oxhpy::Object::is_none(&unsafe { #scope.arg(#m) }) { #run } },
+        None => run,
+    }
+}
+
+/// Mixed-site names for the raw operands of a number slot: the user's parameters cannot shadow
+/// them.
+fn operand_names() -> [Ident; 3] {
+    ["lhs", "rhs", "modulo"].map(|n| Ident::new(n, Span::mixed_site()))
+}
+
+/// The result of an operator: the method's value, or for an in-place operator that returns
+/// nothing, `self` (a new reference to the receiver `_self`).
+fn operator_result(c: &Callable, inplace: bool) -> TokenStream {
+    let scope = arg_scope();
+    if inplace && c.returns_unit {
+        // SAFETY: the receiver's handle is live for the call.
+        quote!(::oxhpy::impl_::same_object(unsafe { #scope.arg(_self) }))
+    } else {
+        quote!(::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw))
+    }
+}
+
+/// An in-place operator (`__iadd__`): its own slot, with `self` always the left operand; an
+/// operand that does not convert gives `NotImplemented`.
+fn gen_inplace(slot: &SlotDef, c: &Callable, owner: &Type, n: &Names, out: &mut Generated) {
+    let ternary = ternary(slot);
+    let [_, rhs, modulo] = operand_names();
+    let (conv, bind, raw) = if ternary {
+        (
+            &TERNARYFUNC,
+            quote!(let (#rhs, #modulo) = (arg, arg2);),
+            vec![rhs, modulo],
+        )
+    } else {
+        (&BINARYFUNC, quote!(let #rhs = arg;), vec![rhs])
+    };
+    let call = c.call(Some(owner));
+    let result = operator_result(c, true);
+    let run = with_operands(c, &raw, quote! { #call return #result; });
+    let body = with_args(quote! {
+        #bind
+        #run
+        ::oxhpy::impl_::not_implemented(py)
+    });
+    let entry = &n.entry;
+    out.items
+        .push(conv.entry(&quote!(), entry, &n.impl_fn, body));
+    out.def(
+        n.def.clone(),
+        slot_def(&n.def, slot.slots[0], conv, &quote!(#entry)),
+    );
+}
+
+/// The binary operators: for each slot, one impl for the block's operator and its reflected form
+/// (`__add__`, `__radd__`), called with the operands in order. It calls `__add__` when the left
+/// operand is an instance and the right one converts, else `__radd__` when the right operand is an
+/// instance (of another type than the left one: Python reflects only between different types) and
+/// the left one converts, else returns `NotImplemented`.
+///
+/// CPython gives a type with the slot both names (`__add__` and `__radd__` wrappers); PyPy only the
+/// first. So the reflected form is also an ordinary method, calling the same impl with the operands
+/// swapped: PyPy finds it by name, CPython keeps its own wrapper of the slot (`type_ready` adds the
+/// slots' wrappers before the methods, which do not replace them), and both call the same code.
+pub(crate) fn gen_numbers(owner: &Type, out: &mut Generated) {
+    let numbers = std::mem::take(&mut out.numbers);
+    let mut slots: Vec<&'static SlotDef> = Vec::new();
+    for (s, _) in &numbers {
+        if !slots.iter().any(|t| t.slots == s.slots) {
+            slots.push(s);
+        }
+    }
+    let mut numbers: Vec<Option<(&'static SlotDef, Callable)>> =
+        numbers.into_iter().map(Some).collect();
+    let mut take = |slot: &SlotDef, shape: Shape| {
+        numbers
+            .iter_mut()
+            .find(|e| matches!(e, Some((s, _)) if s.slots == slot.slots && s.shape == shape))
+            .and_then(Option::take)
+    };
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let scope = arg_scope();
+    for slot in slots {
+        let (left, right) = (take(slot, Shape::Binary), take(slot, Shape::Reflected));
+        let ternary = ternary(slot);
+        let [lhs, rhs, modulo] = operand_names();
+        let operands = |other: &Ident| {
+            if ternary {
+                vec![other.clone(), modulo.clone()]
+            } else {
+                vec![other.clone()]
+            }
+        };
+        let arm = |c: &Callable, recv: &Ident, other: &Ident| {
+            let call = c.call(Some(owner));
+            let result = operator_result(c, false);
+            with_operands(
+                c,
+                &operands(other),
+                quote! {
+                    let _self = #recv;
+                    #call
+                    return #result;
+                },
+            )
+        };
+        let is_instance = |h: &Ident| {
+            // SAFETY: the operand's handle is live for the call.
+            quote!(::oxhpy::impl_::is_instance::<#owner>(&unsafe { #scope.arg(#h) })?)
+        };
+        let left_is = is_instance(&lhs);
+        let right_is = is_instance(&rhs);
+        let left_arm = match &left {
+            Some((_, c)) => {
+                let arm = arm(c, &lhs, &rhs);
+                quote!(if left { #arm })
+            }
+            None => quote!(),
+        };
+        let right_arm = match &right {
+            Some((_, c)) => {
+                let arm = arm(c, &rhs, &lhs);
+                quote! {
+                    // SAFETY: both operands' handles are live for the call.
+                    if #right_is && !(left && ::oxhpy::impl_::same_type(
+                        unsafe { #scope.arg(#lhs) }, unsafe { #scope.arg(#rhs) }))
+                    {
+                        #arm
+                    }
+                }
+            }
+            None => quote!(),
+        };
+        let short = slot.slots[0].trim_start_matches("HPy_");
+        let dispatch = format_ident!("__oxhpy_{}", short);
+        let modulo_param = if ternary {
+            quote!(, #modulo: #ffi::HPy)
+        } else {
+            quote!()
+        };
+        let null_modulo = if ternary {
+            quote! {
+                if #ffi::HPy_IsNull(#modulo) {
+                    return ::oxhpy::impl_::not_implemented(py);
+                }
+            }
+        } else {
+            quote!()
+        };
+        let body = with_args(quote! {
+            #null_modulo
+            let left = #left_is;
+            #left_arm
+            #right_arm
+            ::oxhpy::impl_::not_implemented(py)
+        });
+        out.items.push(quote! {
+            #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
+            #[inline(always)]
+            fn #dispatch(
+                py: ::oxhpy::Ctx<'_>, #lhs: #ffi::HPy, #rhs: #ffi::HPy #modulo_param
+            ) -> ::oxhpy::PyResult<#ffi::HPy> {
+                #body
+            }
+        });
+        let upper = short.to_uppercase();
+        let entry = format_ident!("__oxhpy_entry_{}", short);
+        let impl_fn = format_ident!("__oxhpy_impl_{}", short);
+        let def = format_ident!("__OXHPY_DEF_{}", upper);
+        let (conv, call) = if ternary {
+            (&TERNARYFUNC, quote!(#dispatch(py, _self, arg, arg2)))
+        } else {
+            (&BINARYFUNC, quote!(#dispatch(py, _self, arg)))
+        };
+        out.items
+            .push(conv.entry(&quote!(), &entry, &impl_fn, call));
+        let item = slot_def(&def, slot.slots[0], conv, &quote!(#entry));
+        out.def(def, item);
+        // The reflected form by name, for PyPy: `self` is the right operand.
+        if let Some((rslot, mut c)) = right {
+            let entry = format_ident!("__oxhpy_entry_{}", rslot.name);
+            let impl_fn = format_ident!("__oxhpy_impl_{}", rslot.name);
+            let def = format_ident!("__OXHPY_DEF_{}", rslot.name.to_uppercase());
+            let (conv, body) = if ternary {
+                c.sig = Sig::VarArgs;
+                let name = format!("{}() takes 1 or 2 arguments", rslot.name);
+                (
+                    &VARARGS,
+                    quote! {
+                        if !(1..=2).contains(&nargs) {
+                            return ::core::result::Result::Err(::oxhpy::PyErr::type_error(#name));
+                        }
+                        let none = py.none();
+                        // SAFETY: the interpreter passes `nargs` live handles.
+                        let (other, modulo) = unsafe {
+                            (*args, if nargs == 2 { *args.add(1) } else { ::oxhpy::AsHandle::raw(&none) })
+                        };
+                        #dispatch(py, other, _self, modulo)
+                    },
+                )
+            } else {
+                c.sig = Sig::O;
+                (&O, quote!(#dispatch(py, arg, _self)))
+            };
+            out.items
+                .push(conv.entry(&quote!(), &entry, &impl_fn, body));
+            let p = quote!(::oxhpy::impl_);
+            let cpy = conv.cpy(&quote!(#entry));
+            let sig_const = conv.hpyfunc();
+            let name = c_str(rslot.name);
+            let doc = c_str(&c.text_signature(true));
+            out.def(
+                def.clone(),
+                quote! {
+                    // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
+                    static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
+                        #name, ::core::option::Option::Some(#doc), #sig_const,
+                        <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
+                },
+            );
+        }
+    }
 }
 
 /// `tp_richcompare`: one impl for every comparison method of the block, dispatching on the

@@ -84,3 +84,30 @@ impl Returns {
         key + value + self.n
     }
 }
+
+// The operators: one operand (`__pow__` optionally a modulo), none for the unary ones.
+#[oxhpy::class]
+struct Ops {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl Ops {
+    fn __add__(&self, a: i64, b: i64) -> i64 {
+        self.n + a + b
+    }
+
+    fn __rpow__(&self, a: i64, b: i64, c: i64) -> i64 {
+        self.n + a + b + c
+    }
+
+    fn __neg__(&self, a: i64) -> i64 {
+        a - self.n
+    }
+
+    fn __iadd__(&mut self) {}
+
+    fn __radd_(&self, a: i64) -> i64 {
+        a
+    }
+}

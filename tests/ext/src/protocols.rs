@@ -214,3 +214,288 @@ impl DelOnly {
         self.deleted.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
+
+/// Num(v): the number protocol. Every binary operator and its reflected form return
+/// `(name, v, other)` (`__pow__`/`__rpow__`: `(name, v, other, modulo)`), `other` any int (or object
+/// with `__index__`; anything else gives `NotImplemented`). `__floordiv__` by zero raises
+/// `ZeroDivisionError`. In place: `+=` and `**=` change `v` and give `self`, `-=` gives
+/// `("isub", v, other)`, the others fall back to the binary operators. Unary operators return
+/// `(name, v)`; `int()`/`operator.index()` give `v`, `float()` gives `v + 0.5`.
+#[oxhpy::class]
+pub struct Num {
+    v: i64,
+}
+
+#[oxhpy::methods]
+impl Num {
+    #[new]
+    fn new(v: i64) -> Self {
+        Num { v }
+    }
+
+    #[getter]
+    fn v(&self) -> i64 {
+        self.v
+    }
+
+    fn __add__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("add", self.v, other)
+    }
+
+    fn __sub__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("sub", self.v, other)
+    }
+
+    fn __mul__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("mul", self.v, other)
+    }
+
+    fn __matmul__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("matmul", self.v, other)
+    }
+
+    fn __truediv__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("truediv", self.v, other)
+    }
+
+    fn __floordiv__(&self, other: i64) -> PyResult<(&'static str, i64, i64)> {
+        if other == 0 {
+            return Err(PyErr::new(Exc::ZeroDivisionError, "Num // 0"));
+        }
+        Ok(("floordiv", self.v, other))
+    }
+
+    fn __mod__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("mod", self.v, other)
+    }
+
+    fn __divmod__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("divmod", self.v, other)
+    }
+
+    fn __lshift__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("lshift", self.v, other)
+    }
+
+    fn __rshift__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rshift", self.v, other)
+    }
+
+    fn __and__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("and", self.v, other)
+    }
+
+    fn __or__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("or", self.v, other)
+    }
+
+    fn __xor__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("xor", self.v, other)
+    }
+
+    fn __pow__(&self, other: i64, modulo: Option<i64>) -> (&'static str, i64, i64, Option<i64>) {
+        ("pow", self.v, other, modulo)
+    }
+
+    fn __radd__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("radd", self.v, other)
+    }
+
+    fn __rsub__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rsub", self.v, other)
+    }
+
+    fn __rmul__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rmul", self.v, other)
+    }
+
+    fn __rmatmul__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rmatmul", self.v, other)
+    }
+
+    fn __rtruediv__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rtruediv", self.v, other)
+    }
+
+    fn __rfloordiv__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rfloordiv", self.v, other)
+    }
+
+    fn __rmod__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rmod", self.v, other)
+    }
+
+    fn __rdivmod__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rdivmod", self.v, other)
+    }
+
+    fn __rlshift__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rlshift", self.v, other)
+    }
+
+    fn __rrshift__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rrshift", self.v, other)
+    }
+
+    fn __rand__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rand", self.v, other)
+    }
+
+    fn __ror__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("ror", self.v, other)
+    }
+
+    fn __rxor__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("rxor", self.v, other)
+    }
+
+    fn __rpow__(&self, other: i64, modulo: Option<i64>) -> (&'static str, i64, i64, Option<i64>) {
+        ("rpow", self.v, other, modulo)
+    }
+
+    fn __iadd__(&mut self, other: i64) -> PyResult<()> {
+        self.v = self
+            .v
+            .checked_add(other)
+            .ok_or_else(|| PyErr::overflow_error("Num += overflows"))?;
+        Ok(())
+    }
+
+    fn __isub__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("isub", self.v, other)
+    }
+
+    fn __ipow__(&mut self, other: u32, modulo: Option<i64>) {
+        self.v = self.v.wrapping_pow(other);
+        if let Some(m) = modulo {
+            self.v = self.v.rem_euclid(m);
+        }
+    }
+
+    fn __neg__(&self) -> (&'static str, i64) {
+        ("neg", self.v)
+    }
+
+    fn __pos__(&self) -> (&'static str, i64) {
+        ("pos", self.v)
+    }
+
+    fn __abs__(&self) -> (&'static str, i64) {
+        ("abs", self.v)
+    }
+
+    fn __invert__(&self) -> (&'static str, i64) {
+        ("invert", self.v)
+    }
+
+    fn __int__(&self) -> i64 {
+        self.v
+    }
+
+    fn __float__(&self) -> f64 {
+        self.v as f64 + 0.5
+    }
+
+    fn __index__(&self) -> i64 {
+        self.v
+    }
+}
+
+/// Vec2(x, y): a small vector, the realistic use: `+`/`-` with another `Vec2`, `*` with a number
+/// on either side (`__mul__`, `__rmul__`), `-v`, `abs(v)`, `+=` in place.
+#[oxhpy::class]
+pub struct Vec2 {
+    x: f64,
+    y: f64,
+}
+
+#[oxhpy::methods]
+impl Vec2 {
+    #[new]
+    fn new(x: f64, y: f64) -> Self {
+        Vec2 { x, y }
+    }
+
+    fn __add__(&self, other: PyRef<'_, Vec2>) -> Vec2 {
+        Vec2::new(self.x + other.x, self.y + other.y)
+    }
+
+    fn __sub__(&self, other: PyRef<'_, Vec2>) -> Vec2 {
+        Vec2::new(self.x - other.x, self.y - other.y)
+    }
+
+    fn __mul__(&self, k: f64) -> Vec2 {
+        Vec2::new(self.x * k, self.y * k)
+    }
+
+    fn __rmul__(&self, k: f64) -> Vec2 {
+        self.__mul__(k)
+    }
+
+    fn __neg__(&self) -> Vec2 {
+        Vec2::new(-self.x, -self.y)
+    }
+
+    fn __abs__(&self) -> f64 {
+        self.x.hypot(self.y)
+    }
+
+    fn __iadd__(&mut self, other: PyRef<'_, Vec2>) {
+        self.x += other.x;
+        self.y += other.y;
+    }
+
+    fn __eq__(&self, other: PyRef<'_, Vec2>) -> bool {
+        (self.x, self.y) == (other.x, other.y)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Vec2({}, {})", self.x, self.y)
+    }
+}
+
+/// Right(v): only reflected operators (`other - self`, `other ** self`): `self` on the left is
+/// not supported.
+#[oxhpy::class]
+pub struct Right {
+    v: i64,
+}
+
+#[oxhpy::methods]
+impl Right {
+    #[new]
+    fn new(v: i64) -> Self {
+        Right { v }
+    }
+
+    fn __rsub__(&self, other: i64) -> i64 {
+        other - self.v
+    }
+
+    fn __rpow__(&self, other: i64) -> i64 {
+        other.pow(self.v as u32)
+    }
+}
+
+/// Same(v): `__add__` takes an int, `__radd__` another `Same`: between two `Same`s the reflected
+/// form is never tried (Python reflects only between different types), so `Same + Same` raises.
+#[oxhpy::class(subclass)]
+pub struct Same {
+    v: i64,
+}
+
+#[oxhpy::methods]
+impl Same {
+    #[new]
+    fn new(v: i64) -> Self {
+        Same { v }
+    }
+
+    fn __add__(&self, other: i64) -> i64 {
+        self.v + other
+    }
+
+    fn __radd__(&self, other: PyRef<'_, Same>) -> (i64, i64) {
+        (other.v, self.v)
+    }
+}
