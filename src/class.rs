@@ -284,6 +284,20 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
     }
 }
 
+/// Whether the payload of `slf` holds a value (its `#[new]` ran): a finalizer has nothing to
+/// finalize otherwise.
+///
+/// # Safety
+/// `ctx` is a live context and `slf` a live instance of `T` (or of a subclass) in it.
+#[doc(hidden)]
+pub unsafe fn initialised<T: PyClass>(ctx: *mut ffi::HPyContext, slf: ffi::HPy) -> bool {
+    // SAFETY: per the contract; HPy gives a subclass's instances the payload of their HPy base.
+    unsafe {
+        let data = ffi::_HPy_AsStruct_Object(ctx, slf) as *const Payload<T>;
+        !data.is_null() && (*data).flag.get() != UNINIT
+    }
+}
+
 /// Starts a buffer export of `slf` with `dims` (shape[0], strides[0]) and returns where they are
 /// kept, in the object, for as long as any export lives. Live exports share them, so an export
 /// with other dims while one is alive is refused (`BufferError`), never written over a live one's.

@@ -109,6 +109,19 @@ pub(crate) const NEWFUNC: Convention = Convention {
     params: &[("ty", HPy), ("args", Args), ("nargs", Ssize), ("kw", HPy)],
     ret: HPy,
 };
+/// `tp_init` (`__init__`): arguments as `tp_new` gets them, `0` or `-1`.
+pub(crate) const INITPROC: Convention = Convention {
+    hpyfunc: "HPyFunc_INITPROC",
+    impl_ty: "InitImpl",
+    cpy: "cpy_initproc",
+    params: &[
+        ("_self", HPy),
+        ("args", Args),
+        ("nargs", Ssize),
+        ("kw", HPy),
+    ],
+    ret: Status,
+};
 pub(crate) const GETTER: Convention = Convention {
     hpyfunc: "HPyFunc_GETTER",
     impl_ty: "GetterImpl",

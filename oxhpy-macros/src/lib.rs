@@ -63,6 +63,13 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// their Rust name:
 ///
 /// - `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`), `__buffer__`;
+/// - `__init__(&mut self, ...)` with any parameters (`tp_init`: called with the arguments of the
+///   call after `#[new]`, which the block must have; a `#[new]` without parameters then leaves the
+///   arguments to `__init__`, as `object.__new__` does), returning `()` or `PyResult<()>`;
+/// - `__del__(&mut self)` (`tp_finalize`: run with the object alive, before `Drop`; an error or
+///   panic is reported as "Exception ignored in", as Python does). Not run on CPython for an
+///   object freed while an exception propagates (HPy 0.9 cannot set the exception aside while
+///   Python code runs), nor on GraalPy 24.2, which runs no finalizers;
 /// - `__len__`, `__getitem__`, `__setitem__(&mut self, key, value)` and `__delitem__(&mut self,
 ///   key)` (one `mp_ass_subscript`: the one the block lacks raises `TypeError`, "'T' object does
 ///   not support item deletion"), `__contains__`, `__bool__`, `__hash__`;

@@ -2,8 +2,9 @@
 //! setters, and the special methods of the slot table (by their `Shape`). Each returns the glue
 //! and the static `MethodDef`s (their names go into the class's `method_defs`).
 use crate::codegen::{
-    arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, LENFUNC, NB_BOOL, NEWFUNC, O,
-    OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER, TERNARYFUNC, UNARYFUNC, VARARGS,
+    arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, INITPROC, LENFUNC, NB_BOOL,
+    NEWFUNC, O, OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER, TERNARYFUNC, UNARYFUNC,
+    VARARGS,
 };
 use crate::model::{Callable, Param, Recv, Sig, RECEIVERS};
 use crate::slots::{Shape, SlotDef};
@@ -23,6 +24,9 @@ pub(crate) struct Generated {
     pub ass_subscript: [Option<Callable>; 2],
     /// The binary operators and their reflected forms: one slot for each pair.
     pub numbers: Vec<(&'static SlotDef, Callable)>,
+    /// The block defines `__init__`: a `#[new]` without parameters then ignores the call's
+    /// arguments (they are `__init__`'s), as `object.__new__` does.
+    pub has_init: bool,
 }
 
 impl Generated {
@@ -74,12 +78,20 @@ pub(crate) fn gen_new(
         return Err(Error::new(c.span, "#[new] takes no `self`"));
     }
     let p = quote!(::oxhpy::impl_);
-    let convs = c.conversions(true);
     let call = c.call(Some(owner));
     let scope = arg_scope();
+    // Without parameters next to an `__init__`, the arguments are `__init__`'s alone.
+    let convs = if out.has_init && c.params.is_empty() {
+        quote!()
+    } else {
+        let convs = c.conversions(true);
+        quote! {
+            // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
+            let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
+            #convs
+        }
+    };
     let body = quote! {
-        // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
-        let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
         let value: #owner = ::oxhpy::impl_::with_args(py, |#scope| {
             #convs
             #call
@@ -168,6 +180,15 @@ pub(crate) fn gen_slot(
             let delete = slot.shape == Shape::DelItem;
             check_args(slot, &c, if delete { 1 } else { 2 })?;
             out.ass_subscript[usize::from(delete)] = Some(c);
+            return Ok(());
+        }
+        Shape::Init => {
+            gen_init(&c, owner, n, out);
+            return Ok(());
+        }
+        Shape::Del => {
+            check_args(slot, &c, 0)?;
+            gen_del(&c, owner, n, out);
             return Ok(());
         }
         Shape::Call => {
@@ -502,6 +523,82 @@ pub(crate) fn gen_numbers(owner: &Type, out: &mut Generated) {
             );
         }
     }
+}
+
+/// `tp_init`: parses the arguments as `#[new]` does (positional and keyword), calls `__init__`.
+fn gen_init(c: &Callable, owner: &Type, n: &Names, out: &mut Generated) {
+    let p = quote!(::oxhpy::impl_);
+    let convs = c.conversions(true);
+    let call = c.call(Some(owner));
+    let scope = arg_scope();
+    let done = quote_spanned!(c.ret_span=> ::oxhpy::impl_::done(ret));
+    let body = quote! {
+        // SAFETY: tp_init gets nargs live handles and a keyword dict (or NULL).
+        let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
+        ::oxhpy::impl_::with_args(py, |#scope| {
+            #convs
+            #call
+            #done
+        })
+    };
+    let (entry, def) = (&n.entry, &n.def);
+    out.items
+        .push(INITPROC.entry(&quote!(), entry, &n.impl_fn, body));
+    out.def(
+        def.clone(),
+        slot_def(def, "HPy_tp_init", &INITPROC, &quote!(#entry)),
+    );
+}
+
+/// `tp_finalize`: `__del__` through `oxhpy::impl_::finalize` (no result: errors are reported as
+/// unraisable; not run while an exception is being raised, nor for an object whose `#[new]`
+/// never ran).
+fn gen_del(c: &Callable, owner: &Type, n: &Names, out: &mut Generated) {
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let call = c.call(Some(owner));
+    let done = quote_spanned!(c.ret_span=> { let _: () = ret; });
+    let body = with_args(quote! {
+        #call
+        #done
+        ::oxhpy::PyResult::Ok(())
+    });
+    let (entry, def, impl_fn) = (&n.entry, &n.def, &n.impl_fn);
+    out.items.push(quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        struct #entry;
+
+        #[doc(hidden)]
+        #[allow(non_snake_case, clippy::let_unit_value)]
+        unsafe extern "C" fn #impl_fn(ctx: *mut #ffi::HPyContext, _self: #ffi::HPy) {
+            #[inline(always)]
+            fn __oxhpy_body(py: ::oxhpy::Ctx<'_>, _self: #ffi::HPy) -> ::oxhpy::PyResult<()> {
+                #body
+            }
+            // SAFETY: the interpreter calls the finalizer with its live context and object, an
+            // instance of the class.
+            unsafe {
+                if #p::initialised::<#owner>(ctx, _self) {
+                    #p::finalize(ctx, _self, |py| __oxhpy_body(py, _self));
+                }
+            }
+        }
+
+        // SAFETY: IMPL is a `DestructorImpl`, which `cpy_destructor::<entry>` forwards to.
+        unsafe impl #p::Entry for #entry {
+            // SAFETY: `impl_fn` has the function pointer type `DestructorImpl`.
+            const IMPL: #ffi::HPyCFunction = unsafe { ::oxhpy::impl_::cfunc!(#impl_fn as #p::DestructorImpl, #p::DestructorImpl) };
+        }
+    });
+    out.def(
+        def.clone(),
+        quote! {
+            // SAFETY: HPy_tp_finalize takes a `DestructorImpl` and its trampoline.
+            static #def: #p::MethodDef = unsafe { #p::MethodDef::slot(
+                #ffi::HPy_tp_finalize, <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_destructor::<#entry>)) };
+        },
+    );
 }
 
 /// `tp_richcompare`: one impl for every comparison method of the block, dispatching on the

@@ -59,6 +59,14 @@ pub(crate) enum Shape {
     /// Python's own `__iadd__` returns `self`; a value is the result instead. An `other` that does
     /// not convert gives `NotImplemented` (Python then tries `__add__`/`__radd__`).
     InPlace,
+    /// `(&mut self, args...)` with any parameters, returning `()` or `PyResult<()>`: `tp_init`
+    /// (`HPyFunc_INITPROC`, `__init__`), called with the arguments of the call after `#[new]`,
+    /// which the block must have (it gives the struct its value).
+    Init,
+    /// `(&self)` or `(&mut self)`, returning `()` or `PyResult<()>`: `tp_finalize`
+    /// (`HPyFunc_DESTRUCTOR`, `__del__`), run with the object still alive; an error is reported
+    /// as "Exception ignored in", as Python does.
+    Del,
     /// The constructor, written `#[new]` on a function of any name.
     New,
     /// A special method that no oxhpy slot implements yet.
@@ -93,8 +101,8 @@ slot_table! {
     "__call__" => [HPy_tp_call] Call,
     "__buffer__" => [HPy_bf_getbuffer, HPy_bf_releasebuffer] Buffer,
     "__new__" => [HPy_tp_new] New,
-    "__init__" => [HPy_tp_init] Unsupported,
-    "__del__" => [HPy_tp_finalize] Unsupported,
+    "__init__" => [HPy_tp_init] Init,
+    "__del__" => [HPy_tp_finalize] Del,
     "__hash__" => [HPy_tp_hash] Hash,
     "__bool__" => [HPy_nb_bool] Bool,
     "__len__" => [HPy_mp_length, HPy_sq_length] Len,

@@ -111,3 +111,51 @@ impl Ops {
         a
     }
 }
+
+// `__init__` needs `#[new]` (which gives the struct its value); `__del__` takes only `self`; both
+// return nothing.
+#[oxhpy::class]
+struct NoNew {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl NoNew {
+    fn __init__(&mut self, n: i64) {
+        self.n = n;
+    }
+}
+
+#[oxhpy::class]
+struct Lifecycle {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl Lifecycle {
+    #[new]
+    fn new() -> Self {
+        Lifecycle { n: 0 }
+    }
+
+    fn __init__(&mut self, n: i64) -> i64 {
+        self.n = n;
+        n
+    }
+
+    fn __del__(&self, now: bool) {
+        let _ = (self.n, now);
+    }
+}
+
+#[oxhpy::class]
+struct DelValue {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl DelValue {
+    fn __del__(&self) -> i64 {
+        self.n
+    }
+}

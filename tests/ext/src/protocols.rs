@@ -499,3 +499,129 @@ impl Same {
         (other.v, self.v)
     }
 }
+
+/// Init(a, b=0): `__init__` sets `(a, b)` and counts its calls; the `#[new]` without parameters
+/// leaves the call's arguments to it. A negative `a` raises `ValueError`. Subclassable.
+#[oxhpy::class(subclass)]
+pub struct Init {
+    a: i64,
+    b: i64,
+    inits: usize,
+}
+
+#[oxhpy::methods]
+impl Init {
+    #[new]
+    fn new() -> Self {
+        Init {
+            a: 0,
+            b: 0,
+            inits: 0,
+        }
+    }
+
+    fn __init__(&mut self, a: i64, #[oxhpy(default = 0)] b: i64) -> PyResult<()> {
+        if a < 0 {
+            return Err(PyErr::value_error("Init: a < 0"));
+        }
+        (self.a, self.b, self.inits) = (a, b, self.inits + 1);
+        Ok(())
+    }
+
+    /// `(a, b, number of __init__ calls)`.
+    #[getter]
+    fn state(&self) -> (i64, i64, usize) {
+        (self.a, self.b, self.inits)
+    }
+}
+
+/// NewInit(x): `#[new]` and `__init__` both take the call's argument: `new` keeps it, `__init__`
+/// adds 100 (`__init__` with `&self` and nothing to return).
+#[oxhpy::class]
+pub struct NewInit {
+    x: std::sync::atomic::AtomicI64,
+}
+
+#[oxhpy::methods]
+impl NewInit {
+    #[new]
+    fn new(x: i64) -> Self {
+        NewInit { x: x.into() }
+    }
+
+    fn __init__(&self, x: i64) {
+        self.x.store(x + 100, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[getter]
+    fn x(&self) -> i64 {
+        self.x.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// What the `__del__`s of `Finalized` saw, in order (drained by `finalized_log`).
+static FINALIZED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Finalized(tag): `__del__` logs the tag (`finalized_log()`); tag `"raise"` makes it fail with
+/// `ValueError`, `"panic"` panic (both reported as unraisable, then the object is freed).
+#[oxhpy::class]
+pub struct Finalized {
+    tag: String,
+}
+
+#[oxhpy::methods]
+impl Finalized {
+    #[new]
+    fn new(tag: String) -> Self {
+        Finalized { tag }
+    }
+
+    fn __del__(&mut self) -> PyResult<()> {
+        match self.tag.as_str() {
+            "raise" => Err(PyErr::value_error("__del__ failed")),
+            "panic" => panic!("__del__ panicked"),
+            _ => {
+                FINALIZED
+                    .lock()
+                    .unwrap()
+                    .push(std::mem::take(&mut self.tag));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The tags `Finalized.__del__` logged since the last call.
+#[oxhpy::function]
+pub fn finalized_log() -> Vec<String> {
+    std::mem::take(&mut *FINALIZED.lock().unwrap())
+}
+
+/// Closer(callback): `__del__` calls `callback(self)` (Python code, from the finalizer of a GC
+/// class: the callback is held in a `Field`).
+#[oxhpy::class]
+pub struct Closer {
+    callback: oxhpy::Field,
+}
+
+#[oxhpy::methods]
+impl Closer {
+    #[new]
+    fn new() -> Self {
+        Closer {
+            callback: oxhpy::Field::default(),
+        }
+    }
+
+    /// Sets the callback.
+    fn on_close(slf: PyRef<'_, Self>, callback: Borrowed<'_, '_>) -> PyResult<()> {
+        slf.callback.store(&slf, &callback)
+    }
+
+    fn __del__(slf: PyRef<'_, Self>) -> PyResult<()> {
+        if let Some(cb) = slf.callback.load(&slf)? {
+            cb.call((slf.as_borrowed(),))?;
+        }
+        Ok(())
+    }
+}
