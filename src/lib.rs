@@ -75,8 +75,8 @@ pub mod impl_ {
         CLASSES, FUNCTIONS, GLOBALS,
     };
     pub use crate::slots::{
-        done, hash_value, length, no_item_assignment, not_implemented, same_object, same_type,
-        truth, HashValue,
+        done, hash_value, length, next_value, no_item_assignment, not_implemented, same_object,
+        same_type, truth, HashValue,
     };
     pub use crate::trampoline::{
         cpy_binaryfunc, cpy_destructor, cpy_getbuffer, cpy_getter, cpy_hashfunc, cpy_initproc,

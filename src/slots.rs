@@ -4,6 +4,7 @@
 //! class does not define. Only the generated code calls these (`oxhpy::impl_`).
 use crate::class::PyClass;
 use crate::context::Ctx;
+use crate::convert::IntoPy;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};
 use hpy_sys as ffi;
@@ -107,4 +108,31 @@ pub fn same_type(a: Borrowed<'_, '_>, b: Borrowed<'_, '_>) -> bool {
 #[inline]
 pub fn same_object(obj: Borrowed<'_, '_>) -> PyResult<ffi::HPy> {
     Ok(obj.dup().into_raw())
+}
+
+/// The result of `__next__`: the value, or for `None` a `StopIteration` without arguments (as
+/// exhausted built-in iterators raise it: `value` is `None`).
+#[inline]
+pub fn next_value<'py, T: IntoPy<'py>>(value: Option<T>, ctx: Ctx<'py>) -> PyResult<ffi::HPy> {
+    match value {
+        Some(v) => v.into_py(ctx).map(Handle::into_raw),
+        None => Err(stop_iteration(ctx)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn stop_iteration(ctx: Ctx<'_>) -> PyErr {
+    // The instance, made by calling the type without arguments: `HPyErr_SetObject(type, None)`
+    // makes `StopIteration()` on CPython and PyPy but `StopIteration(None)` on GraalPy 24.2.
+    let ty = ctx.constant(|c| c.h_StopIteration);
+    // SAFETY: valid context and type; the call returns an owned handle or NULL with an error set
+    // (then raised as is).
+    unsafe {
+        let exc = ffi::HPy_Call(ctx.as_ptr(), ty, std::ptr::null(), 0, ffi::HPy_NULL);
+        if let Ok(exc) = Handle::from_raw(ctx, exc) {
+            ffi::HPyErr_SetObject(ctx.as_ptr(), ty, exc.raw());
+        }
+    }
+    PyErr::raised()
 }

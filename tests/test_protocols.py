@@ -1,8 +1,9 @@
-"""Special methods that fill type slots (oxhpy-macros/src/slots.rs): __len__, __getitem__, __contains__,
-__bool__, __hash__, rich comparison, __setitem__/__delitem__, on the test extension's classes (Bag, Weird,
-Store, SetOnly, DelOnly). Where a pure-Python class with the same special methods exists below, the tests
-run on both and expect the same results and exception types."""
+"""Special methods of the slot table (oxhpy-macros/src/slots.rs) on the test extension's classes: containers
+(__len__, __getitem__, __setitem__/__delitem__, __contains__), __bool__, __hash__, rich comparison, the number
+protocol, __init__, __del__, __iter__/__next__. Where a pure-Python class with the same special methods is
+defined below, the tests run on both and expect the same results and exception types."""
 
+import collections.abc
 import gc
 import operator
 import sys
@@ -581,3 +582,67 @@ def test_del_while_an_exception_propagates():
     del c
     collect()
     assert seen[-1] == "variable"
+
+
+# --- __iter__ and __next__ --------------------------------------------------------------------------------
+
+
+class PyCountdown:
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.n < 0:
+            raise ValueError("Countdown from a negative number")
+        if self.n == 0:
+            raise StopIteration
+        self.n -= 1
+        return self.n + 1
+
+
+COUNTDOWNS = pytest.mark.parametrize("cls", [t.Countdown, PyCountdown], ids=["Countdown", "PyCountdown"])
+
+
+@COUNTDOWNS
+def test_iterator(cls):
+    assert list(cls(3)) == [3, 2, 1] and list(cls(0)) == []
+    c = cls(2)
+    assert iter(c) is c
+    assert next(c) == 2 and next(c) == 1
+    with pytest.raises(StopIteration) as e:
+        next(c)
+    assert e.value.args == () and e.value.value is None
+    assert next(c, "done") == "done"
+    assert [x for x in cls(3) if x != 2] == [3, 1]
+    assert sum(cls(4)) == 10 and sorted(cls(3)) == [1, 2, 3] and 2 in cls(3)
+    assert list(zip(cls(3), "ab")) == [(3, "a"), (2, "b")]
+    a, b, _ = cls(3)
+    assert (a, b) == (3, 2)
+    assert isinstance(c, collections.abc.Iterator) and isinstance(c, collections.abc.Iterable)
+    assert type(c).__next__(cls(1)) == 1 and cls(5).__next__() == 5
+
+
+@COUNTDOWNS
+def test_iterator_errors_propagate(cls):
+    with pytest.raises(ValueError, match="negative"):
+        list(cls(-1))
+    with pytest.raises(ValueError, match="negative"):
+        for _ in cls(-1):
+            pass
+
+
+def test_iterable():
+    s = t.Span(3)
+    it = iter(s)
+    assert type(it).__name__ == "SpanIter" and iter(it) is it
+    assert list(s) == [0, 1, 2] and list(s) == [0, 1, 2]  # a new iterator each time
+    assert list(it) == [0, 1, 2] and list(it) == []
+    assert dict(zip(t.Span(2), t.Span(2))) == {0: 0, 1: 1}
+    assert isinstance(s, collections.abc.Iterable) and not isinstance(s, collections.abc.Iterator)
+    with pytest.raises(TypeError):
+        next(s)
+    with pytest.raises(TypeError):
+        iter(t.Vec2(1, 2))  # no __iter__ (nor __getitem__)

@@ -70,6 +70,10 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///   panic is reported as "Exception ignored in", as Python does). Not run on CPython for an
 ///   object freed while an exception propagates (HPy 0.9 cannot set the exception aside while
 ///   Python code runs), nor on GraalPy 24.2, which runs no finalizers;
+/// - `__iter__` and `__next__` (`-> Option<T>`, `None` raising `StopIteration`); `__iter__` of an
+///   iterator returns `slf: PyRef<'_, Self>` itself. HPy 0.9 has no slot for them: they are
+///   methods, which the type sets on itself again once created so that CPython fills `tp_iter` /
+///   `tp_iternext` from them (PyPy and GraalPy find them by name);
 /// - `__len__`, `__getitem__`, `__setitem__(&mut self, key, value)` and `__delitem__(&mut self,
 ///   key)` (one `mp_ass_subscript`: the one the block lacks raises `TypeError`, "'T' object does
 ///   not support item deletion"), `__contains__`, `__bool__`, `__hash__`;
@@ -111,6 +115,17 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///     fn __iadd__(&mut self, other: PyRef<'_, Vec2>) { self.x += other.x; self.y += other.y; }
 ///     fn __neg__(&self) -> Vec2 { Vec2::new(-self.x, -self.y) }
 ///     fn __abs__(&self) -> f64 { self.x.hypot(self.y) }
+///     // iter(v), list(v), x, y = v: a new iterator over the coordinates
+///     fn __iter__(&self) -> Coords { Coords { left: std::sync::Mutex::new(vec![self.y, self.x]) } }
+/// }
+///
+/// #[oxhpy::class]
+/// pub struct Coords { left: std::sync::Mutex<Vec<f64>> }
+///
+/// #[oxhpy::methods]
+/// impl Coords {
+///     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> { slf }
+///     fn __next__(&self) -> Option<f64> { self.left.lock().unwrap().pop() }
 /// }
 /// ```
 #[proc_macro_attribute]

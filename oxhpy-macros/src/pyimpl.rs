@@ -5,7 +5,7 @@ use crate::attributes::{no_options, MethodAttrs};
 use crate::model::{Callable, MethodKind};
 use crate::pymethod::{self, Generated, Names, Property};
 use crate::slots::Shape;
-use crate::utils::{doc_string, is_attr};
+use crate::utils::{c_str, doc_string, is_attr};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{spanned::Spanned, ImplItem, ImplItemFn, ItemImpl, Type};
@@ -57,7 +57,13 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     pymethod::gen_ass_subscript(&owner, &mut out);
     pymethod::gen_numbers(&owner, &mut out);
     pymethod::gen_properties(props, &owner, block.span(), &mut out)?;
-    let Generated { items, defs, .. } = out;
+    let Generated {
+        items,
+        defs,
+        type_attrs,
+        ..
+    } = out;
+    let type_attrs = type_attrs.iter().map(|n| c_str(n));
     Ok(quote! {
         #block
 
@@ -69,6 +75,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             unsafe impl #p::PyMethods for #owner {
                 fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
                     ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
+                }
+                fn type_attrs() -> &'static [&'static ::core::ffi::CStr] {
+                    &[#(#type_attrs),*]
                 }
             }
 

@@ -3,8 +3,8 @@
 //! and the static `MethodDef`s (their names go into the class's `method_defs`).
 use crate::codegen::{
     arg_scope, with_args, Convention, BINARYFUNC, GETTER, HASHFUNC, INITPROC, LENFUNC, NB_BOOL,
-    NEWFUNC, O, OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER, TERNARYFUNC, UNARYFUNC,
-    VARARGS,
+    NEWFUNC, NOARGS, O, OBJOBJARGPROC, OBJOBJPROC, REPRFUNC, RICHCMPFUNC, SETTER, TERNARYFUNC,
+    UNARYFUNC, VARARGS,
 };
 use crate::model::{Callable, Param, Recv, Sig, RECEIVERS};
 use crate::slots::{Shape, SlotDef};
@@ -24,6 +24,9 @@ pub(crate) struct Generated {
     pub ass_subscript: [Option<Callable>; 2],
     /// The binary operators and their reflected forms: one slot for each pair.
     pub numbers: Vec<(&'static SlotDef, Callable)>,
+    /// The special methods without an HPy slot (`__iter__`, `__next__`): methods that the type
+    /// sets on itself again once created (see `Shape::Iter`).
+    pub type_attrs: Vec<&'static str>,
     /// The block defines `__init__`: a `#[new]` without parameters then ignores the call's
     /// arguments (they are `__init__`'s), as `object.__new__` does.
     pub has_init: bool,
@@ -189,6 +192,11 @@ pub(crate) fn gen_slot(
         Shape::Del => {
             check_args(slot, &c, 0)?;
             gen_del(&c, owner, n, out);
+            return Ok(());
+        }
+        Shape::Iter | Shape::Next => {
+            check_args(slot, &c, 0)?;
+            gen_iter(slot, &c, owner, n, out);
             return Ok(());
         }
         Shape::Call => {
@@ -523,6 +531,40 @@ pub(crate) fn gen_numbers(owner: &Type, out: &mut Generated) {
             );
         }
     }
+}
+
+/// `__iter__` or `__next__`: a `NOARGS` method of that name, which the type sets on itself again
+/// once created (`type_attrs`), so that CPython fills `tp_iter` / `tp_iternext` from it. The
+/// result of `__next__` is an `Option`: `None` raises `StopIteration`.
+fn gen_iter(slot: &'static SlotDef, c: &Callable, owner: &Type, n: &Names, out: &mut Generated) {
+    let p = quote!(::oxhpy::impl_);
+    let call = c.call(Some(owner));
+    let result = if slot.shape == Shape::Next {
+        quote_spanned!(c.ret_span=> ::oxhpy::impl_::next_value(ret, py))
+    } else {
+        quote!(::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw))
+    };
+    let body = with_args(quote! {
+        #call
+        #result
+    });
+    let (entry, def) = (&n.entry, &n.def);
+    out.items
+        .push(NOARGS.entry(&quote!(), entry, &n.impl_fn, body));
+    let cpy = NOARGS.cpy(&quote!(#entry));
+    let sig_const = NOARGS.hpyfunc();
+    let name = c_str(slot.name);
+    let doc = c_str(&c.text_signature(true));
+    out.def(
+        def.clone(),
+        quote! {
+            // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
+            static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
+                #name, ::core::option::Option::Some(#doc), #sig_const,
+                <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
+        },
+    );
+    out.type_attrs.push(slot.name);
 }
 
 /// `tp_init`: parses the arguments as `#[new]` does (positional and keyword), calls `__init__`.

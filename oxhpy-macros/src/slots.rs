@@ -67,6 +67,14 @@ pub(crate) enum Shape {
     /// (`HPyFunc_DESTRUCTOR`, `__del__`), run with the object still alive; an error is reported
     /// as "Exception ignored in", as Python does.
     Del,
+    /// `(&self) -> R`, `R: IntoPy` (`slf: PyRef<'_, Self>` returned as is gives the object
+    /// itself): `__iter__`. HPy 0.9 has no `tp_iter` slot: it is an ordinary method that the type
+    /// sets on itself again once created, which makes CPython fill `tp_iter` from it (as for
+    /// `Cls.__iter__ = f` in Python); PyPy and GraalPy look it up by name.
+    Iter,
+    /// `(&mut self) -> Option<R>` (or `PyResult<Option<R>>`): `__next__`, `None` raising
+    /// `StopIteration`. A method, as `__iter__` (HPy 0.9 has no `tp_iternext` either).
+    Next,
     /// The constructor, written `#[new]` on a function of any name.
     New,
     /// A special method that no oxhpy slot implements yet.
@@ -77,7 +85,8 @@ pub(crate) enum Shape {
 pub(crate) struct SlotDef {
     /// The Python (and Rust) name, `__repr__`.
     pub name: &'static str,
-    /// The HPy slot(s) it fills: `HPySlot_Slot` constants of `hpy_sys`.
+    /// The HPy slot(s) it fills: `HPySlot_Slot` constants of `hpy_sys` (none for a special method
+    /// that is a method the type sets on itself again: `__iter__`, `__next__`).
     pub slots: &'static [&'static str],
     pub shape: Shape,
 }
@@ -110,8 +119,8 @@ slot_table! {
     "__setitem__" => [HPy_mp_ass_subscript] SetItem,
     "__delitem__" => [HPy_mp_ass_subscript] DelItem,
     "__contains__" => [HPy_sq_contains] Contains,
-    "__iter__" => [] Unsupported,
-    "__next__" => [] Unsupported,
+    "__iter__" => [] Iter,
+    "__next__" => [] Next,
     "__eq__" => [HPy_tp_richcompare] RichCmp(HPy_EQ),
     "__ne__" => [HPy_tp_richcompare] RichCmp(HPy_NE),
     "__lt__" => [HPy_tp_richcompare] RichCmp(HPy_LT),

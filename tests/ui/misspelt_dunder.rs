@@ -159,3 +159,28 @@ impl DelValue {
         self.n
     }
 }
+
+// `__iter__` and `__next__` take only `self`; `__next__` returns an `Option` (`None`: the end).
+#[oxhpy::class]
+struct Iters {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl Iters {
+    fn __iter__(&self, start: i64) -> i64 {
+        self.n + start
+    }
+}
+
+#[oxhpy::class]
+struct NextValue {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl NextValue {
+    fn __next__(&mut self) -> i64 {
+        self.n
+    }
+}

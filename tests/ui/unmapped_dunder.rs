@@ -6,7 +6,7 @@ struct Point {
 
 #[oxhpy::methods]
 impl Point {
-    fn __iter__(&self) -> i64 {
+    fn __getattribute__(&self) -> i64 {
         self.x
     }
 }

@@ -1,5 +1,6 @@
-//! `tests/test_protocols.py`: the special methods that fill type slots through the slot table
-//! (`__len__`, `__getitem__`, `__contains__`, `__bool__`, `__hash__`, rich comparison).
+//! `tests/test_protocols.py`: the special methods of the slot table: containers (`__len__`,
+//! `__getitem__`, `__setitem__`, `__delitem__`, `__contains__`), `__bool__`, `__hash__`, rich
+//! comparison, the number protocol, `__init__`, `__del__`, `__iter__` and `__next__`.
 use oxhpy::prelude::*;
 use oxhpy::PyRef;
 
@@ -623,5 +624,72 @@ impl Closer {
             cb.call((slf.as_borrowed(),))?;
         }
         Ok(())
+    }
+}
+
+/// Countdown(n): an iterator over `n, n - 1, ..., 1` (`__iter__` returns itself, `__next__` gives
+/// `None` at the end: `StopIteration`). A negative `n` makes `__next__` raise `ValueError`.
+#[oxhpy::class]
+pub struct Countdown {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl Countdown {
+    #[new]
+    fn new(n: i64) -> Self {
+        Countdown { n }
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self) -> PyResult<Option<i64>> {
+        if self.n < 0 {
+            return Err(PyErr::value_error("Countdown from a negative number"));
+        }
+        if self.n == 0 {
+            return Ok(None);
+        }
+        self.n -= 1;
+        Ok(Some(self.n + 1))
+    }
+}
+
+/// Span(n): iterable (not an iterator): `__iter__` returns a new `SpanIter` over `0..n`.
+#[oxhpy::class]
+pub struct Span {
+    n: u32,
+}
+
+#[oxhpy::methods]
+impl Span {
+    #[new]
+    fn new(n: u32) -> Self {
+        Span { n }
+    }
+
+    fn __iter__(&self) -> SpanIter {
+        SpanIter {
+            range: std::sync::Mutex::new(0..self.n),
+        }
+    }
+}
+
+/// The iterator of a `Span` (`__next__` with `&self`, returning an `Option` directly).
+#[oxhpy::class]
+pub struct SpanIter {
+    range: std::sync::Mutex<std::ops::Range<u32>>,
+}
+
+#[oxhpy::methods]
+impl SpanIter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self) -> Option<u32> {
+        self.range.lock().unwrap().next()
     }
 }
