@@ -370,6 +370,38 @@ def test_unary_and_conversions(cls):
     assert type(int(n)) is int and type(float(n)) is float
 
 
+class PyInPlace:
+    """InPlace in pure Python."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __ipow__(self, other, modulo=None):
+        return ("ipow", self.v, other, modulo) if _int64(other) is not None else NotImplemented
+
+
+def _inplace(name):
+    def method(self, other):
+        o = _int64(other)
+        return NotImplemented if o is None else ("i" + name, self.v, o)
+
+    return method
+
+
+for _name in BINARY:
+    if _name != "divmod":
+        setattr(PyInPlace, f"__i{_name}__", _inplace(_name))
+
+
+@pytest.mark.parametrize("cls", [t.InPlace, PyInPlace], ids=["InPlace", "PyInPlace"])
+@pytest.mark.parametrize("name", [n for n in BINARY if n != "divmod"] + ["pow"])
+def test_every_inplace_operator(cls, name):
+    op = getattr(operator, "i" + name)
+    result = op(cls(7), 3)
+    assert result == (("i" + name, 7, 3) + ((None,) if name == "pow" else ()))
+    assert outcome(lambda: op(cls(7), "x")) is TypeError  # NotImplemented, then no binary operator
+
+
 def test_inplace_overflow_propagates():
     n = t.Num(2**63 - 1)
     with pytest.raises(OverflowError, match="Num \\+= overflows"):

@@ -693,3 +693,71 @@ impl SpanIter {
         self.range.lock().unwrap().next()
     }
 }
+
+/// InPlace(v): every in-place operator returns `(name, v, other)` (`**=`: with the modulo,
+/// `None`), `other` an int (anything else: `NotImplemented`, and `InPlace` has no binary
+/// operators to fall back to).
+#[oxhpy::class]
+pub struct InPlace {
+    v: i64,
+}
+
+#[oxhpy::methods]
+impl InPlace {
+    #[new]
+    fn new(v: i64) -> Self {
+        InPlace { v }
+    }
+
+    fn __iadd__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("iadd", self.v, other)
+    }
+
+    fn __isub__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("isub", self.v, other)
+    }
+
+    fn __imul__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("imul", self.v, other)
+    }
+
+    fn __imatmul__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("imatmul", self.v, other)
+    }
+
+    fn __itruediv__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("itruediv", self.v, other)
+    }
+
+    fn __ifloordiv__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("ifloordiv", self.v, other)
+    }
+
+    fn __imod__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("imod", self.v, other)
+    }
+
+    fn __ilshift__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("ilshift", self.v, other)
+    }
+
+    fn __irshift__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("irshift", self.v, other)
+    }
+
+    fn __iand__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("iand", self.v, other)
+    }
+
+    fn __ior__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("ior", self.v, other)
+    }
+
+    fn __ixor__(&self, other: i64) -> (&'static str, i64, i64) {
+        ("ixor", self.v, other)
+    }
+
+    fn __ipow__(&self, other: i64, modulo: Option<i64>) -> (&'static str, i64, i64, Option<i64>) {
+        ("ipow", self.v, other, modulo)
+    }
+}
