@@ -166,6 +166,12 @@ unsafe impl crate::module::Globals for TypeGlobal {
 pub unsafe trait PyMethods: PyClass {
     /// Their definitions.
     fn method_defs() -> Vec<*mut ffi::HPyDef>;
+
+    /// The special methods among them that have no HPy slot (`__iter__`, `__next__`): the type
+    /// sets each on itself again once created, which makes CPython fill the slot from it.
+    fn type_attrs() -> &'static [&'static CStr] {
+        &[]
+    }
 }
 
 /// The payload of an instance: a borrow flag and the value.
@@ -470,6 +476,20 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
     }
 }
 
+/// Whether the payload of `slf` holds a value (its `#[new]` ran): a finalizer has nothing to
+/// finalize otherwise.
+///
+/// # Safety
+/// `ctx` is a live context and `slf` a live instance of `T` (or of a subclass) in it.
+#[doc(hidden)]
+pub unsafe fn initialised<T: PyClass>(ctx: *mut ffi::HPyContext, slf: ffi::HPy) -> bool {
+    // SAFETY: per the contract; HPy gives a subclass's instances the payload of their HPy base.
+    unsafe {
+        let data = ffi::_HPy_AsStruct_Object(ctx, slf) as *const Payload<T>;
+        !data.is_null() && (*data).flag.get() != UNINIT
+    }
+}
+
 /// Starts a buffer export of `slf` with `dims` (shape[0], strides[0]) and returns where they are
 /// kept, in the object, for as long as any export lives. Live exports share them, so an export
 /// with other dims while one is alive is refused (`BufferError`), never written over a live one's.
@@ -704,6 +724,22 @@ impl<'py, T: PyClass> crate::IntoPy<'py> for PyNew<T> {
     }
 }
 
+/// Returning a `PyRef` (`slf` in a method) gives the object itself: `__iter__` of an iterator.
+impl<'py, T: PyClass> crate::IntoPy<'py> for PyRef<'_, T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: the object is live for as long as the borrow; HPy_Dup returns an owned handle.
+        Ok(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), self.obj.raw())) })
+    }
+}
+
+/// Returning a `PyRefMut` (`slf`) gives the object itself.
+impl<'py, T: PyClass> crate::IntoPy<'py> for PyRefMut<'_, T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: as for `PyRef`.
+        Ok(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), self.obj.raw())) })
+    }
+}
+
 /// Wraps a value to be returned to Python as a new instance of its class.
 ///
 /// An `#[oxhpy::class]` type converts by itself (its [`IntoPy`](crate::IntoPy) goes through
@@ -792,6 +828,15 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
             ffi::HPyType_FromSpec(ctx.as_ptr(), spec, std::ptr::null_mut()),
         )?
     };
+    // HPy 0.9 has no `tp_iter`/`tp_iternext` slots: `__iter__`/`__next__` are methods. CPython
+    // fills a heap type's slot from a special method only when it is set on the type (as
+    // `Cls.__iter__ = f` does, through `type_setattro`'s slot update): so set each again. PyPy and
+    // GraalPy look them up by name.
+    for name in T::type_attrs() {
+        let name = name.to_str().unwrap_or_default();
+        let method = crate::Object::getattr(&ty, name)?;
+        crate::Object::setattr(&ty, name, method)?;
+    }
     T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)
 }

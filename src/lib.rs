@@ -83,8 +83,8 @@ pub mod prelude {
 pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
-        add_class, assert_member, borrow_self, borrow_self_mut, destroy, instantiate, traverse,
-        Mutable, PyClass, PyMethods, TypeGlobal,
+        add_class, assert_member, borrow_self, borrow_self_mut, destroy, initialised, instantiate,
+        is_instance, traverse, Mutable, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;
     pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
@@ -92,13 +92,18 @@ pub mod impl_ {
         exec_prologue, unregistered, ModuleClass, ModuleDef, ModuleFunction, PtrList, Registered,
         CLASSES, FUNCTIONS, GLOBALS,
     };
-    pub use crate::slots::{hash_value, length, not_implemented, truth, HashValue};
+    pub use crate::slots::{
+        done, hash_value, length, next_value, no_item_assignment, not_implemented, same_object,
+        same_type, truth, HashValue,
+    };
     pub use crate::trampoline::{
-        cpy_binaryfunc, cpy_getbuffer, cpy_getter, cpy_hashfunc, cpy_inquiry, cpy_keywords,
-        cpy_lenfunc, cpy_never, cpy_new, cpy_noargs, cpy_o, cpy_objobjproc, cpy_releasebuffer,
-        cpy_repr, cpy_richcmp, cpy_setter, cpy_traverse, cpy_varargs, init_global_context, run,
-        BinaryImpl, Entry, ErrorValue, GetterImpl, HashImpl, InquiryImpl, KeywordsImpl, LenImpl,
-        NewImpl, NoargsImpl, OImpl, ObjObjImpl, ReprImpl, RichCmpImpl, SetterImpl, VarargsImpl,
+        cpy_binaryfunc, cpy_destructor, cpy_getbuffer, cpy_getter, cpy_hashfunc, cpy_initproc,
+        cpy_inquiry, cpy_keywords, cpy_lenfunc, cpy_never, cpy_new, cpy_noargs, cpy_o,
+        cpy_objobjargproc, cpy_objobjproc, cpy_releasebuffer, cpy_repr, cpy_richcmp, cpy_setter,
+        cpy_ternaryfunc, cpy_traverse, cpy_unaryfunc, cpy_varargs, finalize, init_global_context,
+        run, BinaryImpl, DestructorImpl, Entry, ErrorValue, GetterImpl, HashImpl, InitImpl,
+        InquiryImpl, KeywordsImpl, LenImpl, NewImpl, NoargsImpl, OImpl, ObjObjArgImpl, ObjObjImpl,
+        ReprImpl, RichCmpImpl, SetterImpl, TernaryImpl, UnaryImpl, VarargsImpl,
     };
     pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;

@@ -251,6 +251,10 @@ conventions! {
     /// (`__repr__`, `__str__`).
     cpy_repr = HPyFunc_REPRFUNC / _HPyFunc_args_REPRFUNC(arg0: PyObj) -> PyObj = NULL,
         impl ReprImpl(ffi::HPy) -> ffi::HPy;
+    /// (`tp_init`, `__init__`: `self`, positional array plus a keyword *dict*).
+    cpy_initproc = HPyFunc_INITPROC / _HPyFunc_args_INITPROC(
+        self_: PyObj, args: PyObj, kw: PyObj) -> c_int = 0,
+        impl InitImpl(ffi::HPy, *const ffi::HPy, ffi::HPy_ssize_t, ffi::HPy) -> c_int;
     /// (`tp_new`: positional array plus a keyword *dict*).
     cpy_new = HPyFunc_NEWFUNC / _HPyFunc_args_NEWFUNC(
         self_: PyObj, args: PyObj, kw: PyObj) -> PyObj = NULL,
@@ -272,7 +276,7 @@ conventions! {
     /// (`__hash__`).
     cpy_hashfunc = HPyFunc_HASHFUNC / _HPyFunc_args_HASHFUNC(arg0: PyObj) -> ffi::HPy_hash_t = 0,
         impl HashImpl(ffi::HPy) -> ffi::HPy_hash_t;
-    /// (`__getitem__`: `mp_subscript`).
+    /// (`__getitem__`: `mp_subscript`; the binary operators: `nb_add`, `nb_inplace_add`, ...).
     cpy_binaryfunc = HPyFunc_BINARYFUNC / _HPyFunc_args_BINARYFUNC(
         arg0: PyObj, arg1: PyObj) -> PyObj = NULL,
         impl BinaryImpl(ffi::HPy, ffi::HPy) -> ffi::HPy;
@@ -284,6 +288,17 @@ conventions! {
     cpy_richcmp = HPyFunc_RICHCMPFUNC / _HPyFunc_args_RICHCMPFUNC(
         arg0: PyObj, arg1: PyObj, arg2: ffi::HPy_RichCmpOp) -> PyObj = NULL,
         impl RichCmpImpl(ffi::HPy, ffi::HPy, ffi::HPy_RichCmpOp) -> ffi::HPy;
+    /// (`__neg__`, `__int__`, ...: `nb_negative`, `nb_int`, ...).
+    cpy_unaryfunc = HPyFunc_UNARYFUNC / _HPyFunc_args_UNARYFUNC(arg0: PyObj) -> PyObj = NULL,
+        impl UnaryImpl(ffi::HPy) -> ffi::HPy;
+    /// (`__pow__`, `__ipow__`: `nb_power`, `nb_inplace_power`).
+    cpy_ternaryfunc = HPyFunc_TERNARYFUNC / _HPyFunc_args_TERNARYFUNC(
+        arg0: PyObj, arg1: PyObj, arg2: PyObj) -> PyObj = NULL,
+        impl TernaryImpl(ffi::HPy, ffi::HPy, ffi::HPy) -> ffi::HPy;
+    /// (`__setitem__`, `__delitem__`: `mp_ass_subscript`, whose value is NULL to delete).
+    cpy_objobjargproc = HPyFunc_OBJOBJARGPROC / _HPyFunc_args_OBJOBJARGPROC(
+        arg0: PyObj, arg1: PyObj, arg2: PyObj) -> c_int = 0,
+        impl ObjObjArgImpl(ffi::HPy, ffi::HPy, ffi::HPy) -> c_int;
     /// (`bf_getbuffer`).
     cpy_getbuffer = HPyFunc_GETBUFFERPROC / _HPyFunc_args_GETBUFFERPROC(
         self_: PyObj, view: *mut ffi::cpy_Py_buffer, flags: c_int) -> c_int = 0;
@@ -304,6 +319,65 @@ pub unsafe extern "C" fn cpy_releasebuffer<F: Entry>(self_: PyObj, view: *mut ff
             &mut a as *mut _ as *mut _,
         )
     };
+}
+
+/// The impl of `HPyFunc_DESTRUCTOR` (`tp_finalize`, `__del__`): context and object, no result.
+pub type DestructorImpl = unsafe extern "C" fn(*mut ffi::HPyContext, ffi::HPy);
+
+/// CPython trampoline for `HPyFunc_DESTRUCTOR` (`tp_finalize`): no result, hence not in the
+/// table.
+///
+/// # Safety
+/// Only CPython's `hpy.universal` calls it, with the arguments of that calling convention.
+pub unsafe extern "C" fn cpy_destructor<F: Entry>(arg0: PyObj) {
+    let mut a = ffi::_HPyFunc_args_DESTRUCTOR { arg0 };
+    // SAFETY: the block matches HPyFunc_DESTRUCTOR and F::IMPL has that signature.
+    unsafe { forward(ffi::HPyFunc_DESTRUCTOR, F::IMPL, &mut a as *mut _ as *mut _) };
+}
+
+/// Runs `body` as the finalizer (`__del__`) of `obj`: like [`run`], but an error or a panic
+/// cannot propagate (the finalizer returns nothing): it is reported as "Exception ignored in"
+/// (`HPyErr_WriteUnraisable`), as CPython reports an exception in a Python class's `__del__`.
+///
+/// `body` does not run while an exception is being raised: CPython frees the objects of a frame
+/// that an exception leaves, with the exception pending, and a finalizer must leave it untouched.
+/// HPy 0.9 cannot set it aside (no `PyErr_Fetch`) while Python code runs, and any Python call
+/// with it pending would replace it (`SystemError`). PyPy runs finalizers later, from its GC,
+/// never then; GraalPy 24.2 runs none (not even a pure-Python class's `__del__`).
+///
+/// # Safety
+/// `ctx` is the live context the interpreter passed to the finalizer, `obj` its live object.
+pub unsafe fn finalize(
+    ctx: *mut ffi::HPyContext,
+    obj: ffi::HPy,
+    body: impl for<'py> FnOnce(Ctx<'py>) -> PyResult<()>,
+) {
+    // SAFETY: the caller guarantees `ctx` is the live context of this call.
+    let py = unsafe { Ctx::from_raw(ctx) };
+    if py.err_occurred() {
+        return;
+    }
+    let failed = match catch_unwind(AssertUnwindSafe(|| body(py))) {
+        Ok(Ok(())) => {
+            if crate::err::DROPPED_RAISED.load(Ordering::Relaxed) != 0 {
+                clear_dropped(py);
+            }
+            false
+        }
+        Ok(Err(e)) => {
+            e.restore(py);
+            true
+        }
+        Err(payload) => {
+            raise_panic(py, payload);
+            true
+        }
+    };
+    if failed {
+        // SAFETY: valid context and live object; an exception is set, which this reports and
+        // clears.
+        unsafe { ffi::HPyErr_WriteUnraisable(ctx, obj) };
+    }
 }
 
 /// The CPython "trampoline" of `HPy_tp_destroy`: never called (hpy.universal calls the impl from

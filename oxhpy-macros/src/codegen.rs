@@ -18,8 +18,10 @@ pub(crate) enum CType {
     Usize,
     /// `HPy_ssize_t`
     Ssize,
-    /// `c_int`
+    /// `c_int`: a truth value (`1`, `0`) or `-1`
     Int,
+    /// `c_int`: `0` for success or `-1` (the method returns `()`)
+    Status,
     /// `*mut c_void` (a getset closure)
     Closure,
     /// `HPy_hash_t`
@@ -36,7 +38,7 @@ impl CType {
             CType::Args => quote!(*const #ffi::HPy),
             CType::Usize => quote!(usize),
             CType::Ssize => quote!(#ffi::HPy_ssize_t),
-            CType::Int => quote!(::core::ffi::c_int),
+            CType::Int | CType::Status => quote!(::core::ffi::c_int),
             CType::Closure => quote!(*mut ::core::ffi::c_void),
             CType::Hash => quote!(#ffi::HPy_hash_t),
             CType::Op => quote!(#ffi::HPy_RichCmpOp),
@@ -107,6 +109,19 @@ pub(crate) const NEWFUNC: Convention = Convention {
     params: &[("ty", HPy), ("args", Args), ("nargs", Ssize), ("kw", HPy)],
     ret: HPy,
 };
+/// `tp_init` (`__init__`): arguments as `tp_new` gets them, `0` or `-1`.
+pub(crate) const INITPROC: Convention = Convention {
+    hpyfunc: "HPyFunc_INITPROC",
+    impl_ty: "InitImpl",
+    cpy: "cpy_initproc",
+    params: &[
+        ("_self", HPy),
+        ("args", Args),
+        ("nargs", Ssize),
+        ("kw", HPy),
+    ],
+    ret: Status,
+};
 pub(crate) const GETTER: Convention = Convention {
     hpyfunc: "HPyFunc_GETTER",
     impl_ty: "GetterImpl",
@@ -165,6 +180,30 @@ pub(crate) const OBJOBJPROC: Convention = Convention {
     params: &[("_self", HPy), ("arg", HPy)],
     ret: Int,
 };
+/// The unary operators and conversions (`__neg__`, `__int__`, ...).
+pub(crate) const UNARYFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_UNARYFUNC",
+    impl_ty: "UnaryImpl",
+    cpy: "cpy_unaryfunc",
+    params: &[("_self", HPy)],
+    ret: HPy,
+};
+/// `nb_power` and `nb_inplace_power`: the operands and the modulo (`None` for `**`).
+pub(crate) const TERNARYFUNC: Convention = Convention {
+    hpyfunc: "HPyFunc_TERNARYFUNC",
+    impl_ty: "TernaryImpl",
+    cpy: "cpy_ternaryfunc",
+    params: &[("_self", HPy), ("arg", HPy), ("arg2", HPy)],
+    ret: HPy,
+};
+/// `mp_ass_subscript` (`__setitem__`, `__delitem__`): `value` is NULL to delete.
+pub(crate) const OBJOBJARGPROC: Convention = Convention {
+    hpyfunc: "HPyFunc_OBJOBJARGPROC",
+    impl_ty: "ObjObjArgImpl",
+    cpy: "cpy_objobjargproc",
+    params: &[("_self", HPy), ("key", HPy), ("value", HPy)],
+    ret: Status,
+};
 pub(crate) const RICHCMPFUNC: Convention = Convention {
     hpyfunc: "HPyFunc_RICHCMPFUNC",
     impl_ty: "RichCmpImpl",
@@ -191,6 +230,7 @@ impl Convention {
     pub(crate) fn result(&self) -> TokenStream {
         match self.ret {
             CType::Int => quote!(::oxhpy::impl_::truth(ret)),
+            CType::Status => quote!(::oxhpy::impl_::done(ret)),
             CType::Ssize => quote!(::oxhpy::impl_::length(ret)),
             CType::Hash => quote!(::oxhpy::impl_::hash_value(ret)),
             _ => quote!(::oxhpy::IntoPy::into_py(ret, py).map(::oxhpy::Handle::into_raw)),

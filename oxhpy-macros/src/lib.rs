@@ -65,13 +65,75 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// The methods of a class: `#[new]` constructor, methods (receiver `&self`, `&mut self`, or
 /// `slf: PyRef<'_, Self>` / `slf: PyRefMut<'_, Self>` for the object itself), `#[getter]` and
-/// `#[setter]` properties, and the special methods of the slot table (`slots.rs`): `__repr__`,
-/// `__str__`, `__call__` (vectorcall-style `tp_call`), `__buffer__`, `__len__`, `__getitem__`,
-/// `__contains__`, `__bool__`, `__hash__` and the rich comparisons `__eq__`, `__ne__`, `__lt__`,
-/// `__le__`, `__gt__`, `__ge__` (one `tp_richcompare`: `NotImplemented` for an operator without a
-/// method or an operand that does not convert to the method's parameter). Any other `__name__`, or a
-/// misspelt one (`__len_`: "did you mean `__len__`?"), is a compile error: without a type slot it
-/// would be an ordinary attribute, which CPython ignores and PyPy honours.
+/// `#[setter]` properties, and the special methods of the slot table (`slots.rs`), recognised by
+/// their Rust name:
+///
+/// - `__repr__`, `__str__`, `__call__` (vectorcall-style `tp_call`), `__buffer__`;
+/// - `__init__(&mut self, ...)` with any parameters (`tp_init`: called with the arguments of the
+///   call after `#[new]`, which the block must have; a `#[new]` without parameters then leaves the
+///   arguments to `__init__`, as `object.__new__` does), returning `()` or `PyResult<()>`;
+/// - `__del__(&mut self)` (`tp_finalize`: run with the object alive, before `Drop`; an error or
+///   panic is reported as "Exception ignored in", as Python does). Not run on CPython for an
+///   object freed while an exception propagates (HPy 0.9 cannot set the exception aside while
+///   Python code runs), nor on GraalPy 24.2, which runs no finalizers;
+/// - `__iter__` and `__next__` (`-> Option<T>`, `None` raising `StopIteration`); `__iter__` of an
+///   iterator returns `slf: PyRef<'_, Self>` itself. HPy 0.9 has no slot for them: they are
+///   methods, which the type sets on itself again once created so that CPython fills `tp_iter` /
+///   `tp_iternext` from them (PyPy and GraalPy find them by name);
+/// - `__len__`, `__getitem__`, `__setitem__(&mut self, key, value)` and `__delitem__(&mut self,
+///   key)` (one `mp_ass_subscript`: the one the block lacks raises `TypeError`, "'T' object does
+///   not support item deletion"), `__contains__`, `__bool__`, `__hash__`;
+/// - the rich comparisons `__eq__`, `__ne__`, `__lt__`, `__le__`, `__gt__`, `__ge__` (one
+///   `tp_richcompare`);
+/// - the binary operators `__add__`, `__sub__`, `__mul__`, `__matmul__`, `__truediv__`,
+///   `__floordiv__`, `__mod__`, `__divmod__`, `__pow__`, `__lshift__`, `__rshift__`, `__and__`,
+///   `__or__`, `__xor__`, each with its reflected form (`__radd__`: `other + self`) and, but
+///   `__divmod__`, its in-place form (`__iadd__`: `self += other`). `__pow__`, `__rpow__` and
+///   `__ipow__` may take a second argument, the modulo of `pow(a, b, m)` (`None` for `**`). An
+///   in-place method that returns nothing (`()` or `PyResult<()>`) gives `self` as the result;
+/// - the unary operators and conversions `__neg__`, `__pos__`, `__abs__`, `__invert__`,
+///   `__int__`, `__float__`, `__index__`.
+///
+/// A comparison or operator whose operand does not convert to the method's parameter type
+/// returns `NotImplemented`, so Python tries the other operand's method and then raises its own
+/// `TypeError`; an error the method returns propagates. A reflected method is called when `self`
+/// is the right operand and the left one is of another type (as in Python).
+///
+/// Any other `__name__`, or a misspelt one (`__len_`: "did you mean `__len__`?"), is a compile
+/// error: without a type slot it would be an ordinary attribute, which CPython ignores and PyPy
+/// honours.
+///
+/// ```ignore
+/// #[oxhpy::class]
+/// pub struct Vec2 { x: f64, y: f64 }
+///
+/// #[oxhpy::methods]
+/// impl Vec2 {
+///     #[new]
+///     fn new(x: f64, y: f64) -> Self { Vec2 { x, y } }
+///
+///     // v + w; `v + 1` raises TypeError (1 is not a Vec2: NotImplemented)
+///     fn __add__(&self, other: PyRef<'_, Vec2>) -> Vec2 { Vec2::new(self.x + other.x, self.y + other.y) }
+///     // v * 2.0, and 2.0 * v through the reflected form
+///     fn __mul__(&self, k: f64) -> Vec2 { Vec2::new(self.x * k, self.y * k) }
+///     fn __rmul__(&self, k: f64) -> Vec2 { self.__mul__(k) }
+///     // v += w changes v in place (and the result is v itself)
+///     fn __iadd__(&mut self, other: PyRef<'_, Vec2>) { self.x += other.x; self.y += other.y; }
+///     fn __neg__(&self) -> Vec2 { Vec2::new(-self.x, -self.y) }
+///     fn __abs__(&self) -> f64 { self.x.hypot(self.y) }
+///     // iter(v), list(v), x, y = v: a new iterator over the coordinates
+///     fn __iter__(&self) -> Coords { Coords { left: std::sync::Mutex::new(vec![self.y, self.x]) } }
+/// }
+///
+/// #[oxhpy::class]
+/// pub struct Coords { left: std::sync::Mutex<Vec<f64>> }
+///
+/// #[oxhpy::methods]
+/// impl Coords {
+///     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> { slf }
+///     fn __next__(&self) -> Option<f64> { self.left.lock().unwrap().pop() }
+/// }
+/// ```
 #[proc_macro_attribute]
 pub fn methods(attr: TokenStream, item: TokenStream) -> TokenStream {
     pyimpl::expand_methods(attr.into(), item.into())

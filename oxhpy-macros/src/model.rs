@@ -6,7 +6,7 @@ use crate::attributes::{
     take_param_default, CallableOptions, Marker, MethodAttrs, PySignature, SigItem,
 };
 use crate::slots::{self, SlotDef};
-use crate::utils::{last_ident, returns_result};
+use crate::utils::{last_ident, return_span, returns_result, returns_unit};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::quote;
 use syn::{spanned::Spanned, Error, Expr, FnArg, Ident, Pat, Signature, Type};
@@ -330,6 +330,10 @@ pub(crate) struct Callable {
     pub params: Vec<Param>,
     pub takes_ctx: bool,
     pub returns_result: bool,
+    /// Returns nothing: `()`, `PyResult<()>`, or no return type.
+    pub returns_unit: bool,
+    /// The return type's span (the name's without one).
+    pub ret_span: Span,
     pub doc: Option<String>,
     /// `__call__`: the impl has the KEYWORDS shape whatever `sig` says (HPy's `tp_call`).
     pub tp_call: bool,
@@ -479,6 +483,8 @@ impl Callable {
             params,
             takes_ctx,
             returns_result: returns_result(&sig.output),
+            returns_unit: returns_unit(&sig.output),
+            ret_span: return_span(sig),
             doc,
             tp_call: false,
             qualname: None,

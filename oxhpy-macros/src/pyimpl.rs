@@ -5,7 +5,7 @@ use crate::attributes::{no_options, MethodAttrs};
 use crate::model::{Callable, MethodKind};
 use crate::pymethod::{self, Generated, Names, Property};
 use crate::slots::Shape;
-use crate::utils::doc_string;
+use crate::utils::{c_str, doc_string, is_attr};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{spanned::Spanned, ImplItem, ImplItemFn, ItemImpl, Type};
@@ -18,6 +18,26 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let ffi = quote!(::oxhpy::impl_::ffi);
     let mut out = Generated::default();
     let mut props: Vec<Property> = Vec::new();
+    // `__init__` needs `#[new]` (which gives the struct its value); a `#[new]` without parameters
+    // then leaves the call's arguments to `__init__`.
+    let fns = || {
+        block.items.iter().filter_map(|it| match it {
+            ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+    };
+    let has_new = fns().any(|f| f.attrs.iter().any(|a| is_attr(a, "new")));
+    if let Some(init) = fns().find(|f| f.sig.ident == "__init__") {
+        if !has_new {
+            return Err(syn::Error::new(
+                init.sig.ident.span(),
+                "`__init__` needs a `#[new]` constructor in the same block: Python creates the \
+                 object with `__new__`, which gives the struct its value, then calls `__init__` \
+                 on it (a `#[new]` without parameters leaves the call's arguments to `__init__`)",
+            ));
+        }
+        out.has_init = true;
+    }
 
     // Every item is checked, and all their errors reported together.
     let mut errors: Option<syn::Error> = None;
@@ -34,8 +54,16 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         return Err(e);
     }
     pymethod::gen_richcmp(&owner, &mut out);
+    pymethod::gen_ass_subscript(&owner, &mut out);
+    pymethod::gen_numbers(&owner, &mut out);
     pymethod::gen_properties(props, &owner, block.span(), &mut out)?;
-    let Generated { items, defs, .. } = out;
+    let Generated {
+        items,
+        defs,
+        type_attrs,
+        ..
+    } = out;
+    let type_attrs = type_attrs.iter().map(|n| c_str(n));
     Ok(quote! {
         #block
 
@@ -47,6 +75,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             unsafe impl #p::PyMethods for #owner {
                 fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
                     ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
+                }
+                fn type_attrs() -> &'static [&'static ::core::ffi::CStr] {
+                    &[#(#type_attrs),*]
                 }
             }
 

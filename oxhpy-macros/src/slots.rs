@@ -29,11 +29,52 @@ pub(crate) enum Shape {
     GetItem,
     /// `(&self, item: T) -> bool`: `HPyFunc_OBJOBJPROC` (`__contains__`).
     Contains,
+    /// `(&self, key: K, value: V)`, returning `()` or `PyResult<()>`: one half of
+    /// `mp_ass_subscript` (`HPyFunc_OBJOBJARGPROC`, `__setitem__`); the slot raises `TypeError`
+    /// for a deletion when the block has no `__delitem__`.
+    SetItem,
+    /// `(&self, key: K)`, returning `()` or `PyResult<()>`: the other half (`__delitem__`, called
+    /// with a NULL value); `TypeError` for an assignment without `__setitem__`.
+    DelItem,
     /// `(&self, other: T) -> R`, `R: IntoPy`: one operator of `tp_richcompare`
     /// (`HPyFunc_RICHCMPFUNC`), whose `HPy_RichCmpOp` constant this is. The block's comparison
     /// methods share one impl; an operator it does not define, or an `other` that does not convert
     /// to `T`, gives `NotImplemented`.
     RichCmp(&'static str),
+    /// `(&self) -> R`, `R: IntoPy`: `HPyFunc_UNARYFUNC` (`__neg__`, `__pos__`, `__abs__`,
+    /// `__invert__`, `__int__`, `__float__`, `__index__`).
+    Unary,
+    /// `(&self, other: T) -> R`, `R: IntoPy`: a binary operator with `self` on the left
+    /// (`__add__`). One slot serves it and its reflected form (`__radd__`), called with both
+    /// operands in order: the block's pair shares one impl that calls the method whose side `self`
+    /// is on. An `other` that does not convert to `T` gives `NotImplemented`. `__pow__` takes an
+    /// optional second argument, the modulo of `pow(a, b, m)` (`None` for `a ** b`); without it, a
+    /// modulo gives `NotImplemented`.
+    Binary,
+    /// `(&self, other: T) -> R`: the reflected form of a binary operator (`__radd__`: `other +
+    /// self`), in the same slot as `Binary`.
+    Reflected,
+    /// `(&mut self, other: T)` or `(&self, other: T) -> R`: an in-place operator (`__iadd__`:
+    /// `self += other`). Returning nothing (`()` or `PyResult<()>`) makes the result `self`, as
+    /// Python's own `__iadd__` returns `self`; a value is the result instead. An `other` that does
+    /// not convert gives `NotImplemented` (Python then tries `__add__`/`__radd__`).
+    InPlace,
+    /// `(&mut self, args...)` with any parameters, returning `()` or `PyResult<()>`: `tp_init`
+    /// (`HPyFunc_INITPROC`, `__init__`), called with the arguments of the call after `#[new]`,
+    /// which the block must have (it gives the struct its value).
+    Init,
+    /// `(&self)` or `(&mut self)`, returning `()` or `PyResult<()>`: `tp_finalize`
+    /// (`HPyFunc_DESTRUCTOR`, `__del__`), run with the object still alive; an error is reported
+    /// as "Exception ignored in", as Python does.
+    Del,
+    /// `(&self) -> R`, `R: IntoPy` (`slf: PyRef<'_, Self>` returned as is gives the object
+    /// itself): `__iter__`. HPy 0.9 has no `tp_iter` slot: it is an ordinary method that the type
+    /// sets on itself again once created, which makes CPython fill `tp_iter` from it (as for
+    /// `Cls.__iter__ = f` in Python); PyPy and GraalPy look it up by name.
+    Iter,
+    /// `(&mut self) -> Option<R>` (or `PyResult<Option<R>>`): `__next__`, `None` raising
+    /// `StopIteration`. A method, as `__iter__` (HPy 0.9 has no `tp_iternext` either).
+    Next,
     /// The constructor, written `#[new]` on a function of any name.
     New,
     /// A special method that no oxhpy slot implements yet.
@@ -44,7 +85,8 @@ pub(crate) enum Shape {
 pub(crate) struct SlotDef {
     /// The Python (and Rust) name, `__repr__`.
     pub name: &'static str,
-    /// The HPy slot(s) it fills: `HPySlot_Slot` constants of `hpy_sys`.
+    /// The HPy slot(s) it fills: `HPySlot_Slot` constants of `hpy_sys` (none for a special method
+    /// that is a method the type sets on itself again: `__iter__`, `__next__`).
     pub slots: &'static [&'static str],
     pub shape: Shape,
 }
@@ -68,17 +110,17 @@ slot_table! {
     "__call__" => [HPy_tp_call] Call,
     "__buffer__" => [HPy_bf_getbuffer, HPy_bf_releasebuffer] Buffer,
     "__new__" => [HPy_tp_new] New,
-    "__init__" => [HPy_tp_init] Unsupported,
-    "__del__" => [HPy_tp_finalize] Unsupported,
+    "__init__" => [HPy_tp_init] Init,
+    "__del__" => [HPy_tp_finalize] Del,
     "__hash__" => [HPy_tp_hash] Hash,
     "__bool__" => [HPy_nb_bool] Bool,
     "__len__" => [HPy_mp_length, HPy_sq_length] Len,
     "__getitem__" => [HPy_mp_subscript] GetItem,
-    "__setitem__" => [HPy_mp_ass_subscript] Unsupported,
-    "__delitem__" => [HPy_mp_ass_subscript] Unsupported,
+    "__setitem__" => [HPy_mp_ass_subscript] SetItem,
+    "__delitem__" => [HPy_mp_ass_subscript] DelItem,
     "__contains__" => [HPy_sq_contains] Contains,
-    "__iter__" => [] Unsupported,
-    "__next__" => [] Unsupported,
+    "__iter__" => [] Iter,
+    "__next__" => [] Next,
     "__eq__" => [HPy_tp_richcompare] RichCmp(HPy_EQ),
     "__ne__" => [HPy_tp_richcompare] RichCmp(HPy_NE),
     "__lt__" => [HPy_tp_richcompare] RichCmp(HPy_LT),
@@ -92,33 +134,54 @@ slot_table! {
     "__get__" => [HPy_tp_descr_get] Unsupported,
     "__set__" => [HPy_tp_descr_set] Unsupported,
     "__delete__" => [HPy_tp_descr_set] Unsupported,
-    "__add__" => [HPy_nb_add] Unsupported,
-    "__sub__" => [HPy_nb_subtract] Unsupported,
-    "__mul__" => [HPy_nb_multiply] Unsupported,
-    "__matmul__" => [HPy_nb_matrix_multiply] Unsupported,
-    "__truediv__" => [HPy_nb_true_divide] Unsupported,
-    "__floordiv__" => [HPy_nb_floor_divide] Unsupported,
-    "__mod__" => [HPy_nb_remainder] Unsupported,
-    "__divmod__" => [HPy_nb_divmod] Unsupported,
-    "__pow__" => [HPy_nb_power] Unsupported,
-    "__lshift__" => [HPy_nb_lshift] Unsupported,
-    "__rshift__" => [HPy_nb_rshift] Unsupported,
-    "__and__" => [HPy_nb_and] Unsupported,
-    "__or__" => [HPy_nb_or] Unsupported,
-    "__xor__" => [HPy_nb_xor] Unsupported,
-    "__neg__" => [HPy_nb_negative] Unsupported,
-    "__pos__" => [HPy_nb_positive] Unsupported,
-    "__abs__" => [HPy_nb_absolute] Unsupported,
-    "__invert__" => [HPy_nb_invert] Unsupported,
-    "__int__" => [HPy_nb_int] Unsupported,
-    "__float__" => [HPy_nb_float] Unsupported,
-    "__index__" => [HPy_nb_index] Unsupported,
-    "__iadd__" => [HPy_nb_inplace_add] Unsupported,
-    "__isub__" => [HPy_nb_inplace_subtract] Unsupported,
-    "__imul__" => [HPy_nb_inplace_multiply] Unsupported,
-    "__radd__" => [HPy_nb_add] Unsupported,
-    "__rsub__" => [HPy_nb_subtract] Unsupported,
-    "__rmul__" => [HPy_nb_multiply] Unsupported,
+    "__add__" => [HPy_nb_add] Binary,
+    "__sub__" => [HPy_nb_subtract] Binary,
+    "__mul__" => [HPy_nb_multiply] Binary,
+    "__matmul__" => [HPy_nb_matrix_multiply] Binary,
+    "__truediv__" => [HPy_nb_true_divide] Binary,
+    "__floordiv__" => [HPy_nb_floor_divide] Binary,
+    "__mod__" => [HPy_nb_remainder] Binary,
+    "__divmod__" => [HPy_nb_divmod] Binary,
+    "__pow__" => [HPy_nb_power] Binary,
+    "__lshift__" => [HPy_nb_lshift] Binary,
+    "__rshift__" => [HPy_nb_rshift] Binary,
+    "__and__" => [HPy_nb_and] Binary,
+    "__or__" => [HPy_nb_or] Binary,
+    "__xor__" => [HPy_nb_xor] Binary,
+    "__radd__" => [HPy_nb_add] Reflected,
+    "__rsub__" => [HPy_nb_subtract] Reflected,
+    "__rmul__" => [HPy_nb_multiply] Reflected,
+    "__rmatmul__" => [HPy_nb_matrix_multiply] Reflected,
+    "__rtruediv__" => [HPy_nb_true_divide] Reflected,
+    "__rfloordiv__" => [HPy_nb_floor_divide] Reflected,
+    "__rmod__" => [HPy_nb_remainder] Reflected,
+    "__rdivmod__" => [HPy_nb_divmod] Reflected,
+    "__rpow__" => [HPy_nb_power] Reflected,
+    "__rlshift__" => [HPy_nb_lshift] Reflected,
+    "__rrshift__" => [HPy_nb_rshift] Reflected,
+    "__rand__" => [HPy_nb_and] Reflected,
+    "__ror__" => [HPy_nb_or] Reflected,
+    "__rxor__" => [HPy_nb_xor] Reflected,
+    "__iadd__" => [HPy_nb_inplace_add] InPlace,
+    "__isub__" => [HPy_nb_inplace_subtract] InPlace,
+    "__imul__" => [HPy_nb_inplace_multiply] InPlace,
+    "__imatmul__" => [HPy_nb_inplace_matrix_multiply] InPlace,
+    "__itruediv__" => [HPy_nb_inplace_true_divide] InPlace,
+    "__ifloordiv__" => [HPy_nb_inplace_floor_divide] InPlace,
+    "__imod__" => [HPy_nb_inplace_remainder] InPlace,
+    "__ipow__" => [HPy_nb_inplace_power] InPlace,
+    "__ilshift__" => [HPy_nb_inplace_lshift] InPlace,
+    "__irshift__" => [HPy_nb_inplace_rshift] InPlace,
+    "__iand__" => [HPy_nb_inplace_and] InPlace,
+    "__ior__" => [HPy_nb_inplace_or] InPlace,
+    "__ixor__" => [HPy_nb_inplace_xor] InPlace,
+    "__neg__" => [HPy_nb_negative] Unary,
+    "__pos__" => [HPy_nb_positive] Unary,
+    "__abs__" => [HPy_nb_absolute] Unary,
+    "__invert__" => [HPy_nb_invert] Unary,
+    "__int__" => [HPy_nb_int] Unary,
+    "__float__" => [HPy_nb_float] Unary,
+    "__index__" => [HPy_nb_index] Unary,
     "__traverse__" => [HPy_tp_traverse] Unsupported,
     "__clear__" => [HPy_tp_clear] Unsupported,
 }
@@ -128,13 +191,27 @@ pub(crate) fn find(name: &str) -> Option<&'static SlotDef> {
     SLOTS.iter().find(|s| s.name == name)
 }
 
-/// The supported special methods, for error messages: "`__repr__`, `__str__` and `__call__`".
+/// The supported special methods, for error messages: "`__repr__`, `__str__` and `__call__`"; the
+/// binary operators in one item, with their reflected and in-place forms summed up.
 fn supported() -> String {
-    let names: Vec<String> = SLOTS
+    let binary: Vec<String> = SLOTS
         .iter()
-        .filter(|s| !matches!(s.shape, Shape::Unsupported | Shape::New))
+        .filter(|s| s.shape == Shape::Binary)
         .map(|s| format!("`{}`", s.name))
         .collect();
+    let mut names: Vec<String> = Vec::new();
+    for s in SLOTS {
+        match s.shape {
+            Shape::Unsupported | Shape::New | Shape::Reflected | Shape::InPlace => {}
+            Shape::Binary if s.name != "__add__" => {}
+            Shape::Binary => names.push(format!(
+                "the binary operators {} with their reflected (`__radd__`, ...) and in-place \
+                 (`__iadd__`, ...) forms",
+                binary.join(", ")
+            )),
+            _ => names.push(format!("`{}`", s.name)),
+        }
+    }
     match names.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
@@ -275,5 +352,17 @@ mod tests {
             );
         }
         assert!(supported().starts_with("`__repr__`, `__str__`, `__call__`, `__buffer__`, "));
+        // A reflected or in-place form shares its binary operator's name (and the reflected one its
+        // slot).
+        for s in SLOTS {
+            let (binary, same_slot) = match s.shape {
+                Shape::Reflected => (format!("__{}", &s.name[3..]), true),
+                Shape::InPlace => (format!("__{}", &s.name[3..]), false),
+                _ => continue,
+            };
+            let b = find(&binary).unwrap_or_else(|| panic!("{}: no {binary}", s.name));
+            assert_eq!(b.shape, Shape::Binary, "{}", s.name);
+            assert_eq!(b.slots == s.slots, same_slot, "{}", s.name);
+        }
     }
 }

@@ -75,6 +75,35 @@ pub(crate) fn returns_result(ret: &ReturnType) -> bool {
     }
 }
 
+/// Nothing, `()`, `PyResult<()>` or `Result<(), E>`: the function returns no value (spelt out: a
+/// type alias of `()` is a value, as any other type).
+pub(crate) fn returns_unit(ret: &ReturnType) -> bool {
+    let is_unit = |ty: &Type| matches!(ty, Type::Tuple(t) if t.elems.is_empty());
+    match ret {
+        ReturnType::Default => true,
+        ReturnType::Type(_, ty) if is_unit(ty) => true,
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Path(p) if returns_result(ret) => {
+                match &p.path.segments.last().unwrap().arguments {
+                    syn::PathArguments::AngleBracketed(a) => {
+                        matches!(a.args.first(), Some(syn::GenericArgument::Type(t)) if is_unit(t))
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        },
+    }
+}
+
+/// Where errors about a function's result point: its return type, or its name without one.
+pub(crate) fn return_span(sig: &syn::Signature) -> Span {
+    match &sig.output {
+        ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+        ReturnType::Default => sig.ident.span(),
+    }
+}
+
 /// `ty` with every named lifetime except `'static` replaced by `'_`. The generated impl converts
 /// each argument into a local of the parameter's type, inside a closure where the function's own
 /// lifetime parameters (`'py`, `'a`) are not in scope; `'_` lets the compiler infer them. `'static`

@@ -6,7 +6,7 @@ struct Point {
 
 #[oxhpy::methods]
 impl Point {
-    fn __iter__(&self) -> i64 {
+    fn __getattribute__(&self) -> i64 {
         self.x
     }
 }
@@ -18,7 +18,7 @@ struct Size {
 
 #[oxhpy::methods]
 impl Size {
-    #[oxhpy(name = "__setitem__")]
+    #[oxhpy(name = "__getattr__")]
     fn size(&self) -> usize {
         self.n
     }
@@ -32,7 +32,7 @@ struct Hashed {
 #[oxhpy::methods]
 impl Hashed {
     #[getter]
-    fn __index__(&self) -> i64 {
+    fn __get__(&self) -> i64 {
         self.h
     }
 }
