@@ -504,7 +504,7 @@ def test_init(cls):
 
 
 def test_init_errors_name_init():
-    with pytest.raises(TypeError, match=r"Init.__init__\(\) missing required argument 'a' \(pos 1\)"):
+    with pytest.raises(TypeError, match=r"^Init\.__init__\(\) missing 1 required positional argument: 'a'$"):
         t.Init()
     with pytest.raises(TypeError, match="argument 'a'"):
         t.Init("x")
