@@ -48,15 +48,17 @@ RACE_SECONDS = float(os.environ.get("OXHPY_RACE_SECONDS", "0.4"))
 BASE = 1 << 18  # items: above the kernels' release threshold (64 KiB) in every element size
 STEP = 4096  # a resize adds or removes this many items
 MAX_STEPS = 8
-MIN_ROUNDS = 2  # rounds every thread of a race does at least, however long it takes
+MIN_ROUNDS = 2  # rounds every thread of a race does at least
+RACE_LIMIT = 30.0  # seconds a race may go on past RACE_SECONDS for MIN_ROUNDS and `until`
 
 
-def race(kernels, mutators, n_kernel_threads=3):
+def race(kernels, mutators, n_kernel_threads=3, until=()):
     """Runs `kernels` (callables returning an outcome name) in `n_kernel_threads` threads and each
     of `mutators` in its own thread for RACE_SECONDS, all started together, and on until every thread has
     done MIN_ROUNDS rounds (an interpreter's scheduler may leave a thread waiting for the whole time: PyPy
-    once ran no mutator round in a race); returns the Counter of outcomes. Any other exception fails the
-    test."""
+    once ran no mutator round in a race) and each outcome of `until` was seen (under load, a kernel may
+    meet a resize in every round of the short race), for at most RACE_LIMIT seconds; returns the Counter
+    of outcomes. Any other exception fails the test."""
     counts, errors, lock = Counter(), [], threading.Lock()
     jobs = [kernels] * n_kernel_threads + [[m] for m in mutators]
     rounds = [0] * len(jobs)
@@ -68,7 +70,10 @@ def race(kernels, mutators, n_kernel_threads=3):
             if start.wait() == 0:
                 deadline.append(time.monotonic() + RACE_SECONDS)
             start.wait()
-            while time.monotonic() < deadline[0] or min(rounds) < MIN_ROUNDS:
+            while time.monotonic() < deadline[0] or (
+                time.monotonic() < deadline[0] + RACE_LIMIT
+                and (min(rounds) < MIN_ROUNDS or any(counts[u] == 0 for u in until))
+            ):
                 outcome = fns[rounds[slot] % len(fns)]()
                 rounds[slot] += 1
                 with lock:
@@ -81,7 +86,7 @@ def race(kernels, mutators, n_kernel_threads=3):
     for th in threads:
         th.start()
     for th in threads:
-        th.join(60)
+        th.join(RACE_SECONDS + RACE_LIMIT + 60)
     assert not any(th.is_alive() for th in threads), "a thread hung"
     print(f"\n{sys.implementation.name}: {dict(sorted(counts.items()))}")
     if errors:
@@ -136,7 +141,7 @@ def test_sum_bytes_while_a_bytearray_is_resized_and_replaced():
             return shared.replace()
         return shared.resize(lambda o: o.extend(one), lambda o: o.__delitem__(slice(-STEP, None)))
 
-    counts = race([check_sum(k.sum_bytes, shared)], [mutate])
+    counts = race([check_sum(k.sum_bytes, shared)], [mutate], until=("sum_bytes: ok",))
     assert counts["sum_bytes: ok"] > 0
 
 
@@ -162,7 +167,7 @@ def test_sum_u32_while_an_array_is_appended_to_and_shrunk():
         except BufferError:
             return "append: BufferError"
 
-    counts = race([check_sum(k.sum_u32, shared)], [mutate, append_pop])
+    counts = race([check_sum(k.sum_u32, shared)], [mutate, append_pop], until=("sum_u32: ok",))
     assert counts["sum_u32: ok"] > 0
 
 
@@ -186,7 +191,7 @@ def test_sum_bytes_while_drop_and_replace_race_on_a_dict():
         shared["buf"] = bytearray(b"\x01") * BASE
         return "replaced"
 
-    counts = race([kernel], [drop])
+    counts = race([kernel], [drop], until=("sum_bytes: ok", "deleted"))
     assert counts["sum_bytes: ok"] > 0 and counts["deleted"] > 0
 
 
@@ -240,7 +245,7 @@ def test_saxpy_while_its_arrays_are_resized():
             state["i"] -= 1  # try that array again
             return "resize: BufferError"
 
-    counts = race([kernel], [mutate])
+    counts = race([kernel], [mutate], until=("saxpy: ok",))
     assert counts["saxpy: ok"] > 0
     assert set(arrs["dst"]) <= {0.0, 5.0}
     assert set(arrs["x"]) == {1.0} and set(arrs["y"]) == {2.0}
@@ -260,7 +265,7 @@ def test_xor_apply_inplace_while_a_bytearray_is_resized():
     def mutate():
         return shared.resize(lambda o: o.extend(zeros), lambda o: o.__delitem__(slice(-STEP, None)))
 
-    counts = race([kernel], [mutate])
+    counts = race([kernel], [mutate], until=("apply_inplace: ok",))
     assert counts["apply_inplace: ok"] > 0
     assert set(shared.obj) <= {0x00, 0xFF}
 
@@ -293,6 +298,6 @@ def test_numpy_resize_and_replace_while_kernels_run():
             shared["a"], shared["f"] = np.ones(BASE, np.uint8), np.ones(BASE // 4, np.uint32)
         return "ndarray.resize: ValueError, np.resize replaced"
 
-    counts = race([kernels], [mutate])
+    counts = race([kernels], [mutate], until=("sum_bytes+sum_u32: ok",))
     assert counts["sum_bytes+sum_u32: ok"] > 0
     assert counts["ndarray.resize: succeeded"] == 0
