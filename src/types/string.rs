@@ -1,0 +1,246 @@
+//! [`PyStr`]: a `str`.
+use super::{constant, forget_raised, typed_handle};
+use crate::context::{cstring, Ctx};
+use crate::convert::IntoPy;
+use crate::err::PyResult;
+use crate::handle::{AsHandle, Handle, Object};
+use hpy_sys as ffi;
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+/// A `str` (or an instance of a subclass).
+///
+/// Its text as UTF-8 is [`to_str`](Self::to_str), borrowed from the object (no copy). A Python
+/// `str` may hold lone surrogates (`"\udc80"`, from `os.fsdecode` of undecodable bytes, from
+/// JSON, from `surrogateescape` decoding) that UTF-8 cannot encode: `to_str` refuses them with
+/// `UnicodeEncodeError`, as `s.encode("utf-8")` does; [`to_string_lossy`](Self::to_string_lossy)
+/// replaces each by U+FFFD, and [`to_utf16`](Self::to_utf16) keeps them, as UTF-16 code units.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{PyStr, PyStrRef};
+///
+/// /// `s` itself when it is already upper case, else `s.upper()`; TypeError if `s` is no `str`.
+/// #[oxhpy::function]
+/// fn upper<'py>(s: PyStr<'py>) -> PyResult<Handle<'py>> {
+///     let text = s.to_str()?;
+///     if text.chars().all(|c| !c.is_lowercase()) {
+///         return Ok(s.into_handle()); // the very object the caller passed
+///     }
+///     s.call_method("upper", ())
+/// }
+///
+/// /// The length in UTF-8 bytes, borrowing the argument (no new reference).
+/// #[oxhpy::function]
+/// fn utf8_len(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+///     Ok(s.to_str()?.len())
+/// }
+///
+/// /// A `str` kept as an owned handle while another is borrowed.
+/// fn longer<'py>(a: PyStrRef<'_, 'py>, b: &PyStr<'py>) -> PyResult<PyStr<'py>> {
+///     Ok(if a.len()? >= b.len()? { a.to_owned() } else { b.as_borrowed().to_owned() })
+/// }
+///
+/// /// An object checked to be a `str`, without `unsafe`.
+/// fn as_str<'py>(obj: &Handle<'py>) -> PyResult<PyStr<'py>> {
+///     PyStr::try_from_object(obj)
+/// }
+/// ```
+pub struct PyStr<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
+
+typed_handle!(PyStr, PyStrRef, "str", ffi::HPyUnicode_Check);
+
+impl<'py> PyStr<'py> {
+    /// A new `str` holding `s`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// #[oxhpy::function]
+    /// fn greeting(py: Ctx<'_>) -> PyResult<PyStr<'_>> {
+    ///     PyStr::new(py, "héllo")
+    /// }
+    /// ```
+    pub fn new(ctx: Ctx<'py>, s: &str) -> PyResult<Self> {
+        s.into_py(ctx).map(Self::from_handle_unchecked)
+    }
+
+    /// A new `str` decoded from UTF-8 `bytes` of known length (NUL bytes included, no C string):
+    /// the `UnicodeDecodeError` of `bytes.decode("utf-8")` when they are not valid UTF-8.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// The text in a buffer read from somewhere.
+    /// fn text<'py>(py: Ctx<'py>, buf: &[u8]) -> PyResult<PyStr<'py>> {
+    ///     PyStr::from_utf8(py, buf)
+    /// }
+    /// ```
+    pub fn from_utf8(ctx: Ctx<'py>, bytes: &[u8]) -> PyResult<Self> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Self::new(ctx, s),
+            // The interpreter's own decoder raises the exact UnicodeDecodeError.
+            Err(_) => Self::decode(ctx, bytes, "utf-8", "strict"),
+        }
+    }
+
+    /// `bytes.decode(encoding, errors)`: any codec of the interpreter (`"latin-1"`, `"utf-16-le"`,
+    /// …) and error handler (`"strict"`, `"replace"`, `"surrogateescape"`, …).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// A file name from raw bytes, as `os.fsdecode` makes it on Linux: undecodable bytes
+    /// /// become lone surrogates (`"\udcff"`), which `os.fsencode` turns back into the bytes.
+    /// fn file_name<'py>(py: Ctx<'py>, raw: &[u8]) -> PyResult<PyStr<'py>> {
+    ///     PyStr::decode(py, raw, "utf-8", "surrogateescape")
+    /// }
+    /// ```
+    pub fn decode(ctx: Ctx<'py>, bytes: &[u8], encoding: &str, errors: &str) -> PyResult<Self> {
+        let (encoding, errors) = (cstring(encoding)?, cstring(errors)?);
+        let b = bytes.into_py(ctx)?;
+        // SAFETY: a live bytes handle and NUL-terminated names; the result is owned or NULL.
+        let s = unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyUnicode_FromEncodedObject(
+                    ctx.as_ptr(),
+                    b.raw(),
+                    encoding.as_ptr(),
+                    errors.as_ptr(),
+                ),
+            )?
+        };
+        Self::try_from_object(&s)
+    }
+
+    /// A new `str` from UTF-16 code units, lone surrogates included (each becomes that code
+    /// point, as with `"surrogatepass"`): the inverse of [`to_utf16`](Self::to_utf16).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// A `str` from a JavaScript or Windows string, which may hold lone surrogates.
+    /// fn from_js<'py>(py: Ctx<'py>, units: &[u16]) -> PyResult<PyStr<'py>> {
+    ///     PyStr::from_utf16(py, units)
+    /// }
+    /// ```
+    pub fn from_utf16(ctx: Ctx<'py>, units: &[u16]) -> PyResult<Self> {
+        if let Ok(s) = String::from_utf16(units) {
+            return Self::new(ctx, &s);
+        }
+        let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        Self::decode(ctx, &bytes, "utf-16-le", "surrogatepass")
+    }
+}
+
+impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
+    /// The text as UTF-8, borrowed from the object: `UnicodeEncodeError` (a `UnicodeError`) when
+    /// it holds a lone surrogate.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// #[oxhpy::function]
+    /// fn shout(s: PyStrRef<'_, '_>) -> PyResult<String> {
+    ///     Ok(s.to_str()?.to_uppercase())
+    /// }
+    /// ```
+    pub fn to_str(&self) -> PyResult<&str> {
+        self.extract::<&str>()
+    }
+
+    /// The text as UTF-8, as [`to_str`](Self::to_str) (always borrowed here: every interpreter
+    /// lends its UTF-8; the `Cow` is for code shared with PyO3, where it may not be).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// fn words(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     Ok(s.to_cow()?.split_whitespace().count())
+    /// }
+    /// ```
+    pub fn to_cow(&self) -> PyResult<Cow<'_, str>> {
+        self.to_str().map(Cow::Borrowed)
+    }
+
+    /// The text as UTF-8 with each lone surrogate replaced by U+FFFD (`"\ud800"` → `"\u{FFFD}"`,
+    /// one per surrogate code point, as `s.encode("utf-8", "replace")` gives one `?`): borrowed
+    /// when there is none.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// A name for a log line: never fails on a file name with undecodable bytes.
+    /// fn log_name(s: PyStrRef<'_, '_>) -> PyResult<String> {
+    ///     Ok(format!("file {}", s.to_string_lossy()?))
+    /// }
+    /// ```
+    pub fn to_string_lossy(&self) -> PyResult<Cow<'_, str>> {
+        if let Some(s) = self.utf8() {
+            return Ok(Cow::Borrowed(s));
+        }
+        let units = self.encoded("utf-32-le")?;
+        Ok(Cow::Owned(
+            units
+                .chunks_exact(4)
+                .map(|c| {
+                    char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                        .unwrap_or('\u{FFFD}')
+                })
+                .collect(),
+        ))
+    }
+
+    /// The text as UTF-16 code units, lone surrogates kept (`s.encode("utf-16-le",
+    /// "surrogatepass")`): what a JavaScript or Windows string holds. A lone surrogate and the
+    /// pair after it read back as one character, as in any UTF-16.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// The length as JavaScript's `String.length` counts it.
+    /// #[oxhpy::function]
+    /// fn js_length(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     Ok(s.to_utf16()?.len())
+    /// }
+    /// ```
+    pub fn to_utf16(&self) -> PyResult<Vec<u16>> {
+        if let Some(s) = self.utf8() {
+            return Ok(s.encode_utf16().collect());
+        }
+        let bytes = self.encoded("utf-16-le")?;
+        Ok(bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect())
+    }
+
+    /// The text as UTF-8, or `None` (no exception left set) when it holds a lone surrogate: then
+    /// CPython raised UnicodeEncodeError, while PyPy lent its internal bytes, which are not UTF-8.
+    fn utf8(&self) -> Option<&str> {
+        match self.to_str() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                forget_raised(self.ctx(), e);
+                None
+            }
+        }
+    }
+
+    /// `str.encode(self, encoding, "surrogatepass")` (never a subclass's `encode`), as bytes.
+    fn encoded(&self, encoding: &str) -> PyResult<Vec<u8>> {
+        let ctx = self.ctx();
+        let encode = constant(ctx, |c| c.h_UnicodeType).getattr("encode")?;
+        let b = encode.call((self, encoding, "surrogatepass"))?;
+        Ok(b.extract::<&[u8]>()?.to_vec())
+    }
+}
