@@ -1,5 +1,5 @@
 //! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer address
-//! helper, the built-ins `iter`, `next`, `delattr`), kept in `HPyGlobal`s after the first use. Every
+//! helper, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
 //! `#[oxhpy::module]` lists these globals in its module definition, as HPy requires.
 use crate::context::Ctx;
 use crate::err::PyResult;
@@ -7,7 +7,7 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 6;
+pub const COUNT: usize = 7;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -26,6 +26,8 @@ pub(crate) enum Cached {
     Next = 4,
     /// The built-in `delattr`.
     DelAttr = 5,
+    /// The module `operator` (GraalPy's portability fixes).
+    Operator = 6,
 }
 
 /// The cached object, looked up on first use.
@@ -40,6 +42,7 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         Cached::Iter => ctx.builtins_fn("iter")?,
         Cached::Next => ctx.builtins_fn("next")?,
         Cached::DelAttr => ctx.builtins_fn("delattr")?,
+        Cached::Operator => ctx.import("operator")?,
         Cached::View => {
             let namespace = ctx.builtins_fn("dict")?.call(())?;
             namespace.call_method("__setitem__", ("__name__", "oxhpy.buffer_address"))?;

@@ -532,13 +532,43 @@ impl<'a, 'py> FromPy<'a, 'py> for &'a str {
         };
         // CPython raises UnicodeEncodeError for a str holding lone surrogates, but PyPy 3.11 hands
         // out its internal bytes (surrogates encoded as in WTF-8), which are not valid UTF-8: check.
-        std::str::from_utf8(bytes).map_err(|_| {
-            PyErr::new(
-                Exc::UnicodeError,
-                "'utf-8' codec can't encode the str: surrogates not allowed",
-            )
-        })
+        let s = std::str::from_utf8(bytes).map_err(|_| surrogates_not_allowed())?;
+        if s.contains('\u{FFFD}') && crate::context::Interpreter::get().graalpy {
+            graalpy_check_replacements(&obj, s)?;
+        }
+        Ok(s)
     }
+}
+
+/// The error of a `str` with lone surrogates read as UTF-8 (CPython's is UnicodeEncodeError).
+#[cold]
+fn surrogates_not_allowed() -> PyErr {
+    PyErr::new(
+        Exc::UnicodeError,
+        "'utf-8' codec can't encode the str: surrogates not allowed",
+    )
+}
+
+/// Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): its
+/// `HPyUnicode_AsUTF8AndSize` replaces each lone surrogate by U+FFFD instead of failing (`"\udc80"`
+/// read as `"\u{FFFD}"`, silently). On GraalPy, each U+FFFD of the UTF-8 (`s`, one char per code
+/// point of `obj`, surrogates included) is checked against the code point really there.
+#[cold]
+fn graalpy_check_replacements(obj: &Borrowed<'_, '_>, s: &str) -> PyResult<()> {
+    let c = obj.ctx().as_ptr();
+    for (i, ch) in s.chars().enumerate() {
+        if ch == '\u{FFFD}' {
+            // SAFETY: live str; `i` is a code point index below its length.
+            let cp = unsafe { ffi::HPyUnicode_ReadChar(c, obj.raw(), i as ffi::HPy_ssize_t) };
+            if cp != 0xFFFD {
+                if obj.ctx().err_occurred() {
+                    return Err(PyErr::raised());
+                }
+                return Err(surrogates_not_allowed());
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<'a, 'py> FromPy<'a, 'py> for String {

@@ -476,6 +476,9 @@ pub trait Object<'py>: AsHandle<'py> {
     /// }
     /// ```
     fn getattr(&self, name: &str) -> PyResult<Handle<'py>> {
+        if name.is_empty() && crate::context::Interpreter::get().graalpy {
+            return graalpy_getattr_empty(self);
+        }
         let name = cstring(name)?;
         // SAFETY: live handle, NUL-terminated name; the result is owned or NULL with an error set.
         unsafe {
@@ -806,11 +809,14 @@ pub trait Object<'py>: AsHandle<'py> {
     /// ```
     fn hasattr(&self, name: &str) -> PyResult<bool> {
         let ctx = self.ctx();
-        // A `str` name rather than `HPy_GetAttr_s`'s C string: any name, NUL included.
-        let name = name.into_py(ctx)?;
-        // SAFETY: live handles; the result is owned, or NULL with an error set.
-        let r =
-            unsafe { Handle::from_raw(ctx, ffi::HPy_GetAttr(ctx.as_ptr(), self.raw(), name.raw)) };
+        let r = if name.is_empty() && crate::context::Interpreter::get().graalpy {
+            graalpy_getattr_empty(self)
+        } else {
+            // A `str` name rather than `HPy_GetAttr_s`'s C string: any name, NUL included.
+            let name = name.into_py(ctx)?;
+            // SAFETY: live handles; the result is owned, or NULL with an error set.
+            unsafe { Handle::from_raw(ctx, ffi::HPy_GetAttr(ctx.as_ptr(), self.raw(), name.raw)) }
+        };
         match r {
             Ok(_) => Ok(true),
             Err(e) => crate::types::absent_if(ctx, e, crate::Exc::AttributeError),
@@ -849,9 +855,11 @@ pub trait Object<'py>: AsHandle<'py> {
     /// ```
     fn set_item(&self, key: impl IntoPy<'py>, value: impl IntoPy<'py>) -> PyResult<()> {
         let ctx = self.ctx();
+        if crate::context::Interpreter::get().graalpy {
+            return graalpy_set_item(self, key, value);
+        }
         let rc = with_operand(ctx, value, |v| match key._oxhpy_index() {
-            // Not on GraalPy: see `graalpy_list_index`.
-            Some(i) if !crate::context::Interpreter::get().graalpy => {
+            Some(i) => {
                 // SAFETY: live handles (an operand is live while `with_operand` runs); -1 means
                 // an exception is set.
                 Ok(unsafe { ffi::HPy_SetItem_i(ctx.as_ptr(), self.raw(), i as _, v) })
@@ -877,8 +885,8 @@ pub trait Object<'py>: AsHandle<'py> {
     fn del_item(&self, key: impl IntoPy<'py>) -> PyResult<()> {
         let ctx = self.ctx();
         let rc = match key._oxhpy_index() {
-            // SAFETY: live handle; -1 means an exception is set. Not on GraalPy: see
-            // `graalpy_list_index`.
+            // SAFETY: live handle; -1 means an exception is set. Not on GraalPy, whose
+            // `HPy_DelItem_i` is untested (its `HPy_DelItem` is correct).
             Some(i) if !crate::context::Interpreter::get().graalpy => unsafe {
                 ffi::HPy_DelItem_i(ctx.as_ptr(), self.raw(), i as _)
             },
@@ -923,6 +931,9 @@ pub trait Object<'py>: AsHandle<'py> {
     /// ```
     fn rich_compare(&self, other: impl IntoPy<'py>, op: crate::CompareOp) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
+        if crate::context::Interpreter::get().graalpy {
+            return graalpy_operator(self, op.operator_name(), other);
+        }
         // SAFETY: live handles; the result is owned, or NULL with an error set.
         with_operand(ctx, other, |o| unsafe {
             Handle::from_raw(
@@ -1038,7 +1049,6 @@ pub trait Object<'py>: AsHandle<'py> {
         mul HPy_Multiply "*" "a * b";
         matmul HPy_MatrixMultiply "@" "a @ b";
         div HPy_TrueDivide "/" "a / b";
-        floor_div HPy_FloorDivide "//" "a // b";
         rem HPy_Remainder "%" "a % b";
         divmod HPy_Divmod "divmod" "divmod(a, b)";
         lshift HPy_Lshift "<<" "a << b";
@@ -1046,6 +1056,27 @@ pub trait Object<'py>: AsHandle<'py> {
         bitand HPy_And "&" "a & b";
         bitor HPy_Or "|" "a | b";
         bitxor HPy_Xor "^" "a ^ b";
+    }
+
+    /// `a // b` (`HPy_FloorDivide`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `a // b` for any objects.
+    /// fn op<'py>(a: Borrowed<'_, 'py>, b: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     a.floor_div(b)
+    /// }
+    /// ```
+    fn floor_div(&self, other: impl IntoPy<'py>) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        if crate::context::Interpreter::get().graalpy {
+            return graalpy_operator(self, "floordiv", other);
+        }
+        // SAFETY: live handles; the result is owned, or NULL with an error set.
+        with_operand(ctx, other, |o| unsafe {
+            Handle::from_raw(ctx, ffi::HPy_FloorDivide(ctx.as_ptr(), self.raw(), o))
+        })?
     }
 
     unary_ops! {
@@ -1123,6 +1154,77 @@ fn status(rc: std::ffi::c_int) -> PyResult<()> {
 }
 
 impl<'py, T: AsHandle<'py> + ?Sized> Object<'py> for T {}
+
+// Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): `HPy_GetAttr_s(obj, "")` and
+// `HPy_GetAttr(obj, "")` fail inside GraalPy (`java.lang.IndexOutOfBoundsException: array (length:
+// 0) index (0) is out of bounds!` in `ctx_GetAttr`): the `_s` form kills the process, the other
+// raises `SystemError: internal exception occurred` and leaves GraalPy's error state inconsistent
+// (a later garbage collection reports "error return without exception set"). An empty name is a
+// valid attribute name (`setattr(obj, "", 1)` works), so on GraalPy `getattr`/`hasattr` ask the
+// built-in `getattr` for it.
+
+/// `obj[key] = value` on GraalPy, where `HPy_SetItem(list, int, value)` (an exact `list` and an
+/// exact `int`) writes without normalising or bounds-checking the index: `l[3] = x` or `l[-1] = x`
+/// on `[1, 2, 3]` kills the JVM (`java.lang.ArrayIndexOutOfBoundsException: Index 3 out of bounds
+/// for length 3`). Such an index is normalised and checked here first (`IndexError: list
+/// assignment index out of range`, as in Python); every other case (a subclass, `bool`, an object
+/// with `__index__`, an int beyond `isize`, a slice, another container) takes GraalPy's path,
+/// which is correct.
+#[cold]
+fn graalpy_set_item<'py>(
+    obj: &(impl Object<'py> + ?Sized),
+    key: impl IntoPy<'py>,
+    value: impl IntoPy<'py>,
+) -> PyResult<()> {
+    let ctx = obj.ctx();
+    let c = ctx.as_ptr();
+    let key = key.into_py(ctx)?;
+    let exactly = |ty: Handle<'py>, pick: fn(&ffi::HPyContext) -> ffi::HPy| {
+        // SAFETY: a live type; the other is a context constant.
+        unsafe { ffi::HPy_Is(c, ty.raw, ctx.constant(pick)) != 0 }
+    };
+    let mut key = key;
+    if exactly(obj.get_type(), |c| c.h_ListType) && exactly(key.get_type(), |c| c.h_LongType) {
+        if let Ok(i) = key.extract::<isize>() {
+            let n = obj.len()? as isize;
+            let j = if i < 0 { i + n } else { i };
+            if !(0..n).contains(&j) {
+                return Err(PyErr::new(
+                    crate::Exc::IndexError,
+                    "list assignment index out of range",
+                ));
+            }
+            key = j.into_py(ctx)?;
+        }
+    }
+    let value = value.into_py(ctx)?;
+    // SAFETY: live handles; -1 means an exception is set.
+    status(unsafe { ffi::HPy_SetItem(c, obj.raw(), key.raw, value.raw) })
+}
+
+// Portability fix for interpreter bugs (GraalPy 24.2.2, HPy 0.9.0): its `HPy_RichCompare` calls
+// the left operand's method only, without the reflected one or the identity fallback of `==`: it
+// returns `NotImplemented` for `0 < "a"` (Python: TypeError) and for `0 == "a"` (Python: False).
+// Its `HPy_FloorDivide` truncates small ints towards zero: `1 // -3` gave 0, `7 // -3` gave -2.
+// On GraalPy, those go through the functions of the `operator` module instead.
+
+/// `operator.<name>(obj, other)` (GraalPy only, see above).
+#[cold]
+fn graalpy_operator<'py>(
+    obj: &(impl Object<'py> + ?Sized),
+    name: &str,
+    other: impl IntoPy<'py>,
+) -> PyResult<Handle<'py>> {
+    let ctx = obj.ctx();
+    let f = crate::cache::get(ctx, crate::cache::Cached::Operator)?.getattr(name)?;
+    f.call((obj.dup(), other))
+}
+
+/// `getattr(obj, "")` through the built-in `getattr` (GraalPy only, see above).
+#[cold]
+fn graalpy_getattr_empty<'py>(obj: &(impl Object<'py> + ?Sized)) -> PyResult<Handle<'py>> {
+    obj.ctx().builtins_fn("getattr")?.call((obj.dup(), ""))
+}
 
 // Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): its `HPy_GetItem_i` reads the
 // storage of an exact `list` or `tuple` without normalising or bounds-checking the index, so

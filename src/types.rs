@@ -72,6 +72,20 @@ pub enum CompareOp {
     Ge = ffi::HPy_GE,
 }
 
+impl CompareOp {
+    /// The name of its function in the `operator` module (`"lt"`, …).
+    pub(crate) fn operator_name(self) -> &'static str {
+        match self {
+            CompareOp::Lt => "lt",
+            CompareOp::Le => "le",
+            CompareOp::Eq => "eq",
+            CompareOp::Ne => "ne",
+            CompareOp::Gt => "gt",
+            CompareOp::Ge => "ge",
+        }
+    }
+}
+
 /// `Ok(false)` when `e` is an exception of type `exc` raised in the interpreter (then cleared),
 /// else `Err(e)`: a lookup that may fail because something is absent.
 pub(crate) fn absent_if(ctx: Ctx<'_>, e: PyErr, exc: Exc) -> PyResult<bool> {

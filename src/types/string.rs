@@ -133,8 +133,29 @@ impl<'py> PyStr<'py> {
         if let Ok(s) = String::from_utf16(units) {
             return Self::new(ctx, &s);
         }
-        let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
-        Self::decode(ctx, &bytes, "utf-16-le", "surrogatepass")
+        // Lone surrogates: code points through `HPyUnicode_FromWideChar` rather than a codec with
+        // "surrogatepass" (GraalPy 24.2's `utf-16` and `utf-32` codecs have none).
+        let wide: Vec<ffi::wchar_t> = if std::mem::size_of::<ffi::wchar_t>() == 2 {
+            units.iter().map(|&u| u as ffi::wchar_t).collect() // UTF-16 itself (Windows)
+        } else {
+            char::decode_utf16(units.iter().copied())
+                .map(|r| {
+                    r.map_or_else(|e| u32::from(e.unpaired_surrogate()), u32::from) as ffi::wchar_t
+                })
+                .collect()
+        };
+        // SAFETY: `wide` holds `len` code units; the result is an owned str, or NULL with an error.
+        let s = unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyUnicode_FromWideChar(
+                    ctx.as_ptr(),
+                    wide.as_ptr(),
+                    wide.len() as ffi::HPy_ssize_t,
+                ),
+            )?
+        };
+        Self::try_from_object(&s)
     }
 }
 
@@ -187,16 +208,12 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         if let Some(s) = self.utf8() {
             return Ok(Cow::Borrowed(s));
         }
-        let units = self.encoded("utf-32-le")?;
-        Ok(Cow::Owned(
-            units
-                .chunks_exact(4)
-                .map(|c| {
-                    char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                        .unwrap_or('\u{FFFD}')
-                })
-                .collect(),
-        ))
+        let text = self
+            .code_points()?
+            .into_iter()
+            .map(|cp| char::from_u32(cp).unwrap_or('\u{FFFD}'))
+            .collect();
+        Ok(Cow::Owned(text))
     }
 
     /// The text as UTF-16 code units, lone surrogates kept (`s.encode("utf-16-le",
@@ -217,11 +234,14 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         if let Some(s) = self.utf8() {
             return Ok(s.encode_utf16().collect());
         }
-        let bytes = self.encoded("utf-16-le")?;
-        Ok(bytes
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect())
+        let mut units = Vec::new();
+        for cp in self.code_points()? {
+            match char::from_u32(cp) {
+                Some(ch) => units.extend_from_slice(ch.encode_utf16(&mut [0; 2])),
+                None => units.push(cp as u16), // a lone surrogate: one unit, itself
+            }
+        }
+        Ok(units)
     }
 
     /// The text as UTF-8, or `None` (no exception left set) when it holds a lone surrogate: then
@@ -236,11 +256,26 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         }
     }
 
-    /// `str.encode(self, encoding, "surrogatepass")` (never a subclass's `encode`), as bytes.
-    fn encoded(&self, encoding: &str) -> PyResult<Vec<u8>> {
+    /// The code points, read one by one (`HPyUnicode_ReadChar`): the slow path of a text with lone
+    /// surrogates, the same on every interpreter (codecs differ: GraalPy 24.2's `utf-32` has no
+    /// `surrogatepass`). The length is `str.__len__`'s, never a subclass's `__len__`.
+    fn code_points(&self) -> PyResult<Vec<u32>> {
         let ctx = self.ctx();
-        let encode = constant(ctx, |c| c.h_UnicodeType).getattr("encode")?;
-        let b = encode.call((self, encoding, "surrogatepass"))?;
-        Ok(b.extract::<&[u8]>()?.to_vec())
+        let n: usize = constant(ctx, |c| c.h_UnicodeType)
+            .call_method("__len__", (self,))?
+            .extract()?;
+        (0..n)
+            .map(|i| {
+                // SAFETY: a live str; `i` is below its length.
+                let cp = unsafe {
+                    ffi::HPyUnicode_ReadChar(ctx.as_ptr(), self.raw(), i as ffi::HPy_ssize_t)
+                };
+                if cp == u32::MAX && ctx.err_occurred() {
+                    Err(crate::PyErr::raised())
+                } else {
+                    Ok(cp)
+                }
+            })
+            .collect()
     }
 }
