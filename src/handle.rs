@@ -856,7 +856,7 @@ pub trait Object<'py>: AsHandle<'py> {
     fn set_item(&self, key: impl IntoPy<'py>, value: impl IntoPy<'py>) -> PyResult<()> {
         let ctx = self.ctx();
         if crate::context::Interpreter::get().graalpy {
-            return graalpy_set_item(self, key, value);
+            return graalpy_operator(self, "setitem", (key, value)).map(drop);
         }
         let rc = with_operand(ctx, value, |v| match key._oxhpy_index() {
             Some(i) => {
@@ -932,7 +932,7 @@ pub trait Object<'py>: AsHandle<'py> {
     fn rich_compare(&self, other: impl IntoPy<'py>, op: crate::CompareOp) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         if crate::context::Interpreter::get().graalpy {
-            return graalpy_operator(self, op.operator_name(), other);
+            return graalpy_operator(self, op.operator_name(), (other,));
         }
         // SAFETY: live handles; the result is owned, or NULL with an error set.
         with_operand(ctx, other, |o| unsafe {
@@ -1071,7 +1071,7 @@ pub trait Object<'py>: AsHandle<'py> {
     fn floor_div(&self, other: impl IntoPy<'py>) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         if crate::context::Interpreter::get().graalpy {
-            return graalpy_operator(self, "floordiv", other);
+            return graalpy_operator(self, "floordiv", (other,));
         }
         // SAFETY: live handles; the result is owned, or NULL with an error set.
         with_operand(ctx, other, |o| unsafe {
@@ -1163,61 +1163,41 @@ impl<'py, T: AsHandle<'py> + ?Sized> Object<'py> for T {}
 // valid attribute name (`setattr(obj, "", 1)` works), so on GraalPy `getattr`/`hasattr` ask the
 // built-in `getattr` for it.
 
-/// `obj[key] = value` on GraalPy, where `HPy_SetItem(list, int, value)` (an exact `list` and an
-/// exact `int`) writes without normalising or bounds-checking the index: `l[3] = x` or `l[-1] = x`
-/// on `[1, 2, 3]` kills the JVM (`java.lang.ArrayIndexOutOfBoundsException: Index 3 out of bounds
-/// for length 3`). Such an index is normalised and checked here first (`IndexError: list
-/// assignment index out of range`, as in Python); every other case (a subclass, `bool`, an object
-/// with `__index__`, an int beyond `isize`, a slice, another container) takes GraalPy's path,
-/// which is correct.
-#[cold]
-fn graalpy_set_item<'py>(
-    obj: &(impl Object<'py> + ?Sized),
-    key: impl IntoPy<'py>,
-    value: impl IntoPy<'py>,
-) -> PyResult<()> {
-    let ctx = obj.ctx();
-    let c = ctx.as_ptr();
-    let key = key.into_py(ctx)?;
-    let exactly = |ty: Handle<'py>, pick: fn(&ffi::HPyContext) -> ffi::HPy| {
-        // SAFETY: a live type; the other is a context constant.
-        unsafe { ffi::HPy_Is(c, ty.raw, ctx.constant(pick)) != 0 }
-    };
-    let mut key = key;
-    if exactly(obj.get_type(), |c| c.h_ListType) && exactly(key.get_type(), |c| c.h_LongType) {
-        if let Ok(i) = key.extract::<isize>() {
-            let n = obj.len()? as isize;
-            let j = if i < 0 { i + n } else { i };
-            if !(0..n).contains(&j) {
-                return Err(PyErr::new(
-                    crate::Exc::IndexError,
-                    "list assignment index out of range",
-                ));
-            }
-            key = j.into_py(ctx)?;
-        }
-    }
-    let value = value.into_py(ctx)?;
-    // SAFETY: live handles; -1 means an exception is set.
-    status(unsafe { ffi::HPy_SetItem(c, obj.raw(), key.raw, value.raw) })
-}
-
-// Portability fix for interpreter bugs (GraalPy 24.2.2, HPy 0.9.0): its `HPy_RichCompare` calls
-// the left operand's method only, without the reflected one or the identity fallback of `==`: it
-// returns `NotImplemented` for `0 < "a"` (Python: TypeError) and for `0 == "a"` (Python: False).
-// Its `HPy_FloorDivide` truncates small ints towards zero: `1 // -3` gave 0, `7 // -3` gave -2.
+// Portability fix for interpreter bugs (GraalPy 24.2.2, HPy 0.9.0), each reproduced with a plain C
+// HPy module:
+// * `HPy_RichCompare` calls the left operand's method only, without the reflected one or the
+//   identity fallback of `==`: it returns `NotImplemented` for `0 < "a"` (Python: TypeError) and
+//   for `0 == "a"` (Python: False).
+// * `HPy_FloorDivide` truncates small ints towards zero: `1 // -3` gave 0, `7 // -3` gave -2.
+// * `HPy_SetItem` and `HPy_SetItem_i` on a `list` with an `int` index: on a list of ints, an index
+//   out of range is written without a check (`l[3] = x` on 3 items kills the JVM:
+//   `ArrayIndexOutOfBoundsException`); on a list of other objects, a small int or a float value
+//   (which GraalPy keeps unboxed in the handle) is read as a handle-table index: `l[1] = 7` stores
+//   `Exception`, `l[1] = 2` `NotImplemented`, `l[1] = 1000` kills the JVM (`Index 1000 out of
+//   bounds for length 512`), `l[1] = 0` leaves a value that Python code cannot even bind to a name
+//   (`NameError`). (`HPyList_Append` is correct.)
 // On GraalPy, those go through the functions of the `operator` module instead.
 
-/// `operator.<name>(obj, other)` (GraalPy only, see above).
+/// `operator.<name>(obj, *args)` (GraalPy only, see above).
 #[cold]
 fn graalpy_operator<'py>(
     obj: &(impl Object<'py> + ?Sized),
     name: &str,
-    other: impl IntoPy<'py>,
+    args: impl IntoArgs<'py>,
 ) -> PyResult<Handle<'py>> {
     let ctx = obj.ctx();
     let f = crate::cache::get(ctx, crate::cache::Cached::Operator)?.getattr(name)?;
-    f.call((obj.dup(), other))
+    let mut all = vec![obj.dup()];
+    all.extend(args.into_handles(ctx)?);
+    let raw = raws(&all);
+    // SAFETY: `raw` holds live handles (kept open by `all`); no keywords; the result is owned or
+    // NULL with an error set.
+    unsafe {
+        Handle::from_raw(
+            ctx,
+            ffi::HPy_Call(ctx.as_ptr(), f.raw, raw.as_ptr(), raw.len(), ffi::HPy_NULL),
+        )
+    }
 }
 
 /// `getattr(obj, "")` through the built-in `getattr` (GraalPy only, see above).

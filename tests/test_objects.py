@@ -185,15 +185,21 @@ def test_get_item_errors():
         t.obj_get_index(5, 0)  # not subscriptable
 
 
+SENTINEL = object()
+
+
 @pytest.mark.parametrize(
     "make",
-    [list, dict.fromkeys, bytearray, lambda _: Mapping(), tuple, str],
-    ids=["list", "dict", "bytearray", "Mapping", "tuple", "str"],
+    [list, lambda b: [SENTINEL, "x", *b], dict.fromkeys, bytearray, lambda _: Mapping(), tuple, str],
+    ids=["list", "mixed list", "dict", "bytearray", "Mapping", "tuple", "str"],
 )
 def test_set_and_del_item_like_python(make):
+    """Lists of ints and of other objects (GraalPy 24.2 mishandles both: see handle.rs)."""
     base = [1, 2, 3]
-    for key in [0, 2, 3, -1, -4, "k", 1.5, [1], slice(0, 1)]:
-        for value in [7, "v", None, [9]]:
+    for key in [0, 2, 3, 4, -1, -4, -6, "k", 1.5, [1], slice(0, 1)]:
+        for value in [7, 0, 2, 1000, 1.5, "v", None, [9]]:
+            if make is bytearray and not (isinstance(value, int) and 0 <= value < 256):
+                continue
             ours, theirs = make(base), make(base)
             a = outcome(t.obj_set_item, ours, key, value)
             b = outcome(operator.setitem, theirs, key, value)
