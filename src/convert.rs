@@ -2,8 +2,9 @@
 //!
 //! | Rust | from Python | to Python |
 //! |---|---|---|
-//! | `i64`, `i32`, `u64`, `u32`, `usize`, `isize`, `u8` | `int` (and `bool`), or any object with `__index__` (as `operator.index`); out of range → `OverflowError` | `int` |
+//! | `i8` … `i128`, `u8` … `u128`, `isize`, `usize` | `int` (and `bool`), or any object with `__index__` (as `operator.index`); out of range → `OverflowError` | `int` |
 //! | `f64` | `float` or `int`, or any object with `__float__` or `__index__` (as `float()`, but never `str`/`bytes`) | `float` |
+//! | `f32` | as `f64`, rounded to nearest; a finite value beyond `f32` → `OverflowError` (as `struct.pack("<f")`) | `float` |
 //! | `bool` | `bool` only | `bool` |
 //! | `&str`, `String` | `str` | `str` |
 //! | `&[u8]`, `Vec<u8>` | `bytes` | `bytes` |
@@ -12,6 +13,7 @@
 //! | `(A, B, …)` | `tuple` of that length | `tuple` |
 //! | `Vec<T>` | `list` or `tuple` | `list` |
 //! | `Handle`, `Borrowed` | any object | the object |
+//! | [`PyStr`](crate::PyStr), [`PyBytes`](crate::PyBytes), [`PyDict`](crate::PyDict), [`PyList`](crate::PyList), [`PyTuple`](crate::PyTuple) (and their borrowed forms) | that type or a subclass | the object |
 //!
 //! A wrong type is a `TypeError` ("expected int, got str"); function arguments add their name.
 //!
