@@ -695,9 +695,17 @@ def test_str_with_lone_surrogates_of_a_subclass():
         def __len__(self):
             return 1
 
+        def __str__(self):
+            return "lies"
+
     s = LenLies("a\udc80b\U0001f600")
     assert t.pystr_lossy(s) == ("a\ufffdb\U0001f600", False)
     assert t.pystr_to_utf16(s) == [0x61, 0xDC80, 0x62, 0xD83D, 0xDE00]
+    with pytest.raises(UnicodeError):
+        t.pystr_to_str(s)
+    with pytest.raises(UnicodeError):
+        t.echo_str(LenLies("\ufffd\udc80"))
+    assert t.echo_str(LenLies("\ufffd")) == "\ufffd"
 
 
 @given(st.lists(st.integers(0, 0xFFFF), max_size=20))

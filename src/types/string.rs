@@ -258,17 +258,22 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
 
     /// The code points, read one by one (`HPyUnicode_ReadChar`): the slow path of a text with lone
     /// surrogates, the same on every interpreter (codecs differ: GraalPy 24.2's `utf-32` has no
-    /// `surrogatepass`). The length is `str.__len__`'s, never a subclass's `__len__`.
+    /// `surrogatepass`). A subclass's instance is read from an exact copy (`str.__str__(self)`):
+    /// its own `__len__` is not the length, and PyPy 3.11's `HPyUnicode_ReadChar` checks the index
+    /// against it (a `str` subclass whose `__len__` says 1 cannot be read past index 1 there).
     fn code_points(&self) -> PyResult<Vec<u32>> {
         let ctx = self.ctx();
-        let n: usize = constant(ctx, |c| c.h_UnicodeType)
-            .call_method("__len__", (self,))?
-            .extract()?;
-        (0..n)
+        let str_type = constant(ctx, |c| c.h_UnicodeType);
+        let exact = if self.get_type().is(&str_type) {
+            self.dup()
+        } else {
+            str_type.call_method("__str__", (self,))?
+        };
+        (0..exact.len()?)
             .map(|i| {
-                // SAFETY: a live str; `i` is below its length.
+                // SAFETY: a live, exact str; `i` is below its length.
                 let cp = unsafe {
-                    ffi::HPyUnicode_ReadChar(ctx.as_ptr(), self.raw(), i as ffi::HPy_ssize_t)
+                    ffi::HPyUnicode_ReadChar(ctx.as_ptr(), exact.raw(), i as ffi::HPy_ssize_t)
                 };
                 if cp == u32::MAX && ctx.err_occurred() {
                     Err(crate::PyErr::raised())
