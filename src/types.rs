@@ -264,7 +264,10 @@ macro_rules! typed_handle {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match crate::Object::repr(self) {
                     Ok(r) => write!(f, "{}({r})", stringify!($ty)),
-                    Err(_) => write!(f, "{}(<repr failed>)", stringify!($ty)),
+                    Err(e) => {
+                        crate::types::forget_raised(crate::AsHandle::ctx(self), e);
+                        write!(f, "{}(<repr failed>)", stringify!($ty))
+                    }
                 }
             }
         }

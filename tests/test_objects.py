@@ -613,6 +613,12 @@ def test_try_from_object_and_forms():
     assert all(x is s for x in t.typed_forms(s))
     assert t.typed_debug("a", {1: 2}) == "PyStr('a') PyDict({1: 2})"
 
+    class BadRepr(dict):
+        def __repr__(self):
+            raise Boom("repr")
+
+    assert t.typed_debug(MyStr("b"), BadRepr()) == "PyStr('b') PyDict(<repr failed>)"
+
 
 # --- str ----------------------------------------------------------------------------------------
 
