@@ -258,16 +258,19 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
 
     /// The code points, read one by one (`HPyUnicode_ReadChar`): the slow path of a text with lone
     /// surrogates, the same on every interpreter (codecs differ: GraalPy 24.2's `utf-32` has no
-    /// `surrogatepass`). A subclass's instance is read from an exact copy (`str.__str__(self)`):
-    /// its own `__len__` is not the length, and PyPy 3.11's `HPyUnicode_ReadChar` checks the index
-    /// against it (a `str` subclass whose `__len__` says 1 cannot be read past index 1 there).
+    /// `surrogatepass`). A subclass's instance is read from an exact copy (`str.__getitem__(self,
+    /// slice(None))`): its own `__len__` is not the length, and PyPy 3.11's `HPyUnicode_ReadChar`
+    /// checks the index against it (a `str` subclass whose `__len__` says 1 cannot be read past
+    /// index 1 there). Not `str.__str__(self)`: on PyPy 3.11 its copy gets the subclass's length
+    /// (`len(str.__str__(s))` is 1 there, whatever the text).
     fn code_points(&self) -> PyResult<Vec<u32>> {
         let ctx = self.ctx();
         let str_type = constant(ctx, |c| c.h_UnicodeType);
         let exact = if self.get_type().is(&str_type) {
             self.dup()
         } else {
-            str_type.call_method("__str__", (self,))?
+            let all = crate::cache::get(ctx, crate::cache::Cached::Slice)?.call((ctx.none(),))?;
+            str_type.getattr("__getitem__")?.call((self, all))?
         };
         (0..exact.len()?)
             .map(|i| {
