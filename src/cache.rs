@@ -1,13 +1,13 @@
-//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer address helper),
-//! kept in `HPyGlobal`s after the first use. Every `#[oxhpy::module]` lists these globals in its
-//! module definition, as HPy requires.
+//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer address
+//! helper, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
+//! `#[oxhpy::module]` lists these globals in its module definition, as HPy requires.
 use crate::context::Ctx;
 use crate::err::PyResult;
 use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 3;
+pub const COUNT: usize = 7;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -20,6 +20,14 @@ pub(crate) enum Cached {
     View = 1,
     /// `memoryview.release`.
     Release = 2,
+    /// The built-in `iter`.
+    Iter = 3,
+    /// The built-in `next`.
+    Next = 4,
+    /// The built-in `delattr`.
+    DelAttr = 5,
+    /// The module `operator` (GraalPy's portability fixes).
+    Operator = 6,
 }
 
 /// The cached object, looked up on first use.
@@ -31,6 +39,10 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
     let h = match what {
         Cached::Release => ctx.builtins_fn("memoryview")?.getattr("release")?,
         Cached::Slice => ctx.builtins_fn("slice")?,
+        Cached::Iter => ctx.builtins_fn("iter")?,
+        Cached::Next => ctx.builtins_fn("next")?,
+        Cached::DelAttr => ctx.builtins_fn("delattr")?,
+        Cached::Operator => ctx.import("operator")?,
         Cached::View => {
             let namespace = ctx.builtins_fn("dict")?.call(())?;
             namespace.call_method("__setitem__", ("__name__", "oxhpy.buffer_address"))?;

@@ -2,8 +2,9 @@
 //!
 //! | Rust | from Python | to Python |
 //! |---|---|---|
-//! | `i64`, `i32`, `u64`, `u32`, `usize`, `isize`, `u8` | `int` (and `bool`), or any object with `__index__` (as `operator.index`); out of range → `OverflowError` | `int` |
+//! | `i8` … `i128`, `u8` … `u128`, `isize`, `usize` | `int` (and `bool`), or any object with `__index__` (as `operator.index`); out of range → `OverflowError` | `int` |
 //! | `f64` | `float` or `int`, or any object with `__float__` or `__index__` (as `float()`, but never `str`/`bytes`) | `float` |
+//! | `f32` | as `f64`, rounded to nearest; a finite value beyond `f32` → `OverflowError` (as `struct.pack("<f")`) | `float` |
 //! | `bool` | `bool` only | `bool` |
 //! | `&str`, `String` | `str` | `str` |
 //! | `&[u8]`, `Vec<u8>` | `bytes` | `bytes` |
@@ -12,6 +13,7 @@
 //! | `(A, B, …)` | `tuple` of that length | `tuple` |
 //! | `Vec<T>` | `list` or `tuple` | `list` |
 //! | `Handle`, `Borrowed` | any object | the object |
+//! | [`PyStr`](crate::PyStr), [`PyBytes`](crate::PyBytes), [`PyDict`](crate::PyDict), [`PyList`](crate::PyList), [`PyTuple`](crate::PyTuple) (and their borrowed forms) | that type or a subclass | the object |
 //!
 //! A wrong type is a `TypeError` ("expected int, got str"); function arguments add their name.
 //!
@@ -199,6 +201,20 @@ pub trait IntoPy<'py> {
         }
         Ok(list)
     }
+
+    /// `Some(i)` for an integer that fits `isize`: an item index, for `HPy_GetItem_i` & co.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn _oxhpy_index(&self) -> Option<isize> {
+        None
+    }
+
+    /// `Some(self)` for a handle: an operand used as it is, without a new reference.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn _oxhpy_handle(&self) -> Option<&dyn AsHandle<'py>> {
+        None
+    }
 }
 
 /// `TypeError: expected {what}, got {type(obj).__name__}`: the error of oxhpy's own conversions.
@@ -354,6 +370,11 @@ macro_rules! int_conversions {
                 // SAFETY: returns an owned int or NULL with MemoryError set.
                 unsafe { Handle::from_raw(ctx, ffi::$from_fn(ctx.as_ptr(), self as $via)) }
             }
+
+            #[inline(always)]
+            fn _oxhpy_index(&self) -> Option<isize> {
+                isize::try_from(*self).ok()
+            }
         }
     )*};
 }
@@ -434,6 +455,11 @@ impl<'py> IntoPy<'py> for u8 {
         (self as u32).into_py(ctx)
     }
 
+    #[inline(always)]
+    fn _oxhpy_index(&self) -> Option<isize> {
+        Some(isize::from(*self))
+    }
+
     fn vec_into_py(v: Vec<Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         v.as_slice().into_py(ctx)
     }
@@ -508,13 +534,43 @@ impl<'a, 'py> FromPy<'a, 'py> for &'a str {
         };
         // CPython raises UnicodeEncodeError for a str holding lone surrogates, but PyPy 3.11 hands
         // out its internal bytes (surrogates encoded as in WTF-8), which are not valid UTF-8: check.
-        std::str::from_utf8(bytes).map_err(|_| {
-            PyErr::new(
-                Exc::UnicodeError,
-                "'utf-8' codec can't encode the str: surrogates not allowed",
-            )
-        })
+        let s = std::str::from_utf8(bytes).map_err(|_| surrogates_not_allowed())?;
+        if s.contains('\u{FFFD}') && crate::context::Interpreter::get().graalpy {
+            graalpy_check_replacements(&obj, s)?;
+        }
+        Ok(s)
     }
+}
+
+/// The error of a `str` with lone surrogates read as UTF-8 (CPython's is UnicodeEncodeError).
+#[cold]
+fn surrogates_not_allowed() -> PyErr {
+    PyErr::new(
+        Exc::UnicodeError,
+        "'utf-8' codec can't encode the str: surrogates not allowed",
+    )
+}
+
+/// Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): its
+/// `HPyUnicode_AsUTF8AndSize` replaces each lone surrogate by U+FFFD instead of failing (`"\udc80"`
+/// read as `"\u{FFFD}"`, silently). On GraalPy, each U+FFFD of the UTF-8 (`s`, one char per code
+/// point of `obj`, surrogates included) is checked against the code point really there.
+#[cold]
+fn graalpy_check_replacements(obj: &Borrowed<'_, '_>, s: &str) -> PyResult<()> {
+    let c = obj.ctx().as_ptr();
+    for (i, ch) in s.chars().enumerate() {
+        if ch == '\u{FFFD}' {
+            // SAFETY: live str; `i` is a code point index below its length.
+            let cp = unsafe { ffi::HPyUnicode_ReadChar(c, obj.raw(), i as ffi::HPy_ssize_t) };
+            if cp != 0xFFFD {
+                if obj.ctx().err_occurred() {
+                    return Err(PyErr::raised());
+                }
+                return Err(surrogates_not_allowed());
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<'a, 'py> FromPy<'a, 'py> for String {
@@ -540,13 +596,25 @@ impl<'py> IntoPy<'py> for &str {
                 )
             };
         }
-        if let Ok(c) = std::ffi::CString::new(self) {
-            // SAFETY: NUL-terminated UTF-8; returns an owned str or NULL with an error set.
+        // HPy 0.9 decodes UTF-8 of explicit length only from a `bytes` object. Measured (CPython
+        // 3.11 and PyPy 3.11, universal mode): for a short text, a NUL-terminated copy on the stack
+        // is fastest (no allocation; no NUL scan beyond `SHORT` bytes); from ~200 bytes on, the
+        // `bytes` detour is as fast on CPython and faster on PyPy than a `CString` (allocation,
+        // NUL scan, copy, then `strlen` again); `HPyUnicode_FromWideChar` is slower on both.
+        const SHORT: usize = 256;
+        if self.len() < SHORT && !self.as_bytes().contains(&0) {
+            let mut buf = [0u8; SHORT];
+            buf[..self.len()].copy_from_slice(self.as_bytes());
+            // SAFETY: NUL-terminated UTF-8 (`buf` is zeroed past the text, which holds no NUL);
+            // returns an owned str or NULL with an error set.
             return unsafe {
-                Handle::from_raw(ctx, ffi::HPyUnicode_FromString(ctx.as_ptr(), c.as_ptr()))
+                Handle::from_raw(
+                    ctx,
+                    ffi::HPyUnicode_FromString(ctx.as_ptr(), buf.as_ptr().cast()),
+                )
             };
         }
-        // Interior NUL bytes: decode from bytes, which carry an explicit length.
+        // Long, or with NUL bytes: decode from bytes, which carry an explicit length.
         let b = self.as_bytes().into_py(ctx)?;
         // SAFETY: live bytes handle and static NUL-terminated codec names.
         unsafe {
@@ -654,6 +722,11 @@ impl<'py> IntoPy<'py> for Handle<'py> {
     fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         Ok(self)
     }
+
+    #[inline(always)]
+    fn _oxhpy_handle(&self) -> Option<&dyn AsHandle<'py>> {
+        Some(self)
+    }
 }
 
 impl<'py> IntoPy<'py> for &Handle<'py> {
@@ -661,12 +734,22 @@ impl<'py> IntoPy<'py> for &Handle<'py> {
     fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         Ok(self.dup())
     }
+
+    #[inline(always)]
+    fn _oxhpy_handle(&self) -> Option<&dyn AsHandle<'py>> {
+        Some(*self)
+    }
 }
 
 impl<'py> IntoPy<'py> for Borrowed<'_, 'py> {
     #[inline(always)]
     fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         Ok(self.dup())
+    }
+
+    #[inline(always)]
+    fn _oxhpy_handle(&self) -> Option<&dyn AsHandle<'py>> {
+        Some(self)
     }
 }
 
@@ -747,3 +830,175 @@ tuple_conversions!(3; A 0, B 1, C 2);
 tuple_conversions!(4; A 0, B 1, C 2, D 3);
 tuple_conversions!(5; A 0, B 1, C 2, D 3, E 4);
 tuple_conversions!(6; A 0, B 1, C 2, D 3, E 4, F 5);
+
+// ---------------------------------------------------------------------------------------
+// i8, i16, u16 (read through a wider type), i128, u128 (two 64-bit halves), f32
+// ---------------------------------------------------------------------------------------
+
+/// Reads `obj` as the wider `W`, then narrows it to `T`: an overflow of either is reported as an
+/// overflow of `T` (`int out of range for i8`).
+fn narrow<'py, T: TryFrom<W>, W: for<'b> FromPy<'b, 'py>>(obj: Borrowed<'_, 'py>) -> PyResult<T> {
+    let overflow = || {
+        PyErr::overflow_error(format!(
+            "int out of range for {}",
+            std::any::type_name::<T>()
+        ))
+    };
+    let wide = W::from_py(obj).map_err(|e| {
+        if e.is(Exc::OverflowError) {
+            overflow()
+        } else {
+            e
+        }
+    })?;
+    T::try_from(wide).map_err(|_| overflow())
+}
+
+macro_rules! narrow_int {
+    ($($t:ty => $wide:ty),*) => {$(
+        impl<'a, 'py> FromPy<'a, 'py> for $t {
+            #[inline]
+            fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+                narrow::<$t, $wide>(obj)
+            }
+        }
+
+        impl<'py> IntoPy<'py> for $t {
+            #[inline]
+            fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                <$wide>::from(self).into_py(ctx)
+            }
+
+            #[inline(always)]
+            fn _oxhpy_index(&self) -> Option<isize> {
+                isize::try_from(*self).ok()
+            }
+        }
+    )*};
+}
+narrow_int!(i8 => i64, i16 => i64, u16 => u32);
+
+/// The `int` that an integer parameter of a type wider than 64 bits reads: `obj` itself, or
+/// `operator.index(obj)`; the error of a failed fast read is cleared first.
+#[cold]
+#[inline(never)]
+fn int_of<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    let ctx = obj.ctx();
+    if ctx.err_occurred() {
+        // SAFETY: valid context; the fast read's error, which the checks below make again.
+        unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
+    }
+    if type_check(&obj, |c| c.h_LongType) {
+        Ok(obj.dup())
+    } else {
+        index_of(obj)
+    }
+}
+
+/// `int` as `(int >> 64, int & (2**64 - 1))`: the high half still an `int`, the low one read.
+fn split_int<'py>(int: &Handle<'py>) -> PyResult<(Handle<'py>, u64)> {
+    let ctx = int.ctx();
+    // SAFETY: live context and int; the mask read never overflows (it wraps, two's complement).
+    let lo = unsafe { ffi::HPyLong_AsUInt64_tMask(ctx.as_ptr(), int.raw()) };
+    if lo == u64::MAX && ctx.err_occurred() {
+        return Err(PyErr::raised());
+    }
+    Ok((int.rshift(64)?, lo))
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for i128 {
+    /// An `int` that fits 64 bits in one HPy call; a wider one in two halves (`>> 64` and the
+    /// low 64 bits), exact on every interpreter.
+    #[inline]
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        // SAFETY: live handle; anything but an int in range returns -1 with an error set (an
+        // `int` or a subclass only: `HPyLong_AsInt64_t` would call `__index__`, here and again).
+        let v = unsafe { ffi::HPyLong_AsSsize_t(ctx.as_ptr(), obj.raw()) };
+        if v != -1 {
+            return Ok(v as i128);
+        }
+        let int = int_of(obj)?;
+        let (hi, lo) = split_int(&int)?;
+        // SAFETY: live context and int; -1 with an error set when it does not fit.
+        let hi = unsafe { ffi::HPyLong_AsInt64_t(ctx.as_ptr(), hi.raw()) };
+        let hi = checked_int(ctx, hi, -1, "i128")?;
+        Ok((i128::from(hi) << 64) | i128::from(lo))
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for u128 {
+    /// As `i128`: one HPy call for an `int` that fits 64 bits, else two halves.
+    #[inline]
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        // SAFETY: live handle; anything but an int in range returns -1 with an error set (an
+        // `int` or a subclass only, as for `i128`).
+        let v = unsafe { ffi::HPyLong_AsSize_t(ctx.as_ptr(), obj.raw()) };
+        if v != usize::MAX {
+            return Ok(v as u128);
+        }
+        let int = int_of(obj)?;
+        let (hi, lo) = split_int(&int)?;
+        // SAFETY: live context and int; 2**64-1 with an error set when it does not fit (or is
+        // negative).
+        let hi = unsafe { ffi::HPyLong_AsUInt64_t(ctx.as_ptr(), hi.raw()) };
+        let hi = checked_int(ctx, hi, u64::MAX, "u128")?;
+        Ok((u128::from(hi) << 64) | u128::from(lo))
+    }
+}
+
+impl<'py> IntoPy<'py> for i128 {
+    /// One HPy call when it fits 64 bits, else `(high << 64) | low`.
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        if let Ok(v) = i64::try_from(self) {
+            return v.into_py(ctx);
+        }
+        let hi = ((self >> 64) as i64).into_py(ctx)?;
+        hi.lshift(64)?.bitor(self as u64)
+    }
+
+    #[inline(always)]
+    fn _oxhpy_index(&self) -> Option<isize> {
+        isize::try_from(*self).ok()
+    }
+}
+
+impl<'py> IntoPy<'py> for u128 {
+    /// One HPy call when it fits 64 bits, else `(high << 64) | low`.
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        if let Ok(v) = u64::try_from(self) {
+            return v.into_py(ctx);
+        }
+        let hi = ((self >> 64) as u64).into_py(ctx)?;
+        hi.lshift(64)?.bitor(self as u64)
+    }
+
+    #[inline(always)]
+    fn _oxhpy_index(&self) -> Option<isize> {
+        isize::try_from(*self).ok()
+    }
+}
+
+impl<'a, 'py> FromPy<'a, 'py> for f32 {
+    /// As `f64`, then rounded to the nearest `f32`: `OverflowError` when a finite value rounds to
+    /// infinity (as `struct.pack("<f", 1e300)`); infinities and NaN pass.
+    #[inline]
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let v = f64::from_py(obj)?;
+        let f = v as f32;
+        if f.is_infinite() && v.is_finite() {
+            return Err(PyErr::overflow_error("float out of range for f32"));
+        }
+        Ok(f)
+    }
+}
+
+impl<'py> IntoPy<'py> for f32 {
+    #[inline]
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        f64::from(self).into_py(ctx)
+    }
+}
+
+from_py_item!(i8, i16, u16, i128, u128, f32);

@@ -341,6 +341,50 @@ fn kwnames<'py>(ctx: Ctx<'py>, names: &[&str]) -> PyResult<Option<Handle<'py>>> 
     }
 }
 
+/// The binary operators of [`Object`], one method each: `name HPy_Function "op" "a op b";`.
+macro_rules! binary_ops {
+    ($($name:ident $f:ident $op:literal $expr:literal;)*) => {$(
+        #[doc = concat!("`", $expr, "` (`", stringify!($f), "`).")]
+        ///
+        /// ```
+        /// use oxhpy::prelude::*;
+        ///
+        #[doc = concat!("/// `", $expr, "` for any objects.")]
+        /// fn op<'py>(a: Borrowed<'_, 'py>, b: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+        #[doc = concat!("    a.", stringify!($name), "(b)")]
+        /// }
+        /// ```
+        fn $name(&self, other: impl IntoPy<'py>) -> PyResult<Handle<'py>> {
+            let ctx = self.ctx();
+            // SAFETY: live handles; the result is owned, or NULL with an error set.
+            with_operand(ctx, other, |o| unsafe {
+                Handle::from_raw(ctx, ffi::$f(ctx.as_ptr(), self.raw(), o))
+            })?
+        }
+    )*};
+}
+
+/// The unary operators of [`Object`]: `name HPy_Function "op a";`.
+macro_rules! unary_ops {
+    ($($name:ident $f:ident $expr:literal;)*) => {$(
+        #[doc = concat!("`", $expr, "` (`", stringify!($f), "`).")]
+        ///
+        /// ```
+        /// use oxhpy::prelude::*;
+        ///
+        #[doc = concat!("/// `", $expr, "` for any object.")]
+        /// fn op<'py>(a: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+        #[doc = concat!("    a.", stringify!($name), "()")]
+        /// }
+        /// ```
+        fn $name(&self) -> PyResult<Handle<'py>> {
+            let ctx = self.ctx();
+            // SAFETY: live handle; the result is owned, or NULL with an error set.
+            unsafe { Handle::from_raw(ctx, ffi::$f(ctx.as_ptr(), self.raw())) }
+        }
+    )*};
+}
+
 /// The methods of every Python object, for owned and borrowed handles alike.
 ///
 /// Implemented for every [`AsHandle`] type. What fails returns the Python exception as a
@@ -432,6 +476,9 @@ pub trait Object<'py>: AsHandle<'py> {
     /// }
     /// ```
     fn getattr(&self, name: &str) -> PyResult<Handle<'py>> {
+        if name.is_empty() && crate::context::Interpreter::get().graalpy {
+            return graalpy_getattr_empty(self);
+        }
         let name = cstring(name)?;
         // SAFETY: live handle, NUL-terminated name; the result is owned or NULL with an error set.
         unsafe {
@@ -689,7 +736,8 @@ pub trait Object<'py>: AsHandle<'py> {
         Ok(self.len()? == 0)
     }
 
-    /// `self[i]` for an integer index (negative from the end, as in Python).
+    /// `self[key]`: any key (converted with [`IntoPy`]); an integer that fits `isize` takes
+    /// `HPy_GetItem_i` (no `int` object made). Negative indexes count from the end, as in Python.
     ///
     /// ```
     /// use oxhpy::prelude::*;
@@ -698,20 +746,27 @@ pub trait Object<'py>: AsHandle<'py> {
     /// fn sum2(pair: Borrowed<'_, '_>) -> PyResult<i64> {
     ///     Ok(pair.get_item(0)?.extract::<i64>()? + pair.get_item(-1)?.extract::<i64>()?)
     /// }
+    ///
+    /// /// `config["name"]`, `KeyError` if absent.
+    /// fn name(config: Borrowed<'_, '_>) -> PyResult<String> {
+    ///     config.get_item("name")?.extract()
+    /// }
     /// ```
-    fn get_item(&self, i: isize) -> PyResult<Handle<'py>> {
+    fn get_item(&self, key: impl IntoPy<'py>) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let Some(i) = key._oxhpy_index() else {
+            // SAFETY: live handles; the result is owned, or NULL with an error set.
+            return with_operand(ctx, key, |k| unsafe {
+                Handle::from_raw(ctx, ffi::HPy_GetItem(ctx.as_ptr(), self.raw(), k))
+            })?;
+        };
         let i = if crate::context::Interpreter::get().graalpy {
             graalpy_list_index(self, i)?
         } else {
             i
         };
         // SAFETY: live handle; result owned or NULL with an error set.
-        unsafe {
-            Handle::from_raw(
-                self.ctx(),
-                ffi::HPy_GetItem_i(self.ctx().as_ptr(), self.raw(), i as _),
-            )
-        }
+        unsafe { Handle::from_raw(ctx, ffi::HPy_GetItem_i(ctx.as_ptr(), self.raw(), i as _)) }
     }
 
     /// `bool(self)`.
@@ -733,9 +788,423 @@ pub trait Object<'py>: AsHandle<'py> {
             Ok(r != 0)
         }
     }
+
+    // ---------------------------------------------------------------------------------------
+    // Attributes, items, comparison, hashing, operators, iteration
+    // ---------------------------------------------------------------------------------------
+
+    /// `hasattr(self, name)`: `false` when the lookup raises `AttributeError`; any other exception
+    /// propagates (as Python's `hasattr`, unlike `HPy_HasAttr`, which hides every exception).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `obj.close()` if it has a `close`.
+    /// fn close_if_closable(obj: Borrowed<'_, '_>) -> PyResult<()> {
+    ///     if obj.hasattr("close")? {
+    ///         obj.call_method("close", ())?;
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
+    fn hasattr(&self, name: &str) -> PyResult<bool> {
+        let ctx = self.ctx();
+        let r = if name.is_empty() && crate::context::Interpreter::get().graalpy {
+            graalpy_getattr_empty(self)
+        } else {
+            // A `str` name rather than `HPy_GetAttr_s`'s C string: any name, NUL included.
+            let name = name.into_py(ctx)?;
+            // SAFETY: live handles; the result is owned, or NULL with an error set.
+            unsafe { Handle::from_raw(ctx, ffi::HPy_GetAttr(ctx.as_ptr(), self.raw(), name.raw)) }
+        };
+        match r {
+            Ok(_) => Ok(true),
+            Err(e) => crate::types::absent_if(ctx, e, crate::Exc::AttributeError),
+        }
+    }
+
+    /// `delattr(self, name)` (`del self.name`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn forget_cache(obj: Borrowed<'_, '_>) -> PyResult<()> {
+    ///     if obj.hasattr("_cache")? {
+    ///         obj.delattr("_cache")?;
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
+    fn delattr(&self, name: &str) -> PyResult<()> {
+        let ctx = self.ctx();
+        // `HPy_SetAttr` with a NULL value is not defined by HPy 0.9: the built-in `delattr` is.
+        crate::cache::get(ctx, crate::cache::Cached::DelAttr)?.call((self.dup(), name))?;
+        Ok(())
+    }
+
+    /// `self[key] = value` (`HPy_SetItem`; `HPy_SetItem_i` for an integer key).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `counts[word] = counts.get(word, 0) + 1` for a dict-like `counts`.
+    /// fn count<'py>(counts: Borrowed<'_, 'py>, word: &str) -> PyResult<()> {
+    ///     let n: i64 = if counts.contains(word)? { counts.get_item(word)?.extract()? } else { 0 };
+    ///     counts.set_item(word, n + 1)
+    /// }
+    /// ```
+    fn set_item(&self, key: impl IntoPy<'py>, value: impl IntoPy<'py>) -> PyResult<()> {
+        let ctx = self.ctx();
+        if crate::context::Interpreter::get().graalpy {
+            return graalpy_operator(self, "setitem", (key, value)).map(drop);
+        }
+        let rc = with_operand(ctx, value, |v| match key._oxhpy_index() {
+            Some(i) => {
+                // SAFETY: live handles (an operand is live while `with_operand` runs); -1 means
+                // an exception is set.
+                Ok(unsafe { ffi::HPy_SetItem_i(ctx.as_ptr(), self.raw(), i as _, v) })
+            }
+            // SAFETY: as above.
+            _ => with_operand(ctx, key, |k| unsafe {
+                ffi::HPy_SetItem(ctx.as_ptr(), self.raw(), k, v)
+            }),
+        })??;
+        status(rc)
+    }
+
+    /// `del self[key]` (`HPy_DelItem`; `HPy_DelItem_i` for an integer key).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Removes the last item of a list.
+    /// fn drop_last(list: Borrowed<'_, '_>) -> PyResult<()> {
+    ///     list.del_item(-1)
+    /// }
+    /// ```
+    fn del_item(&self, key: impl IntoPy<'py>) -> PyResult<()> {
+        let ctx = self.ctx();
+        let rc = match key._oxhpy_index() {
+            // SAFETY: live handle; -1 means an exception is set. Not on GraalPy, whose
+            // `HPy_DelItem_i` is untested (its `HPy_DelItem` is correct).
+            Some(i) if !crate::context::Interpreter::get().graalpy => unsafe {
+                ffi::HPy_DelItem_i(ctx.as_ptr(), self.raw(), i as _)
+            },
+            // SAFETY: as above; the key is live while `with_operand` runs.
+            _ => with_operand(ctx, key, |k| unsafe {
+                ffi::HPy_DelItem(ctx.as_ptr(), self.raw(), k)
+            })?,
+        };
+        status(rc)
+    }
+
+    /// `value in self` (`HPy_Contains`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn has_key(mapping: Borrowed<'_, '_>, key: &str) -> PyResult<bool> {
+    ///     mapping.contains(key)
+    /// }
+    /// ```
+    fn contains(&self, value: impl IntoPy<'py>) -> PyResult<bool> {
+        let ctx = self.ctx();
+        // SAFETY: live handles (an operand is live while `with_operand` runs); -1 means an
+        // exception is set.
+        let r = with_operand(ctx, value, |v| unsafe {
+            ffi::HPy_Contains(ctx.as_ptr(), self.raw(), v)
+        })?;
+        status(r).map(|()| r != 0)
+    }
+
+    /// `self <op> other`, the result of the comparison as an object (`HPy_RichCompare`): what
+    /// `__eq__`, `__lt__`, … return, not necessarily a `bool` (a NumPy array compares to an array).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::CompareOp;
+    ///
+    /// /// `a <= b`, whatever object that gives.
+    /// fn le<'py>(a: Borrowed<'_, 'py>, b: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     a.rich_compare(b, CompareOp::Le)
+    /// }
+    /// ```
+    fn rich_compare(&self, other: impl IntoPy<'py>, op: crate::CompareOp) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        if crate::context::Interpreter::get().graalpy {
+            return graalpy_operator(self, op.operator_name(), (other,));
+        }
+        // SAFETY: live handles; the result is owned, or NULL with an error set.
+        with_operand(ctx, other, |o| unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPy_RichCompare(ctx.as_ptr(), self.raw(), o, op as std::ffi::c_int),
+            )
+        })?
+    }
+
+    /// `bool(self == other)`: Python's `==` (no identity shortcut, so a NaN is not equal to
+    /// itself), then the truth of its result.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn is_zero(x: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     x.eq(0)
+    /// }
+    /// ```
+    fn eq(&self, other: impl IntoPy<'py>) -> PyResult<bool> {
+        self.rich_compare(other, crate::CompareOp::Eq)?.is_truthy()
+    }
+
+    /// `bool(self != other)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn differ(a: Borrowed<'_, '_>, b: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     a.ne(b)
+    /// }
+    /// ```
+    fn ne(&self, other: impl IntoPy<'py>) -> PyResult<bool> {
+        self.rich_compare(other, crate::CompareOp::Ne)?.is_truthy()
+    }
+
+    /// `bool(self < other)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// The smaller of two objects (the first when neither is smaller), as `min(a, b)`.
+    /// fn smaller<'a, 'py>(a: Borrowed<'a, 'py>, b: Borrowed<'a, 'py>) -> PyResult<Borrowed<'a, 'py>> {
+    ///     Ok(if b.lt(a)? { b } else { a })
+    /// }
+    /// ```
+    fn lt(&self, other: impl IntoPy<'py>) -> PyResult<bool> {
+        self.rich_compare(other, crate::CompareOp::Lt)?.is_truthy()
+    }
+
+    /// `bool(self <= other)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn at_most_ten(x: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     x.le(10)
+    /// }
+    /// ```
+    fn le(&self, other: impl IntoPy<'py>) -> PyResult<bool> {
+        self.rich_compare(other, crate::CompareOp::Le)?.is_truthy()
+    }
+
+    /// `bool(self > other)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn positive(x: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     x.gt(0.0)
+    /// }
+    /// ```
+    fn gt(&self, other: impl IntoPy<'py>) -> PyResult<bool> {
+        self.rich_compare(other, crate::CompareOp::Gt)?.is_truthy()
+    }
+
+    /// `bool(self >= other)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// fn non_negative(x: Borrowed<'_, '_>) -> PyResult<bool> {
+    ///     x.ge(0)
+    /// }
+    /// ```
+    fn ge(&self, other: impl IntoPy<'py>) -> PyResult<bool> {
+        self.rich_compare(other, crate::CompareOp::Ge)?.is_truthy()
+    }
+
+    /// `hash(self)` (`HPy_Hash`): `TypeError` for an unhashable object.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// Whether `obj` can be a dict key.
+    /// fn hashable(obj: Borrowed<'_, '_>) -> bool {
+    ///     obj.hash().is_ok()
+    /// }
+    /// ```
+    fn hash(&self) -> PyResult<isize> {
+        // SAFETY: live handle; -1 means an exception is set (a hash is never -1 otherwise).
+        let h = unsafe { ffi::HPy_Hash(self.ctx().as_ptr(), self.raw()) };
+        if h == -1 {
+            Err(PyErr::raised())
+        } else {
+            Ok(h)
+        }
+    }
+
+    binary_ops! {
+        add HPy_Add "+" "a + b";
+        sub HPy_Subtract "-" "a - b";
+        mul HPy_Multiply "*" "a * b";
+        matmul HPy_MatrixMultiply "@" "a @ b";
+        div HPy_TrueDivide "/" "a / b";
+        rem HPy_Remainder "%" "a % b";
+        divmod HPy_Divmod "divmod" "divmod(a, b)";
+        lshift HPy_Lshift "<<" "a << b";
+        rshift HPy_Rshift ">>" "a >> b";
+        bitand HPy_And "&" "a & b";
+        bitor HPy_Or "|" "a | b";
+        bitxor HPy_Xor "^" "a ^ b";
+    }
+
+    /// `a // b` (`HPy_FloorDivide`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `a // b` for any objects.
+    /// fn op<'py>(a: Borrowed<'_, 'py>, b: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+    ///     a.floor_div(b)
+    /// }
+    /// ```
+    fn floor_div(&self, other: impl IntoPy<'py>) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        if crate::context::Interpreter::get().graalpy {
+            return graalpy_operator(self, "floordiv", (other,));
+        }
+        // SAFETY: live handles; the result is owned, or NULL with an error set.
+        with_operand(ctx, other, |o| unsafe {
+            Handle::from_raw(ctx, ffi::HPy_FloorDivide(ctx.as_ptr(), self.raw(), o))
+        })?
+    }
+
+    unary_ops! {
+        neg HPy_Negative "-a";
+        pos HPy_Positive "+a";
+        abs HPy_Absolute "abs(a)";
+        bitnot HPy_Invert "~a";
+    }
+
+    /// `pow(self, exp, modulo)` (`HPy_Power`): pass `()` as `modulo` for `pow(self, exp)`
+    /// (`self ** exp`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `x ** 2` and `pow(x, 2, 10)`.
+    /// fn squares<'py>(x: Borrowed<'_, 'py>) -> PyResult<(Handle<'py>, Handle<'py>)> {
+    ///     Ok((x.pow(2, ())?, x.pow(2, 10)?))
+    /// }
+    /// ```
+    fn pow(&self, exp: impl IntoPy<'py>, modulo: impl IntoPy<'py>) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        with_operand(ctx, exp, |e| {
+            // SAFETY: live handles; the result is owned, or NULL with an error set.
+            with_operand(ctx, modulo, |m| unsafe {
+                Handle::from_raw(ctx, ffi::HPy_Power(ctx.as_ptr(), self.raw(), e, m))
+            })
+        })??
+    }
+
+    /// `iter(self)`, as a Rust iterator of the items `next()` gives: `Err` when `iter` or a
+    /// `next` raises (after which the iterator ends), `None` at `StopIteration`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `sum(items)` of any iterable of integers, in Rust.
+    /// #[oxhpy::function]
+    /// fn total(items: Borrowed<'_, '_>) -> PyResult<i64> {
+    ///     let mut sum = 0i64;
+    ///     for item in items.iter()? {
+    ///         sum += item?.extract::<i64>()?;
+    ///     }
+    ///     Ok(sum)
+    /// }
+    /// ```
+    fn iter(&self) -> PyResult<crate::PyIter<'py>> {
+        crate::PyIter::new(self)
+    }
+}
+
+/// Runs `f` on the raw handle of `v`: its own when it is a handle (no new reference), else that
+/// of its conversion, closed afterwards.
+#[inline]
+fn with_operand<'py, R>(
+    ctx: Ctx<'py>,
+    v: impl IntoPy<'py>,
+    f: impl FnOnce(ffi::HPy) -> R,
+) -> PyResult<R> {
+    if let Some(h) = v._oxhpy_handle() {
+        return Ok(f(h.raw()));
+    }
+    let h = v.into_py(ctx)?;
+    Ok(f(h.raw()))
+}
+
+/// `Ok(())` for a status `>= 0`; `-1` means an exception is set.
+#[inline]
+fn status(rc: std::ffi::c_int) -> PyResult<()> {
+    if rc < 0 {
+        Err(PyErr::raised())
+    } else {
+        Ok(())
+    }
 }
 
 impl<'py, T: AsHandle<'py> + ?Sized> Object<'py> for T {}
+
+// Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): `HPy_GetAttr_s(obj, "")` and
+// `HPy_GetAttr(obj, "")` fail inside GraalPy (`java.lang.IndexOutOfBoundsException: array (length:
+// 0) index (0) is out of bounds!` in `ctx_GetAttr`): the `_s` form kills the process, the other
+// raises `SystemError: internal exception occurred` and leaves GraalPy's error state inconsistent
+// (a later garbage collection reports "error return without exception set"). An empty name is a
+// valid attribute name (`setattr(obj, "", 1)` works), so on GraalPy `getattr`/`hasattr` ask the
+// built-in `getattr` for it.
+
+// Portability fix for interpreter bugs (GraalPy 24.2.2, HPy 0.9.0), each reproduced with a plain C
+// HPy module:
+// * `HPy_RichCompare` calls the left operand's method only, without the reflected one or the
+//   identity fallback of `==`: it returns `NotImplemented` for `0 < "a"` (Python: TypeError) and
+//   for `0 == "a"` (Python: False).
+// * `HPy_FloorDivide` truncates small ints towards zero: `1 // -3` gave 0, `7 // -3` gave -2.
+// * `HPy_SetItem` and `HPy_SetItem_i` on a `list` with an `int` index: on a list of ints, an index
+//   out of range is written without a check (`l[3] = x` on 3 items kills the JVM:
+//   `ArrayIndexOutOfBoundsException`); on a list of other objects, a small int or a float value
+//   (which GraalPy keeps unboxed in the handle) is read as a handle-table index: `l[1] = 7` stores
+//   `Exception`, `l[1] = 2` `NotImplemented`, `l[1] = 1000` kills the JVM (`Index 1000 out of
+//   bounds for length 512`), `l[1] = 0` leaves a value that Python code cannot even bind to a name
+//   (`NameError`). (`HPyList_Append` is correct.)
+// On GraalPy, those go through the functions of the `operator` module instead.
+
+/// `operator.<name>(obj, *args)` (GraalPy only, see above).
+#[cold]
+fn graalpy_operator<'py>(
+    obj: &(impl Object<'py> + ?Sized),
+    name: &str,
+    args: impl IntoArgs<'py>,
+) -> PyResult<Handle<'py>> {
+    let ctx = obj.ctx();
+    let f = crate::cache::get(ctx, crate::cache::Cached::Operator)?.getattr(name)?;
+    let mut all = vec![obj.dup()];
+    all.extend(args.into_handles(ctx)?);
+    let raw = raws(&all);
+    // SAFETY: `raw` holds live handles (kept open by `all`); no keywords; the result is owned or
+    // NULL with an error set.
+    unsafe {
+        Handle::from_raw(
+            ctx,
+            ffi::HPy_Call(ctx.as_ptr(), f.raw, raw.as_ptr(), raw.len(), ffi::HPy_NULL),
+        )
+    }
+}
+
+/// `getattr(obj, "")` through the built-in `getattr` (GraalPy only, see above).
+#[cold]
+fn graalpy_getattr_empty<'py>(obj: &(impl Object<'py> + ?Sized)) -> PyResult<Handle<'py>> {
+    obj.ctx().builtins_fn("getattr")?.call((obj.dup(), ""))
+}
 
 // Portability fix for an interpreter bug (GraalPy 24.2.2, HPy 0.9.0): its `HPy_GetItem_i` reads the
 // storage of an exact `list` or `tuple` without normalising or bounds-checking the index, so

@@ -40,6 +40,7 @@ pub mod module;
 mod slots;
 pub mod threads;
 mod trampoline;
+pub mod types;
 
 pub use class::{Field, PyClass, PyNew, PyRef, PyRefMut};
 pub use context::Ctx;
@@ -47,6 +48,10 @@ pub use convert::{FromPy, FromPyItem, IntoPy};
 pub use err::{Exc, ExceptionType, PyErr, PyResult};
 pub use handle::{AsHandle, Borrowed, Handle, Object};
 pub use module::{Global, Module};
+pub use types::{
+    CompareOp, PyBytes, PyBytesRef, PyDict, PyDictRef, PyIter, PyList, PyListRef, PyStr, PyStrRef,
+    PyTuple, PyTupleRef,
+};
 
 /// `use oxhpy::prelude::*;` brings what an extension needs: the context, handles and
 /// [`Object`]'s methods, the conversion traits, errors, [`Module`] and [`Global`].

@@ -4,8 +4,10 @@
 //! with `TRYBUILD=overwrite cargo test --test ui` and review them.
 //!
 //! The misuses: keeping a borrowed argument past the call (`&'static str`, `PyRef<'static, T>`, in
-//! every parameter position and calling convention), a special method that no slot implements or a
-//! misspelt one (`misspelt_dunder.rs`: "did you mean `__len__`?"), a `Field` anywhere but as a
+//! every parameter position and calling convention; `PyStrRef<'static, '_>`), the text of a `PyStr`
+//! or the contents of a `PyBytes` past the handle they are borrowed from (`typed_*.rs`), a special
+//! method that no slot implements or a misspelt one (`misspelt_dunder.rs`: "did you mean
+//! `__len__`?"), a `Field` anywhere but as a
 //! direct member of a class or `&mut self` on a class with fields (`field_*.rs`), implementing the
 //! sealed `AsHandle` or the unsafe `Element`/`Format`/`PyMethods` without `unsafe`, storing into a
 //! class's type global, making a `Global` without `#[oxhpy::global]` (which lists it in the module

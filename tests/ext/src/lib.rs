@@ -75,6 +75,7 @@ mod errors;
 mod export;
 mod fields;
 mod functions;
+mod objects;
 mod protocols;
 mod threads;
 mod views;

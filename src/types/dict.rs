@@ -1,0 +1,183 @@
+//! [`PyDict`]: a `dict`.
+use super::{typed_handle, PyIter, PyList};
+use crate::context::Ctx;
+use crate::convert::IntoPy;
+use crate::err::PyResult;
+use crate::handle::{AsHandle, Handle, Object};
+use hpy_sys as ffi;
+use std::marker::PhantomData;
+
+/// A `dict` (or an instance of a subclass).
+///
+/// Besides [`get`](Self::get), [`items`](Self::items), [`keys`](Self::keys) and
+/// [`copy`](Self::copy), everything goes through [`Object`]: `get_item(key)` (`KeyError` when
+/// absent), `set_item(key, value)`, `del_item(key)`, `contains(key)`, `len`. A key or value is
+/// anything [`IntoPy`]: `d.set_item("n", 1)`.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{PyDict, PyDictRef};
+///
+/// /// `{word: count}` of the words in `text`.
+/// #[oxhpy::function]
+/// fn word_counts<'py>(py: Ctx<'py>, text: &str) -> PyResult<PyDict<'py>> {
+///     let counts = PyDict::new(py)?;
+///     for word in text.split_whitespace() {
+///         let n = match counts.get(word)? {
+///             Some(n) => n.extract::<u64>()?,
+///             None => 0,
+///         };
+///         counts.set_item(word, n + 1)?;
+///     }
+///     Ok(counts)
+/// }
+///
+/// /// `options` itself, after checking that every key is a `str`.
+/// #[oxhpy::function]
+/// fn checked_options<'py>(options: PyDict<'py>) -> PyResult<PyDict<'py>> {
+///     for item in options.items()? {
+///         let (key, _value) = item?;
+///         key.extract::<&str>()?;
+///     }
+///     Ok(options)
+/// }
+///
+/// /// An owned handle from a borrowed one; an object checked to be a dict; a borrowed form.
+/// fn forms<'py>(a: PyDictRef<'_, 'py>, b: &Handle<'py>) -> PyResult<(PyDict<'py>, usize)> {
+///     let b = PyDict::try_from_object(b)?;
+///     let n = b.as_borrowed().len()?;
+///     Ok((a.to_owned(), n))
+/// }
+/// ```
+pub struct PyDict<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
+
+typed_handle!(PyDict, PyDictRef, "dict", ffi::HPyDict_Check);
+
+impl<'py> PyDict<'py> {
+    /// A new empty dict.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyDict;
+    ///
+    /// #[oxhpy::function]
+    /// fn point(py: Ctx<'_>, x: f64, y: f64) -> PyResult<PyDict<'_>> {
+    ///     let d = PyDict::new(py)?;
+    ///     d.set_item("x", x)?;
+    ///     d.set_item("y", y)?;
+    ///     Ok(d)
+    /// }
+    /// ```
+    pub fn new(ctx: Ctx<'py>) -> PyResult<Self> {
+        // SAFETY: returns an owned dict or NULL with an error set.
+        unsafe { Handle::from_raw(ctx, ffi::HPyDict_New(ctx.as_ptr())) }
+            .map(Self::from_handle_unchecked)
+    }
+}
+
+impl<'py, H: AsHandle<'py>> PyDict<'py, H> {
+    /// `self[key]` if `key in self`, else `None` (as `dict.get`, which never calls a subclass's
+    /// `__missing__`: a `defaultdict` is not changed). Exceptions raised by the key's `__hash__`
+    /// or `__eq__` propagate.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyDictRef;
+    ///
+    /// /// `config.get("timeout", 30.0)` as a float.
+    /// #[oxhpy::function]
+    /// fn timeout(config: PyDictRef<'_, '_>) -> PyResult<f64> {
+    ///     match config.get("timeout")? {
+    ///         Some(t) => t.extract(),
+    ///         None => Ok(30.0),
+    ///     }
+    /// }
+    /// ```
+    pub fn get(&self, key: impl IntoPy<'py>) -> PyResult<Option<Handle<'py>>> {
+        let key = key.into_py(self.ctx())?;
+        if !self.contains(&key)? {
+            return Ok(None);
+        }
+        self.get_item(&key).map(Some)
+    }
+
+    /// `iter(self.items())`: the `(key, value)` pairs, in the dict's order. Changing the dict's
+    /// size meanwhile makes the next step `RuntimeError`, as in Python.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyDictRef;
+    ///
+    /// /// The sum of the values of a `{str: int}` dict.
+    /// #[oxhpy::function]
+    /// fn total(d: PyDictRef<'_, '_>) -> PyResult<i64> {
+    ///     let mut sum = 0;
+    ///     for pair in d.items()? {
+    ///         let (_key, value) = pair?;
+    ///         sum += value.extract::<i64>()?;
+    ///     }
+    ///     Ok(sum)
+    /// }
+    /// ```
+    pub fn items(&self) -> PyResult<PyDictItems<'py>> {
+        Ok(PyDictItems(self.call_method("items", ())?.iter()?))
+    }
+
+    /// `list(self)`: the keys, a snapshot (`HPyDict_Keys`).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::{PyDictRef, PyList};
+    ///
+    /// #[oxhpy::function]
+    /// fn keys<'py>(d: PyDictRef<'_, 'py>) -> PyResult<PyList<'py>> {
+    ///     d.keys()
+    /// }
+    /// ```
+    pub fn keys(&self) -> PyResult<PyList<'py>> {
+        let ctx = self.ctx();
+        // SAFETY: a live dict; the result is an owned list, or NULL with an error set.
+        let keys = unsafe { Handle::from_raw(ctx, ffi::HPyDict_Keys(ctx.as_ptr(), self.raw()))? };
+        PyList::try_from_object(&keys)
+    }
+
+    /// A shallow copy, a new `dict` (`HPyDict_Copy`; a plain dict even from a subclass).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::{PyDict, PyDictRef};
+    ///
+    /// /// `{**d, "seen": True}`, leaving `d` alone.
+    /// #[oxhpy::function]
+    /// fn marked<'py>(d: PyDictRef<'_, 'py>) -> PyResult<PyDict<'py>> {
+    ///     let copy = d.copy()?;
+    ///     copy.set_item("seen", true)?;
+    ///     Ok(copy)
+    /// }
+    /// ```
+    pub fn copy(&self) -> PyResult<PyDict<'py>> {
+        let ctx = self.ctx();
+        // SAFETY: a live dict; the result is an owned dict, or NULL with an error set.
+        let copy = unsafe { Handle::from_raw(ctx, ffi::HPyDict_Copy(ctx.as_ptr(), self.raw()))? };
+        PyDict::try_from_object(&copy)
+    }
+}
+
+/// The `(key, value)` pairs of a dict: what [`PyDict::items`] returns.
+///
+/// <!-- no example: PyDict::items's example iterates one -->
+pub struct PyDictItems<'py>(PyIter<'py>);
+
+impl<'py> Iterator for PyDictItems<'py> {
+    type Item = PyResult<(Handle<'py>, Handle<'py>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pair = match self.0.next()? {
+            Ok(pair) => pair,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(pair.extract::<(Handle<'py>, Handle<'py>)>())
+    }
+}
+
+impl std::iter::FusedIterator for PyDictItems<'_> {}

@@ -1,0 +1,289 @@
+//! [`PyStr`]: a `str`.
+use super::{constant, forget_raised, typed_handle};
+use crate::context::{cstring, Ctx};
+use crate::convert::IntoPy;
+use crate::err::PyResult;
+use crate::handle::{AsHandle, Handle, Object};
+use hpy_sys as ffi;
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+/// A `str` (or an instance of a subclass).
+///
+/// Its text as UTF-8 is [`to_str`](Self::to_str), borrowed from the object (no copy). A Python
+/// `str` may hold lone surrogates (`"\udc80"`, from `os.fsdecode` of undecodable bytes, from
+/// JSON, from `surrogateescape` decoding) that UTF-8 cannot encode: `to_str` refuses them with
+/// `UnicodeEncodeError`, as `s.encode("utf-8")` does; [`to_string_lossy`](Self::to_string_lossy)
+/// replaces each by U+FFFD, and [`to_utf16`](Self::to_utf16) keeps them, as UTF-16 code units.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{PyStr, PyStrRef};
+///
+/// /// `s` itself when it is already upper case, else `s.upper()`; TypeError if `s` is no `str`.
+/// #[oxhpy::function]
+/// fn upper<'py>(s: PyStr<'py>) -> PyResult<Handle<'py>> {
+///     let text = s.to_str()?;
+///     if text.chars().all(|c| !c.is_lowercase()) {
+///         return Ok(s.into_handle()); // the very object the caller passed
+///     }
+///     s.call_method("upper", ())
+/// }
+///
+/// /// The length in UTF-8 bytes, borrowing the argument (no new reference).
+/// #[oxhpy::function]
+/// fn utf8_len(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+///     Ok(s.to_str()?.len())
+/// }
+///
+/// /// A `str` kept as an owned handle while another is borrowed.
+/// fn longer<'py>(a: PyStrRef<'_, 'py>, b: &PyStr<'py>) -> PyResult<PyStr<'py>> {
+///     Ok(if a.len()? >= b.len()? { a.to_owned() } else { b.as_borrowed().to_owned() })
+/// }
+///
+/// /// An object checked to be a `str`, without `unsafe`.
+/// fn as_str<'py>(obj: &Handle<'py>) -> PyResult<PyStr<'py>> {
+///     PyStr::try_from_object(obj)
+/// }
+/// ```
+pub struct PyStr<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
+
+typed_handle!(PyStr, PyStrRef, "str", ffi::HPyUnicode_Check);
+
+impl<'py> PyStr<'py> {
+    /// A new `str` holding `s`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// #[oxhpy::function]
+    /// fn greeting(py: Ctx<'_>) -> PyResult<PyStr<'_>> {
+    ///     PyStr::new(py, "héllo")
+    /// }
+    /// ```
+    pub fn new(ctx: Ctx<'py>, s: &str) -> PyResult<Self> {
+        s.into_py(ctx).map(Self::from_handle_unchecked)
+    }
+
+    /// A new `str` decoded from UTF-8 `bytes` of known length (NUL bytes included, no C string):
+    /// the `UnicodeDecodeError` of `bytes.decode("utf-8")` when they are not valid UTF-8.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// The text in a buffer read from somewhere.
+    /// fn text<'py>(py: Ctx<'py>, buf: &[u8]) -> PyResult<PyStr<'py>> {
+    ///     PyStr::from_utf8(py, buf)
+    /// }
+    /// ```
+    pub fn from_utf8(ctx: Ctx<'py>, bytes: &[u8]) -> PyResult<Self> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Self::new(ctx, s),
+            // The interpreter's own decoder raises the exact UnicodeDecodeError.
+            Err(_) => Self::decode(ctx, bytes, "utf-8", "strict"),
+        }
+    }
+
+    /// `bytes.decode(encoding, errors)`: any codec of the interpreter (`"latin-1"`, `"utf-16-le"`,
+    /// …) and error handler (`"strict"`, `"replace"`, `"surrogateescape"`, …).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// A file name from raw bytes, as `os.fsdecode` makes it on Linux: undecodable bytes
+    /// /// become lone surrogates (`"\udcff"`), which `os.fsencode` turns back into the bytes.
+    /// fn file_name<'py>(py: Ctx<'py>, raw: &[u8]) -> PyResult<PyStr<'py>> {
+    ///     PyStr::decode(py, raw, "utf-8", "surrogateescape")
+    /// }
+    /// ```
+    pub fn decode(ctx: Ctx<'py>, bytes: &[u8], encoding: &str, errors: &str) -> PyResult<Self> {
+        let (encoding, errors) = (cstring(encoding)?, cstring(errors)?);
+        let b = bytes.into_py(ctx)?;
+        // SAFETY: a live bytes handle and NUL-terminated names; the result is owned or NULL.
+        let s = unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyUnicode_FromEncodedObject(
+                    ctx.as_ptr(),
+                    b.raw(),
+                    encoding.as_ptr(),
+                    errors.as_ptr(),
+                ),
+            )?
+        };
+        Self::try_from_object(&s)
+    }
+
+    /// A new `str` from UTF-16 code units, lone surrogates included (each becomes that code
+    /// point, as with `"surrogatepass"`): the inverse of [`to_utf16`](Self::to_utf16).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// A `str` from a JavaScript or Windows string, which may hold lone surrogates.
+    /// fn from_js<'py>(py: Ctx<'py>, units: &[u16]) -> PyResult<PyStr<'py>> {
+    ///     PyStr::from_utf16(py, units)
+    /// }
+    /// ```
+    pub fn from_utf16(ctx: Ctx<'py>, units: &[u16]) -> PyResult<Self> {
+        if let Ok(s) = String::from_utf16(units) {
+            return Self::new(ctx, &s);
+        }
+        // Lone surrogates: code points through `HPyUnicode_FromWideChar` rather than a codec with
+        // "surrogatepass" (GraalPy 24.2's `utf-16` and `utf-32` codecs have none).
+        let wide: Vec<ffi::wchar_t> = if std::mem::size_of::<ffi::wchar_t>() == 2 {
+            units.iter().map(|&u| u as ffi::wchar_t).collect() // UTF-16 itself (Windows)
+        } else {
+            char::decode_utf16(units.iter().copied())
+                .map(|r| {
+                    r.map_or_else(|e| u32::from(e.unpaired_surrogate()), u32::from) as ffi::wchar_t
+                })
+                .collect()
+        };
+        // SAFETY: `wide` holds `len` code units; the result is an owned str, or NULL with an error.
+        let s = unsafe {
+            Handle::from_raw(
+                ctx,
+                ffi::HPyUnicode_FromWideChar(
+                    ctx.as_ptr(),
+                    wide.as_ptr(),
+                    wide.len() as ffi::HPy_ssize_t,
+                ),
+            )?
+        };
+        Self::try_from_object(&s)
+    }
+}
+
+impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
+    /// The text as UTF-8, borrowed from the object: `UnicodeEncodeError` (a `UnicodeError`) when
+    /// it holds a lone surrogate.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// #[oxhpy::function]
+    /// fn shout(s: PyStrRef<'_, '_>) -> PyResult<String> {
+    ///     Ok(s.to_str()?.to_uppercase())
+    /// }
+    /// ```
+    pub fn to_str(&self) -> PyResult<&str> {
+        self.extract::<&str>()
+    }
+
+    /// The text as UTF-8, as [`to_str`](Self::to_str) (always borrowed here: every interpreter
+    /// lends its UTF-8; the `Cow` is for code shared with PyO3, where it may not be).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// fn words(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     Ok(s.to_cow()?.split_whitespace().count())
+    /// }
+    /// ```
+    pub fn to_cow(&self) -> PyResult<Cow<'_, str>> {
+        self.to_str().map(Cow::Borrowed)
+    }
+
+    /// The text as UTF-8 with each lone surrogate replaced by U+FFFD (`"\ud800"` → `"\u{FFFD}"`,
+    /// one per surrogate code point, as `s.encode("utf-8", "replace")` gives one `?`): borrowed
+    /// when there is none.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// A name for a log line: never fails on a file name with undecodable bytes.
+    /// fn log_name(s: PyStrRef<'_, '_>) -> PyResult<String> {
+    ///     Ok(format!("file {}", s.to_string_lossy()?))
+    /// }
+    /// ```
+    pub fn to_string_lossy(&self) -> PyResult<Cow<'_, str>> {
+        if let Some(s) = self.utf8() {
+            return Ok(Cow::Borrowed(s));
+        }
+        let text = self
+            .code_points()?
+            .into_iter()
+            .map(|cp| char::from_u32(cp).unwrap_or('\u{FFFD}'))
+            .collect();
+        Ok(Cow::Owned(text))
+    }
+
+    /// The text as UTF-16 code units, lone surrogates kept (`s.encode("utf-16-le",
+    /// "surrogatepass")`): what a JavaScript or Windows string holds. A lone surrogate and the
+    /// pair after it read back as one character, as in any UTF-16.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// The length as JavaScript's `String.length` counts it.
+    /// #[oxhpy::function]
+    /// fn js_length(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     Ok(s.to_utf16()?.len())
+    /// }
+    /// ```
+    pub fn to_utf16(&self) -> PyResult<Vec<u16>> {
+        if let Some(s) = self.utf8() {
+            return Ok(s.encode_utf16().collect());
+        }
+        let mut units = Vec::new();
+        for cp in self.code_points()? {
+            match char::from_u32(cp) {
+                Some(ch) => units.extend_from_slice(ch.encode_utf16(&mut [0; 2])),
+                None => units.push(cp as u16), // a lone surrogate: one unit, itself
+            }
+        }
+        Ok(units)
+    }
+
+    /// The text as UTF-8, or `None` (no exception left set) when it holds a lone surrogate: then
+    /// CPython raised UnicodeEncodeError, while PyPy lent its internal bytes, which are not UTF-8.
+    fn utf8(&self) -> Option<&str> {
+        match self.to_str() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                forget_raised(self.ctx(), e);
+                None
+            }
+        }
+    }
+
+    /// The code points, read one by one (`HPyUnicode_ReadChar`): the slow path of a text with lone
+    /// surrogates, the same on every interpreter (codecs differ: GraalPy 24.2's `utf-32` has no
+    /// `surrogatepass`). A subclass's instance is read from an exact copy (`str.__getitem__(self,
+    /// slice(None))`): its own `__len__` is not the length, and PyPy 3.11's `HPyUnicode_ReadChar`
+    /// checks the index against it (a `str` subclass whose `__len__` says 1 cannot be read past
+    /// index 1 there). Not `str.__str__(self)`: on PyPy 3.11 its copy gets the subclass's length
+    /// (`len(str.__str__(s))` is 1 there, whatever the text).
+    fn code_points(&self) -> PyResult<Vec<u32>> {
+        let ctx = self.ctx();
+        let str_type = constant(ctx, |c| c.h_UnicodeType);
+        let exact = if self.get_type().is(&str_type) {
+            self.dup()
+        } else {
+            let all = crate::cache::get(ctx, crate::cache::Cached::Slice)?.call((ctx.none(),))?;
+            str_type.getattr("__getitem__")?.call((self, all))?
+        };
+        (0..exact.len()?)
+            .map(|i| {
+                // SAFETY: a live, exact str; `i` is below its length.
+                let cp = unsafe {
+                    ffi::HPyUnicode_ReadChar(ctx.as_ptr(), exact.raw(), i as ffi::HPy_ssize_t)
+                };
+                if cp == u32::MAX && ctx.err_occurred() {
+                    Err(crate::PyErr::raised())
+                } else {
+                    Ok(cp)
+                }
+            })
+            .collect()
+    }
+}
