@@ -103,6 +103,9 @@ pub mod impl_ {
     pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;
     pub use linkme;
+
+    // What `#[oxhpy::methods]` adds to a type after creating it.
+    pub use crate::class::ClassItem;
 }
 
 /// The README's Rust examples, compiled and run by `cargo test` as doctests.

@@ -93,6 +93,12 @@ pub(crate) enum Marker {
     Getter(Option<String>),
     /// `#[setter]` or `#[setter("name")]`
     Setter(Option<String>),
+    /// `#[staticmethod]`
+    StaticMethod,
+    /// `#[classmethod]`
+    ClassMethod,
+    /// `#[classattr]`
+    ClassAttr,
 }
 
 /// The oxhpy attributes of a method, removed from it: its marker and options.
@@ -127,6 +133,9 @@ impl MethodAttrs {
                         Marker::Setter(name)
                     });
                 }
+                "staticmethod" => out.marker = Some(Marker::StaticMethod),
+                "classmethod" => out.marker = Some(Marker::ClassMethod),
+                "classattr" => out.marker = Some(Marker::ClassAttr),
                 "oxhpy" => a.parse_nested_meta(|meta| out.options.parse_one(meta))?,
                 _ => kept.push(a),
             }

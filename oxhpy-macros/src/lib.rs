@@ -15,6 +15,7 @@ use proc_macro::TokenStream;
 //   generator per macro: `pyfunction`, `pymethod` + `pyimpl` (`#[oxhpy::methods]`), `pyclass`,
 //   `module`, `global`.
 mod attributes;
+mod classitems;
 mod codegen;
 mod global;
 mod model;

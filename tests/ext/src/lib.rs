@@ -68,6 +68,7 @@ pub mod _native {
 // The module's items, one file per pytest file.
 mod buffer_formats;
 mod callfunction;
+mod class_items;
 mod context;
 mod conversions;
 mod errors;
