@@ -22,7 +22,9 @@ NO_SUBCLASS_INSTANCES = pytest.mark.xfail(
 )
 # PyPy 3.11 ignores the error an HPy property setter raises in universal mode, and leaves it pending in
 # debug mode, where it surfaces at a later call (test_bad_input.py: test_read_only_attributes).
-PYPY_SETTER_ERRORS = pytest.mark.skipif(PYPY, reason="PyPy 3.11 loses the error an HPy property setter raises")
+PYPY_SETTER_ERRORS = pytest.mark.skipif(
+    PYPY, reason="PyPy 3.11 loses the error an HPy property setter raises"
+)
 # PyPy 3.11: an HPy getter that raises gives None, with the exception left set, and the next HPy call aborts
 # the process ("Fatal RPython error: AssertionError" in HPy_AsStruct_Object or HPy_Type; plain
 # `#[getter] fn broken(&self) -> PyResult<f64> { Err(...) }`, every mode).
@@ -116,14 +118,14 @@ def test_the_placeholder_cannot_be_used():
 def test_the_placeholder_refuses_getters():
     placeholder = T.__dict__["f_to_c"].__func__.__self__
     with pytest.raises(TypeError, match="not initialised"):
-        placeholder.celsius
+        _ = placeholder.celsius
 
 
 @PYPY_GETTER_ERRORS
 def test_getter_error():
     x = T(1)
     with pytest.raises(ValueError, match="broken getter"):
-        x.broken
+        _ = x.broken
     assert x.celsius == 1.0
 
 
