@@ -324,18 +324,18 @@ fn field_accessors(s: &mut ItemStruct) -> syn::Result<TokenStream> {
             Some(set) => {
                 // Spanned at `set`: a frozen class (not `Mutable`) fails to compile there.
                 let borrow_mut = Ident::new("borrow_self_mut", set);
-                let extract = quote_spanned!(ty.span()=> #p::extract_arg::<#ty>);
+                let class_at_set = Ident::new(&class.to_string(), set);
                 with_args(quote! {
                     if #ffi::HPy_IsNull(value) {
                         return #delete;
                     }
-                    let value: #ty = #extract(
+                    let value: #ty = #p::extract_arg(
                         // SAFETY: a live value handle for the call (not NULL, checked just before).
                         unsafe { #scope.arg(value) },
                         #name,
                     )?;
                     // SAFETY: `_self` is the live instance the property is set on.
-                    let mut r = unsafe { #scope.#borrow_mut::<#class>(_self) }?;
+                    let mut r = unsafe { #scope.#borrow_mut::<#class_at_set>(_self) }?;
                     r.#member = value;
                     ::core::result::Result::Ok(0)
                 })
