@@ -1,5 +1,5 @@
 //! The attribute macros of oxhpy: `#[oxhpy::function]`, `#[oxhpy::module]`, `#[oxhpy::class]`,
-//! `#[oxhpy::methods]`, `#[oxhpy::global]`.
+//! `#[oxhpy::methods]`, `#[oxhpy::global]`, `#[oxhpy::exception]`.
 //!
 //! They only generate glue: argument extraction, the impl/trampoline pair and the static
 //! definitions. The logic lives in the `oxhpy` crate, and the generated code reaches all of it
@@ -17,6 +17,7 @@ use proc_macro::TokenStream;
 mod attributes;
 mod classitems;
 mod codegen;
+mod exception;
 mod global;
 mod model;
 mod module;
@@ -97,6 +98,27 @@ pub fn global(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
     module::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares a custom exception type: `#[oxhpy::exception(base = ValueError)] static
+/// PARSE_ERROR: CustomException;`, anywhere in the crate (like `#[oxhpy::global]`). The module
+/// creates it when it is initialised, before its classes and its `#[oxhpy::exec]` function, as
+/// `<module>.ParseError`, and adds it to the module.
+///
+/// Options: `base = ...`, a built-in exception (`ValueError`, `Exc::ValueError`: any `oxhpy::Exc`)
+/// or another `#[oxhpy::exception]` static (`PARSE_ERROR`, `crate::errors::PARSE_ERROR`), created
+/// first; `Exception` by default. `name = "..."`: the Python name, by default the static's name in
+/// CamelCase (`PARSE_ERROR` → `ParseError`; a name with lowercase letters is kept).
+/// `doc = "..."`, or the doc comment: the docstring.
+///
+/// Raise it with `PARSE_ERROR.new_err(msg)` or `PyErr::custom(&PARSE_ERROR, msg)`; test an error
+/// with `err.matches(ctx, &PARSE_ERROR)`. Exceptions whose bases form a cycle make the import fail
+/// with `ImportError`.
+#[proc_macro_attribute]
+pub fn exception(attr: TokenStream, item: TokenStream) -> TokenStream {
+    exception::expand(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

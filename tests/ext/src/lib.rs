@@ -72,6 +72,7 @@ mod class_items;
 mod context;
 mod conversions;
 mod errors;
+mod exceptions;
 mod export;
 mod fields;
 mod functions;
