@@ -164,13 +164,14 @@ unsafe impl crate::module::Globals for TypeGlobal {
 /// property or slot whose impl takes a `Self` as `self`.
 #[doc(hidden)]
 pub unsafe trait PyMethods: PyClass {
-    /// Their definitions.
-    fn method_defs() -> Vec<*mut ffi::HPyDef>;
-
-    /// What is added to the type after its creation: static and class methods, class attributes.
+    /// What is added to the type once every class of the module is created: static and class
+    /// methods, class attributes.
     fn class_items() -> Vec<ClassItem> {
         Vec::new()
     }
+
+    /// Their definitions.
+    fn method_defs() -> Vec<*mut ffi::HPyDef>;
 }
 
 /// The payload of an instance: a borrow flag and the value.
@@ -221,6 +222,33 @@ impl<T> Payload<T> {
 /// #[oxhpy::function]
 /// fn total(a: PyRef<'_, Account>, b: PyRef<'_, Account>) -> i64 {
 ///     a.cents + b.cents
+/// }
+/// ```
+///
+/// Returned (as [`IntoPy`](crate::IntoPy)), a `PyRef` or [`PyRefMut`] gives the object itself,
+/// and its borrow ends: a method returns `slf` to return `self`, e.g. for chaining.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{PyRef, PyRefMut};
+///
+/// #[oxhpy::class]
+/// pub struct Builder {
+///     parts: Vec<String>,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Builder {
+///     /// Appends `part`; returns the builder itself: `b.add("a").add("b")`.
+///     fn add(mut slf: PyRefMut<'_, Self>, part: String) -> PyRefMut<'_, Self> {
+///         slf.parts.push(part);
+///         slf
+///     }
+///
+///     /// The builder itself, or `None` when it is empty.
+///     fn or_none(slf: PyRef<'_, Self>) -> Option<PyRef<'_, Self>> {
+///         (!slf.parts.is_empty()).then_some(slf)
+///     }
 /// }
 /// ```
 pub struct PyRef<'a, T> {
@@ -341,47 +369,6 @@ impl<'a, T> PyRefMut<'a, T> {
     /// ```
     pub fn as_borrowed(&self) -> Borrowed<'_, 'a> {
         self.obj
-    }
-}
-
-/// The object itself (a new reference), the borrow ending: a method returns `slf` to return
-/// `self`, e.g. for chaining (`c.add(1).add(2)`).
-///
-/// ```
-/// use oxhpy::prelude::*;
-/// use oxhpy::{PyRef, PyRefMut};
-///
-/// #[oxhpy::class]
-/// pub struct Builder {
-///     parts: Vec<String>,
-/// }
-///
-/// #[oxhpy::methods]
-/// impl Builder {
-///     /// Appends `part`; returns the builder itself: `b.add("a").add("b")`.
-///     fn add(mut slf: PyRefMut<'_, Self>, part: String) -> PyRefMut<'_, Self> {
-///         slf.parts.push(part);
-///         slf
-///     }
-///
-///     /// The builder itself, or `None` when it is empty.
-///     fn or_none(slf: PyRef<'_, Self>) -> Option<PyRef<'_, Self>> {
-///         (!slf.parts.is_empty()).then_some(slf)
-///     }
-/// }
-/// ```
-impl<'a, T: PyClass> crate::IntoPy<'a> for PyRef<'a, T> {
-    fn into_py(self, _ctx: Ctx<'a>) -> PyResult<Handle<'a>> {
-        Ok(crate::Object::dup(&self.obj))
-    }
-}
-
-/// The object itself, the exclusive borrow ending (see [`PyRef`]'s `IntoPy`).
-///
-/// <!-- no example: `PyRef`'s `IntoPy` shows both -->
-impl<'a, T: PyClass> crate::IntoPy<'a> for PyRefMut<'a, T> {
-    fn into_py(self, _ctx: Ctx<'a>) -> PyResult<Handle<'a>> {
-        Ok(crate::Object::dup(&self.obj))
     }
 }
 
@@ -750,6 +737,22 @@ impl<'py, T: PyClass> crate::IntoPy<'py> for PyNew<T> {
     }
 }
 
+/// Returning a `PyRef` (`slf` in a method) gives the object itself: `__iter__` of an iterator.
+impl<'py, T: PyClass> crate::IntoPy<'py> for PyRef<'_, T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: the object is live for as long as the borrow; HPy_Dup returns an owned handle.
+        Ok(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), self.obj.raw())) })
+    }
+}
+
+/// Returning a `PyRefMut` (`slf`) gives the object itself.
+impl<'py, T: PyClass> crate::IntoPy<'py> for PyRefMut<'_, T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: as for `PyRef`.
+        Ok(unsafe { Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), self.obj.raw())) })
+    }
+}
+
 /// Wraps a value to be returned to Python as a new instance of its class.
 ///
 /// An `#[oxhpy::class]` type converts by itself (its [`IntoPy`](crate::IntoPy) goes through
@@ -839,7 +842,6 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
         )?
     };
     T::type_global().0.store(ctx, &ty)?;
-    add_class_items::<T>(ctx, &ty)?;
     m.add(T::NAME, ty)
 }
 
@@ -858,7 +860,8 @@ pub enum ClassItem {
     Attr(&'static str, for<'py> fn(Ctx<'py>) -> PyResult<Handle<'py>>),
 }
 
-/// Adds `T`'s [`ClassItem`]s to its new type `ty`.
+/// Adds `T`'s [`ClassItem`]s to its type, once every class of the module exists (a class attribute
+/// may be an instance of another class).
 ///
 /// A static or class method is defined by the spec as an ordinary method (HPy 0.9 has no
 /// `METH_STATIC`/`METH_CLASS`), which the interpreter calls only with an instance of the type as
@@ -868,9 +871,15 @@ pub enum ClassItem {
 /// method, with no `__get__` of its own) is wrapped with the built-in `staticmethod` or
 /// `classmethod`, which then passes the class as the first argument, and set on the type (an HPy
 /// type is a heap type: its attributes may be set after creation on CPython, PyPy and GraalPy).
-fn add_class_items<T: PyMethods>(ctx: Ctx<'_>, ty: &Handle<'_>) -> PyResult<()> {
+#[doc(hidden)]
+pub fn add_class_items<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     use crate::Object;
     let items = T::class_items();
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ctx = m.ctx();
+    let ty = &type_object::<T>(ctx)?;
     let mut placeholder: Option<Handle<'_>> = None;
     for item in items {
         let (name, value) = match item {

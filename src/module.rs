@@ -471,6 +471,8 @@ pub static FUNCTIONS: [ModuleFunction];
 pub struct ModuleClass {
     name: &'static str,
     add: fn(&Module<'_>) -> PyResult<()>,
+    /// Adds its static and class methods and class attributes, once every class exists.
+    add_items: fn(&Module<'_>) -> PyResult<()>,
 }
 
 impl ModuleClass {
@@ -479,6 +481,7 @@ impl ModuleClass {
         ModuleClass {
             name: T::NAME,
             add: crate::class::add_class::<T>,
+            add_items: crate::class::add_class_items::<T>,
         }
     }
 }
@@ -782,6 +785,9 @@ pub unsafe fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
     for class in CLASSES {
         (class.add)(m)?;
     }
+    for class in CLASSES {
+        (class.add_items)(m)?;
+    }
     Ok(())
 }
 
@@ -850,9 +856,11 @@ mod tests {
 
     macro_rules! test_exception {
         ($name:ident, $py:literal, $base:expr) => {
-            // SAFETY: not registered, and never stored into (only `creation_order` reads it).
-            static $name: CustomException =
-                unsafe { CustomException::new($py, None, || ExceptionBase::from($base)) };
+            static $name: CustomException = {
+                let base = || ExceptionBase::from($base);
+                // SAFETY: not registered, and never stored into (only `creation_order` reads it).
+                unsafe { CustomException::new($py, None, base) }
+            };
         };
     }
 

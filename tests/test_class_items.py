@@ -198,6 +198,24 @@ def test_class_attribute_of_the_class_itself():
     assert T.ABSOLUTE_ZERO is zero  # computed once
 
 
+def test_class_attribute_of_another_class():
+    assert type(t.Point.ROOM) is T and t.Point.ROOM.celsius == 20.0
+
+
+def test_class_with_the_gc():
+    """Static and class methods of a class with Fields (GC): its placeholder is traversed and collected
+    like any instance."""
+    assert t.Holder.kind() == "holder"
+    gc.collect()
+    assert t.Holder(1).kind() == "holder"
+
+
+@NESTED_HPY_CALLS
+def test_class_method_of_a_class_with_the_gc():
+    h = t.Holder.make(5)
+    assert type(h) is t.Holder and h.id == 5
+
+
 def test_class_attributes_are_computed_once():
     assert T.COMPUTED == 1
     assert T.COMPUTED == 1

@@ -220,6 +220,13 @@ impl Point {
         self.hidden
     }
 
+    /// An instance of another class (every class exists before class attributes are computed).
+    #[classattr]
+    #[oxhpy(name = "ROOM")]
+    fn room() -> Temp {
+        Temp::new(20.0)
+    }
+
     /// Calls `f()` while `self` is borrowed (shared).
     fn call_borrowed(&self, f: Borrowed<'_, '_>) -> PyResult<()> {
         f.call(())?;
@@ -260,6 +267,18 @@ impl Holder {
             id,
             item: Field::default(),
         }
+    }
+
+    /// A static method of a class with the GC (its placeholder is traversed).
+    #[staticmethod]
+    fn kind() -> &'static str {
+        "holder"
+    }
+
+    /// A class method of a class with the GC.
+    #[classmethod]
+    fn make<'py>(cls: Borrowed<'_, 'py>, id: u64) -> PyResult<Handle<'py>> {
+        cls.call((id,))
     }
 
     /// The stored object, through the `Field` API.
