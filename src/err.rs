@@ -3,7 +3,9 @@
 //! A `PyErr` is either an exception an HPy call has already raised (HPy 0.9 cannot fetch it, so it
 //! stays in the interpreter and propagates untouched), or a new one, made lazily from an exception
 //! type and a message and raised when the error reaches the interpreter. The type is any built-in
-//! exception ([`Exc`]) or a custom type kept in a module [`Global`].
+//! exception ([`Exc`]) or a custom type kept in a module [`Global`]: one declared with
+//! [`#[oxhpy::exception]`](crate::exception) ([`CustomException`]), or made by
+//! [`Module::add_exception`](crate::Module::add_exception).
 //!
 //! Dropping a raised error discards its exception, as it would drop the exception object in
 //! PyO3: since HPy cannot fetch it, the trampoline clears what such errors left set before the

@@ -4,8 +4,10 @@
 //! `#[oxhpy::module]` on an inline `mod` generates the module definition and the four exported
 //! entry points (`HPyInit_<name>`, `HPyInitGlobalContext_<name>`,
 //! `get_required_hpy_major/minor_version_<name>`), where `<name>` is the mod's name, i.e. the last
-//! part of the import name. Its exec slot decides the context layout, creates `PanicException`
-//! and the registered classes, then runs the user's `#[oxhpy::exec]` function, if any.
+//! part of the import name. Its exec slot decides the context layout, creates `PanicException`,
+//! the registered exceptions (`#[oxhpy::exception]`, each after its base) and classes (then their
+//! static and class methods and class attributes), then runs the user's `#[oxhpy::exec]` function,
+//! if any.
 //!
 //! ```
 //! /// Statistics helpers (the module's docstring).
@@ -755,7 +757,8 @@ impl ModuleDef {
 }
 
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
-/// process, mark the listed globals, create `PanicException`, then every registered class.
+/// process, mark the listed globals, create `PanicException`, every registered exception, every
+/// registered class, then the classes' static and class methods and class attributes.
 ///
 /// # Safety
 /// `m` is the module object of a [`ModuleDef`] (whose `as_ptr()` lists every registered global):

@@ -48,6 +48,12 @@ pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Makes a struct the payload of a Python class: `#[oxhpy::class(name = "Py", subclass)]`.
 ///
+/// Members may carry `#[oxhpy(get)]` or `#[oxhpy(get, set)]` (and `name = "..."`, which a tuple
+/// struct's member needs): a property that returns a clone of the member (`Clone + IntoPy`) and, with
+/// `set`, assigns a converted value (`FromPy`), which needs a class that may be borrowed mutably
+/// (not a frozen one, with `Field`s; a `Field` member itself may be `set`: it is stored through the
+/// object). Deleting the property raises `TypeError`.
+///
 /// Members typed `Field` or `oxhpy::Field` hold Python objects: the type then takes part in GC
 /// (its traverse visits them), is frozen (no `&mut self` methods or setters) and is made
 /// `Send + Sync`, so its other members must be `Send + Sync`, which a type holding a `Field` is
@@ -59,7 +65,11 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The methods of a class: `#[new]` constructor, methods (receiver `&self`, `&mut self`, or
+/// The methods of a class: `#[new]` constructor; `#[staticmethod]` (no receiver), `#[classmethod]`
+/// (the class as the first parameter, `cls: Borrowed<'_, 'py>` or any argument type) and
+/// `#[classattr]` (on a `const`, or a function without parameters but an optional `Ctx`: a class
+/// attribute, computed once when the module has created its classes), which the type gets once
+/// created, as HPy 0.9 has none of them; methods (receiver `&self`, `&mut self`, or
 /// `slf: PyRef<'_, Self>` / `slf: PyRefMut<'_, Self>` for the object itself), `#[getter]` and
 /// `#[setter]` properties, and the special methods of the slot table (`slots.rs`): `__repr__`,
 /// `__str__`, `__call__` (vectorcall-style `tp_call`), `__buffer__`, `__len__`, `__getitem__`,
