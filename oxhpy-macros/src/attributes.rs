@@ -1,7 +1,9 @@
 //! Parsing of the macros' arguments: `#[oxhpy::function(...)]`, `#[oxhpy::class(...)]`, and the
 //! attributes inside an `#[oxhpy::methods]` block or on a parameter (`#[new]`, `#[getter]`,
-//! `#[setter]`, `#[oxhpy(name = ..., sig = ...)]`, `#[oxhpy(default = ...)]`). Nothing here
-//! generates code: the results feed the model (`model.rs`).
+//! `#[setter]`, `#[staticmethod]`, `#[classmethod]`, `#[classattr]`, `#[oxhpy(name = ...,
+//! sig = ...)]`, `#[oxhpy(default = ...)]`). Nothing here generates code: the results feed the model
+//! (`model.rs`). (The options of a class's members, `#[oxhpy(get, set)]`, are read by `pyclass.rs`,
+//! those of `#[oxhpy::exception]` by `exception.rs`.)
 use crate::model::Sig;
 use proc_macro2::TokenStream;
 use syn::{spanned::Spanned, Attribute, Error, Expr, LitStr};
