@@ -40,9 +40,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     if let Some(e) = errors {
         return Err(e);
     }
+    let class_items = class_items.class_items_fn();
     pymethod::gen_richcmp(&owner, &mut out);
     pymethod::gen_properties(props, &owner, block.span(), &mut out)?;
-    let class_items = class_items.class_items_fn();
     let Generated { items, defs, .. } = out;
     Ok(quote! {
         #block
@@ -53,10 +53,10 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             // SAFETY: the static `MethodDef`s of this impl block, whose impls take an instance of
             // the owner as `self`.
             unsafe impl #p::PyMethods for #owner {
+                #class_items
                 fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
                     ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
                 }
-                #class_items
             }
 
             // The module creates the class, wherever it is declared (see `module.rs`).
