@@ -164,6 +164,12 @@ unsafe impl crate::module::Globals for TypeGlobal {
 /// property or slot whose impl takes a `Self` as `self`.
 #[doc(hidden)]
 pub unsafe trait PyMethods: PyClass {
+    /// What is added to the type once every class of the module is created: static and class
+    /// methods, class attributes.
+    fn class_items() -> Vec<ClassItem> {
+        Vec::new()
+    }
+
     /// Their definitions.
     fn method_defs() -> Vec<*mut ffi::HPyDef>;
 
@@ -222,6 +228,33 @@ impl<T> Payload<T> {
 /// #[oxhpy::function]
 /// fn total(a: PyRef<'_, Account>, b: PyRef<'_, Account>) -> i64 {
 ///     a.cents + b.cents
+/// }
+/// ```
+///
+/// Returned (as [`IntoPy`](crate::IntoPy)), a `PyRef` or [`PyRefMut`] gives the object itself,
+/// and its borrow ends: a method returns `slf` to return `self`, e.g. for chaining.
+///
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::{PyRef, PyRefMut};
+///
+/// #[oxhpy::class]
+/// pub struct Builder {
+///     parts: Vec<String>,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Builder {
+///     /// Appends `part`; returns the builder itself: `b.add("a").add("b")`.
+///     fn add(mut slf: PyRefMut<'_, Self>, part: String) -> PyRefMut<'_, Self> {
+///         slf.parts.push(part);
+///         slf
+///     }
+///
+///     /// The builder itself, or `None` when it is empty.
+///     fn or_none(slf: PyRef<'_, Self>) -> Option<PyRef<'_, Self>> {
+///         (!slf.parts.is_empty()).then_some(slf)
+///     }
 /// }
 /// ```
 pub struct PyRef<'a, T> {
@@ -839,6 +872,72 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     }
     T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)
+}
+
+/// What an `#[oxhpy::methods]` block adds to its type once the type exists (HPy 0.9's type specs
+/// have no static or class methods, nor class attributes): see [`PyMethods::class_items`].
+#[doc(hidden)]
+pub enum ClassItem {
+    /// `#[staticmethod]`: the type's method `name` (an instance method, as the spec defines it,
+    /// whose impl ignores `self`) becomes `staticmethod(method bound to a placeholder instance)`.
+    StaticMethod(&'static str),
+    /// `#[classmethod]`: the type's method `name` (whose impl takes the class as its first
+    /// argument and ignores `self`) becomes `classmethod(method bound to a placeholder instance)`.
+    ClassMethod(&'static str),
+    /// `#[classattr]`: the attribute `name`, the value the function returns (called once, when the
+    /// type is created).
+    Attr(&'static str, for<'py> fn(Ctx<'py>) -> PyResult<Handle<'py>>),
+}
+
+/// Adds `T`'s [`ClassItem`]s to its type, once every class of the module exists (a class attribute
+/// may be an instance of another class).
+///
+/// A static or class method is defined by the spec as an ordinary method (HPy 0.9 has no
+/// `METH_STATIC`/`METH_CLASS`), which the interpreter calls only with an instance of the type as
+/// `self`. So it is bound to a *placeholder*: an instance of the type whose struct was never
+/// initialised (no constructor ran), which the impl ignores (and any method that would borrow it
+/// raises `TypeError`, as for any uninitialised object). The bound method (a plain built-in
+/// method, with no `__get__` of its own) is wrapped with the built-in `staticmethod` or
+/// `classmethod`, which then passes the class as the first argument, and set on the type (an HPy
+/// type is a heap type: its attributes may be set after creation on CPython, PyPy and GraalPy).
+#[doc(hidden)]
+pub fn add_class_items<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
+    use crate::Object;
+    let items = T::class_items();
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ctx = m.ctx();
+    let ty = &type_object::<T>(ctx)?;
+    let mut placeholder: Option<Handle<'_>> = None;
+    for item in items {
+        let (name, value) = match item {
+            ClassItem::Attr(name, value) => (name, value(ctx)?),
+            ClassItem::StaticMethod(name) | ClassItem::ClassMethod(name) => {
+                let wrapper = match item {
+                    ClassItem::StaticMethod(_) => "staticmethod",
+                    _ => "classmethod",
+                };
+                let p = match &placeholder {
+                    Some(p) => p,
+                    None => placeholder.insert(placeholder_instance(ctx, ty)?),
+                };
+                let bound = ty.getattr(name)?.call_method("__get__", (p, ty))?;
+                (name, ctx.builtins_fn(wrapper)?.call((bound,))?)
+            }
+        };
+        ty.setattr(name, value)?;
+    }
+    Ok(())
+}
+
+/// A new instance of `ty` (an oxhpy class) whose struct is left uninitialised: no method can
+/// borrow it (`TypeError`), `tp_destroy` and `tp_traverse` skip it.
+fn placeholder_instance<'py>(ctx: Ctx<'py>, ty: &Handle<'py>) -> PyResult<Handle<'py>> {
+    let mut data: *mut c_void = std::ptr::null_mut();
+    // SAFETY: `ty` is a live HPy type; HPy_New returns an owned handle (or NULL with an error
+    // set) whose struct memory is zeroed: the borrow flag reads "not initialised".
+    unsafe { Handle::from_raw(ctx, ffi::HPy_New(ctx.as_ptr(), ty.raw(), &mut data)) }
 }
 
 /// A reference to a Python object stored inside an instance (`HPyField`): the interpreter owns

@@ -3,7 +3,9 @@
 //! A `PyErr` is either an exception an HPy call has already raised (HPy 0.9 cannot fetch it, so it
 //! stays in the interpreter and propagates untouched), or a new one, made lazily from an exception
 //! type and a message and raised when the error reaches the interpreter. The type is any built-in
-//! exception ([`Exc`]) or a custom type kept in a module [`Global`].
+//! exception ([`Exc`]) or a custom type kept in a module [`Global`]: one declared with
+//! [`#[oxhpy::exception]`](crate::exception) ([`CustomException`]), or made by
+//! [`Module::add_exception`](crate::Module::add_exception).
 //!
 //! Dropping a raised error discards its exception, as it would drop the exception object in
 //! PyO3: since HPy cannot fetch it, the trampoline clears what such errors left set before the
@@ -551,6 +553,7 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for super::Exc {}
     impl Sealed for &'static crate::module::Global {}
+    impl Sealed for &'static super::CustomException {}
 }
 
 /// An exception type that [`PyErr::matches`] takes: a built-in [`Exc`], or a custom exception type
@@ -585,6 +588,160 @@ impl ExceptionType for Exc {
 impl ExceptionType for &'static Global {
     fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
         self.load(ctx).filter(|h| is_exception_class(ctx, h))
+    }
+}
+
+impl ExceptionType for &'static CustomException {
+    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
+        self.global.type_handle(ctx)
+    }
+}
+
+/// A custom exception type, declared with [`#[oxhpy::exception]`](crate::exception) and created
+/// by the module when it is initialised (before its classes and its `#[oxhpy::exec]` function),
+/// with its base: a built-in exception or another `CustomException`.
+///
+/// It derefs to the [`Global`] that keeps the type, so it is used as one: raise it with
+/// [`new_err`](CustomException::new_err) or [`PyErr::custom`], test an error with
+/// [`PyErr::matches`], load the type with [`Global::load`].
+///
+/// ```
+/// # #[oxhpy::module]
+/// # mod _native {
+/// use oxhpy::prelude::*;
+///
+/// /// Malformed input (the docstring).
+/// #[oxhpy::exception(base = ValueError)] // Python name: ParseError
+/// pub static PARSE_ERROR: CustomException;
+///
+/// /// Input ended too early.
+/// #[oxhpy::exception(base = PARSE_ERROR, name = "EndOfInput")]
+/// pub static END_OF_INPUT: CustomException;
+///
+/// #[oxhpy::function]
+/// fn parse_pair(s: &str) -> PyResult<(i64, i64)> {
+///     let (a, b) = s.split_once(',').ok_or_else(|| END_OF_INPUT.new_err("no comma"))?;
+///     let num = |x: &str| x.trim().parse().map_err(|_| PARSE_ERROR.new_err(format!("bad number {x:?}")));
+///     Ok((num(a)?, num(b)?))
+/// }
+/// # }
+/// ```
+pub struct CustomException {
+    global: Global,
+    name: &'static str,
+    doc: Option<&'static str>,
+    base: fn() -> ExceptionBase,
+}
+
+/// The base of a [`CustomException`], as `#[oxhpy::exception(base = ...)]` names it.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub enum ExceptionBase {
+    Builtin(Exc),
+    Custom(&'static CustomException),
+}
+
+impl From<&Exc> for ExceptionBase {
+    fn from(e: &Exc) -> Self {
+        ExceptionBase::Builtin(*e)
+    }
+}
+
+impl From<&'static CustomException> for ExceptionBase {
+    fn from(e: &'static CustomException) -> Self {
+        ExceptionBase::Custom(e)
+    }
+}
+
+impl CustomException {
+    /// The exception type `name` (its Python name) deriving from `base()`, with docstring `doc`.
+    ///
+    /// <!-- no example: `#[oxhpy::exception]` calls it -->
+    ///
+    /// # Safety
+    /// The static it initialises is registered: its [`global`](Self::global) in the registry of
+    /// globals (which the module definition lists, as HPy requires of every global stored into)
+    /// and itself in the registry of exceptions (which the module creates).
+    #[doc(hidden)]
+    pub const unsafe fn new(
+        name: &'static str,
+        doc: Option<&'static str>,
+        base: fn() -> ExceptionBase,
+    ) -> Self {
+        CustomException {
+            global: Global::new(),
+            name,
+            doc,
+            base,
+        }
+    }
+
+    /// The global that keeps the type (for its registration).
+    ///
+    /// <!-- no example: `#[oxhpy::exception]` calls it -->
+    #[doc(hidden)]
+    pub const fn global(&'static self) -> &'static Global {
+        &self.global
+    }
+
+    /// The Python name of the type (without its module).
+    ///
+    /// ```
+    /// use oxhpy::CustomException;
+    ///
+    /// #[oxhpy::exception]
+    /// static QUOTA_EXCEEDED: CustomException;
+    ///
+    /// assert_eq!(QUOTA_EXCEEDED.name(), "QuotaExceeded");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The docstring, if any.
+    ///
+    /// ```
+    /// use oxhpy::CustomException;
+    ///
+    /// /// Too many requests.
+    /// #[oxhpy::exception(base = RuntimeError)]
+    /// static QUOTA_EXCEEDED: CustomException;
+    ///
+    /// assert_eq!(QUOTA_EXCEEDED.doc(), Some("Too many requests."));
+    /// ```
+    pub fn doc(&self) -> Option<&'static str> {
+        self.doc
+    }
+
+    /// The base, as declared.
+    pub(crate) fn base(&self) -> ExceptionBase {
+        (self.base)()
+    }
+
+    /// A new error of this type: `PyErr::custom(self, msg)`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// #[oxhpy::exception(base = LookupError)]
+    /// static UNKNOWN_USER: CustomException;
+    ///
+    /// fn user_id(name: &str) -> PyResult<u32> {
+    ///     match name {
+    ///         "root" => Ok(0),
+    ///         _ => Err(UNKNOWN_USER.new_err(format!("no user {name:?}"))),
+    ///     }
+    /// }
+    /// ```
+    pub fn new_err(&'static self, msg: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::custom(&self.global, msg)
+    }
+}
+
+impl std::ops::Deref for CustomException {
+    type Target = Global;
+    fn deref(&self) -> &Global {
+        &self.global
     }
 }
 

@@ -26,7 +26,7 @@
 //! trust their input, so no code without `unsafe` can misuse them.
 
 pub use hpy_sys as ffi;
-pub use oxhpy_macros::{class, function, global, methods, module};
+pub use oxhpy_macros::{class, exception, function, global, methods, module};
 
 pub mod buffer;
 mod cache;
@@ -45,7 +45,7 @@ pub mod types;
 pub use class::{Field, PyClass, PyNew, PyRef, PyRefMut};
 pub use context::Ctx;
 pub use convert::{FromPy, FromPyItem, IntoPy};
-pub use err::{Exc, ExceptionType, PyErr, PyResult};
+pub use err::{CustomException, Exc, ExceptionType, PyErr, PyResult};
 pub use handle::{AsHandle, Borrowed, Handle, Object};
 pub use module::{Global, Module};
 pub use types::{
@@ -74,8 +74,8 @@ pub use types::{
 /// ```
 pub mod prelude {
     pub use crate::{
-        AsHandle, Borrowed, Ctx, Exc, FromPy, Global, Handle, IntoPy, Module, Object, PyErr,
-        PyResult,
+        AsHandle, Borrowed, Ctx, CustomException, Exc, FromPy, Global, Handle, IntoPy, Module,
+        Object, PyErr, PyResult,
     };
 }
 
@@ -113,6 +113,12 @@ pub mod impl_ {
     pub use crate::{__cfunc as cfunc, __cpy as cpy};
     pub use hpy_sys as ffi;
     pub use linkme;
+
+    // What `#[oxhpy::methods]` adds to a type after creating it.
+    pub use crate::class::ClassItem;
+    // `#[oxhpy::exception]`.
+    pub use crate::err::ExceptionBase;
+    pub use crate::module::{ModuleException, EXCEPTIONS};
 }
 
 /// The README's Rust examples, compiled and run by `cargo test` as doctests.

@@ -4,8 +4,10 @@
 //! `#[oxhpy::module]` on an inline `mod` generates the module definition and the four exported
 //! entry points (`HPyInit_<name>`, `HPyInitGlobalContext_<name>`,
 //! `get_required_hpy_major/minor_version_<name>`), where `<name>` is the mod's name, i.e. the last
-//! part of the import name. Its exec slot decides the context layout, creates `PanicException`
-//! and the registered classes, then runs the user's `#[oxhpy::exec]` function, if any.
+//! part of the import name. Its exec slot decides the context layout, creates `PanicException`,
+//! the registered exceptions (`#[oxhpy::exception]`, each after its base) and classes (then their
+//! static and class methods and class attributes), then runs the user's `#[oxhpy::exec]` function,
+//! if any.
 //!
 //! ```
 //! /// Statistics helpers (the module's docstring).
@@ -40,7 +42,7 @@
 //! in release (fat LTO, one codegen unit) and debug cdylibs, and in `cargo test` binaries.
 use crate::context::{cstring, Ctx};
 use crate::convert::IntoPy;
-use crate::err::{PyErr, PyResult};
+use crate::err::{CustomException, ExceptionBase, ExceptionType, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
@@ -141,26 +143,38 @@ impl<'py> Module<'py> {
         doc: &str,
     ) -> PyResult<()> {
         let ctx = self.h.ctx();
+        let base = base.unwrap_or(crate::Exc::Exception).handle(ctx);
+        let ty = self.new_exception(name, base, Some(doc))?;
+        global.store(ctx, &ty)?;
+        self.add(name, ty)
+    }
+
+    /// A new exception type `<module>.<name>` deriving from `base`.
+    fn new_exception(
+        &self,
+        name: &str,
+        base: ffi::HPy,
+        doc: Option<&str>,
+    ) -> PyResult<Handle<'py>> {
+        let ctx = self.h.ctx();
         let modname: String =
             crate::Object::extract(&crate::Object::getattr(&self.h, "__name__")?)?;
         let qual = cstring(&format!("{modname}.{name}"))?;
-        let doc = cstring(doc)?;
-        let base = base.unwrap_or(crate::Exc::Exception).handle(ctx);
+        let doc = doc.map(cstring).transpose()?;
         // SAFETY: valid context, NUL-terminated strings, live base type; result owned or NULL.
-        let ty = unsafe {
-            Handle::from_raw(
-                ctx,
-                ffi::HPyErr_NewExceptionWithDoc(
+        unsafe {
+            let ty = match &doc {
+                Some(doc) => ffi::HPyErr_NewExceptionWithDoc(
                     ctx.as_ptr(),
                     qual.as_ptr(),
                     doc.as_ptr(),
                     base,
                     ffi::HPy_NULL,
                 ),
-            )?
-        };
-        global.store(ctx, &ty)?;
-        self.add(name, ty)
+                None => ffi::HPyErr_NewException(ctx.as_ptr(), qual.as_ptr(), base, ffi::HPy_NULL),
+            };
+            Handle::from_raw(ctx, ty)
+        }
     }
 }
 
@@ -459,6 +473,8 @@ pub static FUNCTIONS: [ModuleFunction];
 pub struct ModuleClass {
     name: &'static str,
     add: fn(&Module<'_>) -> PyResult<()>,
+    /// Adds its static and class methods and class attributes, once every class exists.
+    add_items: fn(&Module<'_>) -> PyResult<()>,
 }
 
 impl ModuleClass {
@@ -467,6 +483,7 @@ impl ModuleClass {
         ModuleClass {
             name: T::NAME,
             add: crate::class::add_class::<T>,
+            add_items: crate::class::add_class_items::<T>,
         }
     }
 }
@@ -476,6 +493,89 @@ impl ModuleClass {
 #[doc(hidden)]
 #[linkme::distributed_slice]
 pub static CLASSES: [ModuleClass];
+
+/// An entry of the registry of exceptions: one `#[oxhpy::exception]` static.
+#[doc(hidden)]
+pub struct ModuleException(&'static CustomException);
+
+impl ModuleException {
+    /// The entry of `exc`.
+    pub const fn new(exc: &'static CustomException) -> Self {
+        ModuleException(exc)
+    }
+}
+
+/// Every `#[oxhpy::exception]` linked into the binary: the module's exec slot creates them all
+/// (each after its base), wherever they are declared.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static EXCEPTIONS: [ModuleException];
+
+/// The order in which to create `excs` (indices): each after its base, when that is one of them.
+/// `Err(names)`: the exceptions whose bases never get created, a cycle (`A` derives from `B`, which
+/// derives from `A`) or a base outside `excs`.
+fn creation_order(excs: &[&'static CustomException]) -> Result<Vec<usize>, Vec<&'static str>> {
+    let mut done = vec![false; excs.len()];
+    let mut order = Vec::with_capacity(excs.len());
+    loop {
+        let before = order.len();
+        for (i, e) in excs.iter().enumerate() {
+            if done[i] {
+                continue;
+            }
+            let ready = match e.base() {
+                ExceptionBase::Builtin(_) => true,
+                ExceptionBase::Custom(b) => excs
+                    .iter()
+                    .position(|x| std::ptr::eq(*x, b))
+                    .is_some_and(|j| done[j]),
+            };
+            if ready {
+                done[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == excs.len() {
+            return Ok(order);
+        }
+        if order.len() == before {
+            let stuck = (0..excs.len()).filter(|&i| !done[i]);
+            return Err(stuck.map(|i| excs[i].name()).collect());
+        }
+    }
+}
+
+/// Creates every registered exception (see [`EXCEPTIONS`]): keeps it in its global, adds it to `m`.
+fn add_exceptions(m: &Module<'_>) -> PyResult<()> {
+    let ctx = m.ctx();
+    let excs: Vec<&'static CustomException> = EXCEPTIONS.iter().map(|e| e.0).collect();
+    let order = creation_order(&excs).map_err(|names| {
+        PyErr::new(
+            crate::Exc::ImportError,
+            format!(
+                "the bases of these #[oxhpy::exception]s derive from each other in a cycle: {}",
+                names.join(", ")
+            ),
+        )
+    })?;
+    for i in order {
+        let e = excs[i];
+        let base = match e.base() {
+            ExceptionBase::Builtin(b) => b.type_handle(ctx),
+            ExceptionBase::Custom(b) => b.type_handle(ctx),
+        };
+        let base = base.ok_or_else(|| {
+            PyErr::new(
+                crate::Exc::SystemError,
+                format!("the base of {} is not an exception class", e.name()),
+            )
+        })?;
+        let ty = m.new_exception(e.name(), base.raw(), e.doc())?;
+        e.global().store(ctx, &ty)?;
+        m.add(e.name(), ty)?;
+    }
+    Ok(())
+}
 
 /// The Python names of the registered functions (`HPyDef.meth.name`).
 fn function_names() -> impl Iterator<Item = &'static CStr> {
@@ -492,6 +592,7 @@ fn check_unique_names() -> PyResult<()> {
     let mut names: Vec<String> = function_names()
         .map(|n| n.to_string_lossy().into_owned())
         .chain(CLASSES.iter().map(|c| c.name.to_owned()))
+        .chain(EXCEPTIONS.iter().map(|e| e.0.name().to_owned()))
         .collect();
     names.sort_unstable();
     match names.windows(2).find(|w| w[0] == w[1]) {
@@ -499,8 +600,8 @@ fn check_unique_names() -> PyResult<()> {
         Some(w) => Err(PyErr::new(
             crate::Exc::ImportError,
             format!(
-                "two #[oxhpy::function]s or #[oxhpy::class]es of this binary are both named \
-                 '{}': rename one (`name = \"...\"`)",
+                "two #[oxhpy::function]s, #[oxhpy::class]es or #[oxhpy::exception]s of this \
+                 binary are both named '{}': rename one (`name = \"...\"`)",
                 w[0]
             ),
         )),
@@ -656,7 +757,8 @@ impl ModuleDef {
 }
 
 /// The exec work every oxhpy module does before the user's: fix the context layout for this
-/// process, mark the listed globals, create `PanicException`, then every registered class.
+/// process, mark the listed globals, create `PanicException`, every registered exception, every
+/// registered class, then the classes' static and class methods and class attributes.
 ///
 /// # Safety
 /// `m` is the module object of a [`ModuleDef`] (whose `as_ptr()` lists every registered global):
@@ -682,8 +784,12 @@ pub unsafe fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
     crate::context::Interpreter::note(m.ctx());
     crate::trampoline::init_panic_exception(m)?;
     check_unique_names()?;
+    add_exceptions(m)?;
     for class in CLASSES {
         (class.add)(m)?;
+    }
+    for class in CLASSES {
+        (class.add_items)(m)?;
     }
     Ok(())
 }
@@ -749,6 +855,40 @@ mod tests {
             // SAFETY: a module-level function's definition.
             static $entry: ModuleFunction = unsafe { ModuleFunction::new(&$def) };
         };
+    }
+
+    macro_rules! test_exception {
+        ($name:ident, $py:literal, $base:expr) => {
+            static $name: CustomException = {
+                let base = || ExceptionBase::from($base);
+                // SAFETY: not registered, and never stored into (only `creation_order` reads it).
+                unsafe { CustomException::new($py, None, base) }
+            };
+        };
+    }
+
+    test_exception!(CHILD, "Child", &PARENT);
+    test_exception!(PARENT, "Parent", &crate::Exc::ValueError);
+    test_exception!(GRANDCHILD, "Grandchild", &CHILD);
+    test_exception!(PING, "Ping", &PONG);
+    test_exception!(PONG, "Pong", &PING);
+    test_exception!(LOOSE, "Loose", &ORPHAN_BASE);
+    test_exception!(ORPHAN_BASE, "OrphanBase", &crate::Exc::Exception);
+
+    #[test]
+    fn exceptions_are_created_after_their_bases() {
+        let excs = [&GRANDCHILD, &CHILD, &PARENT];
+        let order = creation_order(&excs).unwrap();
+        let names: Vec<_> = order.iter().map(|&i| excs[i].name()).collect();
+        assert_eq!(names, ["Parent", "Child", "Grandchild"]);
+        assert_eq!(creation_order(&[]).unwrap(), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_cycle_or_a_missing_base_is_refused() {
+        let excs = [&PARENT, &PING, &CHILD, &PONG];
+        assert_eq!(creation_order(&excs).unwrap_err(), ["Ping", "Pong"]);
+        assert_eq!(creation_order(&[&LOOSE]).unwrap_err(), ["Loose"]);
     }
 
     test_function!(TWIN_A, TWIN_A_ENTRY, c"twin");

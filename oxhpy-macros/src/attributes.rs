@@ -1,7 +1,9 @@
 //! Parsing of the macros' arguments: `#[oxhpy::function(...)]`, `#[oxhpy::class(...)]`, and the
 //! attributes inside an `#[oxhpy::methods]` block or on a parameter (`#[new]`, `#[getter]`,
-//! `#[setter]`, `#[oxhpy(name = ..., sig = ..., signature = (...))]`, `#[oxhpy(default = ...)]`).
-//! Nothing here generates code: the results feed the model (`model.rs`).
+//! `#[setter]`, `#[staticmethod]`, `#[classmethod]`, `#[classattr]`, `#[oxhpy(name = ...,
+//! sig = ..., signature = (...))]`, `#[oxhpy(default = ...)]`). Nothing here generates code: the
+//! results feed the model (`model.rs`). (The options of a class's members, `#[oxhpy(get, set)]`,
+//! are read by `pyclass.rs`, those of `#[oxhpy::exception]` by `exception.rs`.)
 use crate::model::Sig;
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
@@ -160,6 +162,12 @@ pub(crate) enum Marker {
     Getter(Option<String>),
     /// `#[setter]` or `#[setter("name")]`
     Setter(Option<String>),
+    /// `#[staticmethod]`
+    StaticMethod,
+    /// `#[classmethod]`
+    ClassMethod,
+    /// `#[classattr]`
+    ClassAttr,
 }
 
 /// The oxhpy attributes of a method, removed from it: its marker and options.
@@ -194,6 +202,9 @@ impl MethodAttrs {
                         Marker::Setter(name)
                     });
                 }
+                "staticmethod" => out.marker = Some(Marker::StaticMethod),
+                "classmethod" => out.marker = Some(Marker::ClassMethod),
+                "classattr" => out.marker = Some(Marker::ClassAttr),
                 "oxhpy" => a.parse_nested_meta(|meta| out.options.parse_one(meta))?,
                 _ => kept.push(a),
             }

@@ -1,5 +1,5 @@
 //! The attribute macros of oxhpy: `#[oxhpy::function]`, `#[oxhpy::module]`, `#[oxhpy::class]`,
-//! `#[oxhpy::methods]`, `#[oxhpy::global]`.
+//! `#[oxhpy::methods]`, `#[oxhpy::global]`, `#[oxhpy::exception]`.
 //!
 //! They only generate glue: argument extraction, the impl/trampoline pair and the static
 //! definitions. The logic lives in the `oxhpy` crate, and the generated code reaches all of it
@@ -15,7 +15,9 @@ use proc_macro::TokenStream;
 //   generator per macro: `pyfunction`, `pymethod` + `pyimpl` (`#[oxhpy::methods]`), `pyclass`,
 //   `module`, `global`.
 mod attributes;
+mod classitems;
 mod codegen;
+mod exception;
 mod global;
 mod model;
 mod module;
@@ -52,6 +54,12 @@ pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Makes a struct the payload of a Python class: `#[oxhpy::class(name = "Py", subclass)]`.
 ///
+/// Members may carry `#[oxhpy(get)]` or `#[oxhpy(get, set)]` (and `name = "..."`, which a tuple
+/// struct's member needs): a property that returns a clone of the member (`Clone + IntoPy`) and, with
+/// `set`, assigns a converted value (`FromPy`), which needs a class that may be borrowed mutably
+/// (not a frozen one, with `Field`s; a `Field` member itself may be `set`: it is stored through the
+/// object). Deleting the property raises `TypeError`.
+///
 /// Members typed `Field` or `oxhpy::Field` hold Python objects: the type then takes part in GC
 /// (its traverse visits them), is frozen (no `&mut self` methods or setters) and is made
 /// `Send + Sync`, so its other members must be `Send + Sync`, which a type holding a `Field` is
@@ -63,7 +71,11 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The methods of a class: `#[new]` constructor, methods (receiver `&self`, `&mut self`, or
+/// The methods of a class: `#[new]` constructor; `#[staticmethod]` (no receiver), `#[classmethod]`
+/// (the class as the first parameter, `cls: Borrowed<'_, 'py>` or any argument type) and
+/// `#[classattr]` (on a `const`, or a function without parameters but an optional `Ctx`: a class
+/// attribute, computed once when the module has created its classes), which the type gets once
+/// created, as HPy 0.9 has none of them; methods (receiver `&self`, `&mut self`, or
 /// `slf: PyRef<'_, Self>` / `slf: PyRefMut<'_, Self>` for the object itself), `#[getter]` and
 /// `#[setter]` properties, and the special methods of the slot table (`slots.rs`), recognised by
 /// their Rust name:
@@ -164,6 +176,27 @@ pub fn global(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
     module::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares a custom exception type: `#[oxhpy::exception(base = ValueError)] static
+/// PARSE_ERROR: CustomException;`, anywhere in the crate (like `#[oxhpy::global]`). The module
+/// creates it when it is initialised, before its classes and its `#[oxhpy::exec]` function, as
+/// `<module>.ParseError`, and adds it to the module.
+///
+/// Options: `base = ...`, a built-in exception (`ValueError`, `Exc::ValueError`: any `oxhpy::Exc`)
+/// or another `#[oxhpy::exception]` static (`PARSE_ERROR`, `crate::errors::PARSE_ERROR`), created
+/// first; `Exception` by default. `name = "..."`: the Python name, by default the static's name in
+/// CamelCase (`PARSE_ERROR` → `ParseError`; a name with lowercase letters is kept).
+/// `doc = "..."`, or the doc comment: the docstring.
+///
+/// Raise it with `PARSE_ERROR.new_err(msg)` or `PyErr::custom(&PARSE_ERROR, msg)`; test an error
+/// with `err.matches(ctx, &PARSE_ERROR)`. Exceptions whose bases form a cycle make the import fail
+/// with `ImportError`.
+#[proc_macro_attribute]
+pub fn exception(attr: TokenStream, item: TokenStream) -> TokenStream {
+    exception::expand(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -555,6 +555,12 @@ pub(crate) enum MethodKind {
     Getter(String),
     /// `#[setter]` of the property named so.
     Setter(String),
+    /// `#[staticmethod]`: a method without `self`.
+    StaticMethod,
+    /// `#[classmethod]`: a method that takes the class first.
+    ClassMethod,
+    /// `#[classattr]`: a class attribute, the function's result.
+    ClassAttr,
 }
 
 impl MethodKind {
@@ -568,6 +574,9 @@ impl MethodKind {
                 name.clone()
                     .unwrap_or_else(|| fname.trim_start_matches("set_").to_owned()),
             ),
+            Some(Marker::StaticMethod) => MethodKind::StaticMethod,
+            Some(Marker::ClassMethod) => MethodKind::ClassMethod,
+            Some(Marker::ClassAttr) => MethodKind::ClassAttr,
             None => match slots::find(fname) {
                 Some(slot) => return slots::check_supported(slot, span).map(MethodKind::Slot),
                 None => MethodKind::Method,

@@ -2,13 +2,15 @@
 //! slots every class has: destroy, and traverse for a class with fields), its type global, and
 //! `IntoPy`.
 use crate::attributes::ClassOptions;
-use crate::utils::c_str;
-use proc_macro2::TokenStream;
+use crate::codegen::{arg_scope, with_args, GETTER, SETTER};
+use crate::utils::{c_doc, c_str, doc_string};
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{spanned::Spanned, Error, ItemStruct, Type};
+use syn::{spanned::Spanned, Error, Ident, ItemStruct, LitStr, Type};
 
 pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let s: ItemStruct = syn::parse2(item)?;
+    let mut s: ItemStruct = syn::parse2(item)?;
+    let accessors = field_accessors(&mut s)?;
     let ClassOptions {
         name: py_name,
         subclass,
@@ -155,6 +157,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 #member_checks
                 let mut defs = ::std::vec![DESTROY.as_ptr()];
                 #traverse_def
+                #accessors
                 defs
             }
         }
@@ -187,4 +190,175 @@ fn is_field(ty: &Type) -> bool {
         [o, f] => o == "oxhpy" && f == "Field",
         _ => false,
     }
+}
+
+/// `#[oxhpy(get)]`, `#[oxhpy(get, set)]` (and `name = "..."`) on a member of the struct.
+struct FieldOptions {
+    get: Option<Span>,
+    set: Option<Span>,
+    name: Option<String>,
+}
+
+/// Takes the `#[oxhpy(...)]` attributes out of a member's attributes.
+fn take_field_options(attrs: &mut Vec<syn::Attribute>) -> syn::Result<FieldOptions> {
+    let mut o = FieldOptions {
+        get: None,
+        set: None,
+        name: None,
+    };
+    let mut kept = Vec::new();
+    for a in attrs.drain(..) {
+        if !a.path().is_ident("oxhpy") {
+            kept.push(a);
+            continue;
+        }
+        a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("get") {
+                o.get = Some(meta.path.span());
+            } else if meta.path.is_ident("set") {
+                o.set = Some(meta.path.span());
+            } else if meta.path.is_ident("name") {
+                o.name = Some(meta.value()?.parse::<LitStr>()?.value());
+            } else {
+                return Err(meta.error("expected `get`, `set` or `name = \"...\"`"));
+            }
+            Ok(())
+        })?;
+    }
+    *attrs = kept;
+    Ok(o)
+}
+
+/// The properties of the members marked `#[oxhpy(get)]` / `#[oxhpy(get, set)]` (the attributes are
+/// taken out of the struct): statements of `class_defs` that push their `HPyDef_Kind_GetSet`s.
+///
+/// The getter returns a clone of the member (`Clone + IntoPy`) under a shared borrow; the setter
+/// converts the value (`FromPy`) and assigns it under an exclusive borrow, so only a `Mutable`
+/// class has one (the error points at `set`). A `Field` member is loaded (`None` when empty) and
+/// stored through the object, under a shared borrow (a frozen class may set it). Deleting is
+/// refused (`TypeError`; PyPy and GraalPy refuse it themselves). Without `set`, the setter raises
+/// `AttributeError` (PyPy 3.11 aborts on assigning a property without one, see
+/// `pymethod::gen_properties`).
+fn field_accessors(s: &mut ItemStruct) -> syn::Result<TokenStream> {
+    let class = s.ident.clone();
+    let p = quote!(::oxhpy::impl_);
+    let ffi = quote!(::oxhpy::impl_::ffi);
+    let scope = arg_scope();
+    let mut out = Vec::new();
+    for (i, f) in s.fields.iter_mut().enumerate() {
+        let o = take_field_options(&mut f.attrs)?;
+        let Some(get) = o.get else {
+            if let Some(span) = o.set.or(o.name.as_ref().map(|_| f.ty.span())) {
+                return Err(Error::new(
+                    span,
+                    "`set` and `name` need `get`: `#[oxhpy(get, set)]`",
+                ));
+            }
+            continue;
+        };
+        let member = match &f.ident {
+            Some(id) => quote!(#id),
+            None => {
+                let i = syn::Index::from(i);
+                quote!(#i)
+            }
+        };
+        let name =
+            match (o.name, &f.ident) {
+                (Some(n), _) => n,
+                (None, Some(id)) => id.to_string().trim_start_matches("r#").to_owned(),
+                (None, None) => return Err(Error::new(
+                    get,
+                    "a member without a name needs `name = \"...\"`: `#[oxhpy(get, name = \"x\")]`",
+                )),
+            };
+        let ty = &f.ty;
+        let field = is_field(ty);
+        let get_entry = format_ident!("__OxhpyGet{}", i);
+        let set_entry = format_ident!("__OxhpySet{}", i);
+        let get_body = if field {
+            quote! {
+                // SAFETY: `_self` is the live instance the property was read from.
+                let r = unsafe { #scope.borrow_self::<#class>(_self) }?;
+                let value = r.#member.load(&r)?;
+                ::oxhpy::IntoPy::into_py(value, py).map(::oxhpy::Handle::into_raw)
+            }
+        } else {
+            // Spanned at the member's type: where a type that is not `Clone + IntoPy` fails.
+            let clone = quote_spanned!(ty.span()=> ::core::clone::Clone::clone(&r.#member));
+            let into_py = quote_spanned!(ty.span()=> ::oxhpy::IntoPy::into_py(value, py));
+            quote! {
+                // SAFETY: `_self` is the live instance the property was read from.
+                let r = unsafe { #scope.borrow_self::<#class>(_self) }?;
+                let value: #ty = #clone;
+                ::core::mem::drop(r);
+                #into_py.map(::oxhpy::Handle::into_raw)
+            }
+        };
+        out.push(GETTER.entry(
+            &quote!(),
+            &get_entry,
+            &format_ident!("__oxhpy_get_{}", i),
+            with_args(get_body),
+        ));
+        let delete = quote! {
+            ::core::result::Result::Err(::oxhpy::PyErr::type_error("cannot delete this attribute"))
+        };
+        let set_body = match o.set {
+            None => {
+                let msg = format!("attribute '{name}' of '{class}' objects is not writable");
+                quote! {
+                    ::core::result::Result::Err(::oxhpy::PyErr::new(::oxhpy::Exc::AttributeError, #msg))
+                }
+            }
+            Some(_) if field => with_args(quote! {
+                if #ffi::HPy_IsNull(value) {
+                    return #delete;
+                }
+                // SAFETY: `_self` is the live instance the property is set on.
+                let r = unsafe { #scope.borrow_self::<#class>(_self) }?;
+                // SAFETY: a live value handle for the call (not NULL, checked just before).
+                r.#member.store(&r, &unsafe { #scope.arg(value) })?;
+                ::core::result::Result::Ok(0)
+            }),
+            Some(set) => {
+                // Spanned at `set`: a frozen class (not `Mutable`) fails to compile there.
+                let borrow_mut = Ident::new("borrow_self_mut", set);
+                let class_at_set = Ident::new(&class.to_string(), set);
+                with_args(quote! {
+                    if #ffi::HPy_IsNull(value) {
+                        return #delete;
+                    }
+                    let value: #ty = #p::extract_arg(
+                        // SAFETY: a live value handle for the call (not NULL, checked just before).
+                        unsafe { #scope.arg(value) },
+                        #name,
+                    )?;
+                    // SAFETY: `_self` is the live instance the property is set on.
+                    let mut r = unsafe { #scope.#borrow_mut::<#class_at_set>(_self) }?;
+                    r.#member = value;
+                    ::core::result::Result::Ok(0)
+                })
+            }
+        };
+        out.push(SETTER.entry(
+            &quote!(),
+            &set_entry,
+            &format_ident!("__oxhpy_set_{}", i),
+            set_body,
+        ));
+        let def = format_ident!("__OXHPY_GETSET_{}", i);
+        let cname = c_str(&name);
+        let doc = c_doc(doc_string(&f.attrs));
+        out.push(quote! {
+            // SAFETY: the getter and setter entries' impls and trampolines; their impls take an
+            // instance of this class as `self`.
+            static #def: #p::MethodDef = unsafe { #p::MethodDef::getset(
+                #cname, #doc,
+                <#get_entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_getter::<#get_entry>, #ffi::cpy_getter),
+                <#set_entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_setter::<#set_entry>, #ffi::cpy_setter)) };
+            defs.push(#def.as_ptr());
+        });
+    }
+    Ok(quote!(#(#out)*))
 }

@@ -2,6 +2,7 @@
 //! it (`pymethod.rs`), implements `PyMethods` with the resulting definitions and registers the
 //! class in `oxhpy::impl_::CLASSES` for the module.
 use crate::attributes::{no_options, MethodAttrs};
+use crate::classitems::{self, ClassItems};
 use crate::model::{Callable, MethodKind};
 use crate::pymethod::{self, Generated, Names, Property};
 use crate::slots::Shape;
@@ -16,6 +17,8 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let owner: Type = (*block.self_ty).clone();
     let p = quote!(::oxhpy::impl_);
     let ffi = quote!(::oxhpy::impl_::ffi);
+    // Static and class methods, class attributes: added to the type once created.
+    let mut class_items = ClassItems::default();
     let mut out = Generated::default();
     let mut props: Vec<Property> = Vec::new();
     // `__init__` needs `#[new]` (which gives the struct its value); a `#[new]` without parameters
@@ -42,8 +45,12 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     // Every item is checked, and all their errors reported together.
     let mut errors: Option<syn::Error> = None;
     for it in block.items.iter_mut() {
-        let ImplItem::Fn(f) = it else { continue };
-        if let Err(e) = method(f, &owner, &mut out, &mut props) {
+        let result = match it {
+            ImplItem::Fn(f) => method(f, &owner, &mut out, &mut props, &mut class_items),
+            ImplItem::Const(k) => classitems::gen_const(k, &owner, &mut out, &mut class_items),
+            _ => continue,
+        };
+        if let Err(e) = result {
             match &mut errors {
                 Some(all) => all.combine(e),
                 None => errors = Some(e),
@@ -53,6 +60,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     if let Some(e) = errors {
         return Err(e);
     }
+    let class_items = class_items.class_items_fn();
     pymethod::gen_richcmp(&owner, &mut out);
     pymethod::gen_ass_subscript(&owner, &mut out);
     pymethod::gen_numbers(&owner, &mut out);
@@ -73,6 +81,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             // SAFETY: the static `MethodDef`s of this impl block, whose impls take an instance of
             // the owner as `self`.
             unsafe impl #p::PyMethods for #owner {
+                #class_items
                 fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
                     ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
                 }
@@ -95,11 +104,30 @@ fn method(
     owner: &Type,
     out: &mut Generated,
     props: &mut Vec<Property>,
+    class_items: &mut ClassItems,
 ) -> syn::Result<()> {
     let attrs = MethodAttrs::take(&mut f.attrs)?;
     let fname = f.sig.ident.to_string();
     let kind = MethodKind::classify(&attrs, &fname, f.sig.ident.span())?;
     let doc = doc_string(&f.attrs);
+    if let MethodKind::ClassMethod = kind {
+        // The class comes first, where a method has its receiver.
+        let qualname = format!(
+            "{}.{}",
+            quote!(#owner),
+            attrs.options.name.as_deref().unwrap_or(&fname)
+        );
+        let names = Names::of(&f.sig.ident);
+        return classitems::gen_classmethod(
+            f,
+            attrs.options,
+            owner,
+            qualname,
+            &names,
+            out,
+            class_items,
+        );
+    }
     // `#[new]` has no receiver: a first `PyRef<'_, Self>` is an argument there.
     let recv_owner = (!matches!(kind, MethodKind::New)).then_some(owner);
     let mut c = Callable::parse(
@@ -128,6 +156,9 @@ fn method(
             out.items.push(pymethod::gen_setter(&c, owner, &names)?);
             pymethod::add_accessor(props, name, names.entry, false, doc);
         }
+        MethodKind::StaticMethod => classitems::gen_static(&c, owner, &names, out, class_items)?,
+        MethodKind::ClassAttr => classitems::gen_classattr_fn(&c, owner, &names, out, class_items)?,
+        MethodKind::ClassMethod => unreachable!("generated above"),
     }
     Ok(())
 }

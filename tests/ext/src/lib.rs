@@ -69,9 +69,11 @@ pub mod _native {
 mod args;
 mod buffer_formats;
 mod callfunction;
+mod class_items;
 mod context;
 mod conversions;
 mod errors;
+mod exceptions;
 mod export;
 mod fields;
 mod functions;
