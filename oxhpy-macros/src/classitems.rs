@@ -119,6 +119,7 @@ pub(crate) fn gen_classmethod(
     f.sig.inputs = first.into_iter().chain(rest.inputs).collect();
     c.sig = Sig::Keywords;
     c.qualname = Some(qualname.clone());
+    c.cls_arg = true;
 
     let p = quote!(::oxhpy::impl_);
     let ffi = quote!(::oxhpy::impl_::ffi);

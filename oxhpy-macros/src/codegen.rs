@@ -361,7 +361,7 @@ impl Callable {
         let positional = named().filter(|p| p.positional()).count();
         let varargs = self.var_param(ParamKind::VarArgs).is_some();
         let varkw = self.var_param(ParamKind::VarKw).is_some();
-        let self_arg = self.recv != Recv::None;
+        let self_arg = self.recv != Recv::None || self.cls_arg;
         quote! {
             const SPEC: #p::ArgSpec = #p::ArgSpec {
                 name: #py_name, params: &[#(#py_names),*], required: &[#(#required),*],

@@ -339,6 +339,9 @@ pub(crate) struct Callable {
     pub tp_call: bool,
     /// The name error messages use (`Type.method`), when it differs from `py_name`.
     pub qualname: Option<String>,
+    /// A `#[classmethod]`: its class counts among the positional arguments in error messages,
+    /// as a `def`'s `cls` does (its receiver, `recv`, is none).
+    pub cls_arg: bool,
 }
 
 impl Callable {
@@ -488,6 +491,7 @@ impl Callable {
             doc,
             tp_call: false,
             qualname: None,
+            cls_arg: false,
         })
     }
 
