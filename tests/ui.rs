@@ -16,8 +16,11 @@
 //! `init_global_context`, ...) without `unsafe`, and, inside a buffer view's closure, calling
 //! Python, taking a second view or releasing the interpreter (`view_*.rs`;
 //! `Release::above_in_place` is `unsafe`), a `signature = (...)` that a `def` could not have or
-//! that does not list the function's parameters in order (`signature_misuse.rs`), and keeping
-//! `*args` or `**kwargs` past the call (`signature_static.rs`).
+//! that does not list the function's parameters in order (`signature_misuse.rs`), keeping
+//! `*args` or `**kwargs` past the call (`signature_static.rs`), misused `#[staticmethod]`,
+//! `#[classmethod]`, `#[classattr]` and member shorthands (`class_items_misuse.rs`, `member_*.rs`:
+//! `set` on a frozen class, member types that do not convert), and `#[oxhpy::exception]`s with a
+//! base that is no exception type (`exception_*.rs`).
 
 #[test]
 fn ui() {
