@@ -9,14 +9,21 @@ cd "$REPO"
 [[ ${OXHPY_HPY_DEVEL:-} ]] || { ensure_apt; ensure_cpython; }
 
 step "crates: cargo package hpy-sys, oxhpy-macros, oxhpy"
-cargo package -q --allow-dirty -p hpy-sys -p oxhpy-macros -p oxhpy
+# Verification builds oxhpy against the just-packaged oxhpy-macros from a temporary registry, and
+# cargo takes a registry crate's earlier build as up to date (registry crates never change): a cached
+# build of an older oxhpy-macros 0.1.0 would be used. So the packages build in a target folder of
+# their own (keeping syn, bindgen, ... between runs), without the builds of our three crates.
+pkg_target=$CARGO_TARGET_DIR/crates
+rm -rf "$pkg_target"/package "$pkg_target"/debug/.fingerprint/{hpy-sys,oxhpy-macros,oxhpy}-* \
+    "$pkg_target"/debug/build/hpy-sys-* "$pkg_target"/debug/deps/*{hpy_sys,oxhpy_macros,oxhpy}-*
+CARGO_TARGET_DIR=$pkg_target cargo package -q --allow-dirty -p hpy-sys -p oxhpy-macros -p oxhpy
 
 # A fixed folder, so that a second run reuses the build of the registry dependencies (syn, bindgen, ...).
 work=$CARGO_TARGET_DIR/user-crate
 rm -rf "$work/user" "$work/site" "$work"/*-0.1.0
 mkdir -p "$work"
 for c in hpy-sys oxhpy-macros oxhpy; do
-    tar -xzf "$CARGO_TARGET_DIR/package/$c-0.1.0.crate" -C "$work"
+    tar -xzf "$pkg_target/package/$c-0.1.0.crate" -C "$work"
 done
 cp -r tests/user_crate "$work/user"
 {
