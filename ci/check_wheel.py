@@ -2,9 +2,9 @@
 such as manylinux2014 where there is one) with X.Y at least the newest glibc symbol version the binary uses
 and at most the glibc given by --glibc X.Y (the one the wheels are built for), the .hpy0.so exports exactly
 the four HPy universal entry points (plus the bounds of linkme's registries of the module's globals,
-functions and classes, which the linker defines, and OXHPY_ONE_MODULE_PER_BINARY, whose second definition
-makes a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy runtime
-oxhpy-hpy is required on CPython only."""
+functions, classes and exceptions, which the linker defines, and OXHPY_ONE_MODULE_PER_BINARY, whose second
+definition makes a second #[oxhpy::module] fail to link), the loader stub has no pkg_resources, the HPy
+runtime oxhpy-hpy is required on CPython only."""
 
 import re
 import subprocess
@@ -39,7 +39,7 @@ def check(wheel, max_glibc):
     glibc = max(tuple(map(int, v)) for v in re.findall(r"@GLIBC_(\d+)\.(\d+)", undefined.stdout))
     assert glibc <= plat, f"{name}: the binary needs glibc {glibc}"
     exported = sorted(line.split()[-1] for line in out.stdout.splitlines() if line.strip())
-    registry = re.compile(r"__(start|stop)_linkm[e2]_(GLOBALS|FUNCTIONS|CLASSES)")
+    registry = re.compile(r"__(start|stop)_linkm[e2]_(GLOBALS|FUNCTIONS|CLASSES|EXCEPTIONS)")
     exported = [s for s in exported if not registry.fullmatch(s) and s != "OXHPY_ONE_MODULE_PER_BINARY"]
     expected = sorted(
         [
