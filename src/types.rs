@@ -86,28 +86,14 @@ impl CompareOp {
     }
 }
 
-/// `Ok(false)` when `e` is an exception of type `exc` raised in the interpreter (then cleared),
-/// else `Err(e)`: a lookup that may fail because something is absent.
+/// `Ok(false)` when `e` is an exception of type `exc` (then cleared), else `Err(e)`: a lookup that
+/// may fail because something is absent.
 pub(crate) fn absent_if(ctx: Ctx<'_>, e: PyErr, exc: Exc) -> PyResult<bool> {
-    // SAFETY: valid context; the exception type is a context constant.
-    let matches = e.message().is_none()
-        && unsafe { ffi::HPyErr_ExceptionMatches(ctx.as_ptr(), exc.handle(ctx)) != 0 };
-    if !matches {
+    if !e.matches(ctx, exc) {
         return Err(e);
     }
-    forget_raised(ctx, e);
+    e.clear(ctx);
     Ok(false)
-}
-
-/// Drops `e`, clearing its exception when it is one raised in the interpreter (without counting it
-/// as discarded): for a failure that is handled.
-pub(crate) fn forget_raised(ctx: Ctx<'_>, e: PyErr) {
-    if e.message().is_none() {
-        // SAFETY: valid context: the exception is consumed here.
-        unsafe { ffi::HPyErr_Clear(ctx.as_ptr()) };
-        // A raised error holds nothing; forgetting it keeps it from counting as discarded.
-        std::mem::forget(e);
-    }
 }
 
 /// Whether `obj` passes `check` (`HPyUnicode_Check`, …).
@@ -265,7 +251,7 @@ macro_rules! typed_handle {
                 match crate::Object::repr(self) {
                     Ok(r) => write!(f, "{}({r})", stringify!($ty)),
                     Err(e) => {
-                        crate::types::forget_raised(crate::AsHandle::ctx(self), e);
+                        e.clear(crate::AsHandle::ctx(self));
                         write!(f, "{}(<repr failed>)", stringify!($ty))
                     }
                 }

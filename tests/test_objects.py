@@ -596,6 +596,13 @@ def test_typed_handles_in_containers():
         t.echo_opt_pydict([])
 
 
+def test_typed_varargs():
+    n, keys, args, kwargs = t.typed_varargs(1, "a", None, z=1, b=[2])
+    assert (n, keys, args, kwargs) == (3, ["b", "z"], (1, "a", None), {"z": 1, "b": [2]})
+    assert type(args) is tuple and type(kwargs) is dict
+    assert t.typed_varargs() == (0, [], (), None)
+
+
 def test_try_from_object_and_forms():
     for v, kind in [
         ("s", "str"),

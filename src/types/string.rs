@@ -1,5 +1,5 @@
 //! [`PyStr`]: a `str`.
-use super::{constant, forget_raised, typed_handle};
+use super::{constant, typed_handle};
 use crate::context::{cstring, Ctx};
 use crate::convert::IntoPy;
 use crate::err::PyResult;
@@ -250,7 +250,7 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         match self.to_str() {
             Ok(s) => Some(s),
             Err(e) => {
-                forget_raised(self.ctx(), e);
+                e.clear(self.ctx());
                 None
             }
         }

@@ -540,3 +540,21 @@ pub fn number_extremes() -> NumberExtremes {
         (f32::MAX, f32::MIN_POSITIVE, f32::from_bits(1)),
     )
 }
+
+/// `(*args, **kwargs)` as typed handles: `(len(args), sorted keys, args, kwargs)`.
+#[oxhpy::function(signature = (*args, **kwargs))]
+pub fn typed_varargs<'py>(
+    args: PyTupleRef<'_, 'py>,
+    kwargs: Option<PyDict<'py>>,
+) -> PyResult<(usize, Vec<String>, PyTuple<'py>, Option<PyDict<'py>>)> {
+    let mut keys = match &kwargs {
+        Some(kw) => kw
+            .keys()?
+            .iter()?
+            .map(|k| k?.extract::<String>())
+            .collect::<PyResult<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    keys.sort();
+    Ok((args.len()?, keys, args.to_owned(), kwargs))
+}
