@@ -51,6 +51,7 @@
 //! ```
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
+use crate::function::PropertyDef;
 use crate::handle::{AsHandle, Borrowed, Handle};
 use crate::module::{Global, Module};
 use hpy_sys as ffi;
@@ -79,8 +80,9 @@ use std::ops::{Deref, DerefMut};
 ///
 /// # Safety
 /// `class_defs` must hold the `tp_destroy` slot [`destroy::<Self>`] (and `tp_traverse` with
-/// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`), and `type_global` must be registered (declared
-/// with `#[oxhpy::global]`), so that the module definition lists it. `FIELDS` holds the offsets in
+/// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`) and otherwise only the `as_ptr()`s of static
+/// [`PropertyDef`]s of `Self` (built as `PropertyDef::new` requires), and `type_global` must be
+/// registered (declared with `#[oxhpy::global]`), so that the module definition lists it. `FIELDS` holds the offsets in
 /// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`.
 pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// The Python name of the type (without module): the struct's name, or the class's
@@ -160,8 +162,8 @@ unsafe impl crate::module::Globals for TypeGlobal {
 /// # Safety
 /// [`add_class`] puts `method_defs` into the type's spec and HPy calls what they define with
 /// instances of the type as `self`: every entry is the `as_ptr()` of a static
-/// [`MethodDef`](crate::impl_::MethodDef) built as its constructor requires, for a method,
-/// property or slot whose impl takes a `Self` as `self`.
+/// [`MethodDef`](crate::impl_::MethodDef) or [`PropertyDef`] built as its constructor requires,
+/// for a method, property or slot whose impl takes a `Self` as `self`.
 #[doc(hidden)]
 pub unsafe trait PyMethods: PyClass {
     /// What is added to the type once every class of the module is created: static and class
@@ -841,8 +843,21 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     // The spec, its name and its defines must outlive the type: they are leaked, once per exec.
     let name: &'static CStr =
         Box::leak(crate::context::cstring(&format!("{modname}.{}", T::NAME))?.into_boxed_c_str());
-    let mut defines = T::method_defs();
-    defines.extend(T::class_defs());
+    // On PyPy a property is defined as methods, from which it is built below (see `PropertyDef`).
+    let pypy = crate::context::Interpreter::get().pypy;
+    let mut properties = Vec::new();
+    let mut defines = Vec::new();
+    for def in T::method_defs().into_iter().chain(T::class_defs()) {
+        // SAFETY: the `as_ptr()` of a static `MethodDef` or `PropertyDef` (`PyMethods`' and
+        // `PyClass`'s contracts).
+        match unsafe { PropertyDef::of(def) } {
+            Some(p) if pypy => {
+                defines.extend(p.methods());
+                properties.push(p);
+            }
+            _ => defines.push(def),
+        }
+    }
     defines.push(std::ptr::null_mut());
     let spec = Box::leak(Box::new(ffi::HPyType_Spec {
         name: name.as_ptr(),
@@ -869,6 +884,20 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
         let name = name.to_str().unwrap_or_default();
         let method = crate::Object::getattr(&ty, name)?;
         crate::Object::setattr(&ty, name, method)?;
+    }
+    for p in properties {
+        let (name, doc, hidden) = p.names();
+        let [get, set, delete] = hidden.map(|h| crate::Object::getattr(&ty, &h.to_string_lossy()));
+        let doc = match doc {
+            Some(d) => crate::IntoPy::into_py(d.to_string_lossy().as_ref(), ctx)?,
+            None => ctx.none(),
+        };
+        let property =
+            crate::Object::call(&ctx.builtins_fn("property")?, (get?, set?, delete?, doc))?;
+        crate::Object::setattr(&ty, &name.to_string_lossy(), property)?;
+        for h in hidden {
+            crate::Object::delattr(&ty, &h.to_string_lossy())?;
+        }
     }
     T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)

@@ -13,6 +13,9 @@ use crate::context::Ctx;
 use crate::convert::FromPy;
 use crate::err::{PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle};
+use crate::trampoline::{
+    cpy_getter, cpy_noargs, cpy_o, cpy_setter, Entry, GetterImpl, NoargsImpl, OImpl, SetterImpl,
+};
 use hpy_sys as ffi;
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
@@ -624,7 +627,7 @@ impl MethodDef {
         }))
     }
 
-    /// A property: getter and optional setter.
+    /// A property: getter and optional setter (only inside a [`PropertyDef`]).
     ///
     /// # Safety
     /// HPy calls the functions through this definition: `getter` is a non-NULL
@@ -632,7 +635,7 @@ impl MethodDef {
     /// that forwards to it (`cpy_getter::<E>` where `E::IMPL` is `getter`); `setter` and
     /// `setter_trampoline` are both NULL (no setter) or a [`SetterImpl`](crate::impl_::SetterImpl)
     /// and its trampoline (`cpy_setter::<E>`).
-    pub const unsafe fn getset(
+    const unsafe fn getset(
         name: &'static CStr,
         doc: Option<&'static CStr>,
         getter: ffi::HPyCFunction,
@@ -662,6 +665,199 @@ impl MethodDef {
     /// The pointer that goes into a `defines` list.
     pub const fn as_ptr(&'static self) -> *mut ffi::HPyDef {
         self.0.get()
+    }
+}
+
+/// A property (`#[getter]`/`#[setter]`, `#[oxhpy(get, set)]`): the `HPyDef_Kind_GetSet` that
+/// goes into the type's spec, and three methods that go there instead on PyPy.
+///
+/// PyPy 3.11's HPy getset descriptors lose errors: a getter that raises gives `None` with the
+/// exception left set (the next HPy call aborts the process: "Fatal RPython error:
+/// AssertionError"), and a setter's error is dropped in universal mode (left pending in debug
+/// mode). Its HPy methods report errors as they should, so there [`add_class`](crate::impl_::add_class)
+/// defines the getter, setter and deleter as methods (the hidden names given here) and sets the
+/// attribute to the built-in `property(get, set, delete, doc)` of them once the type exists,
+/// deleting the hidden names again. A property then behaves the same on every interpreter.
+#[repr(C)]
+pub struct PropertyDef {
+    /// First, so that a pointer to it is a pointer to the `PropertyDef`: every
+    /// `HPyDef_Kind_GetSet` oxhpy defines lives in one (the only way to build one).
+    getset: MethodDef,
+    methods: [MethodDef; 3],
+}
+
+impl PropertyDef {
+    /// The property `name` with getter `G` and setter `S` (which receives `HPy_NULL` as the
+    /// value for `del`), and the names under which PyPy's type defines them as methods
+    /// (`[get, set, delete]`, distinct from every other name of the type).
+    ///
+    /// # Safety
+    /// HPy calls the impls through these definitions with an instance of the type the property is
+    /// defined on: `G::IMPL` is a non-NULL [`GetterImpl`](crate::impl_::GetterImpl) and `S::IMPL`
+    /// a non-NULL [`SetterImpl`](crate::impl_::SetterImpl) whose impls take such an instance.
+    pub const unsafe fn new<G: Entry, S: Entry>(
+        name: &'static CStr,
+        doc: Option<&'static CStr>,
+        hidden: [&'static CStr; 3],
+    ) -> Self {
+        // SAFETY: G's and S's impls are a getter and a setter (the caller's contract) and these
+        // are their trampolines; the methods' impls are the adapters below, of the conventions
+        // recorded with them, and their trampolines.
+        unsafe {
+            PropertyDef {
+                getset: MethodDef::getset(
+                    name,
+                    doc,
+                    G::IMPL,
+                    crate::__cpy!(cpy_getter::<G>, ffi::cpy_getter),
+                    S::IMPL,
+                    crate::__cpy!(cpy_setter::<S>, ffi::cpy_setter),
+                ),
+                methods: [
+                    MethodDef::meth(
+                        hidden[0],
+                        doc,
+                        ffi::HPyFunc_NOARGS,
+                        <PropertyGet<G> as Entry>::IMPL,
+                        crate::__cpy!(cpy_noargs::<PropertyGet<G>>),
+                    ),
+                    MethodDef::meth(
+                        hidden[1],
+                        None,
+                        ffi::HPyFunc_O,
+                        <PropertySet<S> as Entry>::IMPL,
+                        crate::__cpy!(cpy_o::<PropertySet<S>>),
+                    ),
+                    MethodDef::meth(
+                        hidden[2],
+                        None,
+                        ffi::HPyFunc_NOARGS,
+                        <PropertyDelete<S> as Entry>::IMPL,
+                        crate::__cpy!(cpy_noargs::<PropertyDelete<S>>),
+                    ),
+                ],
+            }
+        }
+    }
+
+    /// The pointer that goes into a `defines` list: its `HPyDef_Kind_GetSet`.
+    pub const fn as_ptr(&'static self) -> *mut ffi::HPyDef {
+        self.getset.as_ptr()
+    }
+
+    /// The property whose `HPyDef_Kind_GetSet` is `def`, or `None` for a definition of another
+    /// kind.
+    ///
+    /// # Safety
+    /// `def` is the `as_ptr()` of a static `MethodDef` or `PropertyDef`.
+    pub(crate) unsafe fn of(def: *mut ffi::HPyDef) -> Option<&'static PropertyDef> {
+        // SAFETY: a live static definition (the caller's contract); a getset is only built inside
+        // a `PropertyDef`, as its first member of this `repr(C)` struct.
+        unsafe { ((*def).kind == ffi::HPyDef_Kind_GetSet).then(|| &*(def as *const PropertyDef)) }
+    }
+
+    /// The definitions of the get, set and delete methods.
+    pub(crate) fn methods(&'static self) -> [*mut ffi::HPyDef; 3] {
+        self.methods.each_ref().map(MethodDef::as_ptr)
+    }
+
+    /// The property's name and doc, and its methods' names.
+    pub(crate) fn names(&self) -> (&'static CStr, Option<&'static CStr>, [&'static CStr; 3]) {
+        // SAFETY: built by `new` from `'static` C strings (the doc may be NULL), never written.
+        unsafe {
+            let g = &(*self.getset.0.get()).__bindgen_anon_1.getset;
+            let name = |p: *const std::ffi::c_char| CStr::from_ptr(p);
+            let hidden = self
+                .methods
+                .each_ref()
+                .map(|m| name((*m.0.get()).__bindgen_anon_1.meth.name));
+            (
+                name(g.name),
+                (!g.doc.is_null()).then(|| name(g.doc)),
+                hidden,
+            )
+        }
+    }
+}
+
+/// PyPy's getter method of a property: the getter `G`'s impl, called as a method.
+struct PropertyGet<G>(PhantomData<G>);
+/// PyPy's setter method of a property.
+struct PropertySet<S>(PhantomData<S>);
+/// PyPy's deleter method of a property: the setter, given `HPy_NULL`.
+struct PropertyDelete<S>(PhantomData<S>);
+
+// SAFETY: IMPL is `property_get::<G>`, a `NoargsImpl`.
+unsafe impl<G: Entry> Entry for PropertyGet<G> {
+    // SAFETY: a function pointer of type `NoargsImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction =
+        unsafe { crate::__cfunc!(property_get::<G> as NoargsImpl, NoargsImpl) };
+}
+
+// SAFETY: IMPL is `property_set::<S>`, an `OImpl`.
+unsafe impl<S: Entry> Entry for PropertySet<S> {
+    // SAFETY: a function pointer of type `OImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction = unsafe { crate::__cfunc!(property_set::<S> as OImpl, OImpl) };
+}
+
+// SAFETY: IMPL is `property_delete::<S>`, a `NoargsImpl`.
+unsafe impl<S: Entry> Entry for PropertyDelete<S> {
+    // SAFETY: a function pointer of type `NoargsImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction =
+        unsafe { crate::__cfunc!(property_delete::<S> as NoargsImpl, NoargsImpl) };
+}
+
+/// # Safety
+/// HPy calls it as a method of the property's type: `G::IMPL` is a getter of it
+/// (`PropertyDef::new`'s contract).
+unsafe extern "C" fn property_get<G: Entry>(ctx: *mut ffi::HPyContext, slf: ffi::HPy) -> ffi::HPy {
+    // SAFETY: `G::IMPL` is a non-NULL `GetterImpl` (the contract above); the getter takes no
+    // closure.
+    unsafe {
+        let get = std::mem::transmute::<ffi::HPyCFunction, GetterImpl>(G::IMPL);
+        get(ctx, slf, std::ptr::null_mut())
+    }
+}
+
+/// # Safety
+/// HPy calls it as a method of the property's type with one argument: `S::IMPL` is a setter of it.
+unsafe extern "C" fn property_set<S: Entry>(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    value: ffi::HPy,
+) -> ffi::HPy {
+    // SAFETY: as `property_get`; the value is a live argument handle.
+    unsafe { set_or_delete(ctx, slf, value, S::IMPL) }
+}
+
+/// # Safety
+/// HPy calls it as a method of the property's type: `S::IMPL` is a setter of it.
+unsafe extern "C" fn property_delete<S: Entry>(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+) -> ffi::HPy {
+    // SAFETY: as `property_get`; a setter takes `HPy_NULL` as the value to delete.
+    unsafe { set_or_delete(ctx, slf, ffi::HPy_NULL, S::IMPL) }
+}
+
+/// Calls setter `imp` and returns `None`, or `HPy_NULL` with its error set.
+///
+/// # Safety
+/// `imp` is a non-NULL `SetterImpl` that takes `slf`; `value` is a live handle or `HPy_NULL`.
+unsafe fn set_or_delete(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    value: ffi::HPy,
+    imp: ffi::HPyCFunction,
+) -> ffi::HPy {
+    // SAFETY: the contract above; `h_None` is a constant of the live context.
+    unsafe {
+        let set = std::mem::transmute::<ffi::HPyCFunction, SetterImpl>(imp);
+        if set(ctx, slf, value, std::ptr::null_mut()) < 0 {
+            ffi::HPy_NULL
+        } else {
+            ffi::HPy_Dup(ctx, (*ctx).h_None)
+        }
     }
 }
 

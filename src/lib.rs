@@ -92,7 +92,9 @@ pub mod impl_ {
         is_instance, traverse, Mutable, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;
-    pub use crate::function::{extract_arg, with_args, ArgScope, ArgSpec, MethodDef, VectorArgs};
+    pub use crate::function::{
+        extract_arg, with_args, ArgScope, ArgSpec, MethodDef, PropertyDef, VectorArgs,
+    };
     pub use crate::module::{
         exec_prologue, unregistered, ModuleClass, ModuleDef, ModuleFunction, PtrList, Registered,
         CLASSES, FUNCTIONS, GLOBALS,

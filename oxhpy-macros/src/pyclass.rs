@@ -230,15 +230,14 @@ fn take_field_options(attrs: &mut Vec<syn::Attribute>) -> syn::Result<FieldOptio
 }
 
 /// The properties of the members marked `#[oxhpy(get)]` / `#[oxhpy(get, set)]` (the attributes are
-/// taken out of the struct): statements of `class_defs` that push their `HPyDef_Kind_GetSet`s.
+/// taken out of the struct): statements of `class_defs` that push their `PropertyDef`s.
 ///
 /// The getter returns a clone of the member (`Clone + IntoPy`) under a shared borrow; the setter
 /// converts the value (`FromPy`) and assigns it under an exclusive borrow, so only a `Mutable`
 /// class has one (the error points at `set`). A `Field` member is loaded (`None` when empty) and
 /// stored through the object, under a shared borrow (a frozen class may set it). Deleting is
 /// refused (`TypeError`; PyPy and GraalPy refuse it themselves). Without `set`, the setter raises
-/// `AttributeError` (PyPy 3.11 aborts on assigning a property without one, see
-/// `pymethod::gen_properties`).
+/// `AttributeError` (see `pymethod::gen_properties`).
 fn field_accessors(s: &mut ItemStruct) -> syn::Result<TokenStream> {
     let class = s.ident.clone();
     let p = quote!(::oxhpy::impl_);
@@ -350,13 +349,12 @@ fn field_accessors(s: &mut ItemStruct) -> syn::Result<TokenStream> {
         let def = format_ident!("__OXHPY_GETSET_{}", i);
         let cname = c_str(&name);
         let doc = c_doc(doc_string(&f.attrs));
+        let hidden = crate::pymethod::hidden_names(&name);
         out.push(quote! {
-            // SAFETY: the getter and setter entries' impls and trampolines; their impls take an
-            // instance of this class as `self`.
-            static #def: #p::MethodDef = unsafe { #p::MethodDef::getset(
-                #cname, #doc,
-                <#get_entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_getter::<#get_entry>, #ffi::cpy_getter),
-                <#set_entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_setter::<#set_entry>, #ffi::cpy_setter)) };
+            // SAFETY: the getter and setter entries, whose impls take an instance of this class
+            // as `self`.
+            static #def: #p::PropertyDef = unsafe { #p::PropertyDef::new::<#get_entry, #set_entry>(
+                #cname, #doc, #hidden) };
             defs.push(#def.as_ptr());
         });
     }

@@ -78,12 +78,12 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         const _: () = {
             #(#items)*
 
-            // SAFETY: the static `MethodDef`s of this impl block, whose impls take an instance of
+            // SAFETY: the static `MethodDef`s and `PropertyDef`s of this impl block, whose impls take an instance of
             // the owner as `self`.
             unsafe impl #p::PyMethods for #owner {
                 #class_items
                 fn method_defs() -> ::std::vec::Vec<*mut #ffi::HPyDef> {
-                    ::std::vec![#(#p::MethodDef::as_ptr(&#defs)),*]
+                    ::std::vec![#(#defs.as_ptr()),*]
                 }
                 fn type_attrs() -> &'static [&'static ::core::ffi::CStr] {
                     &[#(#type_attrs),*]

@@ -874,9 +874,16 @@ pub(crate) fn gen_setter(c: &Callable, owner: &Type, n: &Names) -> syn::Result<T
     Ok(SETTER.entry(&quote!(), &n.entry, &n.impl_fn, body))
 }
 
-/// The `HPyDef_Kind_GetSet` of each property. A read-only property still gets a setter, one
-/// that raises AttributeError: PyPy 3.11 aborts the process ("Fatal RPython error:
-/// NotImplementedError") on assigning to an HPy property without one.
+/// The names under which PyPy's type defines property `name`'s get, set and delete methods
+/// (`oxhpy::impl_::PropertyDef`): `[c"__oxhpy_get_NAME", …]`.
+pub(crate) fn hidden_names(name: &str) -> TokenStream {
+    let names = ["get", "set", "del"].map(|k| c_str(&format!("__oxhpy_{k}_{name}")));
+    quote!([#(#names),*])
+}
+
+/// The `PropertyDef` (`HPyDef_Kind_GetSet`) of each property. A read-only property still gets a setter, one
+/// that raises AttributeError (CPython's message for a getset without one; PyPy 3.11 aborted the
+/// process, "Fatal RPython error: NotImplementedError", on assigning an HPy property without one).
 pub(crate) fn gen_properties(
     props: Vec<Property>,
     owner: &Type,
@@ -884,7 +891,6 @@ pub(crate) fn gen_properties(
     out: &mut Generated,
 ) -> syn::Result<()> {
     let p = quote!(::oxhpy::impl_);
-    let ffi = quote!(::oxhpy::impl_::ffi);
     for (i, prop) in props.into_iter().enumerate() {
         let def = format_ident!("__OXHPY_GETSET_{}", i);
         let Property {
@@ -919,16 +925,16 @@ pub(crate) fn gen_properties(
                 s
             }
         };
-        let set_cpy = quote!(::oxhpy::impl_::cpy!(#p::cpy_setter::<#set>, #ffi::cpy_setter));
+        let hidden = hidden_names(&name);
         let name = c_str(&name);
         let doc = c_doc(doc);
         out.def(
             def.clone(),
             quote! {
-                // SAFETY: the getter and setter entries' impls and trampolines.
-                static #def: #p::MethodDef = unsafe { #p::MethodDef::getset(
-                    #name, #doc, <#get as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_getter::<#get>, #ffi::cpy_getter),
-                    <#set as #p::Entry>::IMPL, #set_cpy) };
+                // SAFETY: the getter and setter entries, whose impls take an instance of the
+                // owner.
+                static #def: #p::PropertyDef = unsafe { #p::PropertyDef::new::<#get, #set>(
+                    #name, #doc, #hidden) };
             },
         );
     }
