@@ -34,9 +34,12 @@ ensure_runtime_wheels
 mapfile -t WHEELS < <(build_wheels "$REPO" "$REPO/tests/ext" "$REPO/tests/leaky")
 "$VENV/bin/python" ci/check_wheel.py --glibc "$WHEEL_GLIBC" "${WHEELS[@]}"
 # The oxhpy package itself (build backend, pytest plugin): build tooling, tested on the build venv's
-# CPython 3.11 only, with the wheel build_wheels installed there.
-step "pytest python/tests (the oxhpy package, CPython 3.11)"
-OXHPY_RUNTIME_WHEELS=$RUNTIME_DIR "$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
+# CPython 3.11 only, with the wheel build_wheels installed there. Except for the project `python -m oxhpy
+# new` writes: its own ci.sh builds its wheel and passes its tests on CPython 3.11, then tests that same
+# wheel file on every other implementation of the matrix (PyPy, GraalPy; python/tests/test_template.py).
+step "pytest python/tests (the oxhpy package, CPython 3.11; the new project's ci.sh also on PyPy, GraalPy)"
+OXHPY_TEMPLATE_INTERPRETERS=$(printf '%s\n' "${INTERPRETERS[@]}" | grep -v '^cpython' | tr '\n' ' ') \
+    OXHPY_RUNTIME_WHEELS=$RUNTIME_DIR "$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
 stage "${WHEELS[@]}" >/dev/null
 KERNELS=$(printf '%s\n' "${WHEELS[@]}" | grep /oxhpy_kernels-)
 

@@ -153,8 +153,8 @@ PyPy and GraalPy.
 - `pyproject.toml`: built by `oxhpy.build` (the `oxhpy` Python package) from `[tool.oxhpy]`.
 - `tests/`: pytest; `HPY=debug pytest` (or `pytest --hpy-leak-check`) runs every test under HPy's leak
   checker (the oxhpy pytest plugin).
-- `ci.sh`: builds the wheel once and runs the tests with it on every interpreter you give it, in HPy
-  universal and debug mode.
+- `ci.sh`: builds the wheel once (or takes one built before: `WHEEL=path/to/the.whl bash ci.sh ...`) and
+  runs the tests with that one file on every interpreter you give it, in HPy universal and debug mode.
 
 Build and test:
 
@@ -173,13 +173,21 @@ CI_SH = """\
 #!/usr/bin/env bash
 # Builds {name}'s wheel once, then for each interpreter given (default: python3): a fresh venv, the wheel
 # and pytest installed, the tests in HPy universal and debug mode (the latter under the leak checker).
+# The same wheel file on every interpreter: CPython, PyPy and GraalPy (its binary is HPy universal).
 #
 #   OXHPY_FIND_LINKS="DIR..." bash ci.sh [PYTHON...]
 #
+# A PYTHON is any interpreter that makes venvs with `-m venv`: python3.11, pypy3.11, graalpy, a venv's python.
 # OXHPY_FIND_LINKS: folders with the wheels that are not on the package index (oxhpy, oxhpy-hpy).
 # BUILD_PYTHON: the interpreter that builds (default: the first one); with BUILD_NO_ISOLATION=1 it must
 # have oxhpy, setuptools-rust and hpy==0.9.0 installed (pip --no-build-isolation).
+# WHEEL: a {name} wheel built before (e.g. by an earlier run, on another machine): tested as it is,
+# nothing is built (no cargo needed).
 set -euo pipefail
+if [[ -n ${{WHEEL:-}} ]]; then
+    [[ -f $WHEEL ]] || {{ echo "ci.sh: WHEEL=$WHEEL: no such file" >&2; exit 2; }}
+    WHEEL=$(cd "$(dirname "$WHEEL")" && pwd)/$(basename "$WHEEL")
+fi
 cd "$(dirname "${{BASH_SOURCE[0]}}")"
 HERE=$PWD
 PYTHONS=("${{@:-python3}}")
@@ -189,11 +197,15 @@ for d in ${{OXHPY_FIND_LINKS:-}}; do LINKS+=(--find-links "$d"); done
 ISOLATION=()
 [[ ${{BUILD_NO_ISOLATION:-0}} == 1 ]] && ISOLATION=(--no-build-isolation)
 
-rm -rf dist && mkdir -p dist
-echo "=== building the wheel with $BUILD_PYTHON"
-"$BUILD_PYTHON" -m pip wheel -q --no-deps ${{ISOLATION[@]+"${{ISOLATION[@]}}"}} \\
-    ${{LINKS[@]+"${{LINKS[@]}}"}} -w dist .
-WHEEL=$(ls "$HERE"/dist/{name}-*.whl)
+if [[ -n ${{WHEEL:-}} ]]; then
+    echo "=== testing the wheel $WHEEL"
+else
+    rm -rf dist && mkdir -p dist
+    echo "=== building the wheel with $BUILD_PYTHON"
+    "$BUILD_PYTHON" -m pip wheel -q --no-deps ${{ISOLATION[@]+"${{ISOLATION[@]}}"}} \\
+        ${{LINKS[@]+"${{LINKS[@]}}"}} -w dist .
+    WHEEL=$(ls "$HERE"/dist/{name}-*.whl)
+fi
 
 status=0
 i=0
