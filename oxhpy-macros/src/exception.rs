@@ -1,63 +1,13 @@
 //! `#[oxhpy::exception(base = ..., name = "...", doc = "...")] static NAME: CustomException;`: a
 //! custom exception type, registered like a global (its `Global` is listed in the module
 //! definition) and in the registry of exceptions, which the module creates at exec time.
+use crate::global::StaticDecl;
 use crate::utils::doc_string;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::parse::{Parse, ParseStream};
-use syn::{spanned::Spanned, Attribute, Error, Expr, Ident, LitStr, Token, Type, Visibility};
+use syn::{spanned::Spanned, Error, Expr, Ident, LitStr, Type};
 
 const USAGE: &str = "#[oxhpy::exception] declares `static NAME: CustomException;` (no initializer)";
-
-/// `#[attrs] vis static NAME: TYPE;`
-struct Decl {
-    attrs: Vec<Attribute>,
-    vis: Visibility,
-    ident: Ident,
-    ty: Type,
-}
-
-impl Parse for Decl {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis: Visibility = input.parse()?;
-        if !input.peek(Token![static]) {
-            return Err(input.error(USAGE));
-        }
-        input.parse::<Token![static]>()?;
-        if let Some(m) = input.parse::<Option<Token![mut]>>()? {
-            return Err(Error::new(
-                m.span(),
-                "an oxhpy exception cannot be `static mut`",
-            ));
-        }
-        let ident: Ident = input.parse()?;
-        input.parse::<Token![:]>()?;
-        let ty: Type = input.parse()?;
-        let custom = |p: &syn::TypePath| {
-            p.path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "CustomException")
-        };
-        if !matches!(&ty, Type::Path(p) if custom(p)) {
-            return Err(Error::new(ty.span(), USAGE));
-        }
-        if !input.peek(Token![;]) {
-            return Err(input.error(USAGE));
-        }
-        input.parse::<Token![;]>()?;
-        if !input.is_empty() {
-            return Err(input.error(USAGE));
-        }
-        Ok(Decl {
-            attrs,
-            vis,
-            ident,
-            ty,
-        })
-    }
-}
 
 /// The options: `base = EXPR` (a built-in exception's name, `Exc::Name`, or another
 /// `CustomException` static), `name = "..."`, `doc = "..."`.
@@ -116,13 +66,21 @@ fn python_name(ident: &Ident) -> String {
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let o = Options::parse(attr)?;
-    let d: Decl = syn::parse2(item)?;
-    let Decl {
+    let StaticDecl {
         attrs,
         vis,
         ident,
         ty,
-    } = d;
+    } = StaticDecl::parse(item, "exception", USAGE)?;
+    let custom = |p: &syn::TypePath| {
+        p.path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "CustomException")
+    };
+    if !matches!(&ty, Type::Path(p) if custom(p)) {
+        return Err(Error::new(ty.span(), USAGE));
+    }
     let name = o.name.unwrap_or_else(|| python_name(&ident));
     let doc = match (o.doc, doc_string(&attrs)) {
         (Some(_), Some(_)) => {

@@ -1,51 +1,54 @@
 //! `#[oxhpy::global]`: a `static` that the module definition lists.
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::ParseStream;
 use syn::{spanned::Spanned, Attribute, Error, Ident, Token, Type, Visibility};
-
-/// `#[attrs] vis static NAME: TYPE;` (no initializer: the attribute provides it).
-struct Decl {
-    attrs: Vec<Attribute>,
-    vis: Visibility,
-    ident: Ident,
-    ty: Type,
-}
 
 const USAGE: &str =
     "#[oxhpy::global] declares `static NAME: Global;` or `static NAME: [Global; N];` \
                      (no initializer)";
 
-impl Parse for Decl {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis: Visibility = input.parse()?;
-        if !input.peek(Token![static]) {
-            return Err(input.error(USAGE));
-        }
-        input.parse::<Token![static]>()?;
-        if let Some(m) = input.parse::<Option<Token![mut]>>()? {
-            return Err(Error::new(
-                m.span(),
-                "an oxhpy global cannot be `static mut`",
-            ));
-        }
-        let ident: Ident = input.parse()?;
-        input.parse::<Token![:]>()?;
-        let ty: Type = input.parse()?;
-        if input.peek(Token![=]) {
-            return Err(input.error(USAGE));
-        }
-        input.parse::<Token![;]>()?;
-        if !input.is_empty() {
-            return Err(input.error(USAGE));
-        }
-        Ok(Decl {
-            attrs,
-            vis,
-            ident,
-            ty,
-        })
+/// `#[attrs] vis static NAME: TYPE;` (no initializer: the attribute provides it), as
+/// `#[oxhpy::global]` and `#[oxhpy::exception]` declare.
+pub(crate) struct StaticDecl {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub ident: Ident,
+    pub ty: Type,
+}
+
+impl StaticDecl {
+    /// Parses one; errors say `usage`, and that an oxhpy `what` cannot be `static mut`.
+    pub(crate) fn parse(item: TokenStream, what: &str, usage: &str) -> syn::Result<Self> {
+        let parser = |input: ParseStream| {
+            let attrs = input.call(Attribute::parse_outer)?;
+            let vis: Visibility = input.parse()?;
+            if !input.peek(Token![static]) {
+                return Err(input.error(usage));
+            }
+            input.parse::<Token![static]>()?;
+            if let Some(m) = input.parse::<Option<Token![mut]>>()? {
+                let msg = format!("an oxhpy {what} cannot be `static mut`");
+                return Err(Error::new(m.span(), msg));
+            }
+            let ident: Ident = input.parse()?;
+            input.parse::<Token![:]>()?;
+            let ty: Type = input.parse()?;
+            if !input.peek(Token![;]) {
+                return Err(input.error(usage));
+            }
+            input.parse::<Token![;]>()?;
+            if !input.is_empty() {
+                return Err(input.error(usage));
+            }
+            Ok(StaticDecl {
+                attrs,
+                vis,
+                ident,
+                ty,
+            })
+        };
+        syn::parse::Parser::parse2(parser, item)
     }
 }
 
@@ -53,7 +56,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     if !attr.is_empty() {
         return Err(Error::new(attr.span(), "#[oxhpy::global] takes no options"));
     }
-    let d: Decl = syn::parse2(item)?;
+    let d = StaticDecl::parse(item, "global", USAGE)?;
     Ok(declare(&d.attrs, &d.vis, &d.ident, &d.ty))
 }
 
