@@ -399,11 +399,13 @@ impl PyErr {
     /// }
     /// ```
     pub fn matches(&self, ctx: Ctx<'_>, exc: impl ExceptionType) -> bool {
+        exc.with_type(ctx, |want| self.matches_type(ctx, want))
+            .unwrap_or(false)
+    }
+
+    /// Whether the error is an instance of `want`, a live exception class of `ctx`.
+    fn matches_type(&self, ctx: Ctx<'_>, want: ffi::HPy) -> bool {
         let c = ctx.as_ptr();
-        let Some(want) = exc.type_handle(ctx) else {
-            return false;
-        };
-        let want = crate::AsHandle::raw(&want);
         match self.0.as_deref() {
             // SAFETY: valid context and a live type handle; without an exception set, HPy answers 0.
             None => unsafe { ffi::HPyErr_ExceptionMatches(c, want) != 0 },
@@ -570,30 +572,28 @@ mod sealed {
 /// }
 /// ```
 pub trait ExceptionType: sealed::Sealed {
-    /// The type, if it is an exception class (`None`: matches nothing).
+    /// `f` of the type, a live handle while it runs, if it is an exception class (`None`:
+    /// matches nothing).
     #[doc(hidden)]
-    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>>;
+    fn with_type<R>(self, ctx: Ctx<'_>, f: impl FnOnce(ffi::HPy) -> R) -> Option<R>;
 }
 
 impl ExceptionType for Exc {
-    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
-        // SAFETY: the constant is a valid handle of this context; HPy_Dup returns an owned one,
-        // never NULL, which nobody else closes.
-        Some(unsafe {
-            crate::Handle::from_raw_unchecked(ctx, ffi::HPy_Dup(ctx.as_ptr(), self.handle(ctx)))
-        })
+    fn with_type<R>(self, ctx: Ctx<'_>, f: impl FnOnce(ffi::HPy) -> R) -> Option<R> {
+        Some(f(self.handle(ctx)))
     }
 }
 
 impl ExceptionType for &'static Global {
-    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
-        self.load(ctx).filter(|h| is_exception_class(ctx, h))
+    fn with_type<R>(self, ctx: Ctx<'_>, f: impl FnOnce(ffi::HPy) -> R) -> Option<R> {
+        let h = self.load(ctx).filter(|h| is_exception_class(ctx, h))?;
+        Some(f(crate::AsHandle::raw(&h)))
     }
 }
 
 impl ExceptionType for &'static CustomException {
-    fn type_handle<'py>(self, ctx: Ctx<'py>) -> Option<crate::Handle<'py>> {
-        self.global.type_handle(ctx)
+    fn with_type<R>(self, ctx: Ctx<'_>, f: impl FnOnce(ffi::HPy) -> R) -> Option<R> {
+        self.global.with_type(ctx, f)
     }
 }
 

@@ -560,17 +560,17 @@ fn add_exceptions(m: &Module<'_>) -> PyResult<()> {
     })?;
     for i in order {
         let e = excs[i];
-        let base = match e.base() {
-            ExceptionBase::Builtin(b) => b.type_handle(ctx),
-            ExceptionBase::Custom(b) => b.type_handle(ctx),
+        let new = |base| m.new_exception(e.name(), base, e.doc());
+        let ty = match e.base() {
+            ExceptionBase::Builtin(b) => b.with_type(ctx, new),
+            ExceptionBase::Custom(b) => b.with_type(ctx, new),
         };
-        let base = base.ok_or_else(|| {
+        let ty = ty.ok_or_else(|| {
             PyErr::new(
                 crate::Exc::SystemError,
                 format!("the base of {} is not an exception class", e.name()),
             )
-        })?;
-        let ty = m.new_exception(e.name(), base.raw(), e.doc())?;
+        })??;
         e.global().store(ctx, &ty)?;
         m.add(e.name(), ty)?;
     }
