@@ -8,7 +8,7 @@ use crate::attributes::{CallableOptions, Marker, MethodAttrs};
 use crate::codegen::{arg_scope, with_args, KEYWORDS};
 use crate::model::{Callable, Recv, Sig};
 use crate::pymethod::{Generated, Names};
-use crate::utils::{c_str, doc_string, erase_lifetimes};
+use crate::utils::{doc_string, erase_lifetimes};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{spanned::Spanned, Error, FnArg, ImplItemConst, ImplItemFn, Pat, Type};
@@ -38,21 +38,8 @@ impl ClassItems {
 /// The static `MethodDef` of an ordinary method named `c.py_name` whose impl is `n.entry`'s, in
 /// `c`'s convention (`doc`: its docstring with the text signature).
 fn meth_def(c: &Callable, n: &Names, doc: &str, out: &mut Generated) {
-    let p = quote!(::oxhpy::impl_);
-    let conv = c.convention();
-    let entry = &n.entry;
-    let def = &n.def;
-    let cpy = conv.cpy(&quote!(#entry));
-    let sig_const = conv.hpyfunc();
-    let name = c_str(&c.py_name);
-    let doc = c_str(doc);
-    out.items.push(quote! {
-        // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
-        static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
-            #name, ::core::option::Option::Some(#doc), #sig_const,
-            <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
-    });
-    out.defs.push(def.clone());
+    let item = crate::pymethod::meth_def(&n.def, &c.py_name, doc, c.convention(), &n.entry);
+    out.def(n.def.clone(), item);
 }
 
 /// `#[staticmethod]`: an ordinary method whose impl ignores `self` (the placeholder it is bound

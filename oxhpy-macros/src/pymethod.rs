@@ -33,7 +33,7 @@ pub(crate) struct Generated {
 }
 
 impl Generated {
-    fn def(&mut self, def: Ident, item: TokenStream) {
+    pub(crate) fn def(&mut self, def: Ident, item: TokenStream) {
         self.items.push(item);
         self.defs.push(def);
     }
@@ -50,6 +50,27 @@ fn slot_def(def: &Ident, slot: &str, conv: &Convention, entry: &TokenStream) -> 
         // SAFETY: the slot takes an impl of convention `conv` (the entry's) and its trampoline.
         static #def: #p::MethodDef = unsafe { #p::MethodDef::slot(
             #ffi::#slot, <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
+    }
+}
+
+/// `static def: MethodDef` for an ordinary method named `name` (docstring `doc`, with its text
+/// signature), whose impl is `entry`'s and whose trampoline is `conv`'s.
+pub(crate) fn meth_def(
+    def: &Ident,
+    name: &str,
+    doc: &str,
+    conv: &Convention,
+    entry: &Ident,
+) -> TokenStream {
+    let p = quote!(::oxhpy::impl_);
+    let cpy = conv.cpy(&quote!(#entry));
+    let sig_const = conv.hpyfunc();
+    let (name, doc) = (c_str(name), c_str(doc));
+    quote! {
+        // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
+        static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
+            #name, ::core::option::Option::Some(#doc), #sig_const,
+            <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
     }
 }
 
@@ -123,24 +144,12 @@ pub(crate) fn gen_method(
     if c.recv == Recv::None {
         return Err(Error::new(c.span, RECEIVERS));
     }
-    let p = quote!(::oxhpy::impl_);
     let conv = c.convention();
     let (entry, def) = (&n.entry, &n.def);
     out.items
         .push(c.gen_meth(Some(owner), conv, &n.impl_fn, entry, &quote!()));
-    let cpy = conv.cpy(&quote!(#entry));
-    let sig_const = conv.hpyfunc();
-    let name = c_str(&c.py_name);
-    let doc = c_str(&c.text_signature(true));
-    out.def(
-        def.clone(),
-        quote! {
-            // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
-            static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
-                #name, ::core::option::Option::Some(#doc), #sig_const,
-                <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
-        },
-    );
+    let item = meth_def(def, &c.py_name, &c.text_signature(true), conv, entry);
+    out.def(def.clone(), item);
     Ok(())
 }
 
@@ -515,20 +524,8 @@ pub(crate) fn gen_numbers(owner: &Type, out: &mut Generated) {
             };
             out.items
                 .push(conv.entry(&quote!(), &entry, &impl_fn, body));
-            let p = quote!(::oxhpy::impl_);
-            let cpy = conv.cpy(&quote!(#entry));
-            let sig_const = conv.hpyfunc();
-            let name = c_str(rslot.name);
-            let doc = c_str(&c.text_signature(true));
-            out.def(
-                def.clone(),
-                quote! {
-                    // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
-                    static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
-                        #name, ::core::option::Option::Some(#doc), #sig_const,
-                        <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
-                },
-            );
+            let item = meth_def(&def, rslot.name, &c.text_signature(true), conv, &entry);
+            out.def(def, item);
         }
     }
 }
@@ -537,7 +534,6 @@ pub(crate) fn gen_numbers(owner: &Type, out: &mut Generated) {
 /// once created (`type_attrs`), so that CPython fills `tp_iter` / `tp_iternext` from it. The
 /// result of `__next__` is an `Option`: `None` raises `StopIteration`.
 fn gen_iter(slot: &'static SlotDef, c: &Callable, owner: &Type, n: &Names, out: &mut Generated) {
-    let p = quote!(::oxhpy::impl_);
     let call = c.call(Some(owner));
     let result = if slot.shape == Shape::Next {
         quote_spanned!(c.ret_span=> ::oxhpy::impl_::next_value(ret, py))
@@ -551,19 +547,8 @@ fn gen_iter(slot: &'static SlotDef, c: &Callable, owner: &Type, n: &Names, out: 
     let (entry, def) = (&n.entry, &n.def);
     out.items
         .push(NOARGS.entry(&quote!(), entry, &n.impl_fn, body));
-    let cpy = NOARGS.cpy(&quote!(#entry));
-    let sig_const = NOARGS.hpyfunc();
-    let name = c_str(slot.name);
-    let doc = c_str(&c.text_signature(true));
-    out.def(
-        def.clone(),
-        quote! {
-            // SAFETY: the entry's impl and trampoline, both of convention `sig_const`.
-            static #def: #p::MethodDef = unsafe { #p::MethodDef::meth(
-                #name, ::core::option::Option::Some(#doc), #sig_const,
-                <#entry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#cpy)) };
-        },
-    );
+    let item = meth_def(def, slot.name, &c.text_signature(true), &NOARGS, entry);
+    out.def(def.clone(), item);
     out.type_attrs.push(slot.name);
 }
 
