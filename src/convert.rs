@@ -273,7 +273,7 @@ fn is_text(obj: &Borrowed<'_, '_>) -> bool {
 
 /// Whether `type(obj)` has one of the special methods `names` (looked up on the type, as the
 /// interpreter does for special methods; never an instance attribute).
-fn type_has(obj: &Borrowed<'_, '_>, names: &[&std::ffi::CStr]) -> bool {
+pub(crate) fn type_has(obj: &Borrowed<'_, '_>, names: &[&std::ffi::CStr]) -> bool {
     let ty = obj.get_type();
     names.iter().any(|n| {
         // SAFETY: live type handle and a NUL-terminated name; HPy_HasAttr_s never raises.
