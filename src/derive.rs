@@ -31,49 +31,52 @@ pub enum FieldKey<'k> {
     Index(isize),
 }
 
-/// `obj.name`, `obj[key]`: `None` when it is missing (`AttributeError`; `KeyError` or
-/// `IndexError`, which are cleared). Other errors propagate.
-fn lookup<'py>(obj: Borrowed<'_, 'py>, key: FieldKey<'_>) -> PyResult<Option<Handle<'py>>> {
+/// `obj.name`, `obj[key]`, or the type of the error that says it is missing (`AttributeError`;
+/// `KeyError` or `IndexError`), which is cleared. Other errors propagate.
+fn lookup<'py>(obj: Borrowed<'_, 'py>, key: FieldKey<'_>) -> PyResult<Result<Handle<'py>, Exc>> {
     let ctx = obj.ctx();
-    let (got, missing) = match key {
-        FieldKey::Attr(name) => (obj.getattr(name), Exc::AttributeError),
+    let got = match key {
+        FieldKey::Attr(name) => obj.getattr(name),
         FieldKey::Item(_) | FieldKey::Index(_) if !type_has(&obj, &[c"__getitem__"]) => {
             return Err(PyErr::type_error(format!(
                 "'{}' object is not subscriptable",
                 obj.type_name()
             )));
         }
-        FieldKey::Item(k) => (obj.get_item(k), Exc::LookupError),
-        FieldKey::Index(i) => (obj.get_item(i), Exc::LookupError),
+        FieldKey::Item(k) => obj.get_item(k),
+        FieldKey::Index(i) => obj.get_item(i),
     };
-    match got {
-        Ok(h) => Ok(Some(h)),
-        Err(e) if e.matches(ctx, missing) => {
-            e.clear(ctx);
-            Ok(None)
+    let e = match got {
+        Ok(h) => return Ok(Ok(h)),
+        Err(e) => e,
+    };
+    let missing = match key {
+        FieldKey::Attr(_) if e.matches(ctx, Exc::AttributeError) => Exc::AttributeError,
+        FieldKey::Item(_) | FieldKey::Index(_) if e.matches(ctx, Exc::KeyError) => Exc::KeyError,
+        FieldKey::Item(_) | FieldKey::Index(_) if e.matches(ctx, Exc::IndexError) => {
+            Exc::IndexError
         }
-        Err(e) => Err(e),
-    }
+        _ => return Err(e),
+    };
+    e.clear(ctx);
+    Ok(Err(missing))
 }
 
-/// The error of a missing field: `AttributeError`, `KeyError` or `IndexError`, naming the field.
+/// The error of a missing field (`kind`: `AttributeError`, `KeyError` or `IndexError`), naming
+/// the field.
 #[cold]
 #[inline(never)]
-fn missing(obj: Borrowed<'_, '_>, key: FieldKey<'_>, path: &str) -> PyErr {
-    let prefix = format!("failed to extract field {path}: ");
-    match key {
-        FieldKey::Attr(name) => PyErr::new(
-            Exc::AttributeError,
-            format!(
-                "{prefix}'{}' object has no attribute '{name}'",
-                obj.type_name()
-            ),
-        ),
-        FieldKey::Item(k) => PyErr::new(Exc::KeyError, format!("{prefix}key '{k}' not found")),
-        FieldKey::Index(i) => {
-            PyErr::new(Exc::IndexError, format!("{prefix}index {i} out of range"))
+fn missing(obj: Borrowed<'_, '_>, key: FieldKey<'_>, kind: Exc, path: &str) -> PyErr {
+    let what = match (key, kind) {
+        (FieldKey::Attr(name), _) => {
+            format!("'{}' object has no attribute '{name}'", obj.type_name())
         }
-    }
+        (FieldKey::Item(k), Exc::KeyError) => format!("key '{k}' not found"),
+        (FieldKey::Index(i), Exc::KeyError) => format!("key {i} not found"),
+        (FieldKey::Item(k), _) => format!("index '{k}' out of range"),
+        (FieldKey::Index(i), _) => format!("index {i} out of range"),
+    };
+    PyErr::new(kind, format!("failed to extract field {path}: {what}"))
 }
 
 /// `e` with the field it is about: `failed to extract field Point.x: ...` (a new error; one
@@ -101,8 +104,8 @@ pub fn field<'py, T: for<'b> FromPy<'b, 'py>>(
     path: &str,
 ) -> PyResult<T> {
     match lookup(obj, key).map_err(|e| field_error(e, path))? {
-        Some(h) => transparent_field(h.borrow(), path),
-        None => Err(missing(obj, key, path)),
+        Ok(h) => transparent_field(h.borrow(), path),
+        Err(kind) => Err(missing(obj, key, kind, path)),
     }
 }
 
@@ -115,8 +118,8 @@ pub fn field_or<'py, T: for<'b> FromPy<'b, 'py>>(
     default: impl FnOnce() -> T,
 ) -> PyResult<T> {
     match lookup(obj, key).map_err(|e| field_error(e, path))? {
-        Some(h) => transparent_field(h.borrow(), path),
-        None => Ok(default()),
+        Ok(h) => transparent_field(h.borrow(), path),
+        Err(_) => Ok(default()),
     }
 }
 
