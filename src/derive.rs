@@ -181,7 +181,8 @@ impl EnumErrors {
         }
         let line = e.describe(ctx);
         e.clear(ctx);
-        self.lines.push_str(&format!("\n- variant {variant}: {line}"));
+        self.lines
+            .push_str(&format!("\n- variant {variant}: {line}"));
         Ok(())
     }
 
@@ -198,7 +199,11 @@ impl EnumErrors {
 
 /// Converts `value`, the field `path` of a derived `IntoPy` type, naming it in the error.
 #[inline]
-pub fn into_field<'py, T: IntoPy<'py>>(value: T, ctx: Ctx<'py>, path: &str) -> PyResult<Handle<'py>> {
+pub fn into_field<'py, T: IntoPy<'py>>(
+    value: T,
+    ctx: Ctx<'py>,
+    path: &str,
+) -> PyResult<Handle<'py>> {
     value.into_py(ctx).map_err(|e| into_field_error(e, path))
 }
 
@@ -216,12 +221,19 @@ pub fn new_dict(ctx: Ctx<'_>) -> PyResult<Handle<'_>> {
 
 /// `dict[key] = value`.
 #[inline]
-pub fn dict_set<'py>(dict: &Handle<'py>, key: impl IntoPy<'py>, value: Handle<'py>) -> PyResult<()> {
+pub fn dict_set<'py>(
+    dict: &Handle<'py>,
+    key: impl IntoPy<'py>,
+    value: Handle<'py>,
+) -> PyResult<()> {
     dict.set_item(key, value)
 }
 
 /// A new tuple of `items`.
 #[inline]
-pub fn tuple_of<'py, const N: usize>(ctx: Ctx<'py>, items: [Handle<'py>; N]) -> PyResult<Handle<'py>> {
+pub fn tuple_of<'py, const N: usize>(
+    ctx: Ctx<'py>,
+    items: [Handle<'py>; N],
+) -> PyResult<Handle<'py>> {
     PyTuple::new(ctx, items).map(PyTuple::into_handle)
 }

@@ -46,13 +46,13 @@ pub mod types;
 pub use class::{Field, PyClass, PyNew, PyRef, PyRefMut};
 pub use context::Ctx;
 pub use convert::{FromPy, FromPyItem, IntoPy};
+pub use err::{CustomException, Exc, ExceptionType, PyErr, PyResult};
+pub use handle::{AsHandle, Borrowed, Handle, Object};
+pub use module::{Global, Module};
 #[doc = include_str!("derive_from_py.md")]
 pub use oxhpy_macros::FromPy;
 #[doc = include_str!("derive_into_py.md")]
 pub use oxhpy_macros::IntoPy;
-pub use err::{CustomException, Exc, ExceptionType, PyErr, PyResult};
-pub use handle::{AsHandle, Borrowed, Handle, Object};
-pub use module::{Global, Module};
 pub use types::{
     CompareOp, PyBytes, PyBytesRef, PyDict, PyDictRef, PyIter, PyList, PyListRef, PyStr, PyStrRef,
     PyTuple, PyTupleRef,

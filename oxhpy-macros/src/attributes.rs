@@ -274,7 +274,11 @@ impl DeriveFieldAttrs {
 
 fn duplicate(meta: &syn::meta::ParseNestedMeta<'_>, set: bool) -> syn::Result<()> {
     if set {
-        let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        let name = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         return Err(meta.error(format!("duplicate `{name}`")));
     }
     Ok(())

@@ -60,7 +60,7 @@ pub(crate) enum Shape {
     /// Two or more fields without names: a tuple.
     Tuple(Vec<Field>),
     /// A newtype, or one named field marked `#[oxhpy(transparent)]`: the object itself.
-    Transparent(Field),
+    Transparent(Box<Field>),
 }
 
 impl Shape {
@@ -114,16 +114,10 @@ fn mentions_lifetime(tokens: TokenStream, lt: &Lifetime) -> bool {
     let mut iter = tokens.into_iter().peekable();
     while let Some(tt) = iter.next() {
         match tt {
-            TokenTree::Group(g) => {
-                if mentions_lifetime(g.stream(), lt) {
-                    return true;
-                }
-            }
+            TokenTree::Group(g) if mentions_lifetime(g.stream(), lt) => return true,
             TokenTree::Punct(p) if p.as_char() == '\'' => {
-                if let Some(TokenTree::Ident(id)) = iter.peek() {
-                    if *id == lt.ident {
-                        return true;
-                    }
+                if matches!(iter.peek(), Some(TokenTree::Ident(id)) if *id == lt.ident) {
+                    return true;
                 }
             }
             _ => {}
@@ -354,7 +348,10 @@ fn shape(
         }
     }
     if let (Some(s), false) = (attrs.from_item_all, named) {
-        return err(s, "`from_item_all` takes a struct or variant with named fields");
+        return err(
+            s,
+            "`from_item_all` takes a struct or variant with named fields",
+        );
     }
     if let (Some(s), Some(_)) = (attrs.from_item_all, attrs.transparent) {
         return err(s, "`from_item_all` and `transparent` exclude each other");
@@ -379,7 +376,7 @@ fn shape(
         }
         let mut fields: Vec<Field> = out.into_iter().map(|(f, _, _)| f).collect();
         return Ok(if transparent {
-            Shape::Transparent(fields.remove(0))
+            Shape::Transparent(Box::new(fields.remove(0)))
         } else {
             Shape::Tuple(fields)
         });

@@ -87,7 +87,8 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
 
     // `Vec<T>` of a type that borrows nothing from the object.
     let item_impl = model.source.is_none().then(|| {
-        let item_extra: Vec<Lifetime> = model.py.is_none().then(|| py.clone()).into_iter().collect();
+        let item_extra: Vec<Lifetime> =
+            model.py.is_none().then(|| py.clone()).into_iter().collect();
         let item_generics = model.impl_generics(&item_extra);
         let (item_g, _, _) = item_generics.split_for_impl();
         quote! {
