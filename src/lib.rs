@@ -55,7 +55,7 @@ pub use oxhpy_macros::FromPy;
 pub use oxhpy_macros::IntoPy;
 pub use types::{
     CompareOp, PyBytes, PyBytesRef, PyDict, PyDictRef, PyIter, PyList, PyListRef, PyStr, PyStrRef,
-    PyTuple, PyTupleRef,
+    PyTuple, PyTupleRef, PyType, PyTypeRef,
 };
 
 /// `use oxhpy::prelude::*;` brings what an extension needs: the context, handles and

@@ -78,7 +78,7 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// The methods of a class: `#[new]` constructor; `#[staticmethod]` (no receiver), `#[classmethod]`
-/// (the class as the first parameter, `cls: Borrowed<'_, 'py>` or any argument type) and
+/// (the class as the first parameter, `cls: PyTypeRef<'_, 'py>` or any argument type) and
 /// `#[classattr]` (on a `const`, or a function without parameters but an optional `Ctx`: a class
 /// attribute, computed once when the module has created its classes), which the type gets once
 /// created, as HPy 0.9 has none of them; methods (receiver `&self`, `&mut self`, or
