@@ -330,6 +330,11 @@ def test_generics():
         "argument 'b': failed to extract field Boxed.value: expected int, got str",
     )
     assert t.both_swap((1, "x")) == ("x", 1)
+    assert t.wrapped_sum([1, 2, 3]) == 6
+    assert error_of(t.wrapped_sum, [1, "2"]) == (
+        TypeError,
+        "argument 'items': failed to extract field Wrapped.0: expected int, got str",
+    )
 
 
 def test_borrowing_newtypes():

@@ -37,9 +37,10 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
     // Bounds for the field types that name a type parameter (the others are checked where
     // they are converted, with the field's span).
     let params = model.type_params();
-    let mut bounds: Vec<TokenStream> = where_clause
+    let user_bounds: Vec<TokenStream> = where_clause
         .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
+    let mut bounds = user_bounds.clone();
     for shape in model.shapes() {
         for f in shape.fields() {
             let ty = &f.ty;
@@ -96,7 +97,7 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
             impl #item_g ::oxhpy::FromPyItem<#py> for #ident #ty_g
             where
                 #ident #ty_g: for<'__oxhpy_b> ::oxhpy::FromPy<'__oxhpy_b, #py>,
-                #(#bounds,)*
+                #(#user_bounds,)*
             {
                 fn vec_from_py(
                     obj: ::oxhpy::Borrowed<'_, #py>,

@@ -244,6 +244,15 @@ pub fn boxed_strs(b: Boxed<Vec<String>>) -> Boxed<usize> {
     }
 }
 
+/// A generic newtype: the value itself (a `Vec` of it converts too).
+#[derive(FromPy, IntoPy)]
+pub struct Wrapped<T>(T);
+
+#[oxhpy::function]
+pub fn wrapped_sum(items: Vec<Wrapped<i64>>) -> Wrapped<i64> {
+    Wrapped(items.iter().map(|w| w.0).sum())
+}
+
 /// Generic tuple and where-clause.
 #[derive(FromPy, IntoPy)]
 pub struct Both<A, B>(A, B)
