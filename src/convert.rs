@@ -26,7 +26,8 @@
 //! `float` for an integer is not (as `operator.index(1.5)`).
 //!
 //! Parameters of `#[oxhpy::function]`s and methods are converted with [`FromPy`], results with
-//! [`IntoPy`]; implement them for your own types.
+//! [`IntoPy`]; implement them for your own types, or derive them
+//! ([`#[derive(FromPy)]`](derive@crate::FromPy), [`#[derive(IntoPy)]`](derive@crate::IntoPy)).
 //!
 //! ```
 //! use oxhpy::prelude::*;
@@ -49,7 +50,9 @@ use hpy_sys as ffi;
 /// Extraction of a Rust value from a Python object that lives for `'a`.
 ///
 /// What makes a type usable as a parameter and with [`Object::extract`]. A parameter's
-/// conversion error is prefixed with the argument's name (`argument 'p': ...`).
+/// conversion error is prefixed with the argument's name (`argument 'p': ...`). Structs and enums
+/// can derive it: [`#[derive(FromPy)]`](derive@crate::FromPy) reads fields from attributes, items
+/// or a tuple, as PyO3's `#[derive(FromPyObject)]`.
 ///
 /// ```
 /// use oxhpy::prelude::*;
@@ -149,7 +152,8 @@ from_py_item!(
 ///
 /// What makes a type usable as a result of a function or method, as an argument of
 /// [`Object::call`] and with [`Module::add`](crate::Module::add). A `Vec` of it converts to a
-/// `list`.
+/// `list`. Structs and enums can derive it: [`#[derive(IntoPy)]`](derive@crate::IntoPy) makes a
+/// dict of named fields, a tuple of a tuple struct, as PyO3's `#[derive(IntoPyObject)]`.
 ///
 /// ```
 /// use oxhpy::prelude::*;
@@ -273,7 +277,7 @@ fn is_text(obj: &Borrowed<'_, '_>) -> bool {
 
 /// Whether `type(obj)` has one of the special methods `names` (looked up on the type, as the
 /// interpreter does for special methods; never an instance attribute).
-fn type_has(obj: &Borrowed<'_, '_>, names: &[&std::ffi::CStr]) -> bool {
+pub(crate) fn type_has(obj: &Borrowed<'_, '_>, names: &[&std::ffi::CStr]) -> bool {
     let ty = obj.get_type();
     names.iter().any(|n| {
         // SAFETY: live type handle and a NUL-terminated name; HPy_HasAttr_s never raises.

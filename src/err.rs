@@ -546,6 +546,71 @@ impl PyErr {
     }
 }
 
+impl PyErr {
+    /// Whether the exception is already raised in the interpreter (its message cannot be read).
+    pub(crate) fn is_raised(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// `"TypeError: message"`: the error as a line of a longer message (the failed variants of a
+    /// derived `FromPy` enum). HPy 0.9 cannot fetch a raised exception, so one that is already
+    /// raised is described by the most specific built-in type it matches, without its message.
+    pub(crate) fn describe(&self, ctx: Ctx<'_>) -> String {
+        match self.0.as_deref() {
+            Some(New {
+                ty: ExcType::Builtin(e),
+                msg,
+            }) => format!("{e:?}: {msg}"),
+            Some(New {
+                ty: ExcType::Global(g),
+                msg,
+            }) => {
+                use crate::handle::Object;
+                let name = g
+                    .load(ctx)
+                    .filter(|h| is_exception_class(ctx, h))
+                    .and_then(|h| h.getattr("__name__").ok()?.extract::<String>().ok())
+                    .unwrap_or_else(|| "SystemError".to_owned());
+                format!("{name}: {msg}")
+            }
+            None => {
+                // Subclasses before their bases.
+                const KNOWN: &[Exc] = &[
+                    Exc::KeyError,
+                    Exc::IndexError,
+                    Exc::LookupError,
+                    Exc::AttributeError,
+                    Exc::TypeError,
+                    Exc::OverflowError,
+                    Exc::ZeroDivisionError,
+                    Exc::FloatingPointError,
+                    Exc::ArithmeticError,
+                    Exc::UnicodeError,
+                    Exc::ValueError,
+                    Exc::RecursionError,
+                    Exc::NotImplementedError,
+                    Exc::RuntimeError,
+                    Exc::StopIteration,
+                    Exc::AssertionError,
+                    Exc::BufferError,
+                    Exc::EOFError,
+                    Exc::ImportError,
+                    Exc::NameError,
+                    Exc::MemoryError,
+                    Exc::TimeoutError,
+                    Exc::OSError,
+                    Exc::Exception,
+                ];
+                let name = KNOWN
+                    .iter()
+                    .find(|e| self.matches(ctx, **e))
+                    .map_or("BaseException".to_owned(), |e| format!("{e:?}"));
+                format!("{name} (raised by Python code; HPy cannot read its message)")
+            }
+        }
+    }
+}
+
 fn exc_subtype(ctx: Ctx<'_>, sub: Exc, ty: ffi::HPy) -> bool {
     // SAFETY: live type handles of this context.
     unsafe { ffi::HPyType_IsSubtype(ctx.as_ptr(), sub.handle(ctx), ty) != 0 }

@@ -33,6 +33,7 @@ mod cache;
 pub mod class;
 pub mod context;
 pub mod convert;
+mod derive;
 pub mod err;
 mod function;
 pub mod handle;
@@ -48,9 +49,13 @@ pub use convert::{FromPy, FromPyItem, IntoPy};
 pub use err::{CustomException, Exc, ExceptionType, PyErr, PyResult};
 pub use handle::{AsHandle, Borrowed, Handle, Object};
 pub use module::{Global, Module};
+#[doc = include_str!("derive_from_py.md")]
+pub use oxhpy_macros::FromPy;
+#[doc = include_str!("derive_into_py.md")]
+pub use oxhpy_macros::IntoPy;
 pub use types::{
     CompareOp, PyBytes, PyBytesRef, PyDict, PyDictRef, PyIter, PyList, PyListRef, PyStr, PyStrRef,
-    PyTuple, PyTupleRef,
+    PyTuple, PyTupleRef, PyType, PyTypeRef,
 };
 
 /// `use oxhpy::prelude::*;` brings what an extension needs: the context, handles and
@@ -92,6 +97,11 @@ pub mod impl_ {
         is_instance, traverse, Mutable, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;
+    // `#[derive(FromPy)]`, `#[derive(IntoPy)]`.
+    pub use crate::derive::{
+        dict_set, field, field_or, into_field, new_dict, transparent_field, tuple_field,
+        tuple_items, tuple_of, EnumErrors, FieldKey,
+    };
     pub use crate::function::{
         extract_arg, with_args, ArgScope, ArgSpec, MethodDef, PropertyDef, VectorArgs,
     };

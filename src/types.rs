@@ -1,5 +1,5 @@
 //! Typed handles of the built-in types: [`PyStr`], [`PyBytes`], [`PyDict`], [`PyList`],
-//! [`PyTuple`]; the iterator [`PyIter`]; the comparison operators [`CompareOp`].
+//! [`PyTuple`], [`PyType`]; the iterator [`PyIter`]; the comparison operators [`CompareOp`].
 //!
 //! Each typed handle holds a handle whose object is known to be of its type (or a subclass), and
 //! adds the methods of that type to those of every object ([`Object`](crate::Object), which it implements).
@@ -35,12 +35,14 @@ use hpy_sys as ffi;
 mod bytes;
 mod dict;
 mod list;
+mod pytype;
 mod string;
 mod tuple;
 
 pub use bytes::{PyBytes, PyBytesRef};
 pub use dict::{PyDict, PyDictItems, PyDictRef};
 pub use list::{PyList, PyListRef};
+pub use pytype::{PyType, PyTypeRef};
 pub use string::{PyStr, PyStrRef};
 pub use tuple::{PyTuple, PyTupleRef};
 

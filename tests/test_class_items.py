@@ -139,6 +139,19 @@ def test_class_method_of_a_subclass_gets_the_subclass():
     assert x.class_name() == "Sub"
 
 
+def test_class_methods_take_a_typed_class():
+    assert T.lineage() == ("Temp", "Temp", True, True)
+    assert T(1).lineage() == ("Temp", "Temp", True, True)
+    assert Sub.lineage() == ("Sub", Sub.__qualname__, False, True)
+    assert isinstance(T.__dict__["lineage"], classmethod)
+
+
+@NESTED_HPY_CALLS
+def test_class_method_with_an_owned_typed_class():
+    x = T.from_kelvin(373.15)
+    assert type(x) is T and abs(x.celsius - 100.0) < 1e-9
+
+
 def test_class_methods_receive_the_class():
     assert T.class_name() == "Temp"
     assert Sub.class_name() == "Sub"

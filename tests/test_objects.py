@@ -1,9 +1,10 @@
 """The ``Object`` API (attributes, items, comparison, hashing, operators, iteration, keyword calls),
-the typed handles ``PyStr``, ``PyBytes``, ``PyDict``, ``PyList``, ``PyTuple``, and the number
+the typed handles ``PyStr``, ``PyBytes``, ``PyDict``, ``PyList``, ``PyTuple``, ``PyType``, and the number
 conversions ``i8``, ``i16``, ``u16``, ``i128``, ``u128``, ``f32``: each compared with what plain
 Python does on the same objects (result, or exception type), bad input raising the right exception
 and left unmodified."""
 
+import abc
 import collections
 import copy
 import math
@@ -554,9 +555,10 @@ TYPED = {
     ),
     "list": (t.echo_pylist, t.echo_pylist_ref, [[], [1, [2]], MyList([1])]),
     "tuple": (t.echo_pytuple, t.echo_pytuple_ref, [(), (1, 2), MyTuple((1,))]),
+    "type": (t.echo_pytype, t.echo_pytype_ref, [int, type, MyTuple, Boom, type(None), abc.ABC, abc.ABCMeta]),
 }
 WRONG = [1, 1.5, None, "s", b"b", bytearray(b"b"), {}, [], (), {1}, memoryview(b"m"), object()]
-PARAM = {"str": "s", "bytes": "b", "dict": "d", "list": "l", "tuple": "t"}
+PARAM = {"str": "s", "bytes": "b", "dict": "d", "list": "l", "tuple": "t", "type": "t"}
 
 
 @pytest.mark.parametrize("name", TYPED)
@@ -919,6 +921,21 @@ def test_tuple():
     assert t.pytuple_ends(MyTuple(("x",))) == ("x", "x", 1)
     with pytest.raises(IndexError):
         t.pytuple_ends(())
+
+
+def test_type():
+    class Outer:
+        class Inner(MyTuple):
+            pass
+
+    assert t.pytype_info(Outer.Inner, tuple) == ("Inner", "test_type.<locals>.Outer.Inner", True)
+    assert t.pytype_info(int, int) == ("int", "int", True)
+    assert t.pytype_info(bool, int)[2] and not t.pytype_info(int, bool)[2]
+    assert t.pytype_info(abc.ABCMeta, type) == ("ABCMeta", "ABCMeta", True)
+    with pytest.raises(TypeError, match="^issubclass\\(\\) arg 2 must be a class$"):
+        t.pytype_info(int, 1)
+    with pytest.raises(TypeError, match="^argument 't': expected type, got int$"):
+        t.pytype_info(1, int)
 
 
 # --- numbers ------------------------------------------------------------------------------------

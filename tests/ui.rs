@@ -20,7 +20,9 @@
 //! `*args` or `**kwargs` past the call (`signature_static.rs`), misused `#[staticmethod]`,
 //! `#[classmethod]`, `#[classattr]` and member shorthands (`class_items_misuse.rs`, `member_*.rs`:
 //! `set` on a frozen class, member types that do not convert), and `#[oxhpy::exception]`s with a
-//! base that is no exception type (`exception_*.rs`).
+//! base that is no exception type (`exception_*.rs`), and misused `#[derive(FromPy)]` /
+//! `#[derive(IntoPy)]` (`derive_*.rs`: unions, types without fields or variants, unknown or
+//! conflicting options, a field that borrows from a new object or does not convert).
 
 #[test]
 fn ui() {

@@ -235,3 +235,125 @@ pub(crate) fn take_param_default(attrs: &mut Vec<Attribute>) -> syn::Result<Opti
     *attrs = kept;
     Ok(default)
 }
+
+/// `#[oxhpy(...)]` on a type or an enum variant that derives `FromPy` / `IntoPy`:
+/// `transparent`, `from_item_all`.
+#[derive(Default)]
+pub(crate) struct DeriveTypeAttrs {
+    pub transparent: Option<Span>,
+    pub from_item_all: Option<Span>,
+}
+
+/// The key of `#[oxhpy(item = ...)]`: a string or an integer literal.
+#[derive(Clone)]
+pub(crate) enum ItemKeyLit {
+    Str(LitStr),
+    Int(syn::LitInt),
+}
+
+/// `#[oxhpy(...)]` on a field of a type that derives `FromPy` / `IntoPy`: `attribute`,
+/// `attribute = "name"`, `item`, `item = "key"` or `item = 0`, `default`, `default = EXPR`.
+/// Each is `(where it is written, its value)`.
+#[derive(Default)]
+pub(crate) struct DeriveFieldAttrs {
+    pub attribute: Option<(Span, Option<LitStr>)>,
+    pub item: Option<(Span, Option<ItemKeyLit>)>,
+    pub default: Option<(Span, Option<Expr>)>,
+}
+
+impl DeriveFieldAttrs {
+    /// Where the first option given is written (a tuple or transparent field takes none).
+    pub(crate) fn first_span(&self) -> Option<Span> {
+        self.attribute
+            .as_ref()
+            .map(|a| a.0)
+            .or(self.item.as_ref().map(|a| a.0))
+            .or(self.default.as_ref().map(|a| a.0))
+    }
+}
+
+fn duplicate(meta: &syn::meta::ParseNestedMeta<'_>, set: bool) -> syn::Result<()> {
+    if set {
+        let name = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return Err(meta.error(format!("duplicate `{name}`")));
+    }
+    Ok(())
+}
+
+/// Reads the `#[oxhpy(...)]` of a type or variant that derives `FromPy` / `IntoPy`.
+pub(crate) fn derive_type_attrs(attrs: &[Attribute]) -> syn::Result<DeriveTypeAttrs> {
+    let mut out = DeriveTypeAttrs::default();
+    for a in attrs.iter().filter(|a| a.path().is_ident("oxhpy")) {
+        a.parse_nested_meta(|meta| {
+            let span = meta.path.span();
+            if meta.path.is_ident("transparent") {
+                duplicate(&meta, out.transparent.is_some())?;
+                out.transparent = Some(span);
+            } else if meta.path.is_ident("from_item_all") {
+                duplicate(&meta, out.from_item_all.is_some())?;
+                out.from_item_all = Some(span);
+            } else {
+                return Err(meta.error(
+                    "expected `transparent` or `from_item_all` (on a type or variant that derives \
+                     `FromPy` / `IntoPy`)",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// Reads the `#[oxhpy(...)]` of a field of a type that derives `FromPy` / `IntoPy`.
+pub(crate) fn derive_field_attrs(attrs: &[Attribute]) -> syn::Result<DeriveFieldAttrs> {
+    let mut out = DeriveFieldAttrs::default();
+    for a in attrs.iter().filter(|a| a.path().is_ident("oxhpy")) {
+        a.parse_nested_meta(|meta| {
+            let span = meta.path.span();
+            if meta.path.is_ident("attribute") {
+                duplicate(&meta, out.attribute.is_some())?;
+                let name = if meta.input.peek(Token![=]) {
+                    Some(meta.value()?.parse::<LitStr>()?)
+                } else {
+                    None
+                };
+                out.attribute = Some((span, name));
+            } else if meta.path.is_ident("item") {
+                duplicate(&meta, out.item.is_some())?;
+                let key = if meta.input.peek(Token![=]) {
+                    let value = meta.value()?;
+                    Some(if value.peek(LitStr) {
+                        ItemKeyLit::Str(value.parse()?)
+                    } else if value.peek(syn::LitInt) {
+                        ItemKeyLit::Int(value.parse()?)
+                    } else {
+                        return Err(value.error("expected a string or an integer literal"));
+                    })
+                } else {
+                    None
+                };
+                out.item = Some((span, key));
+            } else if meta.path.is_ident("default") {
+                duplicate(&meta, out.default.is_some())?;
+                let value = if meta.input.peek(Token![=]) {
+                    Some(meta.value()?.parse::<Expr>()?)
+                } else {
+                    None
+                };
+                out.default = Some((span, value));
+            } else {
+                return Err(meta.error(
+                    "expected `attribute`, `attribute = \"name\"`, `item`, `item = \"key\"`, \
+                     `default` or `default = EXPR` (on a field of a type that derives `FromPy` / \
+                     `IntoPy`)",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}

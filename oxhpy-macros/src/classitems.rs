@@ -69,7 +69,7 @@ pub(crate) fn gen_static(
 }
 
 /// `#[classmethod]`: the class is the function's first parameter (any `FromPy` type, e.g.
-/// `cls: Borrowed<'_, '_>`), the first positional argument of the impl (`classmethod` passes it);
+/// `cls: PyTypeRef<'_, '_>`), the first positional argument of the impl (`classmethod` passes it);
 /// a `Ctx` may follow it, then the Python-visible parameters, taken as keywords or by position.
 pub(crate) fn gen_classmethod(
     f: &mut ImplItemFn,
@@ -81,7 +81,7 @@ pub(crate) fn gen_classmethod(
     items: &mut ClassItems,
 ) -> syn::Result<()> {
     const FIRST: &str = "a #[classmethod] takes the class as its first parameter, e.g. \
-                         `cls: Borrowed<'_, '_>` (no `self`)";
+                         `cls: PyTypeRef<'_, '_>` (no `self`)";
     let (cls, cls_ty) = match f.sig.inputs.first() {
         Some(FnArg::Typed(pt)) => match &*pt.pat {
             Pat::Ident(pi) => (pi.ident.clone(), (*pt.ty).clone()),

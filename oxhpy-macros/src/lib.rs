@@ -1,5 +1,6 @@
 //! The attribute macros of oxhpy: `#[oxhpy::function]`, `#[oxhpy::module]`, `#[oxhpy::class]`,
-//! `#[oxhpy::methods]`, `#[oxhpy::global]`, `#[oxhpy::exception]`.
+//! `#[oxhpy::methods]`, `#[oxhpy::global]`, `#[oxhpy::exception]`; the derives
+//! `#[derive(oxhpy::FromPy)]` and `#[derive(oxhpy::IntoPy)]`.
 //!
 //! They only generate glue: argument extraction, the impl/trampoline pair and the static
 //! definitions. The logic lives in the `oxhpy` crate, and the generated code reaches all of it
@@ -14,11 +15,16 @@ use proc_macro::TokenStream;
 // - `codegen`: the calling conventions and what functions, methods and slots share; then one
 //   generator per macro: `pyfunction`, `pymethod` + `pyimpl` (`#[oxhpy::methods]`), `pyclass`,
 //   `module`, `global`.
+// The derives: `attributes` parses their `#[oxhpy(...)]` options, `derive` is their model (shapes,
+// field keys, lifetimes), `frompy` and `intopy` generate the impls.
 mod attributes;
 mod classitems;
 mod codegen;
+mod derive;
 mod exception;
+mod frompy;
 mod global;
+mod intopy;
 mod model;
 mod module;
 mod pyclass;
@@ -72,7 +78,7 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// The methods of a class: `#[new]` constructor; `#[staticmethod]` (no receiver), `#[classmethod]`
-/// (the class as the first parameter, `cls: Borrowed<'_, 'py>` or any argument type) and
+/// (the class as the first parameter, `cls: PyTypeRef<'_, 'py>` or any argument type) and
 /// `#[classattr]` (on a `const`, or a function without parameters but an optional `Ctx`: a class
 /// attribute, computed once when the module has created its classes), which the type gets once
 /// created, as HPy 0.9 has none of them; methods (receiver `&self`, `&mut self`, or
@@ -197,6 +203,24 @@ pub fn module(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn exception(attr: TokenStream, item: TokenStream) -> TokenStream {
     exception::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[derive(FromPy)]`: extracts the type from a Python object. Documented, with examples, on its
+/// re-export `oxhpy::FromPy`.
+#[proc_macro_derive(FromPy, attributes(oxhpy))]
+pub fn derive_from_py(item: TokenStream) -> TokenStream {
+    frompy::expand(item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[derive(IntoPy)]`: converts the type to a Python object. Documented, with examples, on its
+/// re-export `oxhpy::IntoPy`.
+#[proc_macro_derive(IntoPy, attributes(oxhpy))]
+pub fn derive_into_py(item: TokenStream) -> TokenStream {
+    intopy::expand(item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -1,7 +1,7 @@
 //! `tests/test_class_items.py`: static and class methods, class attributes, the `get`/`set`
 //! shorthands of struct members, methods that return the object itself.
 use oxhpy::prelude::*;
-use oxhpy::{Field, PyRef, PyRefMut};
+use oxhpy::{Field, PyRef, PyRefMut, PyType, PyTypeRef};
 
 /// Temp(celsius): a temperature, with static and class methods and class attributes.
 #[oxhpy::class(subclass)]
@@ -68,6 +68,24 @@ impl Temp {
     #[classmethod]
     fn from_fahrenheit<'py>(cls: Borrowed<'_, 'py>, f: f64) -> PyResult<Handle<'py>> {
         cls.call((Temp::f_to_c(f),))
+    }
+
+    /// The class, typed: `(name, qualname, is Temp itself, a subclass of Temp)`.
+    #[classmethod]
+    fn lineage(cls: PyTypeRef<'_, '_>) -> PyResult<(String, String, bool, bool)> {
+        let temp = PyType::of::<Temp>(cls.ctx())?;
+        Ok((
+            cls.name()?,
+            cls.qualname()?,
+            cls.is(&temp),
+            cls.is_subclass(&temp)?,
+        ))
+    }
+
+    /// `cls(celsius)` through an owned typed class.
+    #[classmethod]
+    fn from_kelvin<'py>(cls: PyType<'py>, k: f64) -> PyResult<Handle<'py>> {
+        cls.call((k - 273.15,))
     }
 
     /// The class's name (no other parameter).

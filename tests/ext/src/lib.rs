@@ -72,6 +72,7 @@ mod callfunction;
 mod class_items;
 mod context;
 mod conversions;
+mod derives;
 mod errors;
 mod exceptions;
 mod export;

@@ -1,10 +1,10 @@
 //! `tests/test_objects.py`: the `Object` API (attributes, items, comparison, hashing, operators,
 //! iteration, keyword calls), the typed handles `PyStr`, `PyBytes`, `PyDict`, `PyList`, `PyTuple`,
-//! and the number conversions `i8`, `i16`, `u16`, `i128`, `u128`, `f32`.
+//! `PyType`, and the number conversions `i8`, `i16`, `u16`, `i128`, `u128`, `f32`.
 use oxhpy::prelude::*;
 use oxhpy::{
     CompareOp, PyBytes, PyBytesRef, PyDict, PyDictRef, PyList, PyListRef, PyStr, PyStrRef, PyTuple,
-    PyTupleRef,
+    PyTupleRef, PyType, PyTypeRef,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -283,6 +283,25 @@ pub fn echo_pytuple<'py>(t: PyTuple<'py>) -> PyTuple<'py> {
 #[oxhpy::function]
 pub fn echo_pytuple_ref<'a, 'py>(t: PyTupleRef<'a, 'py>) -> PyTupleRef<'a, 'py> {
     t
+}
+
+#[oxhpy::function]
+pub fn echo_pytype<'py>(t: PyType<'py>) -> PyType<'py> {
+    t
+}
+
+#[oxhpy::function]
+pub fn echo_pytype_ref<'a, 'py>(t: PyTypeRef<'a, 'py>) -> PyTypeRef<'a, 'py> {
+    t
+}
+
+/// `(t.__name__, t.__qualname__, issubclass(t, other))`.
+#[oxhpy::function]
+pub fn pytype_info(
+    t: PyTypeRef<'_, '_>,
+    other: Borrowed<'_, '_>,
+) -> PyResult<(String, String, bool)> {
+    Ok((t.name()?, t.qualname()?, t.is_subclass(&other)?))
 }
 
 /// `Vec<PyStr>` and `Option<PyDict>` parameters.
