@@ -702,14 +702,16 @@ def test_getattr_setattr_delattr():
     with pytest.raises(TypeError, match="argument 'value'"):
         r.y = "2"
     assert r.y == 2
-    setattr(r, "w", 5)
+    name = "w"
+    setattr(r, name, 5)
     assert r.w == 5 and r.names() == ["w", "y"]
 
 
 def test_getattribute():
     s = t.Shouting()
     assert s.hello == "HELLO"
-    assert getattr(s, "abc") == "ABC"
+    name = "abc"
+    assert getattr(s, name) == "ABC"
     with pytest.raises(AttributeError):
         _ = s.missing
     assert getattr(s, "missing", None) is None
