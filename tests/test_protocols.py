@@ -678,3 +678,81 @@ def test_iterable():
         next(s)
     with pytest.raises(TypeError):
         iter(t.Vec2(1, 2))  # no __iter__ (nor __getitem__)
+
+
+# --- Special methods looked up by name: attribute access and descriptors -------------------------------
+
+
+def test_getattr_setattr_delattr():
+    r = t.Record()
+    r.x = 1
+    r.y = 2
+    assert (r.x, r.y) == (1, 2)
+    assert r.names() == ["x", "y"]  # methods stay reachable: __getattr__ only runs when lookup fails
+    assert getattr(r, "z", 7) == 7
+    with pytest.raises(AttributeError, match="'Record' object has no attribute 'z'"):
+        _ = r.z
+    assert not hasattr(r, "z")
+    del r.x
+    assert r.names() == ["y"]
+    with pytest.raises(AttributeError):
+        del r.x
+    with pytest.raises(AttributeError, match="private"):
+        r._hidden = 1
+    with pytest.raises(TypeError, match="argument 'value'"):
+        r.y = "2"
+    assert r.y == 2
+    name = "w"
+    setattr(r, name, 5)
+    assert r.w == 5 and r.names() == ["w", "y"]
+
+
+def test_getattribute():
+    s = t.Shouting()
+    assert s.hello == "HELLO"
+    name = "abc"
+    assert getattr(s, name) == "ABC"
+    with pytest.raises(AttributeError):
+        _ = s.missing
+    assert getattr(s, "missing", None) is None
+
+
+def test_special_methods_by_name_are_not_plain_attributes():
+    """Each is set on the type again after creation: on CPython it fills the slot (the method is
+    CPython's own wrapper of the slot then), elsewhere the interpreter looks it up by name."""
+    for cls, name in ((t.Record, "__getattr__"), (t.Record, "__setattr__"), (t.Scaled, "__get__")):
+        assert name in cls.__dict__
+    with pytest.raises(TypeError):
+        t.Record.__setattr__(1, "a", 1)  # not a Record
+
+
+def test_data_descriptor():
+    class Holder:
+        attr = t.Scaled(10)
+
+        def __init__(self, raw):
+            self.raw = raw
+
+    h = Holder(4)
+    assert h.attr == 40
+    h.attr = 75
+    assert h.raw == 7 and h.attr == 70
+    del h.attr
+    assert h.raw == 0
+    assert Holder.attr == 10  # on the class: `obj` is None
+    with pytest.raises(TypeError, match="argument 'value'"):
+        h.attr = "x"
+    assert h.raw == 0
+    # A data descriptor wins over the instance dict.
+    h.__dict__["attr"] = "shadow"
+    assert h.attr == 0
+
+
+def test_descriptor_errors_propagate():
+    class NoRaw:
+        attr = t.Scaled(2)
+
+    with pytest.raises(AttributeError, match="raw"):
+        _ = NoRaw().attr
+    with pytest.raises(ValueError, match="factor"):
+        t.Scaled(0)

@@ -98,6 +98,11 @@ pub fn class(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///   iterator returns `slf: PyRef<'_, Self>` itself. HPy 0.9 has no slot for them: they are
 ///   methods, which the type sets on itself again once created so that CPython fills `tp_iter` /
 ///   `tp_iternext` from them (PyPy and GraalPy find them by name);
+/// - attribute access, `__getattr__(&self, name)` (when the ordinary lookup fails),
+///   `__getattribute__(&self, name)`, `__setattr__(&mut self, name, value)`,
+///   `__delattr__(&mut self, name)`, and the descriptor protocol, `__get__(&self, obj, owner)`
+///   (`obj: Option<_>`, `None` on the class), `__set__(&self, obj, value)`, `__delete__(&self,
+///   obj)`: methods set on the type again, as `__iter__`;
 /// - `__len__`, `__getitem__`, `__setitem__(&mut self, key, value)` and `__delitem__(&mut self,
 ///   key)` (one `mp_ass_subscript`: the one the block lacks raises `TypeError`, "'T' object does
 ///   not support item deletion"), `__contains__`, `__bool__`, `__hash__`;

@@ -208,6 +208,15 @@ pub(crate) fn gen_slot(
             gen_iter(slot, &c, owner, n, out);
             return Ok(());
         }
+        Shape::Named(nargs) => {
+            check_args(slot, &c, nargs)?;
+            if nargs == 1 {
+                c.sig = Sig::O;
+            }
+            gen_method(&c, owner, n, out)?;
+            out.type_attrs.push(slot.name);
+            return Ok(());
+        }
         Shape::Call => {
             let conv = c.convention();
             let entry = &n.entry;

@@ -75,9 +75,15 @@ pub(crate) enum Shape {
     /// `(&mut self) -> Option<R>` (or `PyResult<Option<R>>`): `__next__`, `None` raising
     /// `StopIteration`. A method, as `__iter__` (HPy 0.9 has no `tp_iternext` either).
     Next,
+    /// `(&self, args...)` with this many arguments, returning anything `IntoPy`: a special method
+    /// that the interpreter looks up by name and HPy 0.9 has no slot for (`__getattr__`,
+    /// `__setattr__`, `__get__`, ...). An ordinary method that the type sets on itself again once
+    /// created, as `__iter__`: CPython then fills the slot (`tp_getattro`, `tp_descr_get`, ...)
+    /// with its own wrapper that calls it; PyPy and GraalPy look it up by name.
+    Named(usize),
     /// The constructor, written `#[new]` on a function of any name.
     New,
-    /// A special method that no oxhpy slot implements yet.
+    /// A special method that is not a method in oxhpy (`__traverse__`, `__clear__`).
     Unsupported,
 }
 
@@ -86,21 +92,31 @@ pub(crate) struct SlotDef {
     /// The Python (and Rust) name, `__repr__`.
     pub name: &'static str,
     /// The HPy slot(s) it fills: `HPySlot_Slot` constants of `hpy_sys` (none for a special method
-    /// that is a method the type sets on itself again: `__iter__`, `__next__`).
+    /// that is a method the type sets on itself again: `__iter__`, `__next__`, `Named`).
     pub slots: &'static [&'static str],
     pub shape: Shape,
 }
 
 macro_rules! slot_table {
-    ($($name:literal => [$($slot:ident),*] $shape:ident $(($op:ident))?,)*) => {
+    ($($name:literal => [$($slot:ident),*] $shape:ident $(($op:tt))?,)*) => {
         /// Every special method oxhpy knows, supported or not.
         pub(crate) const SLOTS: &[SlotDef] = &[
             $(SlotDef {
                 name: $name,
                 slots: &[$(stringify!($slot)),*],
-                shape: Shape::$shape $((stringify!($op)))?,
+                shape: Shape::$shape $((slot_arg!($op)))?,
             },)*
         ];
+    };
+}
+
+/// A shape's argument in the table: an `HPy_RichCmpOp` constant's name, or an argument count.
+macro_rules! slot_arg {
+    ($n:literal) => {
+        $n
+    };
+    ($op:ident) => {
+        stringify!($op)
     };
 }
 
@@ -127,13 +143,13 @@ slot_table! {
     "__le__" => [HPy_tp_richcompare] RichCmp(HPy_LE),
     "__gt__" => [HPy_tp_richcompare] RichCmp(HPy_GT),
     "__ge__" => [HPy_tp_richcompare] RichCmp(HPy_GE),
-    "__getattr__" => [HPy_tp_getattro] Unsupported,
-    "__getattribute__" => [HPy_tp_getattro] Unsupported,
-    "__setattr__" => [HPy_tp_setattro] Unsupported,
-    "__delattr__" => [HPy_tp_setattro] Unsupported,
-    "__get__" => [HPy_tp_descr_get] Unsupported,
-    "__set__" => [HPy_tp_descr_set] Unsupported,
-    "__delete__" => [HPy_tp_descr_set] Unsupported,
+    "__getattr__" => [] Named(1),
+    "__getattribute__" => [] Named(1),
+    "__setattr__" => [] Named(2),
+    "__delattr__" => [] Named(1),
+    "__get__" => [] Named(2),
+    "__set__" => [] Named(2),
+    "__delete__" => [] Named(1),
     "__add__" => [HPy_nb_add] Binary,
     "__sub__" => [HPy_nb_subtract] Binary,
     "__mul__" => [HPy_nb_multiply] Binary,
@@ -256,8 +272,14 @@ fn misspelt(name: &str) -> Option<&'static SlotDef> {
         .map(|(_, s)| s)
 }
 
-const WHY: &str = "a special method without a type slot would be an ordinary attribute, which \
-                   CPython ignores but PyPy calls";
+/// Why an unknown special method is refused.
+const UNKNOWN: &str = "a special method without a type slot would be an ordinary attribute, which \
+                       CPython ignores but PyPy calls";
+
+/// Why the special methods left in the table (`__traverse__`, `__clear__`) are not methods.
+const WHY: &str =
+    "oxhpy generates a class's traverse from its `Field` members, and the interpreter \
+                   clears them (HPy has no `tp_clear`)";
 
 /// `slot` (found by its Rust name) as a method, or why not.
 pub(crate) fn check_supported(slot: &'static SlotDef, span: Span) -> syn::Result<&'static SlotDef> {
@@ -265,8 +287,8 @@ pub(crate) fn check_supported(slot: &'static SlotDef, span: Span) -> syn::Result
         Shape::Unsupported => Err(Error::new(
             span,
             format!(
-                "`{}` is not supported by #[oxhpy::methods] yet: {WHY}. Supported: {} (and \
-                 `#[new]` for the constructor)",
+                "`{}` is not written by hand: {WHY}. Special methods: {} (and `#[new]` for \
+                 the constructor)",
                 slot.name,
                 supported()
             ),
@@ -291,8 +313,8 @@ pub(crate) fn check_not_special(span: Span, rust: &str, python: &str) -> syn::Re
         if let Some(slot) = find(name) {
             let how = match slot.shape {
                 Shape::Unsupported => format!(
-                    "is not supported by #[oxhpy::methods] yet: {WHY}. Supported: {} (and \
-                     `#[new]` for the constructor)",
+                    "is not written by hand: {WHY}. Special methods: {} (and `#[new]` for the \
+                     constructor)",
                     supported()
                 ),
                 Shape::New => "cannot be a method: mark the constructor `#[new]`".into(),
@@ -317,7 +339,7 @@ pub(crate) fn check_not_special(span: Span, rust: &str, python: &str) -> syn::Re
             return Err(Error::new(
                 span,
                 format!(
-                    "unknown special method {what}: {WHY}. Supported: {} (and `#[new]` for the \
+                    "unknown special method {what}: {UNKNOWN}. Supported: {} (and `#[new]` for the \
                      constructor)",
                     supported()
                 ),

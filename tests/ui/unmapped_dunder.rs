@@ -1,4 +1,5 @@
-// Special methods that no type slot implements yet: CPython would ignore them, PyPy call them.
+// Special methods that oxhpy does not implement (a class's traverse comes from its `Field`s), special
+// methods under another name or as properties, and one with the wrong number of arguments.
 #[oxhpy::class]
 struct Point {
     x: i64,
@@ -6,7 +7,7 @@ struct Point {
 
 #[oxhpy::methods]
 impl Point {
-    fn __getattribute__(&self) -> i64 {
+    fn __traverse__(&self) -> i64 {
         self.x
     }
 }
@@ -34,6 +35,18 @@ impl Hashed {
     #[getter]
     fn __get__(&self) -> i64 {
         self.h
+    }
+}
+
+#[oxhpy::class]
+struct Lookup {
+    n: i64,
+}
+
+#[oxhpy::methods]
+impl Lookup {
+    fn __getattr__(&self) -> i64 {
+        self.n
     }
 }
 

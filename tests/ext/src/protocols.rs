@@ -1,6 +1,8 @@
 //! `tests/test_protocols.py`: the special methods of the slot table: containers (`__len__`,
 //! `__getitem__`, `__setitem__`, `__delitem__`, `__contains__`), `__bool__`, `__hash__`, rich
-//! comparison, the number protocol, `__init__`, `__del__`, `__iter__` and `__next__`.
+//! comparison, the number protocol, `__init__`, `__del__`, `__iter__` and `__next__`; the special
+//! methods looked up by name: `__getattr__`, `__setattr__`, `__delattr__`, `__getattribute__` and
+//! the descriptor protocol (`__get__`, `__set__`, `__delete__`).
 use oxhpy::prelude::*;
 use oxhpy::PyRef;
 
@@ -759,5 +761,109 @@ impl InPlace {
 
     fn __ipow__(&self, other: i64, modulo: Option<i64>) -> (&'static str, i64, i64, Option<i64>) {
         ("ipow", self.v, other, modulo)
+    }
+}
+
+/// Record(): attributes kept in a map by `__setattr__`/`__delattr__` and read back by
+/// `__getattr__` (called only when the ordinary lookup fails: methods stay reachable). Names
+/// starting with `_` are refused (`AttributeError`), values are integers (`TypeError` otherwise).
+#[oxhpy::class]
+pub struct Record {
+    values: std::collections::BTreeMap<String, i64>,
+}
+
+#[oxhpy::methods]
+impl Record {
+    #[new]
+    fn new() -> Self {
+        Record {
+            values: Default::default(),
+        }
+    }
+
+    fn __getattr__(&self, name: &str) -> PyResult<i64> {
+        self.values.get(name).copied().ok_or_else(|| {
+            PyErr::new(
+                Exc::AttributeError,
+                format!("'Record' object has no attribute '{name}'"),
+            )
+        })
+    }
+
+    fn __setattr__(&mut self, name: &str, value: i64) -> PyResult<()> {
+        if name.starts_with('_') {
+            return Err(PyErr::new(
+                Exc::AttributeError,
+                format!("'{name}' is private"),
+            ));
+        }
+        self.values.insert(name.to_owned(), value);
+        Ok(())
+    }
+
+    fn __delattr__(&mut self, name: &str) -> PyResult<()> {
+        match self.values.remove(name) {
+            Some(_) => Ok(()),
+            None => Err(PyErr::new(Exc::AttributeError, name.to_owned())),
+        }
+    }
+
+    /// The names set, in order.
+    fn names(&self) -> Vec<String> {
+        self.values.keys().cloned().collect()
+    }
+}
+
+/// Shouting(): every attribute read goes through `__getattribute__`, which answers the name in
+/// upper case (and raises `AttributeError` for `"missing"`).
+#[oxhpy::class]
+pub struct Shouting;
+
+#[oxhpy::methods]
+impl Shouting {
+    #[new]
+    fn new() -> Self {
+        Shouting
+    }
+
+    fn __getattribute__(&self, name: &str) -> PyResult<String> {
+        if name == "missing" {
+            return Err(PyErr::new(Exc::AttributeError, "missing"));
+        }
+        Ok(name.to_uppercase())
+    }
+}
+
+/// Scaled(factor): a data descriptor for a Python class's attribute: `obj.attr` reads
+/// `obj.raw * factor`, `obj.attr = v` stores `obj.raw = v // factor`, `del obj.attr` sets `obj.raw`
+/// to 0. On the class (`obj` None), `__get__` gives the factor.
+#[oxhpy::class]
+pub struct Scaled {
+    factor: i64,
+}
+
+#[oxhpy::methods]
+impl Scaled {
+    #[new]
+    fn new(factor: i64) -> PyResult<Self> {
+        if factor == 0 {
+            return Err(PyErr::value_error("factor must not be 0"));
+        }
+        Ok(Scaled { factor })
+    }
+
+    fn __get__(&self, obj: Option<Borrowed<'_, '_>>, _owner: Borrowed<'_, '_>) -> PyResult<i64> {
+        match obj {
+            None => Ok(self.factor),
+            Some(o) => Ok(o.getattr("raw")?.extract::<i64>()? * self.factor),
+        }
+    }
+
+    fn __set__(&self, obj: Borrowed<'_, '_>, value: i64) -> PyResult<()> {
+        obj.setattr("raw", value.div_euclid(self.factor))
+    }
+
+    fn __delete__(&self, obj: Borrowed<'_, '_>) -> PyResult<()> {
+        obj.setattr("raw", 0i64)
     }
 }
