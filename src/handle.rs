@@ -24,10 +24,8 @@ use crate::err::{PyErr, PyResult};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
 
-mod close;
+pub(crate) mod close;
 pub(crate) use close::close;
-#[doc(hidden)]
-pub use close::pending_closes;
 
 /// An owned handle: closed when dropped.
 ///
