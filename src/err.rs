@@ -821,7 +821,7 @@ fn is_exception_class(ctx: Ctx<'_>, h: &crate::Handle<'_>) -> bool {
     unsafe {
         let ty = ffi::HPy_Type(c, raw);
         let is_type = ffi::HPyType_IsSubtype(c, ty, (*c).h_TypeType) != 0;
-        ffi::HPy_Close(c, ty);
+        crate::handle::close(ctx, ty);
         is_type && ffi::HPyType_IsSubtype(c, raw, Exc::BaseException.handle(ctx)) != 0
     }
 }

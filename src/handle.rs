@@ -24,6 +24,9 @@ use crate::err::{PyErr, PyResult};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
 
+pub(crate) mod close;
+pub(crate) use close::close;
+
 /// An owned handle: closed when dropped.
 ///
 /// What oxhpy's calls return; a function parameter of this type gets a new reference to its
@@ -159,8 +162,8 @@ impl<'py> Handle<'py> {
 impl Drop for Handle<'_> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: we own `raw`, a live handle of this call's context, and close it exactly once.
-        unsafe { ffi::HPy_Close(self.ctx.as_ptr(), self.raw) }
+        // We own `raw`, a live handle of this call's context, and close it exactly once.
+        close(self.ctx, self.raw)
     }
 }
 

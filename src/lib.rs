@@ -105,6 +105,7 @@ pub mod impl_ {
     pub use crate::function::{
         extract_arg, with_args, ArgScope, ArgSpec, MethodDef, PropertyDef, VectorArgs,
     };
+    pub use crate::handle::close::pending_closes;
     pub use crate::module::{
         exec_prologue, unregistered, ModuleClass, ModuleDef, ModuleFunction, PtrList, Registered,
         CLASSES, FUNCTIONS, GLOBALS,

@@ -48,6 +48,16 @@ NESTED_HPY_CALLS = pytest.mark.skipif(
     (PYPY or GRAALPY) and EXPECT_MODE == "debug",
     reason=f"{IMPL} debug mode aborts on nested HPy calls (Error: Wrong HPy Context!)",
 )
+# GraalPy 24.2.2: HPy_Close buffers 32 handles and, when the buffer is full, closes those and drops the
+# handle it was given, whose object then stays alive for good (plain C: 33 000 HPy_Close of new 1000-byte
+# bytes leave exactly 1000 alive). oxhpy closes through an HPyTracker instead, which bypasses the buffer,
+# but in debug mode the debug context closes a tracker's handles through that HPy_Close too (plain C: the
+# same 1000 alive with HPyTracker_Close), so there the leak stays.
+GRAALPY_DEBUG_LOST_CLOSE = pytest.mark.xfail(
+    GRAALPY and EXPECT_MODE == "debug",
+    strict=True,
+    reason="GraalPy 24.2 debug mode: HPy_Close (and HPyTracker_Close) loses one handle in 33",
+)
 # GraalPy 24.2.2: bytes(obj) and bytearray(obj) refuse an HPy type that exports a buffer
 # (HPy_bf_getbuffer) with "TypeError: cannot convert 'X' object to bytes"; memoryview(obj) works.
 GRAALPY_BYTES_OF_EXPORT = pytest.mark.xfail(
