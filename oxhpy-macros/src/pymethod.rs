@@ -115,14 +115,16 @@ pub(crate) fn gen_new(
             #convs
         }
     };
+    // The constructor returns the class's `Init`: `Self`, or `(Self, Base)` for a subclass.
+    let ret = quote_spanned!(c.ret_span=> #p::init_of::<#owner, _>(ret));
     let body = quote! {
-        let value: #owner = ::oxhpy::impl_::with_args(py, |#scope| {
+        let value = ::oxhpy::impl_::with_args(py, |#scope| {
             #convs
             #call
-            ::oxhpy::PyResult::Ok(ret)
+            ::oxhpy::PyResult::Ok(#ret)
         })?;
         // SAFETY: `ty` is the live type that tp_new received: this class's or a subtype.
-        unsafe { #p::instantiate::<#owner>(py, ty, value) }.map(::oxhpy::Handle::into_raw)
+        unsafe { #p::instantiate(py, ty, value) }.map(::oxhpy::Handle::into_raw)
     };
     let (entry, def) = (&n.entry, &n.def);
     out.items
