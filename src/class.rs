@@ -1330,7 +1330,7 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     defines.push(std::ptr::null_mut());
     let spec = Box::leak(Box::new(ffi::HPyType_Spec {
         name: name.as_ptr(),
-        basicsize: Payload::<T>::basicsize(),
+        basicsize: PayloadOf::<T>::basicsize(),
         itemsize: 0,
         flags: T::FLAGS as _,
         builtin_shape: ffi::HPyType_BuiltinShape_Object,

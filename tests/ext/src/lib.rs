@@ -77,6 +77,7 @@ mod exceptions;
 mod export;
 mod fields;
 mod functions;
+mod inheritance;
 mod objects;
 mod protocols;
 mod threads;
