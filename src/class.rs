@@ -231,8 +231,7 @@ pub unsafe trait Parts: Sized + Send + Sync + 'static {
     ///
     /// # Safety
     /// `p` points to an initialised value, read while traverse runs.
-    unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void)
-        -> i32;
+    unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32;
     /// Empties the [`Field`]s of every part (destroy: the runtime no longer needs them).
     ///
     /// # Safety
@@ -258,11 +257,7 @@ unsafe impl Parts for () {
 // SAFETY: visits, clears and drops `T`'s own part (its `FIELDS` are offsets in `T`), then the
 // base's.
 unsafe impl<B: Parts, T: PyClass> Parts for Inherit<B, T> {
-    unsafe fn visit_fields(
-        p: *const Self,
-        visit: ffi::HPyFunc_visitproc,
-        arg: *mut c_void,
-    ) -> i32 {
+    unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
         // SAFETY: per the contract; the fields are read through shared references (a `Mutable`
         // class has none, so no `&mut` borrow covers them) at the offsets `FIELDS` lists.
         unsafe {
@@ -1139,11 +1134,19 @@ pub unsafe fn instantiate<'py, I: Init>(
     new_instance::<T<I>>(ctx, ty, value.into_layout())
 }
 
-/// The same as `T` for `#[new]`: checks that the constructor of `T` makes a `T`.
+/// [`instantiate`] for the `#[new]` of `T`, which must make a `T`.
+///
+/// # Safety
+/// As [`instantiate`].
 #[doc(hidden)]
 #[inline(always)]
-pub fn init_of<T: PyClass, I: Init<Class = T>>(value: I) -> I {
-    value
+pub unsafe fn instantiate_new<'py, T: PyClass, I: Init<Class = T>>(
+    ctx: Ctx<'py>,
+    ty: ffi::HPy,
+    value: I,
+) -> PyResult<Handle<'py>> {
+    // SAFETY: per the contract.
+    unsafe { instantiate(ctx, ty, value) }
 }
 
 /// [`instantiate`] without the subclass check: `ty` is `T`'s own type.

@@ -88,8 +88,8 @@ pub mod prelude {
 pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
-        add_class, assert_member, borrow_self, borrow_self_mut, destroy, init_of, initialised,
-        instantiate, is_instance, root_layout, traverse, BaseClass, Init, LayoutOf, Mutable,
+        add_class, assert_member, borrow_self, borrow_self_mut, destroy, initialised, instantiate,
+        instantiate_new, is_instance, root_layout, traverse, BaseClass, Init, LayoutOf, Mutable,
         NoBase, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;

@@ -540,7 +540,10 @@ pub(crate) fn extending_class(
 /// `#[oxhpy::methods]` block).
 fn class_order() -> Result<Vec<usize>, String> {
     let classes: Vec<&'static ModuleClass> = CLASSES.iter().collect();
-    let keys: Vec<usize> = classes.iter().map(|c| (c.global)() as *const _ as usize).collect();
+    let keys: Vec<usize> = classes
+        .iter()
+        .map(|c| (c.global)() as *const _ as usize)
+        .collect();
     let bases: Vec<Option<usize>> = classes
         .iter()
         .map(|c| (c.base)().map(|g| g as *const _ as usize))

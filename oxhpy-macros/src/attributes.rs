@@ -149,9 +149,7 @@ impl ClassOptions {
             } else if meta.path.is_ident("extends") {
                 options.extends = Some(meta.value()?.parse()?);
             } else {
-                return Err(meta.error(
-                    "expected `name = \"...\"`, `subclass` or `extends = Base`",
-                ));
+                return Err(meta.error("expected `name = \"...\"`, `subclass` or `extends = Base`"));
             }
             Ok(())
         });
