@@ -3,13 +3,20 @@
 //! `#[oxhpy::class]` on a struct and `#[oxhpy::methods]` on its `impl` generate the spec; the
 //! module that contains both creates the type at exec time and keeps it in a [`Global`].
 //!
-//! The payload lives inside the object as a `Payload<T>`: a borrow flag plus the value. Memory
+//! The payload lives inside the object as a `Payload`: a borrow flag plus the value. Memory
 //! that HPy hands out zeroed reads as "not initialised", so an object whose constructor never ran
 //! (or failed) is never read or dropped. `&self` methods take a shared borrow and `&mut self`
 //! methods (setters) an exclusive one, checked at run time like `RefCell`: re-entrant mutation
 //! raises `RuntimeError` instead of aliasing. `tp_destroy` gets no context, so dropping the value
 //! must not touch Python: payload types are `'static`, hence hold no handles (long-lived
 //! references are [`Field`]s, which the interpreter owns and clears).
+//!
+//! A class may extend another Rust class (`#[oxhpy::class(extends = Base)]`, where `Base` is
+//! `#[oxhpy::class(subclass)]`): its instances hold the base's value first, then their own (a
+//! [`LayoutOf`] the class), so the base's methods, properties and slots borrow them as instances
+//! of the base, under the same borrow flag. Its `#[new]` returns `(Self, Base)` (see [`Init`]),
+//! [`PyRef::as_super`] reaches the base's part, destroy drops every part once, traverse visits
+//! the [`Field`]s of every part, and the module creates each class after its base.
 //!
 //! A class with [`Field`] members is *frozen*: it is not [`Mutable`], so it has no `&mut self`
 //! methods or setters (the GC's traverse reads the fields whenever Python code runs, which a
@@ -747,8 +754,33 @@ where
         unsafe { &*(self as *const Self as *const PyRef<'a, T::Base>) }
     }
 
-    /// The base's part of the object, to change; only when the base is [`Mutable`] (see
-    /// [`as_super`](PyRefMut::as_super) for an example).
+    /// The base's part of the object, to change; only when the base is [`Mutable`] (a frozen
+    /// base's `Field`s are read by the GC at any time).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRefMut;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Counter {
+    ///     n: u64,
+    /// }
+    ///
+    /// #[oxhpy::class(extends = Counter)]
+    /// pub struct Logged {
+    ///     log: Vec<u64>,
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Logged {
+    ///     fn tick(mut slf: PyRefMut<'_, Self>) -> u64 {
+    ///         slf.as_super_mut().n += 1;
+    ///         let n = slf.as_super().n;
+    ///         slf.log.push(n);
+    ///         n
+    ///     }
+    /// }
+    /// ```
     pub fn as_super_mut(&mut self) -> &mut T::Base
     where
         T::Base: Mutable,
