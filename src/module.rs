@@ -967,6 +967,19 @@ mod tests {
         assert_eq!(creation_order(&[&LOOSE]).unwrap_err(), ["Loose"]);
     }
 
+    #[test]
+    fn items_come_after_their_bases() {
+        // 30 extends 20, which extends 10; 40 extends none.
+        let keys = [30, 40, 20, 10];
+        let bases = [Some(20), None, Some(10), None];
+        let order = after_bases(&keys, &bases).unwrap();
+        let keys_in_order: Vec<_> = order.iter().map(|&i| keys[i]).collect();
+        assert_eq!(keys_in_order, [40, 10, 20, 30]);
+        // 50's base is missing, and so 60's never comes either.
+        let err = after_bases(&[50, 60, 70], &[Some(99), Some(50), None]).unwrap_err();
+        assert_eq!(err, [0, 1]);
+    }
+
     test_function!(TWIN_A, TWIN_A_ENTRY, c"twin");
     test_function!(TWIN_B, TWIN_B_ENTRY, c"twin");
     test_function!(SINGLE, SINGLE_ENTRY, c"single");

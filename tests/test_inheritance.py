@@ -45,6 +45,8 @@ def test_types_derive_as_declared():
     s = t.Sub(3, "x")
     assert isinstance(s, t.Sub) and isinstance(s, t.Base)
     assert type(s) is t.Sub
+    if CPYTHON:  # each instance holds its base's value, then its own
+        assert t.Base.__basicsize__ < t.Sub.__basicsize__ < t.Leaf.__basicsize__
 
 
 def test_base_methods_properties_and_slots_work_on_a_subclass_instance():
