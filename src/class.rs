@@ -91,7 +91,8 @@ use std::ptr::NonNull;
 /// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`) and otherwise only the `as_ptr()`s of static
 /// [`PropertyDef`]s of `Self` (built as `PropertyDef::new` requires), and `type_global` must be
 /// registered (declared with `#[oxhpy::global]`), so that the module definition lists it. `FIELDS` holds the offsets in
-/// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`.
+/// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`, as it
+/// does when `Base`'s `FLAGS` has it (the class's traverse visits the base's fields too).
 pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// The Python name of the type (without module): the struct's name, or the class's
     /// `name = "..."`.
