@@ -3,13 +3,20 @@
 //! `#[oxhpy::class]` on a struct and `#[oxhpy::methods]` on its `impl` generate the spec; the
 //! module that contains both creates the type at exec time and keeps it in a [`Global`].
 //!
-//! The payload lives inside the object as a `Payload<T>`: a borrow flag plus the value. Memory
+//! The payload lives inside the object as a `Payload`: a borrow flag plus the value. Memory
 //! that HPy hands out zeroed reads as "not initialised", so an object whose constructor never ran
 //! (or failed) is never read or dropped. `&self` methods take a shared borrow and `&mut self`
 //! methods (setters) an exclusive one, checked at run time like `RefCell`: re-entrant mutation
 //! raises `RuntimeError` instead of aliasing. `tp_destroy` gets no context, so dropping the value
 //! must not touch Python: payload types are `'static`, hence hold no handles (long-lived
 //! references are [`Field`]s, which the interpreter owns and clears).
+//!
+//! A class may extend another Rust class (`#[oxhpy::class(extends = Base)]`, where `Base` is
+//! `#[oxhpy::class(subclass)]`): its instances hold the base's value first, then their own (a
+//! [`LayoutOf`] the class), so the base's methods, properties and slots borrow them as instances
+//! of the base, under the same borrow flag. Its `#[new]` returns `(Self, Base)` (see [`Init`]),
+//! [`PyRef::as_super`] reaches the base's part, destroy drops every part once, traverse visits
+//! the [`Field`]s of every part, and the module creates each class after its base.
 //!
 //! A class with [`Field`] members is *frozen*: it is not [`Mutable`], so it has no `&mut self`
 //! methods or setters (the GC's traverse reads the fields whenever Python code runs, which a
@@ -60,6 +67,7 @@ use std::ffi::{c_void, CStr};
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
 
 /// What `#[oxhpy::class]` implements for a payload struct: code generic over classes takes a
 /// `T: PyClass`.
@@ -83,7 +91,8 @@ use std::ops::{Deref, DerefMut};
 /// [`traverse::<Self>`] when `FLAGS` has `HAVE_GC`) and otherwise only the `as_ptr()`s of static
 /// [`PropertyDef`]s of `Self` (built as `PropertyDef::new` requires), and `type_global` must be
 /// registered (declared with `#[oxhpy::global]`), so that the module definition lists it. `FIELDS` holds the offsets in
-/// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`.
+/// `Self` of distinct members of type [`Field`]; when it is not empty, `FLAGS` has `HAVE_GC`, as it
+/// does when `Base`'s `FLAGS` has it (the class's traverse visits the base's fields too).
 pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// The Python name of the type (without module): the struct's name, or the class's
     /// `name = "..."`.
@@ -123,6 +132,185 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
     /// The slots every class has (destroy, traverse).
     #[doc(hidden)]
     fn class_defs() -> Vec<*mut ffi::HPyDef>;
+    /// The class this one extends (`#[oxhpy::class(extends = Base)]`), or [`NoBase`].
+    ///
+    /// ```
+    /// use oxhpy::class::NoBase;
+    /// use oxhpy::PyClass;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Shape {}
+    ///
+    /// #[oxhpy::class(extends = Shape)]
+    /// pub struct Circle {}
+    ///
+    /// fn extends<T: PyClass<Base = B>, B>() {}
+    /// extends::<Circle, Shape>();
+    /// extends::<Shape, NoBase>();
+    /// ```
+    type Base: BaseClass;
+}
+
+/// What a class may extend: `#[oxhpy::class(subclass)]` implements it for its class, and
+/// [`NoBase`] stands for "no base" (a class that extends none derives from `object`).
+///
+/// ```
+/// use oxhpy::class::BaseClass;
+///
+/// #[oxhpy::class(subclass)]
+/// pub struct Animal {}
+///
+/// fn extendable<T: BaseClass>() {}
+/// extendable::<Animal>();
+/// ```
+///
+/// A class without `subclass` is not one, so extending it does not compile:
+///
+/// ```compile_fail,E0277
+/// #[oxhpy::class]
+/// pub struct Sealed {}
+///
+/// #[oxhpy::class(extends = Sealed)]
+/// pub struct Derived {}
+/// ```
+///
+/// # Safety
+/// `Layout` is [`NoBase`]'s `()`, or for a class `T`, `LayoutOf<T>` (the value of `T`'s
+/// instances), and `base_type` is then `T`'s type global.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be extended: it is not declared `#[oxhpy::class(subclass)]`",
+    label = "not a base class",
+    note = "add `subclass` to the base's attribute: `#[oxhpy::class(subclass)]`"
+)]
+pub unsafe trait BaseClass: 'static {
+    /// What the instances of a class extending this one hold first: this class's whole value.
+    #[doc(hidden)]
+    type Layout: Parts;
+    /// The type global of this class (`None` for [`NoBase`]).
+    #[doc(hidden)]
+    fn base_type() -> Option<&'static TypeGlobal>;
+}
+
+/// The base of a class that extends no other class ([`PyClass::Base`]): its Python base is
+/// `object`.
+///
+/// ```
+/// use oxhpy::class::NoBase;
+/// use oxhpy::PyClass;
+///
+/// #[oxhpy::class]
+/// pub struct Plain {}
+///
+/// fn root<T: PyClass<Base = NoBase>>() {}
+/// root::<Plain>();
+/// ```
+pub enum NoBase {}
+
+// SAFETY: no base: an empty layout, no type.
+unsafe impl BaseClass for NoBase {
+    type Layout = ();
+    fn base_type() -> Option<&'static TypeGlobal> {
+        None
+    }
+}
+
+/// The value an instance of a class `T` holds: the value of its base's instances (`()` without a
+/// base), then `T`. A subclass's value starts with its base's, so the base's methods read a
+/// subclass instance as one of theirs.
+#[doc(hidden)]
+pub type LayoutOf<T> = Inherit<<<T as PyClass>::Base as BaseClass>::Layout, T>;
+
+/// A value of a class that extends another: the base's value first (offset 0), then its own.
+#[doc(hidden)]
+#[repr(C)]
+pub struct Inherit<B, T> {
+    base: B,
+    this: T,
+}
+
+/// The values of an instance's classes, most derived last: `()` or an [`Inherit`]. What traverse
+/// and destroy walk.
+///
+/// # Safety
+/// Implemented by `()` and by `Inherit<B, T>` only (sealed by `unsafe`; not to implement).
+#[doc(hidden)]
+pub unsafe trait Parts: Sized + Send + Sync + 'static {
+    /// Reports the [`Field`]s of every part to the GC's visitor.
+    ///
+    /// # Safety
+    /// `p` points to an initialised value, read while traverse runs.
+    unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32;
+    /// Empties the [`Field`]s of every part (destroy: the runtime no longer needs them).
+    ///
+    /// # Safety
+    /// `p` points to an initialised value that nothing else reads any more.
+    unsafe fn clear_fields(p: *mut Self);
+    /// Drops every part, the most derived first; a panicking `Drop` is reported and the other
+    /// parts are dropped all the same.
+    ///
+    /// # Safety
+    /// As `clear_fields`; the value is not used afterwards.
+    unsafe fn drop_parts(p: *mut Self);
+}
+
+// SAFETY: nothing to visit, clear or drop.
+unsafe impl Parts for () {
+    unsafe fn visit_fields(_: *const Self, _: ffi::HPyFunc_visitproc, _: *mut c_void) -> i32 {
+        0
+    }
+    unsafe fn clear_fields(_: *mut Self) {}
+    unsafe fn drop_parts(_: *mut Self) {}
+}
+
+// SAFETY: visits, clears and drops `T`'s own part (its `FIELDS` are offsets in `T`), then the
+// base's.
+unsafe impl<B: Parts, T: PyClass> Parts for Inherit<B, T> {
+    unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
+        // SAFETY: per the contract; the fields are read through shared references (a `Mutable`
+        // class has none, so no `&mut` borrow covers them) at the offsets `FIELDS` lists.
+        unsafe {
+            let this = std::ptr::addr_of!((*p).this) as *const u8;
+            for &offset in T::FIELDS {
+                let r = (*(this.add(offset) as *const Field)).visit(visit, arg);
+                if r != 0 {
+                    return r;
+                }
+            }
+            B::visit_fields(std::ptr::addr_of!((*p).base), visit, arg)
+        }
+    }
+
+    unsafe fn clear_fields(p: *mut Self) {
+        // SAFETY: per the contract; `FIELDS` are the offsets of `Field`s, each a transparent
+        // `HPyField`.
+        unsafe {
+            let this = std::ptr::addr_of_mut!((*p).this) as *mut u8;
+            for &offset in T::FIELDS {
+                std::ptr::write(this.add(offset) as *mut ffi::HPyField, ffi::HPyField_NULL);
+            }
+            B::clear_fields(std::ptr::addr_of_mut!((*p).base));
+        }
+    }
+
+    unsafe fn drop_parts(p: *mut Self) {
+        // A panicking Drop must not unwind into the interpreter: report it and go on. Neither
+        // the panic's payload (whose own Drop may panic) nor a closed stderr may abort.
+        // SAFETY: per the contract: each part is dropped once.
+        if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+            std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).this))
+        })) {
+            crate::trampoline::drop_payload(payload);
+            let _ = std::io::Write::write_fmt(
+                &mut std::io::stderr(),
+                format_args!(
+                    "oxhpy: panic while dropping a {} object (ignored)\n",
+                    T::NAME
+                ),
+            );
+        }
+        // SAFETY: as above.
+        unsafe { B::drop_parts(std::ptr::addr_of_mut!((*p).base)) }
+    }
 }
 
 /// Where a class keeps its type object: a [`Global`] that only oxhpy stores into (when the module
@@ -182,34 +370,52 @@ pub unsafe trait PyMethods: PyClass {
     }
 }
 
-/// The payload of an instance: a borrow flag and the value.
+/// The payload of an instance: a header (the borrow flag, ...) and the value, a [`LayoutOf`] the
+/// instance's class.
+///
+/// The header is 32 bytes and the value at most 16-aligned (`basicsize` checks), so the value is
+/// at offset 32 whatever its type: a subclass's payload starts with its base's (the base's value
+/// is the first member of the subclass's, see [`Inherit`]), and one flag guards both views.
+#[repr(C)]
+pub(crate) struct Payload<L> {
+    head: Header,
+    value: UnsafeCell<MaybeUninit<L>>,
+}
+
+/// What every payload starts with.
 ///
 /// Flag: `0` not initialised (zeroed memory), `1` free, `n > 1` shared by `n - 1`, `-1` exclusive.
 #[repr(C)]
-pub(crate) struct Payload<T> {
+pub(crate) struct Header {
     flag: Cell<isize>,
     /// How many buffer exports are alive.
     exports: Cell<usize>,
     /// shape[0] and strides[0] of the live buffer exports: they must live as long as an export,
     /// and so does the object (the export holds a reference to it).
     dims: UnsafeCell<[ffi::HPy_ssize_t; 2]>,
-    value: UnsafeCell<MaybeUninit<T>>,
 }
 
 const UNINIT: isize = 0;
 const FREE: isize = 1;
 const EXCLUSIVE: isize = -1;
 
-impl<T> Payload<T> {
-    /// `size_of::<Payload<T>>()` as the `basicsize` of a spec, with the alignment HPy guarantees.
+impl<L> Payload<L> {
+    /// `size_of::<Payload<L>>()` as the `basicsize` of a spec, with the alignment HPy guarantees.
     pub(crate) const fn basicsize() -> i32 {
         assert!(
             std::mem::align_of::<Self>() <= 16,
             "oxhpy payloads must be aligned to at most 16 bytes"
         );
+        assert!(
+            std::mem::offset_of!(Self, value) == 32,
+            "the value of every oxhpy payload is at offset 32"
+        );
         std::mem::size_of::<Self>() as i32
     }
 }
+
+/// The payload of `T`'s instances.
+type PayloadOf<T> = Payload<LayoutOf<T>>;
 
 /// A shared borrow of an instance's payload, with the instance itself: what `&self` methods
 /// borrow, and what a `slf: PyRef<'_, Self>` first parameter receives (a method that needs its
@@ -259,9 +465,12 @@ impl<T> Payload<T> {
 ///     }
 /// }
 /// ```
+#[repr(C)]
 pub struct PyRef<'a, T> {
-    p: &'a Payload<T>,
+    /// The payload's header, as a pointer to the whole payload (a `PayloadOf<T>`).
+    p: NonNull<Header>,
     obj: Borrowed<'a, 'a>,
+    _value: PhantomData<&'a T>,
 }
 
 /// An exclusive borrow of an instance's payload, with the instance: what `&mut self` methods
@@ -286,9 +495,12 @@ pub struct PyRef<'a, T> {
 ///     }
 /// }
 /// ```
+#[repr(C)]
 pub struct PyRefMut<'a, T> {
-    p: &'a Payload<T>,
+    /// As in [`PyRef`] (the same layout: `as_super` casts one to the other).
+    p: NonNull<Header>,
     obj: Borrowed<'a, 'a>,
+    _value: PhantomData<&'a mut T>,
 }
 
 /// The classes whose instances may be borrowed mutably (`&mut self` methods, setters, [`PyRefMut`]):
@@ -380,49 +592,226 @@ impl<'a, T> PyRefMut<'a, T> {
     }
 }
 
-impl<T> Deref for PyRef<'_, T> {
+/// The value of `T` in the payload whose header `p` points to (a `PayloadOf<T>`, or a subclass's,
+/// which starts with it).
+///
+/// # Safety
+/// `p` points to the payload of a live instance of `T` (or a subclass) whose value is initialised.
+unsafe fn value_ptr<T: PyClass>(p: NonNull<Header>) -> *mut T {
+    let p = p.as_ptr() as *const PayloadOf<T>;
+    // SAFETY: per the contract; `MaybeUninit<L>` has `L`'s layout.
+    unsafe { std::ptr::addr_of_mut!((*((*p).value.get() as *mut LayoutOf<T>)).this) }
+}
+
+impl<T: PyClass> Deref for PyRef<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: the flag says initialised and shared-borrowed for as long as this guard lives.
-        unsafe { (*self.p.value.get()).assume_init_ref() }
+        unsafe { &*value_ptr::<T>(self.p) }
     }
 }
 
 impl<T> Drop for PyRef<'_, T> {
     fn drop(&mut self) {
-        self.p.flag.set(self.p.flag.get() - 1);
+        // SAFETY: the payload outlives the guard (the object is alive for 'a).
+        let flag = unsafe { &self.p.as_ref().flag };
+        flag.set(flag.get() - 1);
     }
 }
 
-impl<T> Deref for PyRefMut<'_, T> {
+impl<T: PyClass> Deref for PyRefMut<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: the flag says initialised and exclusively borrowed by this guard.
-        unsafe { (*self.p.value.get()).assume_init_ref() }
+        unsafe { &*value_ptr::<T>(self.p) }
     }
 }
 
-impl<T> DerefMut for PyRefMut<'_, T> {
+impl<T: PyClass> DerefMut for PyRefMut<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as above; the guard is the only access path while it lives (no traverse reads
-        // a `Mutable` class: it has no fields).
-        unsafe { (*self.p.value.get()).assume_init_mut() }
+        // SAFETY: as above; the guard is the only access path to `T`'s part while it lives (no
+        // traverse reads it: a `Mutable` class has no fields of its own, and a base's fields are
+        // in the base's part).
+        unsafe { &mut *value_ptr::<T>(self.p) }
     }
 }
 
 impl<T> Drop for PyRefMut<'_, T> {
     fn drop(&mut self) {
-        self.p.flag.set(FREE);
+        // SAFETY: as for `PyRef`.
+        unsafe { self.p.as_ref().flag.set(FREE) };
     }
+}
+
+impl<'a, T: PyClass> PyRef<'a, T>
+where
+    T::Base: PyClass,
+{
+    /// The object as an instance of the class `T` extends (its base's part of the value): it
+    /// derefs to the base's value, and owns the base's [`Field`]s. PyO3's `as_super`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRef;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Animal {
+    ///     name: String,
+    /// }
+    ///
+    /// #[oxhpy::class(extends = Animal)]
+    /// pub struct Dog {
+    ///     tricks: u32,
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Dog {
+    ///     /// "Rex knows 3 tricks"
+    ///     fn describe(slf: PyRef<'_, Self>) -> String {
+    ///         format!("{} knows {} tricks", slf.as_super().name, slf.tricks)
+    ///     }
+    /// }
+    /// ```
+    pub fn as_super(&self) -> &PyRef<'a, T::Base> {
+        const { assert_extends::<T>() };
+        // SAFETY: `PyRef` is `repr(C)` with the same members whatever its class; the payload of a
+        // `T` starts with its base's (`LayoutOf<T>` holds the base's value first, at the same
+        // offset: `assert_extends`), and the shared borrow is the same one.
+        unsafe { &*(self as *const Self as *const PyRef<'a, T::Base>) }
+    }
+
+    /// The borrow as one of the base's: what a function taking a `PyRef` of the base accepts.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRef;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Animal {
+    ///     name: String,
+    /// }
+    ///
+    /// #[oxhpy::class(extends = Animal)]
+    /// pub struct Cat {}
+    ///
+    /// fn name_of(a: PyRef<'_, Animal>) -> String {
+    ///     a.name.clone()
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Cat {
+    ///     fn name(slf: PyRef<'_, Self>) -> String {
+    ///         name_of(slf.into_super())
+    ///     }
+    /// }
+    /// ```
+    pub fn into_super(self) -> PyRef<'a, T::Base> {
+        const { assert_extends::<T>() };
+        let this = std::mem::ManuallyDrop::new(self);
+        // The borrow moves to the new guard (which ends it).
+        PyRef {
+            p: this.p,
+            obj: this.obj,
+            _value: PhantomData,
+        }
+    }
+}
+
+impl<'a, T: PyClass> PyRefMut<'a, T>
+where
+    T::Base: PyClass,
+{
+    /// The base's part of the object, to read (see [`PyRef::as_super`]).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRefMut;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Account {
+    ///     cents: i64,
+    /// }
+    ///
+    /// #[oxhpy::class(extends = Account)]
+    /// pub struct Savings {
+    ///     interest: i64,
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Savings {
+    ///     /// Credits the interest earned on the balance.
+    ///     fn credit(mut slf: PyRefMut<'_, Self>) {
+    ///         let earned = slf.as_super().cents / 100 * slf.interest;
+    ///         slf.interest = 0;
+    ///         slf.as_super_mut().cents += earned;
+    ///     }
+    /// }
+    /// ```
+    pub fn as_super(&self) -> &PyRef<'a, T::Base> {
+        const { assert_extends::<T>() };
+        // SAFETY: `PyRefMut` and `PyRef` are `repr(C)` with the same members; as in
+        // `PyRef::as_super`. The exclusive borrow covers the shared one (the flag says exclusive,
+        // which the returned reference, never owned, does not end).
+        unsafe { &*(self as *const Self as *const PyRef<'a, T::Base>) }
+    }
+
+    /// The base's part of the object, to change; only when the base is [`Mutable`] (a frozen
+    /// base's `Field`s are read by the GC at any time).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyRefMut;
+    ///
+    /// #[oxhpy::class(subclass)]
+    /// pub struct Counter {
+    ///     n: u64,
+    /// }
+    ///
+    /// #[oxhpy::class(extends = Counter)]
+    /// pub struct Logged {
+    ///     log: Vec<u64>,
+    /// }
+    ///
+    /// #[oxhpy::methods]
+    /// impl Logged {
+    ///     fn tick(mut slf: PyRefMut<'_, Self>) -> u64 {
+    ///         slf.as_super_mut().n += 1;
+    ///         let n = slf.as_super().n;
+    ///         slf.log.push(n);
+    ///         n
+    ///     }
+    /// }
+    /// ```
+    pub fn as_super_mut(&mut self) -> &mut T::Base
+    where
+        T::Base: Mutable,
+    {
+        const { assert_extends::<T>() };
+        // SAFETY: the flag says exclusive for as long as this guard lives, and the base's part
+        // holds no fields (it is `Mutable`): the guard is its only access path.
+        unsafe { &mut *value_ptr::<T::Base>(self.p) }
+    }
+}
+
+/// Checks that `T`'s payload starts with its base's, so that the base's methods may borrow a `T`
+/// (see [`Payload`]).
+const fn assert_extends<T: PyClass>() {
+    assert!(
+        std::mem::offset_of!(PayloadOf<T>, value)
+            == std::mem::offset_of!(Payload<<T::Base as BaseClass>::Layout>, value)
+            && std::mem::offset_of!(LayoutOf<T>, base) == 0,
+        "a class's payload must start with its base's"
+    );
 }
 
 /// The payload of `obj`, which must be an instance of `T`'s type (or a subclass).
 ///
 /// # Safety
 /// `obj` is a live instance of `T`'s type, valid for `'a`.
-unsafe fn payload<'a, T: PyClass>(ctx: Ctx<'_>, obj: ffi::HPy) -> &'a Payload<T> {
-    // SAFETY: per the contract, `obj` has a `Payload<T>` as its HPy struct.
-    unsafe { &*(ffi::_HPy_AsStruct_Object(ctx.as_ptr(), obj) as *const Payload<T>) }
+unsafe fn payload<'a, T: PyClass>(ctx: Ctx<'_>, obj: ffi::HPy) -> &'a PayloadOf<T> {
+    // SAFETY: per the contract, `obj` has a `PayloadOf<T>` (or a subclass's, which starts with it)
+    // as its HPy struct.
+    unsafe { &*(ffi::_HPy_AsStruct_Object(ctx.as_ptr(), obj) as *const PayloadOf<T>) }
 }
 
 /// Why `self` (whose borrow flag is `flag`) cannot be borrowed, shared or not.
@@ -469,13 +858,17 @@ unsafe fn object<'a>(ctx: Ctx<'_>, slf: ffi::HPy) -> Borrowed<'a, 'a> {
 pub unsafe fn borrow_self<'a, T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) -> PyResult<PyRef<'a, T>> {
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
-    match p.flag.get() {
+    match p.head.flag.get() {
         n @ (UNINIT | EXCLUSIVE) => Err(borrow_error::<T>(n, false)),
         n => {
-            p.flag.set(n + 1);
+            p.head.flag.set(n + 1);
             // SAFETY: per the contract.
             let obj = unsafe { object(ctx, slf) };
-            Ok(PyRef { p, obj })
+            Ok(PyRef {
+                p: NonNull::from(p).cast(),
+                obj,
+                _value: PhantomData,
+            })
         }
     }
 }
@@ -499,13 +892,17 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
     };
     // SAFETY: per the contract.
     let p = unsafe { payload::<T>(ctx, slf) };
-    match p.flag.get() {
+    match p.head.flag.get() {
         UNINIT => Err(borrow_error::<T>(UNINIT, true)),
         FREE => {
-            p.flag.set(EXCLUSIVE);
+            p.head.flag.set(EXCLUSIVE);
             // SAFETY: per the contract.
             let obj = unsafe { object(ctx, slf) };
-            Ok(PyRefMut { p, obj })
+            Ok(PyRefMut {
+                p: NonNull::from(p).cast(),
+                obj,
+                _value: PhantomData,
+            })
         }
         n => Err(borrow_error::<T>(n, true)),
     }
@@ -520,7 +917,7 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
 pub unsafe fn initialised<T: PyClass>(ctx: *mut ffi::HPyContext, slf: ffi::HPy) -> bool {
     // SAFETY: per the contract; HPy gives a subclass's instances the payload of their HPy base.
     unsafe {
-        let data = ffi::_HPy_AsStruct_Object(ctx, slf) as *const Payload<T>;
+        let data = ffi::_HPy_AsStruct_Object(ctx, slf) as *const Header;
         !data.is_null() && (*data).flag.get() != UNINIT
     }
 }
@@ -537,7 +934,7 @@ pub(crate) unsafe fn begin_export<T: PyClass>(
     dims: [ffi::HPy_ssize_t; 2],
 ) -> PyResult<*mut ffi::HPy_ssize_t> {
     // SAFETY: per the contract.
-    let p = unsafe { payload::<T>(ctx, slf) };
+    let p = &unsafe { payload::<T>(ctx, slf) }.head;
     let kept = p.dims.get();
     // SAFETY: only this function writes the dims, only while no export is alive; a live export's
     // consumer only reads them.
@@ -563,7 +960,7 @@ pub(crate) unsafe fn begin_export<T: PyClass>(
 /// `slf` is a live instance of `T` with such an export.
 pub(crate) unsafe fn end_export<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
     // SAFETY: per the contract.
-    let p = unsafe { payload::<T>(ctx, slf) };
+    let p = &unsafe { payload::<T>(ctx, slf) }.head;
     p.exports.set(p.exports.get().saturating_sub(1));
     // SAFETY: per the contract.
     unsafe { end_shared_borrow::<T>(ctx, slf) }
@@ -575,7 +972,7 @@ pub(crate) unsafe fn end_export<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
 /// `slf` is a live instance of `T` with such an outstanding borrow.
 pub(crate) unsafe fn end_shared_borrow<T: PyClass>(ctx: Ctx<'_>, slf: ffi::HPy) {
     // SAFETY: per the contract.
-    let p = unsafe { payload::<T>(ctx, slf) };
+    let p = &unsafe { payload::<T>(ctx, slf) }.head;
     if p.flag.get() > FREE {
         p.flag.set(p.flag.get() - 1);
     }
@@ -669,33 +1066,131 @@ impl<'a, 'py, T: PyClass> crate::FromPy<'a, 'py> for PyRef<'a, T> {
     }
 }
 
-/// Moves `value` into a new instance of `ty` (`T`'s type or a subclass of it).
+/// What makes a new instance of a class: what its `#[new]` returns, and what [`PyNew`] wraps. A
+/// class that extends none is its own initializer; a class `C` that extends `B` is made from
+/// `(C, b)`, where `b` makes a `B`: `(C, B)`, or `(C, (B, A))` when `B` extends `A`, and so on.
 ///
-/// # Safety
-/// `ty` is a live type handle of this call: `T`'s type or a type derived from it (as `__new__`
-/// receives it). Python subclasses are checked here (see `check_subclass`).
+/// ```
+/// use oxhpy::prelude::*;
+/// use oxhpy::class::Init;
+/// use oxhpy::PyNew;
+///
+/// #[oxhpy::class(subclass)]
+/// pub struct Shape {
+///     name: String,
+/// }
+///
+/// #[oxhpy::class(extends = Shape)]
+/// pub struct Square {
+///     side: f64,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Square {
+///     #[new]
+///     fn new(side: f64) -> (Self, Shape) {
+///         (Square { side }, Shape { name: "square".into() })
+///     }
+/// }
+///
+/// /// A unit square (a new `Square` object).
+/// #[oxhpy::function]
+/// fn unit() -> PyNew<(Square, Shape)> {
+///     PyNew((Square { side: 1.0 }, Shape { name: "unit".into() }))
+/// }
+///
+/// fn new_instance<'py, I: Init>(ctx: Ctx<'py>, init: I) -> PyResult<Handle<'py>> {
+///     PyNew(init).into_py(ctx)
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not make a new instance of an oxhpy class",
+    label = "not an initializer",
+    note = "a class that extends another is made from `(Self, Base)` (or `(Self, (Base, \
+            BaseOfBase))`, ...): return that from its `#[new]`"
+)]
+pub trait Init: Sized {
+    /// The class of the new instance.
+    type Class: PyClass;
+    /// The value of the new instance.
+    #[doc(hidden)]
+    fn into_layout(self) -> LayoutOf<Self::Class>;
+}
+
+/// A class that extends none (`#[oxhpy::class]` implements [`Init`] through it).
 #[doc(hidden)]
-pub unsafe fn instantiate<'py, T: PyClass>(
-    ctx: Ctx<'py>,
-    ty: ffi::HPy,
-    value: T,
-) -> PyResult<Handle<'py>> {
-    // Without `subclass`, CPython and GraalPy refuse to derive from `T` (HPy_TPFLAGS_BASETYPE), so
-    // `ty` is `T`'s own type: only PyPy, which ignores the flag, needs the check then.
-    if T::FLAGS & ffi::HPy_TPFLAGS_BASETYPE as u64 != 0 || crate::context::Interpreter::get().pypy {
-        let own = type_object::<T>(ctx)?;
-        // SAFETY: live handles.
-        if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty, own.raw()) } == 0 {
-            check_subclass::<T>(ctx, ty)?;
+pub const fn root_layout<T: PyClass<Base = NoBase>>(value: T) -> LayoutOf<T> {
+    Inherit {
+        base: (),
+        this: value,
+    }
+}
+
+impl<C, B> Init for (C, B)
+where
+    C: PyClass,
+    B: Init,
+    C::Base: BaseClass<Layout = LayoutOf<B::Class>>,
+{
+    type Class = C;
+    fn into_layout(self) -> LayoutOf<C> {
+        Inherit {
+            base: self.1.into_layout(),
+            this: self.0,
         }
     }
-    new_instance(ctx, ty, value)
+}
+
+/// Moves `value` into a new instance of `ty` (the type of `value`'s class or a subclass of it).
+///
+/// # Safety
+/// `ty` is a live type handle of this call: the class's type or a type derived from it (as
+/// `__new__` receives it). Python subclasses are checked here (see `check_subclass`).
+#[doc(hidden)]
+pub unsafe fn instantiate<'py, I: Init>(
+    ctx: Ctx<'py>,
+    ty: ffi::HPy,
+    value: I,
+) -> PyResult<Handle<'py>> {
+    type T<I> = <I as Init>::Class;
+    // Without `subclass`, CPython and GraalPy refuse to derive from `T` (HPy_TPFLAGS_BASETYPE), so
+    // `ty` is `T`'s own type: only PyPy, which ignores the flag, needs the check then.
+    if T::<I>::FLAGS & ffi::HPy_TPFLAGS_BASETYPE as u64 != 0
+        || crate::context::Interpreter::get().pypy
+    {
+        let own = type_object::<T<I>>(ctx)?;
+        // SAFETY: live handles.
+        if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty, own.raw()) } == 0 {
+            check_subclass::<T<I>>(ctx, ty)?;
+        }
+    }
+    new_instance::<T<I>>(ctx, ty, value.into_layout())
+}
+
+/// [`instantiate`] for the `#[new]` of `T`, which must make a `T`.
+///
+/// # Safety
+/// As [`instantiate`].
+#[doc(hidden)]
+#[inline(always)]
+pub unsafe fn instantiate_new<'py, T: PyClass, I: Init<Class = T>>(
+    ctx: Ctx<'py>,
+    ty: ffi::HPy,
+    value: I,
+) -> PyResult<Handle<'py>> {
+    // SAFETY: per the contract.
+    unsafe { instantiate(ctx, ty, value) }
 }
 
 /// [`instantiate`] without the subclass check: `ty` is `T`'s own type.
-fn new_instance<'py, T: PyClass>(ctx: Ctx<'py>, ty: ffi::HPy, value: T) -> PyResult<Handle<'py>> {
+fn new_instance<'py, T: PyClass>(
+    ctx: Ctx<'py>,
+    ty: ffi::HPy,
+    value: LayoutOf<T>,
+) -> PyResult<Handle<'py>> {
     let mut data: *mut c_void = std::ptr::null_mut();
-    // SAFETY: `ty` is a live type whose instances carry a Payload<T> (checked by HPy_New's caller).
+    // SAFETY: `ty` is a live type whose instances carry a PayloadOf<T> (checked by HPy_New's
+    // caller).
     let obj = unsafe { Handle::from_raw(ctx, ffi::HPy_New(ctx.as_ptr(), ty, &mut data))? };
     if data.is_null() {
         // Not seen (check_subclass refuses such types first); never write through NULL.
@@ -707,11 +1202,11 @@ fn new_instance<'py, T: PyClass>(ctx: Ctx<'py>, ty: ffi::HPy, value: T) -> PyRes
             ),
         ));
     }
-    let p = data as *mut Payload<T>;
+    let p = data as *mut PayloadOf<T>;
     // SAFETY: HPy_New returned zeroed, suitably aligned payload memory for this object.
     unsafe {
         (*(*p).value.get()).write(value);
-        (*p).flag.set(FREE);
+        (*p).head.flag.set(FREE);
     }
     Ok(obj)
 }
@@ -720,6 +1215,7 @@ fn new_instance<'py, T: PyClass>(ctx: Ctx<'py>, ty: ffi::HPy, value: T) -> PyRes
 ///
 /// * Not for a class without `subclass`: CPython and GraalPy refuse to derive from it, but PyPy 3.11
 ///   ignores `HPy_TPFLAGS_BASETYPE`.
+/// * Not for a (Python subclass of a) Rust class that extends `T`: its instances hold more.
 /// * Not on PyPy (3.11, every known version): its HPy finalizer (`W_HPyObject._finalize_`) asserts
 ///   that an instance's type is an HPy type, so collecting an instance of a Python subclass aborts the
 ///   process ("Fatal RPython error: AssertionError"). A `TypeError` now beats a crash later.
@@ -732,6 +1228,18 @@ fn check_subclass<T: PyClass>(ctx: Ctx<'_>, ty: ffi::HPy) -> PyResult<()> {
         return Err(PyErr::new(
             Exc::TypeError,
             format!("type '{}' is not an acceptable base type", T::NAME),
+        ));
+    }
+    // A class that extends `T` without a `#[new]` of its own inherits `T`'s: its instances hold
+    // more than a `T`.
+    if let Some(sub) = crate::module::extending_class(ctx, T::type_global(), ty)? {
+        return Err(PyErr::new(
+            Exc::TypeError,
+            format!(
+                "cannot create a '{sub}' object with the constructor of '{}': '{sub}' has no \
+                 #[new] of its own",
+                T::NAME
+            ),
         ));
     }
     // SAFETY: live context and type handle.
@@ -752,10 +1260,10 @@ fn check_subclass<T: PyClass>(ctx: Ctx<'_>, ty: ffi::HPy) -> PyResult<()> {
     ))
 }
 
-impl<'py, T: PyClass> crate::IntoPy<'py> for PyNew<T> {
+impl<'py, I: Init> crate::IntoPy<'py> for PyNew<I> {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        let ty = type_object::<T>(ctx)?;
-        new_instance(ctx, ty.raw(), self.0)
+        let ty = type_object::<I::Class>(ctx)?;
+        new_instance::<I::Class>(ctx, ty.raw(), self.0.into_layout())
     }
 }
 
@@ -777,15 +1285,17 @@ impl<'py, T: PyClass> crate::IntoPy<'py> for PyRefMut<'_, T> {
 
 /// Wraps a value to be returned to Python as a new instance of its class.
 ///
-/// An `#[oxhpy::class]` type converts by itself (its [`IntoPy`](crate::IntoPy) goes through
-/// `PyNew`); code generic over `T: PyClass` wraps its values.
+/// The value of a class that extends none converts by itself (its [`IntoPy`](crate::IntoPy) goes
+/// through `PyNew`); a subclass's returns as `PyNew((value, base_value))` (see [`Init`]), and code
+/// generic over classes wraps its [`Init`] values.
 ///
 /// ```
 /// use oxhpy::prelude::*;
-/// use oxhpy::{PyClass, PyNew};
+/// use oxhpy::class::Init;
+/// use oxhpy::PyNew;
 ///
 /// /// `(a, b)`: two new instances of any class.
-/// fn pair<'py, T: PyClass>(ctx: Ctx<'py>, a: T, b: T) -> PyResult<Handle<'py>> {
+/// fn pair<'py, T: Init>(ctx: Ctx<'py>, a: T, b: T) -> PyResult<Handle<'py>> {
 ///     (PyNew(a), PyNew(b)).into_py(ctx)
 /// }
 /// ```
@@ -797,48 +1307,43 @@ pub struct PyNew<T>(pub T);
 /// Called by HPy with the payload of a dying instance of `T`.
 #[doc(hidden)]
 pub unsafe extern "C" fn destroy<T: PyClass>(data: *mut c_void) {
-    let p = data as *mut Payload<T>;
+    let p = data as *mut PayloadOf<T>;
     if p.is_null() {
         return; // an instance without a struct (see `instantiate`)
     }
-    // SAFETY: the payload belongs to a dying object; nobody else can reach it any more.
+    // SAFETY: the payload belongs to a dying object; nobody else can reach it any more. CPython's
+    // HPy runtime calls the destroy of every HPy class of the object's type, the most derived
+    // first (`hpytype_dealloc`): that one drops every part and marks the payload uninitialised,
+    // so the bases' find nothing left to drop.
     unsafe {
-        if (*p).flag.get() != UNINIT {
-            (*p).flag.set(UNINIT);
-            let value = (*p).value.get();
-            // The value's `Drop` gets `&mut self` and could move a `Field` out (into a value that
-            // becomes another object's payload): empty them first (`FIELDS`: the offsets of the
-            // `Field`s, each a transparent `HPyField`). The runtime no longer needs them: CPython
-            // cleared them through `tp_traverse` already, PyPy's and GraalPy's GCs only see them
-            // through it.
-            for &offset in T::FIELDS {
-                std::ptr::write(
-                    (value as *mut u8).add(offset) as *mut ffi::HPyField,
-                    ffi::HPyField_NULL,
-                );
-            }
-            // A panicking Drop must not unwind into the interpreter: report it and go on. Neither
-            // the panic's payload (whose own Drop may panic) nor a closed stderr may abort.
-            if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                (*value).assume_init_drop()
-            })) {
-                crate::trampoline::drop_payload(payload);
-                let _ = std::io::Write::write_fmt(
-                    &mut std::io::stderr(),
-                    format_args!(
-                        "oxhpy: panic while dropping a {} object (ignored)\n",
-                        T::NAME
-                    ),
-                );
-            }
+        if (*p).head.flag.get() != UNINIT {
+            (*p).head.flag.set(UNINIT);
+            let value = (*p).value.get() as *mut LayoutOf<T>;
+            // A `Drop` gets `&mut self` and could move a `Field` out (into a value that becomes
+            // another object's payload): empty them first. The runtime no longer needs them:
+            // CPython cleared them through `tp_traverse` already, PyPy's and GraalPy's GCs only
+            // see them through it.
+            <LayoutOf<T> as Parts>::clear_fields(value);
+            <LayoutOf<T> as Parts>::drop_parts(value);
         }
     }
 }
 
 /// Creates `T`'s type for module `m`, keeps it in `T::type_global()` and adds it to the module.
+/// The type of the class `T` extends must exist (the module creates each class after its base).
 #[doc(hidden)]
 pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
+    const { assert_extends::<T>() };
     let ctx = m.ctx();
+    let base = match <T::Base as BaseClass>::base_type() {
+        None => None,
+        Some(g) => Some(g.load(ctx).ok_or_else(|| {
+            PyErr::new(
+                Exc::SystemError,
+                format!("the base of {} is not created yet", T::NAME),
+            )
+        })?),
+    };
     let modname: String = crate::Object::extract(&crate::Object::getattr(m, "__name__")?)?;
     // The spec, its name and its defines must outlive the type: they are leaked, once per exec.
     let name: &'static CStr =
@@ -861,7 +1366,7 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     defines.push(std::ptr::null_mut());
     let spec = Box::leak(Box::new(ffi::HPyType_Spec {
         name: name.as_ptr(),
-        basicsize: Payload::<T>::basicsize(),
+        basicsize: PayloadOf::<T>::basicsize(),
         itemsize: 0,
         flags: T::FLAGS as _,
         builtin_shape: ffi::HPyType_BuiltinShape_Object,
@@ -869,13 +1374,24 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
         defines: Box::leak(defines.into_boxed_slice()).as_mut_ptr(),
         doc: T::DOC.map_or(std::ptr::null(), CStr::as_ptr),
     }));
-    // SAFETY: a complete spec with static defines; the result is owned or NULL with an error set.
-    let ty = unsafe {
-        Handle::from_raw(
-            ctx,
-            ffi::HPyType_FromSpec(ctx.as_ptr(), spec, std::ptr::null_mut()),
-        )?
-    };
+    let mut params = base.as_ref().map(|b| {
+        [
+            ffi::HPyType_SpecParam {
+                kind: ffi::HPyType_SpecParam_Base,
+                object: b.raw(),
+            },
+            ffi::HPyType_SpecParam {
+                kind: 0,
+                object: ffi::HPy_NULL,
+            },
+        ]
+    });
+    let params = params
+        .as_mut()
+        .map_or(std::ptr::null_mut(), |p| p.as_mut_ptr());
+    // SAFETY: a complete spec with static defines, and a 0-terminated list of parameters whose
+    // base is live; the result is owned or NULL with an error set.
+    let ty = unsafe { Handle::from_raw(ctx, ffi::HPyType_FromSpec(ctx.as_ptr(), spec, params))? };
     // HPy 0.9 has no `tp_iter`/`tp_iternext` slots: `__iter__`/`__next__` are methods. CPython
     // fills a heap type's slot from a special method only when it is set on the type (as
     // `Cls.__iter__ = f` does, through `type_setattro`'s slot update): so set each again. PyPy and
@@ -1042,7 +1558,7 @@ impl Default for Field {
 impl Field {
     /// Whether this field is one of `owner`'s [`Field`] members (`ValueError` if not).
     fn check_owner<T: PyClass>(&self, owner: &PyRef<'_, T>, what: &str) -> PyResult<()> {
-        let base = owner.p.value.get() as usize;
+        let base = &**owner as *const T as usize;
         let at = self as *const Field as usize;
         if at >= base && T::FIELDS.contains(&(at - base)) {
             return Ok(());
@@ -1187,24 +1703,15 @@ pub unsafe extern "C" fn traverse<T: PyClass>(
     visit: ffi::HPyFunc_visitproc,
     arg: *mut c_void,
 ) -> i32 {
-    let p = data as *const Payload<T>;
+    let p = data as *const PayloadOf<T>;
     if p.is_null() {
         return 0; // an instance without a struct (see `instantiate`)
     }
-    // SAFETY: HPy passes the payload of a live object; only initialised values are visited. The
-    // fields are read through shared references: a class with fields is frozen (never `&mut`),
-    // and `FIELDS` holds the offsets of its `Field` members.
+    // SAFETY: HPy passes the payload of a live object; only initialised values are visited.
     unsafe {
-        if (*p).flag.get() == UNINIT {
+        if (*p).head.flag.get() == UNINIT {
             return 0;
         }
-        let value = (*p).value.get() as *const u8;
-        for &offset in T::FIELDS {
-            let r = (*(value.add(offset) as *const Field)).visit(visit, arg);
-            if r != 0 {
-                return r;
-            }
-        }
-        0
+        <LayoutOf<T> as Parts>::visit_fields((*p).value.get() as *const LayoutOf<T>, visit, arg)
     }
 }

@@ -94,7 +94,8 @@ pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
         add_class, assert_member, borrow_self, borrow_self_mut, destroy, initialised, instantiate,
-        is_instance, traverse, Mutable, PyClass, PyMethods, TypeGlobal,
+        instantiate_new, is_instance, root_layout, traverse, BaseClass, Init, LayoutOf, Mutable,
+        NoBase, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;
     // `#[derive(FromPy)]`, `#[derive(IntoPy)]`.

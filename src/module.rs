@@ -472,6 +472,10 @@ pub static FUNCTIONS: [ModuleFunction];
 #[doc(hidden)]
 pub struct ModuleClass {
     name: &'static str,
+    /// Where its type is kept (what identifies the class).
+    global: fn() -> &'static crate::class::TypeGlobal,
+    /// Where the type of the class it extends is kept.
+    base: fn() -> Option<&'static crate::class::TypeGlobal>,
     add: fn(&Module<'_>) -> PyResult<()>,
     /// Adds its static and class methods and class attributes, once every class exists.
     add_items: fn(&Module<'_>) -> PyResult<()>,
@@ -482,6 +486,8 @@ impl ModuleClass {
     pub const fn of<T: crate::class::PyMethods>() -> Self {
         ModuleClass {
             name: T::NAME,
+            global: T::type_global,
+            base: <T::Base as crate::class::BaseClass>::base_type,
             add: crate::class::add_class::<T>,
             add_items: crate::class::add_class_items::<T>,
         }
@@ -489,10 +495,98 @@ impl ModuleClass {
 }
 
 /// Every class with an `#[oxhpy::methods]` block linked into the binary: the module's exec slot
-/// creates them all, wherever they are declared.
+/// creates them all (each after the class it extends), wherever they are declared.
 #[doc(hidden)]
 #[linkme::distributed_slice]
 pub static CLASSES: [ModuleClass];
+
+/// The registered class whose type is kept in `global`.
+fn class_of(global: &'static crate::class::TypeGlobal) -> Option<&'static ModuleClass> {
+    CLASSES.iter().find(|c| std::ptr::eq((c.global)(), global))
+}
+
+/// The name of a registered class that extends the class of `base` (directly or not) and of which
+/// `ty` is a subtype, if any: `ty`'s instances then hold more than `base`'s class's.
+pub(crate) fn extending_class(
+    ctx: Ctx<'_>,
+    base: &'static crate::class::TypeGlobal,
+    ty: ffi::HPy,
+) -> PyResult<Option<&'static str>> {
+    for c in CLASSES.iter() {
+        let mut b = (c.base)();
+        let extends = loop {
+            match b {
+                None => break false,
+                Some(g) if std::ptr::eq(g, base) => break true,
+                Some(g) => b = class_of(g).and_then(|c| (c.base)()),
+            }
+        };
+        if !extends {
+            continue;
+        }
+        let Some(sub) = (c.global)().load(ctx) else {
+            continue;
+        };
+        // SAFETY: live type handles.
+        if unsafe { ffi::HPyType_IsSubtype(ctx.as_ptr(), ty, sub.raw()) } != 0 {
+            return Ok(Some(c.name));
+        }
+    }
+    Ok(None)
+}
+
+/// The order in which to create the registered classes (indices in [`CLASSES`]): each after the
+/// class it extends. `Err(message)` names a class whose base is not registered (it has no
+/// `#[oxhpy::methods]` block).
+fn class_order() -> Result<Vec<usize>, String> {
+    let classes: Vec<&'static ModuleClass> = CLASSES.iter().collect();
+    let keys: Vec<usize> = classes
+        .iter()
+        .map(|c| (c.global)() as *const _ as usize)
+        .collect();
+    let bases: Vec<Option<usize>> = classes
+        .iter()
+        .map(|c| (c.base)().map(|g| g as *const _ as usize))
+        .collect();
+    after_bases(&keys, &bases).map_err(|stuck| {
+        let names: Vec<&str> = stuck.iter().map(|&i| classes[i].name).collect();
+        format!(
+            "these #[oxhpy::class]es extend a class that the module does not create (it has no \
+             #[oxhpy::methods] block; an empty `#[oxhpy::methods] impl Base {{}}` registers it): {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// The order (indices) in which to create items of keys `keys` whose bases are `bases` (`None`:
+/// none to wait for): each after its base. `Err(indices)`: the items whose bases never come, in a
+/// cycle or missing.
+fn after_bases(keys: &[usize], bases: &[Option<usize>]) -> Result<Vec<usize>, Vec<usize>> {
+    let mut done = vec![false; keys.len()];
+    let mut order = Vec::with_capacity(keys.len());
+    loop {
+        let before = order.len();
+        for i in 0..keys.len() {
+            if done[i] {
+                continue;
+            }
+            let ready = match bases[i] {
+                None => true,
+                Some(b) => keys.iter().position(|&k| k == b).is_some_and(|j| done[j]),
+            };
+            if ready {
+                done[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == keys.len() {
+            return Ok(order);
+        }
+        if order.len() == before {
+            return Err((0..keys.len()).filter(|&i| !done[i]).collect());
+        }
+    }
+}
 
 /// An entry of the registry of exceptions: one `#[oxhpy::exception]` static.
 #[doc(hidden)]
@@ -515,34 +609,15 @@ pub static EXCEPTIONS: [ModuleException];
 /// `Err(names)`: the exceptions whose bases never get created, a cycle (`A` derives from `B`, which
 /// derives from `A`) or a base outside `excs`.
 fn creation_order(excs: &[&'static CustomException]) -> Result<Vec<usize>, Vec<&'static str>> {
-    let mut done = vec![false; excs.len()];
-    let mut order = Vec::with_capacity(excs.len());
-    loop {
-        let before = order.len();
-        for (i, e) in excs.iter().enumerate() {
-            if done[i] {
-                continue;
-            }
-            let ready = match e.base() {
-                ExceptionBase::Builtin(_) => true,
-                ExceptionBase::Custom(b) => excs
-                    .iter()
-                    .position(|x| std::ptr::eq(*x, b))
-                    .is_some_and(|j| done[j]),
-            };
-            if ready {
-                done[i] = true;
-                order.push(i);
-            }
-        }
-        if order.len() == excs.len() {
-            return Ok(order);
-        }
-        if order.len() == before {
-            let stuck = (0..excs.len()).filter(|&i| !done[i]);
-            return Err(stuck.map(|i| excs[i].name()).collect());
-        }
-    }
+    let keys: Vec<usize> = excs.iter().map(|e| *e as *const _ as usize).collect();
+    let bases: Vec<Option<usize>> = excs
+        .iter()
+        .map(|e| match e.base() {
+            ExceptionBase::Builtin(_) => None,
+            ExceptionBase::Custom(b) => Some(b as *const _ as usize),
+        })
+        .collect();
+    after_bases(&keys, &bases).map_err(|stuck| stuck.into_iter().map(|i| excs[i].name()).collect())
 }
 
 /// Creates every registered exception (see [`EXCEPTIONS`]): keeps it in its global, adds it to `m`.
@@ -785,8 +860,9 @@ pub unsafe fn exec_prologue(m: &Module<'_>) -> PyResult<()> {
     crate::trampoline::init_panic_exception(m)?;
     check_unique_names()?;
     add_exceptions(m)?;
-    for class in CLASSES {
-        (class.add)(m)?;
+    let order = class_order().map_err(|e| PyErr::new(crate::Exc::ImportError, e))?;
+    for i in order {
+        (CLASSES[i].add)(m)?;
     }
     for class in CLASSES {
         (class.add_items)(m)?;
@@ -889,6 +965,19 @@ mod tests {
         let excs = [&PARENT, &PING, &CHILD, &PONG];
         assert_eq!(creation_order(&excs).unwrap_err(), ["Ping", "Pong"]);
         assert_eq!(creation_order(&[&LOOSE]).unwrap_err(), ["Loose"]);
+    }
+
+    #[test]
+    fn items_come_after_their_bases() {
+        // 30 extends 20, which extends 10; 40 extends none.
+        let keys = [30, 40, 20, 10];
+        let bases = [Some(20), None, Some(10), None];
+        let order = after_bases(&keys, &bases).unwrap();
+        let keys_in_order: Vec<_> = order.iter().map(|&i| keys[i]).collect();
+        assert_eq!(keys_in_order, [40, 10, 20, 30]);
+        // 50's base is missing, and so 60's never comes either.
+        let err = after_bases(&[50, 60, 70], &[Some(99), Some(50), None]).unwrap_err();
+        assert_eq!(err, [0, 1]);
     }
 
     test_function!(TWIN_A, TWIN_A_ENTRY, c"twin");

@@ -134,6 +134,8 @@ impl CallableOptions {
 pub(crate) struct ClassOptions {
     pub name: Option<String>,
     pub subclass: bool,
+    /// `extends = Base`: the class it derives from.
+    pub extends: Option<syn::Path>,
 }
 
 impl ClassOptions {
@@ -144,8 +146,10 @@ impl ClassOptions {
                 options.name = Some(meta.value()?.parse::<LitStr>()?.value());
             } else if meta.path.is_ident("subclass") {
                 options.subclass = true;
+            } else if meta.path.is_ident("extends") {
+                options.extends = Some(meta.value()?.parse()?);
             } else {
-                return Err(meta.error("expected `name = \"...\"` or `subclass`"));
+                return Err(meta.error("expected `name = \"...\"`, `subclass` or `extends = Base`"));
             }
             Ok(())
         });

@@ -60,6 +60,13 @@ pub fn function(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Makes a struct the payload of a Python class: `#[oxhpy::class(name = "Py", subclass)]`.
 ///
+/// `subclass` lets Python classes and Rust classes derive from it; `extends = Base` derives this
+/// class from the Rust class `Base` (declared `subclass`, registered by an `#[oxhpy::methods]`
+/// block): its instances are `Base`s too (`Base`'s methods, properties and special methods work on
+/// them, one borrow flag guards both parts), its `#[new]` returns `(Self, Base)` (`(Self, (Base,
+/// BaseOfBase))` two levels down), `PyRef::as_super()` reaches the base's part, and a value of it
+/// returns to Python as `oxhpy::PyNew((value, base_value))`.
+///
 /// Members may carry `#[oxhpy(get)]` or `#[oxhpy(get, set)]` (and `name = "..."`, which a tuple
 /// struct's member needs): a property that returns a clone of the member (`Clone + IntoPy`) and, with
 /// `set`, assigns a converted value (`FromPy`), which needs a class that may be borrowed mutably

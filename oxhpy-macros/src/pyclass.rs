@@ -14,6 +14,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
     let ClassOptions {
         name: py_name,
         subclass,
+        extends,
     } = ClassOptions::parse(attr)?;
     if !s.generics.params.is_empty() {
         return Err(Error::new(
@@ -81,9 +82,14 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         } else {
             quote!()
         };
-        quote!(#ffi::HPy_TPFLAGS_DEFAULT as u64 #base #gc_flag)
+        // A subclass of a GC class is one too: its traverse visits the base's fields.
+        let base_gc = match &extends {
+            Some(b) => quote!(| (<#b as #p::PyClass>::FLAGS & #ffi::HPy_TPFLAGS_HAVE_GC as u64)),
+            None => quote!(),
+        };
+        quote!(#ffi::HPy_TPFLAGS_DEFAULT as u64 #base #gc_flag #base_gc)
     };
-    let traverse_def = if gc {
+    let traverse_def = if gc || extends.is_some() {
         quote! {
             struct TraverseEntry;
             // SAFETY: IMPL is `traverse::<T>`, the `HPyFunc_TRAVERSEPROC` impl `cpy_traverse`
@@ -98,7 +104,9 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             // SAFETY: HPy_tp_traverse takes an `HPyFunc_TRAVERSEPROC` impl and its trampoline.
             static TRAVERSE: #p::MethodDef = unsafe { #p::MethodDef::slot(
                 #ffi::HPy_tp_traverse, <TraverseEntry as #p::Entry>::IMPL, ::oxhpy::impl_::cpy!(#p::cpy_traverse::<TraverseEntry>)) };
-            defs.push(TRAVERSE.as_ptr());
+            if <Self as #p::PyClass>::FLAGS & #ffi::HPy_TPFLAGS_HAVE_GC as u64 != 0 {
+                defs.push(TRAVERSE.as_ptr());
+            }
         }
     } else {
         quote!()
@@ -124,6 +132,44 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         &global,
         &quote!(#p::TypeGlobal),
     );
+    // The base: spanned at the user's path, where a base that is not `subclass` errors.
+    let base_ty = match &extends {
+        Some(b) => quote_spanned!(b.span()=> #b),
+        None => quote!(#p::NoBase),
+    };
+    let base_class = if subclass {
+        quote! {
+            // SAFETY: the layout of this class's instances and its type global.
+            unsafe impl #p::BaseClass for #ident {
+                type Layout = #p::LayoutOf<#ident>;
+                fn base_type() -> ::core::option::Option<&'static #p::TypeGlobal> {
+                    ::core::option::Option::Some(&#global)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    // A class that extends none is its own initializer, and converts to a new instance; a
+    // subclass is made from `(value, base's initializer)` (`Init for (C, B)`), returned as `PyNew`.
+    let root_init = if extends.is_none() {
+        quote! {
+            impl #p::Init for #ident {
+                type Class = #ident;
+                fn into_layout(self) -> #p::LayoutOf<#ident> {
+                    #p::root_layout(self)
+                }
+            }
+
+            impl<'py> ::oxhpy::IntoPy<'py> for #ident {
+                fn into_py(self, ctx: ::oxhpy::Ctx<'py>) -> ::oxhpy::PyResult<::oxhpy::Handle<'py>> {
+                    ::oxhpy::IntoPy::into_py(::oxhpy::PyNew(self), ctx)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     Ok(quote! {
         #s
 
@@ -136,6 +182,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             const DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #doc;
             const FLAGS: u64 = #flags;
             const FIELDS: &'static [usize] = &[#(::core::mem::offset_of!(#ident, #fields)),*];
+            type Base = #base_ty;
             fn type_global() -> &'static #p::TypeGlobal {
                 &#global
             }
@@ -164,11 +211,9 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
 
         #threads
 
-        impl<'py> ::oxhpy::IntoPy<'py> for #ident {
-            fn into_py(self, ctx: ::oxhpy::Ctx<'py>) -> ::oxhpy::PyResult<::oxhpy::Handle<'py>> {
-                ::oxhpy::IntoPy::into_py(::oxhpy::PyNew(self), ctx)
-            }
-        }
+        #base_class
+
+        #root_init
     })
 }
 

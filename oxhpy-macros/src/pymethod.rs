@@ -115,14 +115,17 @@ pub(crate) fn gen_new(
             #convs
         }
     };
+    // The constructor returns the class's `Init`: `Self`, or `(Self, Base)` for a subclass (an
+    // error points at the return type).
+    let instantiate = quote_spanned!(c.ret_span=> #p::instantiate_new::<#owner, _>);
     let body = quote! {
-        let value: #owner = ::oxhpy::impl_::with_args(py, |#scope| {
+        let value = ::oxhpy::impl_::with_args(py, |#scope| {
             #convs
             #call
             ::oxhpy::PyResult::Ok(ret)
         })?;
         // SAFETY: `ty` is the live type that tp_new received: this class's or a subtype.
-        unsafe { #p::instantiate::<#owner>(py, ty, value) }.map(::oxhpy::Handle::into_raw)
+        unsafe { #instantiate(py, ty, value) }.map(::oxhpy::Handle::into_raw)
     };
     let (entry, def) = (&n.entry, &n.def);
     out.items

@@ -78,6 +78,7 @@ mod exceptions;
 mod export;
 mod fields;
 mod functions;
+mod inheritance;
 mod memory;
 mod objects;
 mod protocols;

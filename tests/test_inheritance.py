@@ -1,0 +1,210 @@
+"""Rust classes that extend Rust classes: `#[oxhpy::class(extends = Base)]`.
+
+An instance of a subclass holds its base's value first, then its own: the base's methods,
+properties and slots borrow it as a base (one borrow flag for both views), Rust reaches the base's
+part through `as_super()`, its constructor returns `(Self, Base)`, and it is dropped once, every part.
+"""
+
+import gc
+import sys
+
+import oxhpy_testext as t
+import pytest
+from conftest import NESTED_HPY_CALLS
+
+CPYTHON = sys.implementation.name == "cpython"
+
+
+def collect_until(predicate, rounds=20):
+    """gc.collect() until `predicate()` holds (GraalPy's Java GC may need several rounds)."""
+    for _ in range(rounds):
+        gc.collect()
+        if predicate():
+            return True
+    return predicate()
+
+
+def settled_drops():
+    """The drops so far, once the garbage of earlier tests is collected (PyPy and GraalPy free
+    objects only when their GC runs)."""
+    last = None
+    for _ in range(20):
+        gc.collect()
+        now = t.inheritance_drops()
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def test_types_derive_as_declared():
+    assert issubclass(t.Sub, t.Base) and issubclass(t.Leaf, t.Sub) and issubclass(t.Leaf, t.Base)
+    assert t.Sub.__mro__[:3] == (t.Sub, t.Base, object)
+    assert t.Leaf.__mro__[:4] == (t.Leaf, t.Sub, t.Base, object)
+    assert issubclass(t.Tagged, t.Keeper) and issubclass(t.KeeperPair, t.Keeper)
+    s = t.Sub(3, "x")
+    assert isinstance(s, t.Sub) and isinstance(s, t.Base)
+    assert type(s) is t.Sub
+    if CPYTHON:  # each instance holds its base's value, then its own
+        assert t.Base.__basicsize__ < t.Sub.__basicsize__ < t.Leaf.__basicsize__
+
+
+def test_base_methods_properties_and_slots_work_on_a_subclass_instance():
+    s = t.Sub(3, "x")
+    assert s.value == 3 and s.extra == "x"
+    assert s.describe() == "value 3"
+    s.add(4)
+    assert s.value == 7
+    s.value = 10
+    assert s.value == 10 and s.extra == "x"
+    assert repr(s) == "Sub(10)"  # Base's __repr__, with the subclass's name
+    assert t.Base.describe(s) == "value 10"
+
+
+def test_overridden_methods_win_and_super_reaches_the_base():
+    s = t.Sub(1, "x")
+    assert s.name() == "sub"
+    assert t.Base(1).name() == "base"
+    assert super(t.Sub, s).name() == "base"
+    assert t.Base.name(s) == "base"
+    assert s.base_name() == "base"  # Rust: slf.as_super().name()
+    leaf = t.Leaf(1, "y", 2)
+    assert leaf.name() == "sub" and super(t.Sub, leaf).name() == "base"
+    assert repr(leaf) == "Leaf at depth 2"
+    assert super(t.Leaf, leaf).__repr__() == "Leaf(1)"
+
+
+def test_as_super_and_into_super():
+    s = t.Sub(5, "e")
+    assert s.base_value() == 5
+    assert s.describe_as_base() == "value 5 (Sub)"
+    assert s.bump(2) == 7 and s.value == 7 and s.extra == "e+"
+    s.set_extra("f")
+    assert s.extra == "f" and s.value == 7
+
+
+def test_three_levels():
+    leaf = t.Leaf(4, "mid", 9)
+    assert leaf.parts() == (9, "mid", 4)
+    assert leaf.value == 4 and leaf.extra == "mid" and leaf.base_value() == 4
+    leaf.bump(1)
+    assert leaf.parts() == (9, "mid+", 5)
+    assert t.base_value_of(leaf) == 5
+
+
+def test_base_parameters_accept_subclass_instances():
+    assert t.base_value_of(t.Base(1)) == 1
+    assert t.base_value_of(t.Sub(2, "")) == 2
+    assert t.base_or_sub(t.Base(1)) == (True, False)
+    assert t.base_or_sub(t.Sub(1, "")) == (True, True)
+    assert t.base_or_sub(t.Leaf(1, "", 1)) == (True, True)
+    assert t.base_or_sub(1) == (False, False)
+    with pytest.raises(TypeError):
+        t.base_value_of(t.Keeper())
+    with pytest.raises(TypeError):
+        t.Sub.name(t.Base(1))  # a Base is not a Sub
+
+
+def test_made_in_rust():
+    s = t.make_sub(6, "r")
+    assert type(s) is t.Sub and s.value == 6 and s.extra == "r"
+    leaf = t.make_leaf(3)
+    assert leaf.parts() == (3, "made", -1)
+
+
+@NESTED_HPY_CALLS  # the callbacks call methods of the object
+def test_one_borrow_flag_for_both_views():
+    s = t.Sub(1, "x")
+    # Borrowed mutably as a Sub: no borrow as a Base, shared or not.
+    with pytest.raises(RuntimeError, match="Base object is being modified"):
+        s.sub_exclusive(lambda: s.value)
+    with pytest.raises(RuntimeError, match="Base object is being modified"):
+        s.sub_exclusive(lambda: s.add(1))
+    # Borrowed mutably as a Base: no borrow as a Sub.
+    with pytest.raises(RuntimeError, match="Sub object is being modified"):
+        s.with_exclusive(lambda: s.extra)
+    # Shared as a Base: shared as a Sub is fine, mutable is not.
+    assert s.with_shared(lambda: s.extra) == "x"
+    with pytest.raises(RuntimeError, match="Sub object is already borrowed"):
+        s.with_shared(lambda: s.set_extra("y"))
+    with pytest.raises(RuntimeError, match="Base object is already borrowed"):
+        s.sub_shared(lambda: s.add(1))
+    assert s.sub_shared(lambda: s.value) == 1
+    # Every borrow ended.
+    s.add(1)
+    s.set_extra("z")
+    assert (s.value, s.extra) == (2, "z")
+
+
+def test_a_subclass_without_new_is_not_made_by_its_base_constructor():
+    with pytest.raises(TypeError, match="cannot create a 'NoNew' object with the constructor of 'Base'"):
+        t.NoNew(1)
+    with pytest.raises(TypeError):
+        t.Base.__new__(t.Sub, 1)
+    assert t.Base.__new__(t.Base, 2).value == 2
+
+
+def test_every_part_is_dropped_once():
+    before = settled_drops()
+    s = t.Sub(1, "x")
+    leaf = t.Leaf(1, "y", 1)
+    b = t.Base(1)
+    del s, leaf, b
+    expected = (before[0] + 3, before[1] + 2, before[2] + 1, before[3], before[4])
+    assert collect_until(lambda: t.inheritance_drops() == expected), (t.inheritance_drops(), expected)
+    gc.collect()
+    assert t.inheritance_drops() == expected
+
+
+def test_frozen_base_with_a_mutable_subclass():
+    before = settled_drops()
+    tg = t.Tagged("a")
+    tg.set_tag("b")
+    assert tg.tag == "b" and tg.item is None
+    box = [tg]
+    tg.set_item(box)  # a cycle through the base's field
+    assert tg.item is box and tg.item_via_super() is box
+    tg.set_tag("c")
+    assert tg.tag == "c" and tg.item is box
+    del tg, box
+    expected = (before[0], before[1], before[2], before[3] + 1, before[4] + 1)
+    assert collect_until(lambda: t.inheritance_drops() == expected), (t.inheritance_drops(), expected)
+
+
+def test_traverse_visits_the_fields_of_every_part():
+    before = settled_drops()[3]
+    p = t.KeeperPair()
+    a, b = [p], {"p": p}
+    p.set_item(a)
+    p.set_other(b)
+    gc.collect()
+    assert p.item is a and p.other is b and p.item[0] is p
+    with pytest.raises(ValueError, match="not a member of the given KeeperPair object"):
+        p.item_with_wrong_owner()
+    del p, a, b
+    assert collect_until(lambda: t.inheritance_drops()[3] == before + 1)
+
+
+def test_many_instances_are_freed():
+    before = settled_drops()
+    for i in range(500):
+        t.Leaf(i, "x", i).parts()
+        t.KeeperPair().set_other(i)
+    expected = (before[0] + 500, before[1] + 500, before[2] + 500, before[3] + 500, before[4])
+    assert collect_until(lambda: t.inheritance_drops() == expected)
+
+
+@pytest.mark.skipif(not CPYTHON, reason="instances of Python subclasses of HPy types: CPython only")
+def test_python_subclass_of_a_rust_subclass():
+    class Py(t.Sub):
+        def name(self):
+            return "py/" + super().name()
+
+        def describe(self):
+            return "py " + super().describe()
+
+    p = Py(2, "x")
+    assert p.name() == "py/sub" and p.describe() == "py value 2"
+    assert p.base_value() == 2 and t.base_value_of(p) == 2 and repr(p) == "Py(2)"
+    p.bump(1)
+    assert p.value == 3 and p.extra == "x+"
