@@ -1097,3 +1097,68 @@ def test_f32_fuzz(v):
         assert math.isnan(a[1])
     else:
         assert a == b
+
+
+class _IntSub(int):
+    pass
+
+
+class _FloatSub(float):
+    pass
+
+
+class _StrSub(str):
+    pass
+
+
+class _DictSub(dict):
+    pass
+
+
+TYPE_CHECK_VALUES = [
+    True,
+    False,
+    0,
+    1,
+    -(2**70),
+    _IntSub(3),
+    1.5,
+    float("nan"),
+    _FloatSub(2.5),
+    "s",
+    "",
+    _StrSub("x"),
+    b"b",
+    bytearray(b"b"),
+    {},
+    _DictSub(a=1),
+    collections.OrderedDict(),
+    [],
+    (),
+    (1, 2),
+    None,
+    object(),
+    1j,
+    memoryview(b"m"),
+    len,
+    int,
+    _StrSub,
+    lambda: 0,
+    print,
+]
+
+
+@pytest.mark.parametrize("x", TYPE_CHECK_VALUES, ids=repr)
+def test_type_checks(x):
+    """``is_bool``/``is_int``/``is_float``/``is_callable`` and the typed handles' ``cast`` answer ``isinstance``, never
+    raising (GraalPy keeps small ints and floats unboxed in a handle: checked against its constants)."""
+    expected = [isinstance(x, ty) for ty in (bool, int, float)] + [callable(x)]
+    expected += [isinstance(x, ty) for ty in (str, bytes, dict, list, tuple)]
+    assert t.type_checks(x) == expected
+
+
+def test_cast_borrows():
+    assert t.cast_str_len("héllo") == 5
+    assert t.cast_str_len(_StrSub("ab")) == 2
+    assert t.cast_str_len(b"ab") == -1
+    assert t.cast_str_len(None) == -1

@@ -45,6 +45,11 @@ use std::marker::PhantomData;
 /// fn as_str<'py>(obj: &Handle<'py>) -> PyResult<PyStr<'py>> {
 ///     PyStr::try_from_object(obj)
 /// }
+///
+/// /// The length of `obj` if it is a `str`, without an exception otherwise.
+/// fn str_len(obj: Borrowed<'_, '_>) -> PyResult<Option<usize>> {
+///     PyStr::cast(obj).map(|s| s.len()).transpose()
+/// }
 /// ```
 pub struct PyStr<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
 

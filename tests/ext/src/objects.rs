@@ -558,3 +558,29 @@ pub fn typed_varargs<'py>(
     keys.sort();
     Ok((args.len()?, keys, args.to_owned(), kwargs))
 }
+
+/// The checks that never raise: `[is_bool, is_int, is_float, is_callable, str, bytes, dict, list,
+/// tuple]`, the last five through each typed handle's `cast`.
+#[oxhpy::function]
+pub fn type_checks(x: Borrowed<'_, '_>) -> Vec<bool> {
+    vec![
+        x.is_bool(),
+        x.is_int(),
+        x.is_float(),
+        x.is_callable(),
+        PyStr::cast(x).is_some(),
+        PyBytes::cast(x).is_some(),
+        PyDict::cast(x).is_some(),
+        PyList::cast(x).is_some(),
+        PyTuple::cast(x).is_some(),
+    ]
+}
+
+/// `len(x)` through the handle `cast` gives, or -1 when `x` is no `str`.
+#[oxhpy::function]
+pub fn cast_str_len(x: Borrowed<'_, '_>) -> PyResult<i64> {
+    match PyStr::cast(x) {
+        Some(s) => Ok(s.len()? as i64),
+        None => Ok(-1),
+    }
+}
