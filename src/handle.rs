@@ -528,7 +528,9 @@ pub trait Object<'py>: AsHandle<'py> {
     fn is_float(&self) -> bool {
         let ctx = self.ctx();
         // SAFETY: a live handle and a context type constant.
-        unsafe { ffi::HPy_TypeCheck(ctx.as_ptr(), self.raw(), ctx.constant(|c| c.h_FloatType)) != 0 }
+        unsafe {
+            ffi::HPy_TypeCheck(ctx.as_ptr(), self.raw(), ctx.constant(|c| c.h_FloatType)) != 0
+        }
     }
 
     /// `isinstance(self, bool)`: `self` is `True` or `False` (one call, never an error; see

@@ -1150,8 +1150,9 @@ TYPE_CHECK_VALUES = [
 
 @pytest.mark.parametrize("x", TYPE_CHECK_VALUES, ids=repr)
 def test_type_checks(x):
-    """``is_bool``/``is_int``/``is_float``/``is_callable`` and the typed handles' ``cast`` answer ``isinstance``, never
-    raising (GraalPy keeps small ints and floats unboxed in a handle: checked against its constants)."""
+    """``is_bool``/``is_int``/``is_float``/``is_callable`` and the typed handles' ``cast`` answer
+    ``isinstance``/``callable``, never raising (GraalPy keeps small ints and floats unboxed in a handle:
+    checked against its constants)."""
     expected = [isinstance(x, ty) for ty in (bool, int, float)] + [callable(x)]
     expected += [isinstance(x, ty) for ty in (str, bytes, dict, list, tuple)]
     assert t.type_checks(x) == expected

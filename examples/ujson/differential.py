@@ -108,11 +108,10 @@ def rand_options(r):
     return opts
 
 
-JSON_PIECES = [
-    "[", "]", "{", "}", ",", ":", " ", "\n", '"', "\\", "\\u", "\\uD83D", "\\uDCA9", "\\n", "\\x", "0", "1",
-    "-", ".", "e", "E", "+", "12", "1.5", "1e5", "-0", "01", "true", "false", "null", "NaN", "Infinity",
-    "-Infinity", "tru", "nul", '"a"', '"\u00e9"', '"\U0001f600"', "18446744073709551616", "9" * 25, "\x00",
-]
+JSON_PIECES = [" ", "\n", "\x00", "9" * 25, '"\u00e9"', '"\U0001f600"'] + (
+    r'[ ] { } , : " \ \u \uD83D \uDCA9 \n \x 0 1 - . e E + 12 1.5 1e5 -0 01 true false null NaN Infinity '
+    r'-Infinity tru nul "a" 18446744073709551616'
+).split()
 
 
 def rand_json(r):
