@@ -1163,3 +1163,56 @@ def test_cast_borrows():
     assert t.cast_str_len(_StrSub("ab")) == 2
     assert t.cast_str_len(b"ab") == -1
     assert t.cast_str_len(None) == -1
+
+
+SURROGATE_TEXTS = [
+    "",
+    "abc",
+    "h\u00e9llo",
+    "\U0001f600",
+    "\ud800",
+    "a\udc80b",
+    "\ud83d\udca9",
+    "\udfff\ud800",
+]
+SURROGATE_TEXTS.append("x" * 300)
+
+
+@pytest.mark.parametrize("s", SURROGATE_TEXTS + [_StrSub("s\ud800")], ids=ascii)
+def test_to_utf8_surrogatepass(s):
+    b, borrowed = t.str_surrogatepass(s)
+    assert b == s.encode("utf-8", "surrogatepass")
+    if not any(0xD800 <= ord(c) < 0xE000 for c in s):
+        assert borrowed  # lent by the interpreter, no copy
+
+
+@pytest.mark.parametrize("s", SURROGATE_TEXTS, ids=ascii)
+def test_from_cstr(s):
+    b = s.encode("utf-8", "surrogatepass")
+    if any(0xD800 <= ord(c) < 0xE000 for c in s):
+        with pytest.raises(UnicodeDecodeError):
+            b.decode("utf-8")  # the reference
+        with pytest.raises(UnicodeDecodeError):
+            t.str_from_cstr(b)
+    else:
+        r = t.str_from_cstr(b)
+        assert r == s and type(r) is str
+
+
+@pytest.mark.parametrize("b", [b"\xff", b"a\xc3", b"\xe2\x82", b"\xc0\xaf"], ids=repr)
+def test_from_cstr_invalid(b):
+    with pytest.raises(UnicodeDecodeError):
+        t.str_from_cstr(b)
+    with pytest.raises(ValueError, match="NUL inside"):
+        t.str_from_cstr(b"a\x00b")
+
+
+@pytest.mark.parametrize("s", SURROGATE_TEXTS + ["\x00a\x00", "\U0010ffff\u0080"], ids=ascii)
+def test_from_code_points(s):
+    r = t.str_from_code_points([ord(c) for c in s])
+    assert r == s and len(r) == len(s) and type(r) is str  # lone surrogates kept, never paired
+
+
+def test_from_code_points_out_of_range():
+    with pytest.raises(ValueError, match="not in range"):
+        t.str_from_code_points([0x41, 0x110000])

@@ -122,6 +122,41 @@ impl<'py> PyStr<'py> {
         Self::try_from_object(&s)
     }
 
+    /// A new `str` decoded from the UTF-8 of a NUL-terminated buffer (`HPyUnicode_FromString`):
+    /// one pass of the interpreter's own decoder, no copy and no check on the Rust side, which makes
+    /// it the cheapest way to turn a long text built in a `Vec<u8>` into a `str` (push a 0, then
+    /// [`CStr::from_bytes_with_nul`](std::ffi::CStr::from_bytes_with_nul)). Invalid UTF-8 raises the
+    /// `UnicodeDecodeError` of `bytes.decode("utf-8")`.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    /// use std::ffi::CStr;
+    ///
+    /// /// `"n, n, …, n"`, `count` times, built as bytes.
+    /// #[oxhpy::function]
+    /// fn repeated(py: Ctx<'_>, n: u32, count: usize) -> PyResult<PyStr<'_>> {
+    ///     let mut out = Vec::new();
+    ///     for i in 0..count {
+    ///         if i > 0 {
+    ///             out.extend_from_slice(b", ");
+    ///         }
+    ///         out.extend_from_slice(n.to_string().as_bytes());
+    ///     }
+    ///     out.push(0);
+    ///     let text = CStr::from_bytes_with_nul(&out).expect("no NUL inside");
+    ///     PyStr::from_cstr(py, text)
+    /// }
+    /// ```
+    pub fn from_cstr(ctx: Ctx<'py>, text: &std::ffi::CStr) -> PyResult<Self> {
+        // SAFETY: a NUL-terminated buffer, read by HPy up to its NUL; the result is an owned str or
+        // NULL with an error set.
+        let s = unsafe {
+            Handle::from_raw(ctx, ffi::HPyUnicode_FromString(ctx.as_ptr(), text.as_ptr()))?
+        };
+        Ok(Self::from_handle_unchecked(s))
+    }
+
     /// A new `str` from UTF-16 code units, lone surrogates included (each becomes that code
     /// point, as with `"surrogatepass"`): the inverse of [`to_utf16`](Self::to_utf16).
     ///
@@ -140,15 +175,65 @@ impl<'py> PyStr<'py> {
         }
         // Lone surrogates: code points through `HPyUnicode_FromWideChar` rather than a codec with
         // "surrogatepass" (GraalPy 24.2's `utf-16` and `utf-32` codecs have none).
-        let wide: Vec<ffi::wchar_t> = if std::mem::size_of::<ffi::wchar_t>() == 2 {
-            units.iter().map(|&u| u as ffi::wchar_t).collect() // UTF-16 itself (Windows)
-        } else {
-            char::decode_utf16(units.iter().copied())
-                .map(|r| {
-                    r.map_or_else(|e| u32::from(e.unpaired_surrogate()), u32::from) as ffi::wchar_t
-                })
-                .collect()
-        };
+        if std::mem::size_of::<ffi::wchar_t>() == 2 {
+            let wide: Vec<ffi::wchar_t> = units.iter().map(|&u| u as ffi::wchar_t).collect();
+            return Self::from_wide(ctx, &wide); // UTF-16 itself (Windows)
+        }
+        let cps: Vec<u32> = char::decode_utf16(units.iter().copied())
+            .map(|r| r.map_or_else(|e| u32::from(e.unpaired_surrogate()), u32::from))
+            .collect();
+        Self::from_code_points(ctx, &cps)
+    }
+
+    /// A new `str` of the Unicode code points `cps`, lone surrogates included, each kept as it is
+    /// (`[0xD83D, 0xDCA9]` is two characters, as `"\ud83d\udca9"`): how a decoder that computes
+    /// code points (escapes, UTF-16, UTF-32) makes its strings, with no UTF-8 in between
+    /// (`HPyUnicode_FromWideChar`). `ValueError` for a value above U+10FFFF. (Where `wchar_t` has 16
+    /// bits, Windows, the code points go through UTF-16 and a lone high surrogate followed by a
+    /// lone low one reads back as one character.)
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// The text of `\uXXXX` escapes (`"0041 00e9"` is `"Aé"`), lone surrogates kept.
+    /// #[oxhpy::function]
+    /// fn from_hex<'py>(py: Ctx<'py>, hex: &str) -> PyResult<PyStr<'py>> {
+    ///     let cps = hex
+    ///         .split_whitespace()
+    ///         .map(|h| u32::from_str_radix(h, 16))
+    ///         .collect::<Result<Vec<u32>, _>>()
+    ///         .map_err(|e| PyErr::value_error(e.to_string()))?;
+    ///     PyStr::from_code_points(py, &cps)
+    /// }
+    /// ```
+    pub fn from_code_points(ctx: Ctx<'py>, cps: &[u32]) -> PyResult<Self> {
+        if let Some(&bad) = cps.iter().find(|&&c| c > 0x10FFFF) {
+            return Err(crate::PyErr::value_error(format!(
+                "character U+{bad:x} is not in range [U+0000; U+10ffff]"
+            )));
+        }
+        if std::mem::size_of::<ffi::wchar_t>() == 4 {
+            // SAFETY: `wchar_t` is a 32-bit integer here: the size and alignment of `u32`, and
+            // every bit pattern is a valid value.
+            let wide = unsafe {
+                std::slice::from_raw_parts(cps.as_ptr().cast::<ffi::wchar_t>(), cps.len())
+            };
+            return Self::from_wide(ctx, wide);
+        }
+        let mut units = Vec::with_capacity(cps.len());
+        for &c in cps {
+            match char::from_u32(c) {
+                Some(ch) => units.extend_from_slice(ch.encode_utf16(&mut [0; 2])),
+                None => units.push(c as u16), // a lone surrogate: one unit, itself
+            }
+        }
+        let wide: Vec<ffi::wchar_t> = units.iter().map(|&u| u as ffi::wchar_t).collect();
+        Self::from_wide(ctx, &wide)
+    }
+
+    /// `HPyUnicode_FromWideChar`.
+    fn from_wide(ctx: Ctx<'py>, wide: &[ffi::wchar_t]) -> PyResult<Self> {
         // SAFETY: `wide` holds `len` code units; the result is an owned str, or NULL with an error.
         let s = unsafe {
             Handle::from_raw(
@@ -160,7 +245,7 @@ impl<'py> PyStr<'py> {
                 ),
             )?
         };
-        Self::try_from_object(&s)
+        Ok(Self::from_handle_unchecked(s))
     }
 }
 
@@ -179,6 +264,44 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
     /// ```
     pub fn to_str(&self) -> PyResult<&str> {
         self.extract::<&str>()
+    }
+
+    /// The text as UTF-8 bytes in which each lone surrogate is encoded as UTF-8 encodes any other
+    /// code point (3 bytes), as `s.encode("utf-8", "surrogatepass")` gives it: what a JSON or
+    /// WTF-8-style encoder writes. Borrowed from the object where the interpreter lends such bytes
+    /// (any `str` on PyPy, one without lone surrogates elsewhere), else the result of that `encode`.
+    /// No UTF-8 check on the Rust side (the bytes are not a `&str`): cheaper than
+    /// [`to_str`](Self::to_str) when bytes will do.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// The number of bytes `s` takes in a JSON document written without escapes.
+    /// #[oxhpy::function]
+    /// fn raw_json_len(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     Ok(s.to_utf8_surrogatepass()?.len() + 2)
+    /// }
+    /// ```
+    pub fn to_utf8_surrogatepass(&self) -> PyResult<Cow<'_, [u8]>> {
+        let ctx = self.ctx();
+        let mut n: ffi::HPy_ssize_t = 0;
+        // SAFETY: `self` is a str; the buffer stays valid while the handle is open (`&self`).
+        let p = unsafe { ffi::HPyUnicode_AsUTF8AndSize(ctx.as_ptr(), self.raw(), &mut n) };
+        if !p.is_null() {
+            // SAFETY: HPy lends `n` bytes at `p` for as long as the handle is open.
+            let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n as usize) };
+            // GraalPy 24.2 replaces each lone surrogate by U+FFFD here (see `to_str`): its bytes are
+            // used only without one.
+            if !crate::context::Interpreter::get().graalpy || !contains_fffd(bytes) {
+                return Ok(Cow::Borrowed(bytes));
+            }
+        } else {
+            // CPython: UnicodeEncodeError for a lone surrogate.
+            crate::PyErr::raised().clear(ctx);
+        }
+        let encoded = self.call_method("encode", ("utf-8", "surrogatepass"))?;
+        Ok(Cow::Owned(encoded.extract::<&[u8]>()?.to_vec()))
     }
 
     /// The text as UTF-8, as [`to_str`](Self::to_str) (always borrowed here: every interpreter
@@ -291,4 +414,9 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
             })
             .collect()
     }
+}
+
+/// Whether UTF-8 `bytes` hold U+FFFD (`EF BF BD`).
+fn contains_fffd(bytes: &[u8]) -> bool {
+    bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
 }

@@ -8,6 +8,7 @@
 //! `\uD83D\uDCA9` pair of escapes is one character; anything else stays as it is.
 use oxhpy::prelude::*;
 use oxhpy::{PyDict, PyList, PyStr};
+use rustc_hash::FxHashMap;
 
 use crate::JSON_DECODE_ERROR;
 
@@ -41,11 +42,17 @@ fn fail<T>(msg: &'static str) -> Result<T> {
     Err(Error::Json(msg))
 }
 
+/// The longest object key kept in the per-call memo.
+const MEMO_KEY_MAX: usize = 64;
+
 /// Decodes the JSON document `buf` (UTF-8, lone surrogates allowed).
 pub fn decode<'py>(ctx: Ctx<'py>, buf: &[u8]) -> PyResult<Handle<'py>> {
     let mut d = Decoder {
         ctx,
         buf,
+        // Checked once: then every string without escapes is a slice of it, with no check of its own.
+        text: std::str::from_utf8(buf).ok(),
+        keys: FxHashMap::default(),
         pos: 0,
         depth: 0,
         last: Last::Invalid,
@@ -76,16 +83,21 @@ pub fn decode<'py>(ctx: Ctx<'py>, buf: &[u8]) -> PyResult<Handle<'py>> {
 struct Decoder<'b, 'py> {
     ctx: Ctx<'py>,
     buf: &'b [u8],
+    /// `buf` as `&str` when it is valid UTF-8 (no lone surrogates).
+    text: Option<&'b str>,
+    /// The object keys made so far, by their text: a repeated key is the same `str` object (as the
+    /// standard library's `json` does), which saves making it and hashing it again.
+    keys: FxHashMap<&'b [u8], Handle<'py>>,
     pos: usize,
     depth: u32,
     last: Last,
     /// An object key that was not a `str` (a list or dict whose last item was a string).
     key_error: bool,
-    /// The text of a string with escapes or non-ASCII characters, as it is decoded.
-    scratch: Vec<u8>,
+    /// The code points of a string with escapes (or bad UTF-8), as it is decoded.
+    scratch: Vec<u32>,
 }
 
-impl<'py> Decoder<'_, 'py> {
+impl<'b, 'py> Decoder<'b, 'py> {
     /// The byte at `i`, 0 past the end (ujson's NUL terminator).
     #[inline(always)]
     fn at(&self, i: usize) -> u8 {
@@ -101,7 +113,7 @@ impl<'py> Decoder<'_, 'py> {
     fn any(&mut self) -> Result<Handle<'py>> {
         loop {
             match self.at(self.pos) {
-                b'"' => return self.string(),
+                b'"' => return self.string(false),
                 b'0'..=b'9' | b'I' | b'N' | b'-' => return self.number(),
                 b'[' => return self.array(),
                 b'{' => return self.object(),
@@ -278,40 +290,46 @@ impl<'py> Decoder<'_, 'py> {
         Ok(value.into_py(self.ctx)?)
     }
 
-    fn string(&mut self) -> Result<Handle<'py>> {
+    fn string(&mut self, key: bool) -> Result<Handle<'py>> {
         self.last = Last::Invalid;
         let start = self.pos + 1;
-        // The common case: no escape up to the closing quote, and valid UTF-8 without surrogates.
-        let mut i = start;
-        loop {
-            match self.at(i) {
-                b'"' => {
-                    if let Ok(text) = std::str::from_utf8(&self.buf[start..i]) {
-                        self.pos = i + 1;
-                        self.last = Last::Utf8;
-                        return Ok(text.into_py(self.ctx)?);
-                    }
-                    break;
+        // The common case: no escape up to the closing quote, in a document of valid UTF-8.
+        let rest = self.buf.get(start..).unwrap_or_default();
+        if let Some(n) = memchr::memchr3(b'"', b'\\', 0, rest) {
+            if rest[n] == b'"' {
+                if let Some(text) = self.text.and_then(|t| t.get(start..start + n)) {
+                    let value = if key && n <= MEMO_KEY_MAX {
+                        self.memo_key(text)?
+                    } else {
+                        text.into_py(self.ctx)?
+                    };
+                    self.pos = start + n + 1;
+                    self.last = Last::Utf8;
+                    return Ok(value);
                 }
-                b'\\' | 0 => break,
-                _ => i += 1,
             }
         }
         self.string_slow(start)
     }
 
-    /// A string with escapes, lone surrogates or bad UTF-8, decoded into `scratch` (UTF-8 with
-    /// surrogates as `"surrogatepass"` writes them) byte by byte, with ujson's checks and messages.
+    /// The `str` of an object key, from the memo or made and kept there.
+    fn memo_key(&mut self, text: &'b str) -> Result<Handle<'py>> {
+        if let Some(h) = self.keys.get(text.as_bytes()) {
+            return Ok(h.dup());
+        }
+        let h = text.into_py(self.ctx)?;
+        self.keys.insert(text.as_bytes(), h.dup());
+        Ok(h)
+    }
+
+    /// A string with escapes, lone surrogates or bad UTF-8, decoded into `scratch` (code points)
+    /// byte by byte, with ujson's checks and messages.
     fn string_slow(&mut self, start: usize) -> Result<Handle<'py>> {
         let mut out = std::mem::take(&mut self.scratch);
         out.clear();
-        let r = self.string_into(start, &mut out);
-        let r = r.and_then(|()| {
-            Ok(match std::str::from_utf8(&out) {
-                Ok(text) => text.into_py(self.ctx)?,
-                Err(_) => PyStr::decode(self.ctx, &out, "utf-8", "surrogatepass")?.into_handle(),
-            })
-        });
+        let r = self
+            .string_into(start, &mut out)
+            .and_then(|()| Ok(PyStr::from_code_points(self.ctx, &out)?.into_handle()));
         self.scratch = out;
         if r.is_ok() {
             self.last = Last::Utf8;
@@ -319,7 +337,7 @@ impl<'py> Decoder<'_, 'py> {
         r
     }
 
-    fn string_into(&mut self, start: usize, out: &mut Vec<u8>) -> Result<()> {
+    fn string_into(&mut self, start: usize, out: &mut Vec<u32>) -> Result<()> {
         let mut p = start;
         // Where the last `\uD8xx`-`\uDBxx` escape ended: a `\uDCxx`-`\uDFxx` escape right there
         // joins it into one character.
@@ -365,16 +383,12 @@ impl<'py> Decoder<'_, 'py> {
                                 unit = (unit << 4) | u32::from(v);
                                 p += 1;
                             }
-                            if unit & 0xFC00 == 0xDC00 && high_end == p - 6 {
-                                // The high surrogate just written (3 bytes) and this one: one
-                                // character.
-                                let hi = ((u32::from(out[out.len() - 3]) & 0x0F) << 12)
-                                    | ((u32::from(out[out.len() - 2]) & 0x3F) << 6)
-                                    | (u32::from(out[out.len() - 1]) & 0x3F);
-                                out.truncate(out.len() - 3);
-                                push_code_point(out, 0x10000 + ((hi - 0xD800) << 10) + (unit - 0xDC00));
-                            } else {
-                                push_code_point(out, unit);
+                            match out.last_mut() {
+                                // The high surrogate escape just before: one character with it.
+                                Some(hi) if unit & 0xFC00 == 0xDC00 && high_end == p - 6 => {
+                                    *hi = 0x10000 + ((*hi - 0xD800) << 10) + (unit - 0xDC00);
+                                }
+                                _ => out.push(unit),
                             }
                             if unit & 0xFC00 == 0xD800 {
                                 high_end = p;
@@ -384,11 +398,11 @@ impl<'py> Decoder<'_, 'py> {
                         0 => return fail("Unterminated escape sequence when decoding 'string'"),
                         _ => return fail("Unrecognized escape sequence when decoding 'string'"),
                     };
-                    out.push(unescaped);
+                    out.push(u32::from(unescaped));
                     p += 1;
                 }
                 0x01..=0x7F => {
-                    out.push(c);
+                    out.push(u32::from(c));
                     p += 1;
                 }
                 0x80..=0xBF => {
@@ -399,7 +413,7 @@ impl<'py> Decoder<'_, 'py> {
                     if cp < 0x80 {
                         return fail("Overlong 2-byte UTF-8 sequence detected when decoding 'string'");
                     }
-                    out.extend_from_slice(&self.buf[p..p + 2]);
+                    out.push(cp);
                     p += 2;
                 }
                 0xE0..=0xEF => {
@@ -411,7 +425,7 @@ impl<'py> Decoder<'_, 'py> {
                         // (sic: ujson's message)
                         return fail("Overlong 3-byte UTF-8 sequence detected when encoding string");
                     }
-                    out.extend_from_slice(&self.buf[p..p + 3]);
+                    out.push(cp);
                     p += 3;
                 }
                 0xF0..=0xF4 => {
@@ -425,7 +439,7 @@ impl<'py> Decoder<'_, 'py> {
                     if cp > 0x10FFFF {
                         return fail("Code point > U+10FFFF encountered whilst decoding 'string'");
                     }
-                    out.extend_from_slice(&self.buf[p..p + 4]);
+                    out.push(cp);
                     p += 4;
                 }
                 0xF5..=0xF7 => return fail("Code point > U+10FFFF encountered whilst decoding 'string'"),
@@ -486,7 +500,12 @@ impl<'py> Decoder<'_, 'py> {
                 return fail("Unexpected character in found when decoding object value");
             }
             self.last = Last::Invalid;
-            let key = self.any()?;
+            // A key is any value to ujson (which then looks at what was read last).
+            let key = if self.at(self.pos) == b'"' {
+                self.string(true)?
+            } else {
+                self.any()?
+            };
             if self.last != Last::Utf8 {
                 return fail("Key name of object must be 'string' when decoding 'object'");
             }
@@ -517,27 +536,5 @@ impl<'py> Decoder<'_, 'py> {
             }
             empty = false;
         }
-    }
-}
-
-/// Appends the UTF-8 of `cp` (a surrogate too, as `"surrogatepass"` writes it).
-fn push_code_point(out: &mut Vec<u8>, cp: u32) {
-    if cp < 0x80 {
-        out.push(cp as u8);
-    } else if cp < 0x800 {
-        out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]);
-    } else if cp < 0x10000 {
-        out.extend_from_slice(&[
-            0xE0 | (cp >> 12) as u8,
-            0x80 | ((cp >> 6) & 0x3F) as u8,
-            0x80 | (cp & 0x3F) as u8,
-        ]);
-    } else {
-        out.extend_from_slice(&[
-            0xF0 | (cp >> 18) as u8,
-            0x80 | ((cp >> 12) & 0x3F) as u8,
-            0x80 | ((cp >> 6) & 0x3F) as u8,
-            0x80 | (cp & 0x3F) as u8,
-        ]);
     }
 }

@@ -64,28 +64,78 @@ pub fn dumps<'py>(
 ) -> PyResult<Handle<'py>> {
     let mut enc = Encoder::new(ctx, opts)?;
     enc.item(obj, None, 0)?;
-    text_of(ctx, &enc.out)
+    text_of(ctx, enc.out)
 }
 
 /// The final `str` of the UTF-8 (lone surrogates included) in `out`.
-fn text_of<'py>(ctx: Ctx<'py>, out: &[u8]) -> PyResult<Handle<'py>> {
-    match std::str::from_utf8(out) {
-        Ok(s) => s.into_py(ctx),
-        // Lone surrogates, or bytes that are no UTF-8 (from `bytes` values): the interpreter's
-        // decoder accepts the first and raises its UnicodeDecodeError for the second.
-        Err(_) => PyStr::decode(ctx, out, "utf-8", "surrogatepass").map(PyStr::into_handle),
+fn text_of<'py>(ctx: Ctx<'py>, mut out: Vec<u8>) -> PyResult<Handle<'py>> {
+    // The common case in one pass of the interpreter's UTF-8 decoder: no NUL inside (string values
+    // escape theirs; only separators and `__json__` texts can bring one).
+    out.push(0);
+    if let Ok(text) = std::ffi::CStr::from_bytes_with_nul(&out) {
+        match PyStr::from_cstr(ctx, text) {
+            Ok(s) => return Ok(s.into_handle()),
+            Err(e) => e.clear(ctx),
+        }
     }
+    out.pop();
+    // Lone surrogates (or NULs), or bytes that are no UTF-8 (from `bytes` values): the
+    // interpreter's decoder accepts the first and raises its UnicodeDecodeError for the second.
+    PyStr::decode(ctx, &out, "utf-8", "surrogatepass").map(PyStr::into_handle)
 }
 
 /// What a byte of a string needs: written as it is, or looked at.
 const RAW: u8 = 0;
 const SPECIAL: u8 = 1;
 
+/// The bytes of a string that need a look ([`SPECIAL`] in the table), tested eight at a time in a
+/// `u64` ("SWAR"): the control characters, the ASCII characters the options escape and, with
+/// `ensure_ascii`, every byte from 0x80 (a few of which are then written as they are).
+struct Specials {
+    /// Each character to find, repeated in all eight bytes.
+    chars: [u64; 6],
+    count: usize,
+    high: bool,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+impl Specials {
+    fn new(table: &[u8; 256], high: bool) -> Self {
+        let mut chars = [0; 6];
+        let mut count = 0;
+        for c in 0x20..0x80u8 {
+            if table[usize::from(c)] == SPECIAL {
+                chars[count] = ONES * u64::from(c);
+                count += 1;
+            }
+        }
+        Specials { chars, count, high }
+    }
+
+    /// Whether one of the eight bytes of `w` needs a look.
+    #[inline(always)]
+    fn any_in(&self, w: u64) -> bool {
+        // A byte below 0x20 (exact: a borrow only starts at such a byte).
+        let mut hit = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        if self.high {
+            hit |= w & HIGHS;
+        }
+        for &c in &self.chars[..self.count] {
+            let x = w ^ c;
+            hit |= x.wrapping_sub(ONES) & !x & HIGHS;
+        }
+        hit != 0
+    }
+}
+
 struct Encoder<'a, 'py> {
     ctx: Ctx<'py>,
     out: Vec<u8>,
     /// Per byte of a string: [`RAW`] or [`SPECIAL`], from the escaping options.
     table: [u8; 256],
+    specials: Specials,
     ensure_ascii: bool,
     escape_slashes: bool,
     sort_keys: bool,
@@ -131,6 +181,7 @@ impl<'a, 'py> Encoder<'a, 'py> {
         Ok(Encoder {
             ctx,
             out: Vec::with_capacity(256),
+            specials: Specials::new(&table, o.ensure_ascii),
             table,
             ensure_ascii: o.ensure_ascii,
             escape_slashes: o.escape_forward_slashes,
@@ -150,10 +201,11 @@ impl<'a, 'py> Encoder<'a, 'py> {
             return Err(PyErr::overflow_error("Maximum recursion level reached"));
         }
         if let Some(name) = name {
-            self.out.push(b'"');
-            self.escape(name)?;
-            self.out.push(b'"');
-            self.out.extend_from_slice(&self.key_sep);
+            self.quoted(name)?;
+            match *self.key_sep {
+                [b] => self.out.push(b),
+                _ => self.out.extend_from_slice(&self.key_sep),
+            }
         }
         if !self.builtin(obj, depth)? {
             self.other(obj, depth)?;
@@ -290,14 +342,8 @@ impl<'a, 'py> Encoder<'a, 'py> {
     }
 
     fn string(&mut self, s: PyStrRef<'_, 'py>) -> PyResult<()> {
-        match s.to_str() {
-            Ok(text) => self.quoted(text.as_bytes()),
-            Err(e) => {
-                e.clear(self.ctx);
-                let bytes = surrogatepass(s)?;
-                self.quoted(bytes.as_bytes())
-            }
-        }
+        let text = s.to_utf8_surrogatepass()?;
+        self.quoted(&text)
     }
 
     fn quoted(&mut self, text: &[u8]) -> PyResult<()> {
@@ -308,6 +354,15 @@ impl<'a, 'py> Encoder<'a, 'py> {
         Ok(())
     }
 
+    #[inline]
+    fn item_separator(&mut self) {
+        match *self.item_sep {
+            [b] => self.out.push(b),
+            _ => self.out.extend_from_slice(&self.item_sep),
+        }
+    }
+
+    #[inline]
     fn newline_indent(&mut self, level: u32) {
         if self.indent > 0 {
             self.out.push(b'\n');
@@ -324,7 +379,7 @@ impl<'a, 'py> Encoder<'a, 'py> {
         self.out.push(b'[');
         for i in 0..len {
             if i > 0 {
-                self.out.extend_from_slice(&self.item_sep);
+                self.item_separator();
             }
             self.newline_indent(depth + 1);
             let item = get(i as isize)?;
@@ -341,7 +396,10 @@ impl<'a, 'py> Encoder<'a, 'py> {
     fn dict(&mut self, dict: PyDictRef<'_, 'py>, depth: u32) -> PyResult<()> {
         let keys: PyList<'py> = dict.keys()?;
         if self.sort_keys {
-            keys.call_method("sort", ())?;
+            let sort = crate::LIST_SORT
+                .load(self.ctx)
+                .ok_or_else(|| PyErr::new(Exc::SystemError, "ujson: list.sort not loaded"))?;
+            sort.call((&keys,))?;
         }
         let len = keys.len()?;
         self.out.push(b'{');
@@ -350,7 +408,7 @@ impl<'a, 'py> Encoder<'a, 'py> {
             self.with_key(key.borrow(), |enc, name| {
                 let value = dict.get_item(&key)?;
                 if i > 0 {
-                    enc.out.extend_from_slice(&enc.item_sep);
+                    enc.item_separator();
                 }
                 enc.newline_indent(depth + 1);
                 enc.item(value.borrow(), Some(name), depth + 1)
@@ -389,46 +447,61 @@ impl<'a, 'py> Encoder<'a, 'py> {
         let mut start = 0;
         let mut i = 0;
         while i < text.len() {
+            // Eight bytes at a time while none needs a look.
+            if let Some(word) = text.get(i..i + 8) {
+                let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+                if !self.specials.any_in(word) {
+                    i += 8;
+                    continue;
+                }
+            }
             let b = text[i];
             if self.table[usize::from(b)] == RAW {
                 i += 1;
                 continue;
             }
             self.out.extend_from_slice(&text[start..i]);
-            let short: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\x08' => b"\\b",
-                b'\x0c' => b"\\f",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                b'/' if self.escape_slashes => b"\\/",
-                _ => b"",
-            };
-            if !short.is_empty() {
-                self.out.extend_from_slice(short);
-                i += 1;
-            } else if b < 0x80 {
-                // Other control characters, and `&`, `<`, `>` with encode_html_chars.
-                self.unicode_escape(u16::from(b));
-                i += 1;
-            } else {
-                debug_assert!(self.ensure_ascii);
-                let (cp, n) = utf8_sequence(&text[i..])?;
-                if cp >= 0x10000 {
-                    let c = cp - 0x10000;
-                    self.unicode_escape(0xD800 + (c >> 10) as u16);
-                    self.unicode_escape(0xDC00 + (c & 0x3FF) as u16);
-                } else {
-                    self.unicode_escape(cp as u16);
-                }
-                i += n;
-            }
+            i += self.escape_one(&text[i..])?;
             start = i;
         }
         self.out.extend_from_slice(&text[start..]);
         Ok(())
+    }
+
+    /// Writes the escape of the special byte (or UTF-8 sequence) `text` starts with; its length.
+    #[cold]
+    fn escape_one(&mut self, text: &[u8]) -> PyResult<usize> {
+        let b = text[0];
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\x08' => b"\\b",
+            b'\x0c' => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            b'/' if self.escape_slashes => b"\\/",
+            _ => b"",
+        };
+        if !short.is_empty() {
+            self.out.extend_from_slice(short);
+            return Ok(1);
+        }
+        if b < 0x80 {
+            // Other control characters, and `&`, `<`, `>` with encode_html_chars.
+            self.unicode_escape(u16::from(b));
+            return Ok(1);
+        }
+        debug_assert!(self.ensure_ascii);
+        let (cp, n) = utf8_sequence(text)?;
+        if cp >= 0x10000 {
+            let c = cp - 0x10000;
+            self.unicode_escape(0xD800 + (c >> 10) as u16);
+            self.unicode_escape(0xDC00 + (c & 0x3FF) as u16);
+        } else {
+            self.unicode_escape(cp as u16);
+        }
+        Ok(n)
     }
 
     fn unicode_escape(&mut self, unit: u16) {
@@ -506,13 +579,7 @@ pub fn with_text<'py, R>(
     f: impl FnOnce(&[u8]) -> PyResult<R>,
 ) -> PyResult<R> {
     if let Some(s) = PyStr::cast(obj) {
-        return match s.to_str() {
-            Ok(t) => f(t.as_bytes()),
-            Err(e) => {
-                e.clear(obj.ctx());
-                f(surrogatepass(s)?.as_bytes())
-            }
-        };
+        return f(&s.to_utf8_surrogatepass()?);
     }
     match PyBytes::cast(obj) {
         Some(b) => f(b.as_bytes()),
@@ -521,12 +588,6 @@ pub fn with_text<'py, R>(
             obj.type_name()
         ))),
     }
-}
-
-/// `s.encode("utf-8", "surrogatepass")`: lone surrogates encoded as any other code point.
-pub fn surrogatepass<'py>(s: PyStrRef<'_, 'py>) -> PyResult<PyBytes<'py>> {
-    let b = s.call_method("encode", ("utf-8", "surrogatepass"))?;
-    PyBytes::try_from_object(&b)
 }
 
 /// `hasattr(obj, name)` as C's `PyObject_HasAttrString`: any error means no.

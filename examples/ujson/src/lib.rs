@@ -19,6 +19,11 @@ pub static JSON_DECODE_ERROR: CustomException;
 #[oxhpy::global]
 static DECIMAL: Global;
 
+/// `list.sort`, called on the keys for `sort_keys` (rather than looking the method up each time: a
+/// method call by name makes a new name `str` per call, which moves CPython's type attribute cache).
+#[oxhpy::global]
+static LIST_SORT: Global;
+
 /// Whether `obj` is a `decimal.Decimal`.
 fn is_decimal(obj: Borrowed<'_, '_>) -> bool {
     let ctx = obj.ctx();
@@ -40,6 +45,7 @@ mod _native {
     fn exec(m: &Module<'_>) -> PyResult<()> {
         let ctx = m.ctx();
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        crate::LIST_SORT.store(ctx, &ctx.builtins_fn("list")?.getattr("sort")?)?;
         match ctx.import("decimal").and_then(|d| d.getattr("Decimal")) {
             Ok(decimal) => crate::DECIMAL.store(ctx, &decimal)?,
             Err(e) => e.clear(ctx),
@@ -195,14 +201,8 @@ mod _native {
 fn loads<'py>(ctx: Ctx<'py>, obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
     use oxhpy::{PyBytes, PyStr};
     if let Some(s) = PyStr::cast(obj) {
-        return match s.to_str() {
-            Ok(text) => decode::decode(ctx, text.as_bytes()),
-            Err(e) => {
-                // Lone surrogates: their "surrogatepass" UTF-8, as ujson reads a str.
-                e.clear(ctx);
-                decode::decode(ctx, encode::surrogatepass(s)?.as_bytes())
-            }
-        };
+        // Lone surrogates as their "surrogatepass" UTF-8, as ujson reads a str.
+        return decode::decode(ctx, &s.to_utf8_surrogatepass()?);
     }
     if let Some(b) = PyBytes::cast(obj) {
         return decode::decode(ctx, b.as_bytes());
