@@ -1181,22 +1181,37 @@ SURROGATE_TEXTS.append("x" * 300)
 @pytest.mark.parametrize("s", SURROGATE_TEXTS + [_StrSub("s\ud800")], ids=ascii)
 def test_to_utf8_surrogatepass(s):
     b, borrowed = t.str_surrogatepass(s)
-    assert b == s.encode("utf-8", "surrogatepass")
+    # Character by character: GraalPy 24.2's encoder joins a high and a low lone surrogate.
+    assert b == b"".join(c.encode("utf-8", "surrogatepass") for c in s)
     if not any(0xD800 <= ord(c) < 0xE000 for c in s):
         assert borrowed  # lent by the interpreter, no copy
 
 
-@pytest.mark.parametrize("s", SURROGATE_TEXTS, ids=ascii)
+@pytest.mark.parametrize(
+    "s", [x for x in SURROGATE_TEXTS if not any(0xD800 <= ord(c) < 0xE000 for c in x)], ids=ascii
+)
 def test_from_cstr(s):
-    b = s.encode("utf-8", "surrogatepass")
-    if any(0xD800 <= ord(c) < 0xE000 for c in s):
-        with pytest.raises(UnicodeDecodeError):
-            b.decode("utf-8")  # the reference
-        with pytest.raises(UnicodeDecodeError):
-            t.str_from_cstr(b)
-    else:
-        r = t.str_from_cstr(b)
-        assert r == s and type(r) is str
+    r = t.str_from_cstr(s.encode())
+    assert r == s and type(r) is str
+
+
+# Lone surrogates written as UTF-8 writes other code points (spelt out: GraalPy 24.2's "surrogatepass"
+# encoder joins a high and a low lone surrogate into one 4-byte sequence).
+SURROGATE_BYTES = [
+    b"\xed\xa0\x80",
+    b"a\xed\xb2\x80b",
+    b"\xed\xa0\xbd\xed\xb2\xa9",
+    b"\xed\xbf\xbf\xed\xa0\x80",
+]
+
+
+@pytest.mark.parametrize("b", SURROGATE_BYTES, ids=repr)
+def test_from_cstr_surrogates(b):
+    """Strict UTF-8, as ``bytes.decode``: lone surrogates are refused."""
+    with pytest.raises(UnicodeDecodeError):
+        b.decode("utf-8")  # the reference
+    with pytest.raises(UnicodeDecodeError):
+        t.str_from_cstr(b)
 
 
 @pytest.mark.parametrize("b", [b"\xff", b"a\xc3", b"\xe2\x82", b"\xc0\xaf"], ids=repr)
@@ -1207,7 +1222,11 @@ def test_from_cstr_invalid(b):
         t.str_from_cstr(b"a\x00b")
 
 
-@pytest.mark.parametrize("s", SURROGATE_TEXTS + ["\x00a\x00", "\U0010ffff\u0080"], ids=ascii)
+@pytest.mark.parametrize(
+    "s",
+    SURROGATE_TEXTS + ["\x00a\x00", "\U0010ffff\u0080", "\ud800\U0001f600x\udc00", "\U0001f600\ud83d"],
+    ids=ascii,
+)
 def test_from_code_points(s):
     r = t.str_from_code_points([ord(c) for c in s])
     assert r == s and len(r) == len(s) and type(r) is str  # lone surrogates kept, never paired

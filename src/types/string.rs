@@ -123,10 +123,10 @@ impl<'py> PyStr<'py> {
     }
 
     /// A new `str` decoded from the UTF-8 of a NUL-terminated buffer (`HPyUnicode_FromString`):
-    /// one pass of the interpreter's own decoder, no copy and no check on the Rust side, which makes
-    /// it the cheapest way to turn a long text built in a `Vec<u8>` into a `str` (push a 0, then
-    /// [`CStr::from_bytes_with_nul`](std::ffi::CStr::from_bytes_with_nul)). Invalid UTF-8 raises the
-    /// `UnicodeDecodeError` of `bytes.decode("utf-8")`.
+    /// one pass of the interpreter's own decoder, no copy and (on CPython) no check on the Rust side,
+    /// which makes it the cheapest way to turn a long text built in a `Vec<u8>` into a `str` (push a
+    /// 0, then [`CStr::from_bytes_with_nul`](std::ffi::CStr::from_bytes_with_nul)). Invalid UTF-8
+    /// raises the `UnicodeDecodeError` of `bytes.decode("utf-8")` on every interpreter.
     ///
     /// ```
     /// use oxhpy::prelude::*;
@@ -149,6 +149,14 @@ impl<'py> PyStr<'py> {
     /// }
     /// ```
     pub fn from_cstr(ctx: Ctx<'py>, text: &std::ffi::CStr) -> PyResult<Self> {
+        // Portability fix for interpreter bugs: on invalid UTF-8, PyPy 3.11's `HPyUnicode_FromString`
+        // raises `SystemError` ("unexpected internal exception", its traceback dumped to stderr) and
+        // GraalPy 24.2's replaces each bad byte by U+FFFD, silently. There the bytes are checked
+        // first, and invalid ones go through the codec, which raises UnicodeDecodeError.
+        let i = crate::context::Interpreter::get();
+        if (i.pypy || i.graalpy) && std::str::from_utf8(text.to_bytes()).is_err() {
+            return Self::decode(ctx, text.to_bytes(), "utf-8", "strict");
+        }
         // SAFETY: a NUL-terminated buffer, read by HPy up to its NUL; the result is an owned str or
         // NULL with an error set.
         let s = unsafe {
@@ -213,6 +221,11 @@ impl<'py> PyStr<'py> {
                 "character U+{bad:x} is not in range [U+0000; U+10ffff]"
             )));
         }
+        if crate::context::Interpreter::get().graalpy
+            && (cps.iter().any(|&c| c > 0xFFFF) || cps.windows(2).any(|w| joined(w[0], w[1])))
+        {
+            return Self::graalpy_from_code_points(ctx, cps);
+        }
         if std::mem::size_of::<ffi::wchar_t>() == 4 {
             // SAFETY: `wchar_t` is a 32-bit integer here: the size and alignment of `u32`, and
             // every bit pattern is a valid value.
@@ -230,6 +243,41 @@ impl<'py> PyStr<'py> {
         }
         let wide: Vec<ffi::wchar_t> = units.iter().map(|&u| u as ffi::wchar_t).collect();
         Self::from_wide(ctx, &wide)
+    }
+
+    /// Portability fix for interpreter bugs: GraalPy 24.2's `HPyUnicode_FromWideChar` throws a
+    /// Java `RuntimeException` (which kills the process) for a code point above U+FFFF, and joins a
+    /// lone high surrogate and the lone low one after it into one character. There, the characters
+    /// above U+FFFF go through UTF-8, the rest (lone surrogates included) through
+    /// `HPyUnicode_FromWideChar`, in pieces that never put such a pair together, and the pieces are
+    /// concatenated (which keeps the two surrogates apart, as `chr(0xD83D) + chr(0xDCA9)` does).
+    #[cold]
+    fn graalpy_from_code_points(ctx: Ctx<'py>, cps: &[u32]) -> PyResult<Self> {
+        if let Some(text) = cps
+            .iter()
+            .map(|&c| char::from_u32(c))
+            .collect::<Option<String>>()
+        {
+            return Self::new(ctx, &text);
+        }
+        let mut out: Option<Handle<'py>> = None;
+        for run in cps.chunk_by(|&a, &b| (a > 0xFFFF) == (b > 0xFFFF) && !joined(a, b)) {
+            let piece = if run[0] > 0xFFFF {
+                let text: String = run.iter().filter_map(|&c| char::from_u32(c)).collect();
+                Self::new(ctx, &text)?
+            } else {
+                let wide: Vec<ffi::wchar_t> = run.iter().map(|&c| c as ffi::wchar_t).collect();
+                Self::from_wide(ctx, &wide)?
+            };
+            out = Some(match out {
+                Some(left) => left.add(&piece)?,
+                None => piece.into_handle(),
+            });
+        }
+        match out {
+            Some(s) => Self::try_from_object(&s),
+            None => Self::new(ctx, ""),
+        }
     }
 
     /// `HPyUnicode_FromWideChar`.
@@ -271,7 +319,9 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
     /// WTF-8-style encoder writes. Borrowed from the object where the interpreter lends such bytes
     /// (any `str` on PyPy, one without lone surrogates elsewhere), else the result of that `encode`.
     /// No UTF-8 check on the Rust side (the bytes are not a `&str`): cheaper than
-    /// [`to_str`](Self::to_str) when bytes will do.
+    /// [`to_str`](Self::to_str) when bytes will do. (On GraalPy 24.2, whose own encoder joins a lone
+    /// high surrogate and the lone low one after it, a text with surrogates is read code point by
+    /// code point.)
     ///
     /// ```
     /// use oxhpy::prelude::*;
@@ -299,6 +349,22 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         } else {
             // CPython: UnicodeEncodeError for a lone surrogate.
             crate::PyErr::raised().clear(ctx);
+        }
+        if crate::context::Interpreter::get().graalpy {
+            // GraalPy 24.2's "surrogatepass" encoder joins a lone high surrogate and the lone low one
+            // after it into one 4-byte sequence: the code points are encoded here instead.
+            let mut out = Vec::new();
+            for cp in self.code_points()? {
+                match char::from_u32(cp) {
+                    Some(ch) => out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes()),
+                    None => out.extend_from_slice(&[
+                        0xE0 | (cp >> 12) as u8,
+                        0x80 | ((cp >> 6) & 0x3F) as u8,
+                        0x80 | (cp & 0x3F) as u8,
+                    ]),
+                }
+            }
+            return Ok(Cow::Owned(out));
         }
         let encoded = self.call_method("encode", ("utf-8", "surrogatepass"))?;
         Ok(Cow::Owned(encoded.extract::<&[u8]>()?.to_vec()))
@@ -414,6 +480,12 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
             })
             .collect()
     }
+}
+
+/// Whether `a`, `b` are a high surrogate and a low one (which GraalPy 24.2 joins into one character
+/// where it should not).
+fn joined(a: u32, b: u32) -> bool {
+    (0xD800..0xDC00).contains(&a) && (0xDC00..0xE000).contains(&b)
 }
 
 /// Whether UTF-8 `bytes` hold U+FFFD (`EF BF BD`).
