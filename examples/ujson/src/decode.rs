@@ -133,6 +133,7 @@ impl<'b, 'py> Decoder<'b, 'py> {
     }
 
     /// `true`, `false` or `null`.
+    #[inline(never)]
     fn word(&mut self, word: &[u8], msg: &'static str) -> Result<Handle<'py>> {
         for (k, &c) in word.iter().enumerate().skip(1) {
             if self.at(self.pos + k) != c {
@@ -148,6 +149,7 @@ impl<'b, 'py> Decoder<'b, 'py> {
         })
     }
 
+    #[inline(never)]
     fn number(&mut self) -> Result<Handle<'py>> {
         let start = self.pos;
         let mut off = start;
@@ -205,6 +207,7 @@ impl<'b, 'py> Decoder<'b, 'py> {
     }
 
     /// `NaN`, `Infinity` or `-Infinity`, the `N`/`I` at `off`.
+    #[inline(never)]
     fn special(&mut self, off: usize, neg: bool) -> Result<Handle<'py>> {
         let (word, value, msg): (&[u8], f64, &'static str) = match (self.at(off), neg) {
             (b'N', _) => (
@@ -237,6 +240,7 @@ impl<'b, 'py> Decoder<'b, 'py> {
     /// `StringToDouble` reads with trailing junk allowed: `-?\d*(\.\d*)?` with at least one digit,
     /// then `[eE][+-]?\d+` if it is complete. Nothing readable gives 0.0 and reads nothing (so that
     /// what follows fails), as there.
+    #[inline(never)]
     fn double(&mut self, start: usize) -> Result<Handle<'py>> {
         let digits = |d: &Self, mut p: usize| {
             while d.at(p).is_ascii_digit() {
@@ -290,6 +294,7 @@ impl<'b, 'py> Decoder<'b, 'py> {
         Ok(value.into_py(self.ctx)?)
     }
 
+    #[inline(never)]
     fn string(&mut self, key: bool) -> Result<Handle<'py>> {
         self.last = Last::Invalid;
         let start = self.pos + 1;

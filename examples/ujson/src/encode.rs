@@ -23,6 +23,7 @@
 //! | anything else | `TypeError: <repr> is not JSON serializable` |
 use oxhpy::prelude::*;
 use oxhpy::{PyBytes, PyDict, PyDictRef, PyList, PyStr, PyStrRef, PyTuple};
+use std::borrow::Cow;
 
 use crate::floatfmt;
 
@@ -247,6 +248,7 @@ impl<'a, 'py> Encoder<'a, 'py> {
 
     /// A value of no JSON type: `toDict()`, `__json__()`, then `default`, else `TypeError`.
     #[cold]
+    #[inline(never)]
     fn other(&mut self, obj: Borrowed<'_, 'py>, depth: u32) -> PyResult<()> {
         let mut current = obj.dup();
         let mut applied = 0;
@@ -405,41 +407,40 @@ impl<'a, 'py> Encoder<'a, 'py> {
         self.out.push(b'{');
         for i in 0..len {
             let key = keys.get_item(i as isize)?;
-            self.with_key(key.borrow(), |enc, name| {
-                let value = dict.get_item(&key)?;
-                if i > 0 {
-                    enc.item_separator();
-                }
-                enc.newline_indent(depth + 1);
-                enc.item(value.borrow(), Some(name), depth + 1)
-            })?;
+            // The key's text: a `str` or `bytes` itself, `true`/`false`/`null` for `True`/`False`/
+            // `None`, else `str(key)`. (Written out here, not in a helper taking a closure: each
+            // level of nesting costs this frame, and ujson's depth limit must fit in small stacks.)
+            let (text, bytes, converted);
+            let name: Cow<'_, [u8]> = if let Some(s) = PyStr::cast(key.borrow()) {
+                text = s;
+                text.to_utf8_surrogatepass()?
+            } else if let Some(b) = PyBytes::cast(key.borrow()) {
+                bytes = b;
+                Cow::Borrowed(bytes.as_bytes())
+            } else if key.is_bool() {
+                Cow::Borrowed(if key.extract::<bool>()? {
+                    b"true"
+                } else {
+                    b"false"
+                })
+            } else if key.is_none() {
+                Cow::Borrowed(b"null")
+            } else {
+                converted = key_str(self.ctx, key.borrow())?;
+                converted.to_utf8_surrogatepass()?
+            };
+            let value = dict.get_item(&key)?;
+            if i > 0 {
+                self.item_separator();
+            }
+            self.newline_indent(depth + 1);
+            self.item(value.borrow(), Some(&name), depth + 1)?;
         }
         if len > 0 {
             self.newline_indent(depth);
         }
         self.out.push(b'}');
         Ok(())
-    }
-
-    /// Runs `f` with the text of a key: a `str` or `bytes` itself, `true`/`false`/`null` for
-    /// `True`/`False`/`None`, else `str(key)`.
-    fn with_key<R>(
-        &mut self,
-        key: Borrowed<'_, 'py>,
-        f: impl FnOnce(&mut Self, &[u8]) -> PyResult<R>,
-    ) -> PyResult<R> {
-        if is_text(key) {
-            return with_text(key, |t| f(self, t));
-        }
-        if key.is_bool() {
-            let v: bool = key.extract()?;
-            return f(self, if v { b"true" } else { b"false" });
-        }
-        if key.is_none() {
-            return f(self, b"null");
-        }
-        let s = self.ctx.builtins_fn("str")?.call((key,))?;
-        with_text(s.borrow(), |t| f(self, t))
     }
 
     /// Appends the escaped `text` (without quotes).
@@ -565,6 +566,14 @@ fn utf8_sequence(s: &[u8]) -> PyResult<(u32, usize)> {
         }
         _ => err("Unsupported UTF-8 sequence length when encoding string"),
     }
+}
+
+/// `str(key)`, for a key of no JSON type.
+#[cold]
+#[inline(never)]
+fn key_str<'py>(ctx: Ctx<'py>, key: Borrowed<'_, 'py>) -> PyResult<PyStr<'py>> {
+    let s = ctx.builtins_fn("str")?.call((key,))?;
+    PyStr::try_from_object(&s)
 }
 
 /// Whether `obj` is a `str` or `bytes` (or a subclass).
