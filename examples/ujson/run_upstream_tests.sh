@@ -17,8 +17,9 @@
 #   MODES          default "universal debug"
 #   PYTEST_ARGS    extra pytest arguments (e.g. "-x" or "-k surrogate")
 #   UJSON_WORK     the work folder (default $OXHPY_CACHE/ujson-upstream)
-# Writes $UJSON_WORK/reports/INTERPRETER-MODE.{xml,txt} (junit XML and pytest's summary
-# line) and prints a table; exits non-zero when a run fails.
+# Runs this port's own tests (tests/test_port.py) the same way. Writes
+# $UJSON_WORK/reports/INTERPRETER-{upstream,port}-MODE.{xml,txt} (junit XML and pytest's summary line) and
+# prints a table; exits non-zero when a run fails.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../ci/common.sh
@@ -94,6 +95,8 @@ for interp in "${INTERPRETERS[@]}"; do
     step "$interp: staging ujson's tests, a venv with the wheel, oxhpy (pytest plugin) and pytest"
     rm -rf "$stage" && mkdir -p "$stage/wheels"
     cp -r "$SDIST_DIR/tests" "$stage/tests"
+    # This port's own tests (what it does beyond or apart from ujson), run after ujson's.
+    mkdir -p "$stage/port" && cp "$HERE/tests/test_port.py" "$stage/port/"
     # The sdist's pytest settings (pyproject.toml [tool.pytest]) name its marker; pytest reads them from an
     # ini file in every version.
     printf '[pytest]\nmarkers =\n    skip_leak_test: Don'"'"'t rerun this test in search for memory leaks\n' >"$stage/pytest.ini"
@@ -113,24 +116,29 @@ for interp in "${INTERPRETERS[@]}"; do
     # The wheel's dependencies (oxhpy-hpy on CPython) from the staged runtime wheels.
     in_stage venv/bin/python -m pip install -q --find-links wheels "wheels/$(basename "$WHEEL")" >&2
     for mode in $MODES; do
-        step "$interp: ujson $UJSON_VERSION's tests, HPY=$mode"
-        rc=0
-        # shellcheck disable=SC2086
-        in_stage HPY="$mode" venv/bin/python -m pytest -p no:cacheprovider -rfEX \
-            --hpy-probe ujson._native:_context_name --junitxml="report-$mode.xml" \
-            ${PYTEST_ARGS:-} tests 2>&1 | tee "$stage/pytest-$mode.log" || rc=$?
-        ((rc == 0)) || status=1
-        cp "$stage/report-$mode.xml" "$WORK/reports/$interp-$mode.xml" 2>/dev/null || true
-        grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$stage/pytest-$mode.log" | tail -1 |
-            tr -d '=' | sed 's/^ *//' >"$WORK/reports/$interp-$mode.txt" || echo "no summary (rc $rc)" \
-            >"$WORK/reports/$interp-$mode.txt"
+        for suite_name in upstream port; do
+            dir=tests
+            [[ $suite_name == port ]] && dir=port
+            step "$interp: $suite_name tests, HPY=$mode"
+            rc=0
+            # shellcheck disable=SC2086
+            in_stage HPY="$mode" venv/bin/python -m pytest -p no:cacheprovider -rfEX \
+                --hpy-probe ujson._native:_context_name --junitxml="report-$suite_name-$mode.xml" \
+                ${PYTEST_ARGS:-} "$dir" 2>&1 | tee "$stage/pytest-$suite_name-$mode.log" || rc=$?
+            ((rc == 0)) || status=1
+            cp "$stage/report-$suite_name-$mode.xml" "$WORK/reports/$interp-$suite_name-$mode.xml" 2>/dev/null || true
+            grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$stage/pytest-$suite_name-$mode.log" | tail -1 |
+                tr -d '=' | sed 's/^ *//' >"$WORK/reports/$interp-$suite_name-$mode.txt" ||
+                echo "no summary (rc $rc)" >"$WORK/reports/$interp-$suite_name-$mode.txt"
+        done
     done
 done
 
-printf '\n%-22s %-10s %s\n' interpreter mode "ujson $UJSON_VERSION upstream tests"
+printf '\n%-22s %-10s %-48s %s\n' interpreter mode "ujson $UJSON_VERSION's tests" "this port's tests"
 for interp in "${INTERPRETERS[@]}"; do
     for mode in $MODES; do
-        printf '%-22s %-10s %s\n' "$interp" "$mode" "$(cat "$WORK/reports/$interp-$mode.txt")"
+        printf '%-22s %-10s %-48s %s\n' "$interp" "$mode" "$(cat "$WORK/reports/$interp-upstream-$mode.txt")" \
+            "$(cat "$WORK/reports/$interp-port-$mode.txt")"
     done
 done
 exit $status

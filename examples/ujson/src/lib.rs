@@ -101,7 +101,7 @@ mod _native {
         encode::dumps(ctx, obj, &opts)
     }
 
-    /// dump(obj, fp, *, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)
+    /// dump(obj, fp, /, *, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)
     /// --
     ///
     /// Converts arbitrary object recursively into JSON file: `fp.write(dumps(obj, ...))`. The
