@@ -19,26 +19,30 @@ def test_api():
     assert ujson.__version__ == "6.1.0"
 
 
-@pytest.mark.skipif(GRAALPY, reason="GraalPy derives no __text_signature__ from a docstring")
-def test_signatures():
-    assert str(inspect.signature(ujson.loads)) == "(obj)"
-    assert str(inspect.signature(ujson.load)) == "(fp, /)"
-    dumps = inspect.signature(ujson.dumps)
-    assert list(dumps.parameters) == [
-        "obj",
-        "ensure_ascii",
-        "encode_html_chars",
-        "escape_forward_slashes",
-        "sort_keys",
-        "indent",
-        "allow_nan",
-        "reject_bytes",
-        "default",
-        "separators",
-    ]
+OPTIONS = (
+    "ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, "
+    "allow_nan=True, reject_bytes=True, default=None, separators=None"
+)
+
+
+@pytest.mark.xfail(
+    GRAALPY,
+    strict=True,
+    reason="GraalPy 24.2 does not derive __text_signature__ from the docstring's first line",
+)
+def test_text_signatures():
+    assert ujson.loads.__text_signature__ == "(obj)"
+    assert ujson.load.__text_signature__ == "(fp, /)"
+    assert ujson.dumps.__text_signature__ == f"(obj, {OPTIONS})"
+    assert ujson.dump.__text_signature__ == f"(obj, fp, /, *, {OPTIONS})"
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="inspect.signature of builtins is CPython's")
+def test_inspect_signature():
     dump = inspect.signature(ujson.dump).parameters
     assert dump["obj"].kind == dump["fp"].kind == inspect.Parameter.POSITIONAL_ONLY
     assert dump["indent"].kind == inspect.Parameter.KEYWORD_ONLY
+    assert inspect.signature(ujson.dumps).parameters["separators"].default is None
 
 
 def test_options_by_position_and_truth():
@@ -112,13 +116,18 @@ def test_deepest_nesting_in_a_small_thread_stack(kind):
         else:
             result.append(ujson.dumps(ujson.loads(data)))
 
-    old = threading.stack_size(512 * 1024)
-    try:
-        t = threading.Thread(target=work)
-        t.start()
-        t.join()
-    finally:
-        threading.stack_size(old)
+    if GRAALPY:
+        # A GraalPy thread's stack is the JVM's: 512 KiB of it hold only a few Python frames (the thread
+        # dies of RecursionError in threading.py). The nesting is checked on the main thread there.
+        work()
+    else:
+        old = threading.stack_size(512 * 1024)
+        try:
+            t = threading.Thread(target=work)
+            t.start()
+            t.join()
+        finally:
+            threading.stack_size(old)
     if kind == "dumps list":
         assert result == ["[" * depth + "1" + "]" * depth]
     elif kind == "dumps dict":
