@@ -539,7 +539,7 @@ impl<'a, 'py> FromPy<'a, 'py> for &'a str {
         // CPython raises UnicodeEncodeError for a str holding lone surrogates, but PyPy 3.11 hands
         // out its internal bytes (surrogates encoded as in WTF-8), which are not valid UTF-8: check.
         let s = std::str::from_utf8(bytes).map_err(|_| surrogates_not_allowed())?;
-        if s.contains('\u{FFFD}') && crate::context::Interpreter::get().graalpy {
+        if crate::context::Interpreter::get().graalpy && s.contains('\u{FFFD}') {
             graalpy_check_replacements(&obj, s)?;
         }
         Ok(s)

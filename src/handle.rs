@@ -468,6 +468,95 @@ pub trait Object<'py>: AsHandle<'py> {
         unsafe { ffi::HPy_Is(ctx.as_ptr(), self.raw(), ctx.constant(|c| c.h_None)) != 0 }
     }
 
+    /// `isinstance(self, int)` (a `bool` is one too): one call, never an error. For a dispatch on
+    /// the type of a value, with [`is_float`](Object::is_float), [`is_bool`](Object::is_bool) and
+    /// the `cast` of the typed handles ([`PyStr::cast`](crate::PyStr::cast), …).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// "bool", "int", "float" or "other".
+    /// #[oxhpy::function]
+    /// fn kind(x: Borrowed<'_, '_>) -> &'static str {
+    ///     if x.is_bool() {
+    ///         "bool"
+    ///     } else if x.is_int() {
+    ///         "int"
+    ///     } else if x.is_float() {
+    ///         "float"
+    ///     } else {
+    ///         "other"
+    ///     }
+    /// }
+    /// ```
+    #[inline]
+    fn is_int(&self) -> bool {
+        let ctx = self.ctx();
+        // SAFETY: a live handle and a context type constant (GraalPy answers rightly for its own
+        // constants, also for the small ints it keeps unboxed in a handle).
+        unsafe { ffi::HPy_TypeCheck(ctx.as_ptr(), self.raw(), ctx.constant(|c| c.h_LongType)) != 0 }
+    }
+
+    /// `callable(self)` (`HPyCallable_Check`): never an error.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `obj.write(text)`, or `TypeError` when `obj` has no callable `write`.
+    /// fn write_to<'py>(obj: Borrowed<'_, 'py>, text: &str) -> PyResult<Handle<'py>> {
+    ///     let write = obj.getattr("write")?;
+    ///     if !write.is_callable() {
+    ///         return Err(PyErr::type_error("expected a file"));
+    ///     }
+    ///     write.call((text,))
+    /// }
+    /// ```
+    #[inline]
+    fn is_callable(&self) -> bool {
+        // SAFETY: a live handle; HPyCallable_Check only reads the object's type.
+        unsafe { ffi::HPyCallable_Check(self.ctx().as_ptr(), self.raw()) != 0 }
+    }
+
+    /// `isinstance(self, float)`: one call, never an error (see [`is_int`](Object::is_int)).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// `x` as a float if it is one (a subclass too), without converting an int.
+    /// fn exact_float(x: Borrowed<'_, '_>) -> PyResult<Option<f64>> {
+    ///     if x.is_float() { x.extract().map(Some) } else { Ok(None) }
+    /// }
+    /// ```
+    #[inline]
+    fn is_float(&self) -> bool {
+        let ctx = self.ctx();
+        // SAFETY: a live handle and a context type constant.
+        unsafe {
+            ffi::HPy_TypeCheck(ctx.as_ptr(), self.raw(), ctx.constant(|c| c.h_FloatType)) != 0
+        }
+    }
+
+    /// `isinstance(self, bool)`: `self` is `True` or `False` (one call, never an error; see
+    /// [`is_int`](Object::is_int)).
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    ///
+    /// /// JSON's spelling of a bool, or `None` for anything else.
+    /// fn json_bool(x: Borrowed<'_, '_>) -> PyResult<Option<&'static str>> {
+    ///     if !x.is_bool() {
+    ///         return Ok(None);
+    ///     }
+    ///     Ok(Some(if x.extract::<bool>()? { "true" } else { "false" }))
+    /// }
+    /// ```
+    #[inline]
+    fn is_bool(&self) -> bool {
+        let ctx = self.ctx();
+        // SAFETY: a live handle and a context type constant.
+        unsafe { ffi::HPy_TypeCheck(ctx.as_ptr(), self.raw(), ctx.constant(|c| c.h_BoolType)) != 0 }
+    }
+
     /// `getattr(self, name)`.
     ///
     /// ```

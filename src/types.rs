@@ -141,6 +141,18 @@ macro_rules! typed_handle {
                 <$ty<'py> as crate::FromPy<'_, 'py>>::from_py(b)
             }
 
+            /// The object as this type, borrowed for as long as `obj` is, if it is one (or a
+            /// subclass); else `None`, with no exception made: the check of a dispatch on types.
+            #[doc = concat!("<!-- no example: [`", stringify!($ty), "`]'s example casts one -->")]
+            #[inline(always)]
+            pub fn cast<'a>(obj: crate::Borrowed<'a, 'py>) -> Option<$ty<'py, crate::Borrowed<'a, 'py>>> {
+                if crate::types::checked(&obj, $check) {
+                    Some($ty(obj, std::marker::PhantomData))
+                } else {
+                    None
+                }
+            }
+
             /// The owned handle: the object itself.
             #[doc = concat!("<!-- no example: [`", stringify!($ty), "`]'s example returns the object -->")]
             #[inline(always)]

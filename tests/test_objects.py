@@ -1114,3 +1114,141 @@ def test_f32_fuzz(v):
         assert math.isnan(a[1])
     else:
         assert a == b
+
+
+class _IntSub(int):
+    pass
+
+
+class _FloatSub(float):
+    pass
+
+
+class _StrSub(str):
+    pass
+
+
+class _DictSub(dict):
+    pass
+
+
+TYPE_CHECK_VALUES = [
+    True,
+    False,
+    0,
+    1,
+    -(2**70),
+    _IntSub(3),
+    1.5,
+    float("nan"),
+    _FloatSub(2.5),
+    "s",
+    "",
+    _StrSub("x"),
+    b"b",
+    bytearray(b"b"),
+    {},
+    _DictSub(a=1),
+    collections.OrderedDict(),
+    [],
+    (),
+    (1, 2),
+    None,
+    object(),
+    1j,
+    memoryview(b"m"),
+    len,
+    int,
+    _StrSub,
+    lambda: 0,
+    print,
+]
+
+
+@pytest.mark.parametrize("x", TYPE_CHECK_VALUES, ids=repr)
+def test_type_checks(x):
+    """``is_bool``/``is_int``/``is_float``/``is_callable`` and the typed handles' ``cast`` answer
+    ``isinstance``/``callable``, never raising (GraalPy keeps small ints and floats unboxed in a handle:
+    checked against its constants)."""
+    expected = [isinstance(x, ty) for ty in (bool, int, float)] + [callable(x)]
+    expected += [isinstance(x, ty) for ty in (str, bytes, dict, list, tuple)]
+    assert t.type_checks(x) == expected
+
+
+def test_cast_borrows():
+    assert t.cast_str_len("héllo") == 5
+    assert t.cast_str_len(_StrSub("ab")) == 2
+    assert t.cast_str_len(b"ab") == -1
+    assert t.cast_str_len(None) == -1
+
+
+SURROGATE_TEXTS = [
+    "",
+    "abc",
+    "h\u00e9llo",
+    "\U0001f600",
+    "\ud800",
+    "a\udc80b",
+    "\ud83d\udca9",
+    "\udfff\ud800",
+]
+SURROGATE_TEXTS.append("x" * 300)
+
+
+@pytest.mark.parametrize("s", SURROGATE_TEXTS + [_StrSub("s\ud800")], ids=ascii)
+def test_to_utf8_surrogatepass(s):
+    b, borrowed = t.str_surrogatepass(s)
+    # Character by character: GraalPy 24.2's encoder joins a high and a low lone surrogate.
+    assert b == b"".join(c.encode("utf-8", "surrogatepass") for c in s)
+    if not any(0xD800 <= ord(c) < 0xE000 for c in s):
+        assert borrowed  # lent by the interpreter, no copy
+
+
+@pytest.mark.parametrize(
+    "s", [x for x in SURROGATE_TEXTS if not any(0xD800 <= ord(c) < 0xE000 for c in x)], ids=ascii
+)
+def test_from_cstr(s):
+    r = t.str_from_cstr(s.encode())
+    assert r == s and type(r) is str
+
+
+# Lone surrogates written as UTF-8 writes other code points (spelt out: GraalPy 24.2's "surrogatepass"
+# encoder joins a high and a low lone surrogate into one 4-byte sequence).
+SURROGATE_BYTES = [
+    b"\xed\xa0\x80",
+    b"a\xed\xb2\x80b",
+    b"\xed\xa0\xbd\xed\xb2\xa9",
+    b"\xed\xbf\xbf\xed\xa0\x80",
+]
+
+
+@pytest.mark.parametrize("b", SURROGATE_BYTES, ids=repr)
+def test_from_cstr_surrogates(b):
+    """Strict UTF-8, as ``bytes.decode``: lone surrogates are refused."""
+    with pytest.raises(UnicodeDecodeError):
+        b.decode("utf-8")  # the reference
+    with pytest.raises(UnicodeDecodeError):
+        t.str_from_cstr(b)
+
+
+@pytest.mark.parametrize("b", [b"\xff", b"a\xc3", b"\xe2\x82", b"\xc0\xaf"], ids=repr)
+def test_from_cstr_invalid(b):
+    with pytest.raises(UnicodeDecodeError):
+        t.str_from_cstr(b)
+    with pytest.raises(ValueError, match="NUL inside"):
+        t.str_from_cstr(b"a\x00b")
+
+
+@pytest.mark.parametrize(
+    "s",
+    SURROGATE_TEXTS + ["\x00a\x00", "\U0010ffff\u0080", "\ud800\U0001f600x\udc00", "\U0001f600\ud83d"],
+    ids=ascii,
+)
+def test_from_code_points(s):
+    r = t.str_from_code_points([ord(c) for c in s])
+    assert r == s and len(r) == len(s) and type(r) is str  # lone surrogates kept, never paired
+
+
+def test_from_code_points_out_of_range():
+    with pytest.raises(ValueError, match="not in range"):
+        t.str_from_code_points([0x41, 0x110000])

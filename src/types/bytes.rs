@@ -40,6 +40,11 @@ use std::marker::PhantomData;
 /// fn first<'py>(data: &PyBytes<'py>) -> Option<u8> {
 ///     data.as_borrowed().as_bytes().first().copied()
 /// }
+///
+/// /// The contents of `obj` if it is `bytes`, without an exception otherwise.
+/// fn contents<'a>(obj: Borrowed<'a, '_>) -> Option<Vec<u8>> {
+///     PyBytes::cast(obj).map(|b| b.as_bytes().to_vec())
+/// }
 /// ```
 pub struct PyBytes<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
 

@@ -48,6 +48,11 @@ use std::marker::PhantomData;
 ///     let n = b.as_borrowed().len()?;
 ///     Ok((a.to_owned(), n))
 /// }
+///
+/// /// The keys of `obj` if it is a dict, without an exception otherwise.
+/// fn keys_if_dict<'py>(obj: Borrowed<'_, 'py>) -> PyResult<Option<oxhpy::PyList<'py>>> {
+///     PyDict::cast(obj).map(|d| d.keys()).transpose()
+/// }
 /// ```
 pub struct PyDict<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
 

@@ -46,6 +46,14 @@ use std::marker::PhantomData;
 ///     let n = b.as_borrowed().len()?;
 ///     Ok((a.to_owned(), n))
 /// }
+///
+/// /// Appends `x` to `obj` if it is a list; whether it was one.
+/// fn append_if_list<'py>(obj: Borrowed<'_, 'py>, x: i64) -> PyResult<bool> {
+///     match PyList::cast(obj) {
+///         Some(list) => list.append(x).map(|()| true),
+///         None => Ok(false),
+///     }
+/// }
 /// ```
 pub struct PyList<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
 

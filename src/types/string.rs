@@ -45,6 +45,11 @@ use std::marker::PhantomData;
 /// fn as_str<'py>(obj: &Handle<'py>) -> PyResult<PyStr<'py>> {
 ///     PyStr::try_from_object(obj)
 /// }
+///
+/// /// The length of `obj` if it is a `str`, without an exception otherwise.
+/// fn str_len(obj: Borrowed<'_, '_>) -> PyResult<Option<usize>> {
+///     PyStr::cast(obj).map(|s| s.len()).transpose()
+/// }
 /// ```
 pub struct PyStr<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
 
@@ -117,6 +122,49 @@ impl<'py> PyStr<'py> {
         Self::try_from_object(&s)
     }
 
+    /// A new `str` decoded from the UTF-8 of a NUL-terminated buffer (`HPyUnicode_FromString`):
+    /// one pass of the interpreter's own decoder, no copy and (on CPython) no check on the Rust side,
+    /// which makes it the cheapest way to turn a long text built in a `Vec<u8>` into a `str` (push a
+    /// 0, then [`CStr::from_bytes_with_nul`](std::ffi::CStr::from_bytes_with_nul)). Invalid UTF-8
+    /// raises the `UnicodeDecodeError` of `bytes.decode("utf-8")` on every interpreter.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    /// use std::ffi::CStr;
+    ///
+    /// /// `"n, n, …, n"`, `count` times, built as bytes.
+    /// #[oxhpy::function]
+    /// fn repeated(py: Ctx<'_>, n: u32, count: usize) -> PyResult<PyStr<'_>> {
+    ///     let mut out = Vec::new();
+    ///     for i in 0..count {
+    ///         if i > 0 {
+    ///             out.extend_from_slice(b", ");
+    ///         }
+    ///         out.extend_from_slice(n.to_string().as_bytes());
+    ///     }
+    ///     out.push(0);
+    ///     let text = CStr::from_bytes_with_nul(&out).expect("no NUL inside");
+    ///     PyStr::from_cstr(py, text)
+    /// }
+    /// ```
+    pub fn from_cstr(ctx: Ctx<'py>, text: &std::ffi::CStr) -> PyResult<Self> {
+        // Portability fix for interpreter bugs: on invalid UTF-8, PyPy 3.11's `HPyUnicode_FromString`
+        // raises `SystemError` ("unexpected internal exception", its traceback dumped to stderr) and
+        // GraalPy 24.2's replaces each bad byte by U+FFFD, silently. There the bytes are checked
+        // first, and invalid ones go through the codec, which raises UnicodeDecodeError.
+        let i = crate::context::Interpreter::get();
+        if (i.pypy || i.graalpy) && std::str::from_utf8(text.to_bytes()).is_err() {
+            return Self::decode(ctx, text.to_bytes(), "utf-8", "strict");
+        }
+        // SAFETY: a NUL-terminated buffer, read by HPy up to its NUL; the result is an owned str or
+        // NULL with an error set.
+        let s = unsafe {
+            Handle::from_raw(ctx, ffi::HPyUnicode_FromString(ctx.as_ptr(), text.as_ptr()))?
+        };
+        Ok(Self::from_handle_unchecked(s))
+    }
+
     /// A new `str` from UTF-16 code units, lone surrogates included (each becomes that code
     /// point, as with `"surrogatepass"`): the inverse of [`to_utf16`](Self::to_utf16).
     ///
@@ -135,15 +183,105 @@ impl<'py> PyStr<'py> {
         }
         // Lone surrogates: code points through `HPyUnicode_FromWideChar` rather than a codec with
         // "surrogatepass" (GraalPy 24.2's `utf-16` and `utf-32` codecs have none).
-        let wide: Vec<ffi::wchar_t> = if std::mem::size_of::<ffi::wchar_t>() == 2 {
-            units.iter().map(|&u| u as ffi::wchar_t).collect() // UTF-16 itself (Windows)
-        } else {
-            char::decode_utf16(units.iter().copied())
-                .map(|r| {
-                    r.map_or_else(|e| u32::from(e.unpaired_surrogate()), u32::from) as ffi::wchar_t
-                })
-                .collect()
-        };
+        if std::mem::size_of::<ffi::wchar_t>() == 2 {
+            let wide: Vec<ffi::wchar_t> = units.iter().map(|&u| u as ffi::wchar_t).collect();
+            return Self::from_wide(ctx, &wide); // UTF-16 itself (Windows)
+        }
+        let cps: Vec<u32> = char::decode_utf16(units.iter().copied())
+            .map(|r| r.map_or_else(|e| u32::from(e.unpaired_surrogate()), u32::from))
+            .collect();
+        Self::from_code_points(ctx, &cps)
+    }
+
+    /// A new `str` of the Unicode code points `cps`, lone surrogates included, each kept as it is
+    /// (`[0xD83D, 0xDCA9]` is two characters, as `"\ud83d\udca9"`): how a decoder that computes
+    /// code points (escapes, UTF-16, UTF-32) makes its strings, with no UTF-8 in between
+    /// (`HPyUnicode_FromWideChar`). `ValueError` for a value above U+10FFFF. (Where `wchar_t` has 16
+    /// bits, Windows, the code points go through UTF-16 and a lone high surrogate followed by a
+    /// lone low one reads back as one character.)
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStr;
+    ///
+    /// /// The text of `\uXXXX` escapes (`"0041 00e9"` is `"Aé"`), lone surrogates kept.
+    /// #[oxhpy::function]
+    /// fn from_hex<'py>(py: Ctx<'py>, hex: &str) -> PyResult<PyStr<'py>> {
+    ///     let cps = hex
+    ///         .split_whitespace()
+    ///         .map(|h| u32::from_str_radix(h, 16))
+    ///         .collect::<Result<Vec<u32>, _>>()
+    ///         .map_err(|e| PyErr::value_error(e.to_string()))?;
+    ///     PyStr::from_code_points(py, &cps)
+    /// }
+    /// ```
+    pub fn from_code_points(ctx: Ctx<'py>, cps: &[u32]) -> PyResult<Self> {
+        if let Some(&bad) = cps.iter().find(|&&c| c > 0x10FFFF) {
+            return Err(crate::PyErr::value_error(format!(
+                "character U+{bad:x} is not in range [U+0000; U+10ffff]"
+            )));
+        }
+        if crate::context::Interpreter::get().graalpy
+            && (cps.iter().any(|&c| c > 0xFFFF) || cps.windows(2).any(|w| joined(w[0], w[1])))
+        {
+            return Self::graalpy_from_code_points(ctx, cps);
+        }
+        if std::mem::size_of::<ffi::wchar_t>() == 4 {
+            // SAFETY: `wchar_t` is a 32-bit integer here: the size and alignment of `u32`, and
+            // every bit pattern is a valid value.
+            let wide = unsafe {
+                std::slice::from_raw_parts(cps.as_ptr().cast::<ffi::wchar_t>(), cps.len())
+            };
+            return Self::from_wide(ctx, wide);
+        }
+        let mut units = Vec::with_capacity(cps.len());
+        for &c in cps {
+            match char::from_u32(c) {
+                Some(ch) => units.extend_from_slice(ch.encode_utf16(&mut [0; 2])),
+                None => units.push(c as u16), // a lone surrogate: one unit, itself
+            }
+        }
+        let wide: Vec<ffi::wchar_t> = units.iter().map(|&u| u as ffi::wchar_t).collect();
+        Self::from_wide(ctx, &wide)
+    }
+
+    /// Portability fix for interpreter bugs: GraalPy 24.2's `HPyUnicode_FromWideChar` throws a
+    /// Java `RuntimeException` (which kills the process) for a code point above U+FFFF, and joins a
+    /// lone high surrogate and the lone low one after it into one character. There, the characters
+    /// above U+FFFF go through UTF-8, the rest (lone surrogates included) through
+    /// `HPyUnicode_FromWideChar`, in pieces that never put such a pair together, and the pieces are
+    /// concatenated (which keeps the two surrogates apart, as `chr(0xD83D) + chr(0xDCA9)` does).
+    #[cold]
+    fn graalpy_from_code_points(ctx: Ctx<'py>, cps: &[u32]) -> PyResult<Self> {
+        if let Some(text) = cps
+            .iter()
+            .map(|&c| char::from_u32(c))
+            .collect::<Option<String>>()
+        {
+            return Self::new(ctx, &text);
+        }
+        let mut out: Option<Handle<'py>> = None;
+        for run in cps.chunk_by(|&a, &b| (a > 0xFFFF) == (b > 0xFFFF) && !joined(a, b)) {
+            let piece = if run[0] > 0xFFFF {
+                let text: String = run.iter().filter_map(|&c| char::from_u32(c)).collect();
+                Self::new(ctx, &text)?
+            } else {
+                let wide: Vec<ffi::wchar_t> = run.iter().map(|&c| c as ffi::wchar_t).collect();
+                Self::from_wide(ctx, &wide)?
+            };
+            out = Some(match out {
+                Some(left) => left.add(&piece)?,
+                None => piece.into_handle(),
+            });
+        }
+        match out {
+            Some(s) => Self::try_from_object(&s),
+            None => Self::new(ctx, ""),
+        }
+    }
+
+    /// `HPyUnicode_FromWideChar`.
+    fn from_wide(ctx: Ctx<'py>, wide: &[ffi::wchar_t]) -> PyResult<Self> {
         // SAFETY: `wide` holds `len` code units; the result is an owned str, or NULL with an error.
         let s = unsafe {
             Handle::from_raw(
@@ -155,7 +293,7 @@ impl<'py> PyStr<'py> {
                 ),
             )?
         };
-        Self::try_from_object(&s)
+        Ok(Self::from_handle_unchecked(s))
     }
 }
 
@@ -174,6 +312,62 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
     /// ```
     pub fn to_str(&self) -> PyResult<&str> {
         self.extract::<&str>()
+    }
+
+    /// The text as UTF-8 bytes in which each lone surrogate is encoded as UTF-8 encodes any other
+    /// code point (3 bytes), as `s.encode("utf-8", "surrogatepass")` gives it: what a JSON or
+    /// WTF-8-style encoder writes. Borrowed from the object where the interpreter lends such bytes
+    /// (any `str` on PyPy, one without lone surrogates elsewhere), else the result of that `encode`.
+    /// No UTF-8 check on the Rust side (the bytes are not a `&str`): cheaper than
+    /// [`to_str`](Self::to_str) when bytes will do. (On GraalPy 24.2, whose own encoder joins a lone
+    /// high surrogate and the lone low one after it, a text with surrogates is read code point by
+    /// code point.)
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// The number of bytes `s` takes in a JSON document written without escapes.
+    /// #[oxhpy::function]
+    /// fn raw_json_len(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     Ok(s.to_utf8_surrogatepass()?.len() + 2)
+    /// }
+    /// ```
+    pub fn to_utf8_surrogatepass(&self) -> PyResult<Cow<'_, [u8]>> {
+        let ctx = self.ctx();
+        let mut n: ffi::HPy_ssize_t = 0;
+        // SAFETY: `self` is a str; the buffer stays valid while the handle is open (`&self`).
+        let p = unsafe { ffi::HPyUnicode_AsUTF8AndSize(ctx.as_ptr(), self.raw(), &mut n) };
+        if !p.is_null() {
+            // SAFETY: HPy lends `n` bytes at `p` for as long as the handle is open.
+            let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n as usize) };
+            // GraalPy 24.2 replaces each lone surrogate by U+FFFD here (see `to_str`): its bytes are
+            // used only without one.
+            if !crate::context::Interpreter::get().graalpy || !contains_fffd(bytes) {
+                return Ok(Cow::Borrowed(bytes));
+            }
+        } else {
+            // CPython: UnicodeEncodeError for a lone surrogate.
+            crate::PyErr::raised().clear(ctx);
+        }
+        if crate::context::Interpreter::get().graalpy {
+            // GraalPy 24.2's "surrogatepass" encoder joins a lone high surrogate and the lone low one
+            // after it into one 4-byte sequence: the code points are encoded here instead.
+            let mut out = Vec::new();
+            for cp in self.code_points()? {
+                match char::from_u32(cp) {
+                    Some(ch) => out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes()),
+                    None => out.extend_from_slice(&[
+                        0xE0 | (cp >> 12) as u8,
+                        0x80 | ((cp >> 6) & 0x3F) as u8,
+                        0x80 | (cp & 0x3F) as u8,
+                    ]),
+                }
+            }
+            return Ok(Cow::Owned(out));
+        }
+        let encoded = self.call_method("encode", ("utf-8", "surrogatepass"))?;
+        Ok(Cow::Owned(encoded.extract::<&[u8]>()?.to_vec()))
     }
 
     /// The text as UTF-8, as [`to_str`](Self::to_str) (always borrowed here: every interpreter
@@ -286,4 +480,15 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
             })
             .collect()
     }
+}
+
+/// Whether `a`, `b` are a high surrogate and a low one (which GraalPy 24.2 joins into one character
+/// where it should not).
+fn joined(a: u32, b: u32) -> bool {
+    (0xD800..0xDC00).contains(&a) && (0xDC00..0xE000).contains(&b)
+}
+
+/// Whether UTF-8 `bytes` hold U+FFFD (`EF BF BD`).
+fn contains_fffd(bytes: &[u8]) -> bool {
+    bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
 }

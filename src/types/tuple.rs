@@ -37,6 +37,11 @@ use std::marker::PhantomData;
 ///     let n = b.as_borrowed().len()?;
 ///     Ok((a.to_owned(), n))
 /// }
+///
+/// /// The length of `obj` if it is a tuple, without an exception otherwise.
+/// fn tuple_len(obj: Borrowed<'_, '_>) -> PyResult<Option<usize>> {
+///     PyTuple::cast(obj).map(|t| t.len()).transpose()
+/// }
 /// ```
 pub struct PyTuple<'py, H = Handle<'py>>(H, PhantomData<Ctx<'py>>);
 

@@ -577,3 +577,56 @@ pub fn typed_varargs<'py>(
     keys.sort();
     Ok((args.len()?, keys, args.to_owned(), kwargs))
 }
+
+/// The checks that never raise: `[is_bool, is_int, is_float, is_callable, str, bytes, dict, list,
+/// tuple]`, the last five through each typed handle's `cast`.
+#[oxhpy::function]
+pub fn type_checks(x: Borrowed<'_, '_>) -> Vec<bool> {
+    vec![
+        x.is_bool(),
+        x.is_int(),
+        x.is_float(),
+        x.is_callable(),
+        PyStr::cast(x).is_some(),
+        PyBytes::cast(x).is_some(),
+        PyDict::cast(x).is_some(),
+        PyList::cast(x).is_some(),
+        PyTuple::cast(x).is_some(),
+    ]
+}
+
+/// `len(x)` through the handle `cast` gives, or -1 when `x` is no `str`.
+#[oxhpy::function]
+pub fn cast_str_len(x: Borrowed<'_, '_>) -> PyResult<i64> {
+    match PyStr::cast(x) {
+        Some(s) => Ok(s.len()? as i64),
+        None => Ok(-1),
+    }
+}
+
+/// `(s.encode("utf-8", "surrogatepass"), borrowed)` through `PyStr::to_utf8_surrogatepass`.
+#[oxhpy::function]
+pub fn str_surrogatepass<'py>(
+    py: Ctx<'py>,
+    s: PyStrRef<'_, 'py>,
+) -> PyResult<(PyBytes<'py>, bool)> {
+    let b = s.to_utf8_surrogatepass()?;
+    let borrowed = matches!(b, std::borrow::Cow::Borrowed(_));
+    Ok((PyBytes::new(py, &b)?, borrowed))
+}
+
+/// `b.decode()` through `PyStr::from_cstr` (`ValueError` if `b` holds a NUL).
+#[oxhpy::function]
+pub fn str_from_cstr<'py>(py: Ctx<'py>, b: &[u8]) -> PyResult<PyStr<'py>> {
+    let mut v = b.to_vec();
+    v.push(0);
+    let c =
+        std::ffi::CStr::from_bytes_with_nul(&v).map_err(|_| PyErr::value_error("NUL inside"))?;
+    PyStr::from_cstr(py, c)
+}
+
+/// The `str` of the code points `cps` through `PyStr::from_code_points`.
+#[oxhpy::function]
+pub fn str_from_code_points<'py>(py: Ctx<'py>, cps: Vec<u32>) -> PyResult<PyStr<'py>> {
+    PyStr::from_code_points(py, &cps)
+}
