@@ -16,6 +16,9 @@ ensure_cpython
 step "cargo fmt --check, clippy, cargo doc, ruff, doc examples"
 cargo fmt --all --check
 cargo clippy -q --workspace --all-targets -- -D warnings
+# examples/ujson is a workspace of its own, as a user's project is.
+cargo fmt --manifest-path examples/ujson/Cargo.toml --check
+cargo clippy -q --manifest-path examples/ujson/Cargo.toml --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p oxhpy -p hpy-sys -p oxhpy-macros
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
@@ -60,6 +63,12 @@ for interp in "${INTERPRETERS[@]}"; do
         RUN_ENV=()
     done
 done
+
+# examples/ujson: ujson's own upstream test suite (from its sdist) and the port's tests, against the port's
+# one wheel, in universal and debug mode (the leak checker around every test), on the interpreters the issue
+# names; it prints its own table.
+step "examples/ujson: ujson's upstream tests on CPython 3.11 and 3.13, PyPy 3.11, GraalPy 24.2"
+bash examples/ujson/run_upstream_tests.sh cpython3.11 cpython3.13-trixie pypy3.11 graalpy24.2 || status=1
 
 step "results"
 "$VENV/bin/python" "$REPO/ci/report.py" "$STAGE/reports" "$KERNELS" || status=1
