@@ -506,7 +506,8 @@ pub struct PyRefMut<'a, T> {
 /// The classes whose instances may be borrowed mutably (`&mut self` methods, setters, [`PyRefMut`]):
 /// `#[oxhpy::class]` implements it for every class without [`Field`] members. A class with fields
 /// is frozen: the GC reads them through a shared reference at any time Python code runs (an impl
-/// for such a class by hand fails to build: borrowing it mutably asserts that it has no fields).
+/// for such a class by hand fails to build: borrowing it mutably, as `self` or through a
+/// subclass's [`PyRefMut::as_super_mut`], asserts that it has no fields).
 ///
 /// ```
 /// use oxhpy::class::Mutable;
@@ -787,8 +788,18 @@ where
         T::Base: Mutable,
     {
         const { assert_extends::<T>() };
+        // `Mutable` is safe to implement: a base with fields is refused here too (at build time),
+        // as in `borrow_self_mut`.
+        const {
+            assert!(
+                <T::Base as PyClass>::FIELDS.is_empty(),
+                "a class with `Field`s cannot be borrowed mutably (as_super_mut into a base with \
+                 `Field`s)"
+            )
+        };
         // SAFETY: the flag says exclusive for as long as this guard lives, and the base's part
-        // holds no fields (it is `Mutable`): the guard is its only access path.
+        // holds no fields of its own (checked above; the fields of the base's own bases are in
+        // their parts, which `&mut T::Base` does not cover): the guard is its only access path.
         unsafe { &mut *value_ptr::<T::Base>(self.p) }
     }
 }
