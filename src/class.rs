@@ -1363,7 +1363,21 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     let pypy = crate::context::Interpreter::get().pypy;
     let mut properties = Vec::new();
     let mut defines = Vec::new();
-    for def in T::method_defs().into_iter().chain(T::class_defs()) {
+    let own = T::method_defs();
+    // A class that extends one with a `__call__` and defines none gets its nearest base's, so that
+    // the runtime gives it a call function of its own. CPython's HPy keeps a callable type's call
+    // function in a hidden member after its struct (`tp_vectorcall_offset`), which a subclass
+    // inherits: there its own part of the struct lies, so calling it would read the subclass's
+    // value as a function pointer. With the definition in its spec, HPy puts the member after the
+    // subclass's struct and fills it (GraalPy refuses to call a subclass without one). The base's
+    // `__call__` borrows the instance as the base's, which it is (its payload starts with the base's).
+    // SAFETY: `PyMethods::method_defs` gives the `as_ptr()`s of static definitions.
+    let inherited = if own.iter().any(|&d| unsafe { is_call_slot(d) }) {
+        None
+    } else {
+        crate::module::inherited_call(<T::Base as BaseClass>::base_type())
+    };
+    for def in own.into_iter().chain(inherited).chain(T::class_defs()) {
         // SAFETY: the `as_ptr()` of a static `MethodDef` or `PropertyDef` (`PyMethods`' and
         // `PyClass`'s contracts).
         match unsafe { PropertyDef::of(def) } {
@@ -1428,6 +1442,19 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     }
     T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)
+}
+
+/// Whether `def` is an `HPy_tp_call` slot (a `__call__`).
+///
+/// # Safety
+/// `def` is the `as_ptr()` of a static `MethodDef` or `PropertyDef`.
+pub(crate) unsafe fn is_call_slot(def: *mut ffi::HPyDef) -> bool {
+    // SAFETY: a live definition (the caller's contract), whose `slot` member is the one in use
+    // when its kind says so.
+    unsafe {
+        (*def).kind == ffi::HPyDef_Kind_Slot
+            && (*def).__bindgen_anon_1.slot.slot == ffi::HPy_tp_call
+    }
 }
 
 /// What an `#[oxhpy::methods]` block adds to its type once the type exists (HPy 0.9's type specs

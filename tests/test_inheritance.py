@@ -10,7 +10,7 @@ import sys
 
 import oxhpy_testext as t
 import pytest
-from conftest import NESTED_HPY_CALLS
+from conftest import NESTED_HPY_CALLS, PYPY
 
 CPYTHON = sys.implementation.name == "cpython"
 
@@ -208,3 +208,53 @@ def test_python_subclass_of_a_rust_subclass():
     assert p.base_value() == 2 and t.base_value_of(p) == 2 and repr(p) == "Py(2)"
     p.bump(1)
     assert p.value == 3 and p.extra == "x+"
+
+
+
+def test_a_subclass_without_call_calls_its_nearest_base_s():
+    # On CPython, HPy keeps Callable's call function in a hidden member after its struct, where a
+    # CallMid keeps its own part (tag): a subclass gets the base's __call__ in a member of its own.
+    assert t.Callable(1)(2) == "Callable: 1 + 2"
+    m = t.CallMid(1, 0x41)
+    assert callable(m) and m(2) == "CallMid: 1 + 2" and m.tag == 0x41
+    leaf = t.CallLeaf(3, 0x41, 0x42)  # Callable -> CallMid -> CallLeaf
+    assert leaf(4) == "CallLeaf: 3 + 4" and (leaf.tag, leaf.depth) == (0x41, 0x42)
+    assert [t.CallMid(i, i)(i) for i in range(100)] == [f"CallMid: {i} + {i}" for i in range(100)]
+    assert t.Callable.__call__(m, 5) == "CallMid: 1 + 5" and type(leaf).__call__(leaf, 6) == "CallLeaf: 3 + 6"
+    with pytest.raises(TypeError):
+        m()
+    with pytest.raises(TypeError):
+        leaf("x")
+
+
+def test_a_subclass_s_own_call_wins():
+    own = t.CallOwn(1, 3)
+    assert own(2) == "own: 3 * 2 + 1"
+    leaf = t.CallOwnLeaf(4, 5)  # CallOwn's __call__, not Callable's
+    assert leaf(2) == "own: 5 * 2 + 4"
+    # The base's __call__ named explicitly: PyPy calls it; CPython's and GraalPy's HPy keep one call
+    # function per instance (HPy_SetCallFunction), which the base's slot calls: the instance's own.
+    base_call = ("CallOwn: 1 + 2", "CallOwnLeaf: 4 + 2") if PYPY else ("own: 3 * 2 + 1", "own: 5 * 2 + 4")
+    assert (super(t.CallOwn, own).__call__(2), t.Callable.__call__(leaf, 2)) == base_call
+    assert t.Callable.__call__(own, 2) == base_call[0]
+
+
+@pytest.mark.skipif(not CPYTHON, reason="instances of Python subclasses of HPy types: CPython only")
+def test_python_subclass_of_a_callable_rust_subclass():
+    class Py(t.CallMid):
+        pass
+
+    class PyCall(t.CallMid):
+        def __call__(self, x):
+            return "py " + super().__call__(x)
+
+    # HPy sets the call function of an instance only when its type has Py_TPFLAGS_HAVE_VECTORCALL,
+    # which a Python class that defines __call__ never has: its base's __call__ finds none (CPython
+    # 3.9 to 3.13 alike; a TypeError, nothing is called).
+    with pytest.raises(TypeError, match="does not support vectorcall"):
+        PyCall(1, 2)(3)
+    if sys.version_info >= (3, 12):
+        assert Py(1, 2)(3) == "Py: 1 + 3"
+    else:  # before 3.12, CPython does not pass Py_TPFLAGS_HAVE_VECTORCALL on to Python subclasses
+        with pytest.raises(TypeError, match="does not support vectorcall"):
+            Py(1, 2)(3)
