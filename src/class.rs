@@ -251,10 +251,27 @@ pub unsafe trait Parts: Sized + Send + Sync + 'static {
     /// # Safety
     /// As `clear_fields`; the value is not used afterwards.
     unsafe fn drop_parts(p: *mut Self);
+    /// The `basicsize` of the spec of the class whose instances hold this value (`0` for `()`, no
+    /// class): its [`Payload`]'s size, or more, so that it exceeds its base's by [`GROWTH`] at
+    /// least.
+    const BASICSIZE: usize;
 }
+
+/// How much larger the struct of a class that extends another is than its base's, at least: each
+/// class's instances are then larger than its base's in the interpreter too, which is what
+/// CPython's `__class__` assignment looks at (it walks each of the two types up through bases of
+/// the same size and layout, and accepts when the walks meet, or end in two siblings no larger
+/// than their common base). A subclass with a zero-sized struct, or a small one that fits in its
+/// base's trailing padding, would otherwise pass, and so would two such siblings: an object would
+/// then hold another class's value than the one its type says (a `bool` read from another class's
+/// byte, a `Drop` of a value never made). 16 is `sizeof(_HPy_MaxAlign_t)`, the alignment of the
+/// hidden call-function member HPy adds after a callable class's struct (whose offset then grows
+/// by 16 when the struct does). `add_class` checks the result on CPython.
+const GROWTH: usize = 16;
 
 // SAFETY: nothing to visit, clear or drop.
 unsafe impl Parts for () {
+    const BASICSIZE: usize = 0;
     unsafe fn visit_fields(_: *const Self, _: ffi::HPyFunc_visitproc, _: *mut c_void) -> i32 {
         0
     }
@@ -265,6 +282,19 @@ unsafe impl Parts for () {
 // SAFETY: visits, clears and drops `T`'s own part (its `FIELDS` are offsets in `T`), then the
 // base's.
 unsafe impl<B: Parts, T: PyClass> Parts for Inherit<B, T> {
+    const BASICSIZE: usize = {
+        let own = std::mem::size_of::<Payload<Self>>();
+        let least = match B::BASICSIZE {
+            0 => 0,
+            base => (base + GROWTH).next_multiple_of(std::mem::align_of::<Payload<Self>>()),
+        };
+        if own >= least {
+            own
+        } else {
+            least
+        }
+    };
+
     unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
         // SAFETY: per the contract; the fields are read through shared references (a `Mutable`
         // class has none, so no `&mut` borrow covers them) at the offsets `FIELDS` lists.
@@ -399,8 +429,9 @@ const UNINIT: isize = 0;
 const FREE: isize = 1;
 const EXCLUSIVE: isize = -1;
 
-impl<L> Payload<L> {
-    /// `size_of::<Payload<L>>()` as the `basicsize` of a spec, with the alignment HPy guarantees.
+impl<L: Parts> Payload<L> {
+    /// The `basicsize` of a spec whose instances hold an `L`: `size_of::<Payload<L>>()`, or more
+    /// to exceed its base's (see [`Parts::BASICSIZE`]), with the alignment HPy guarantees.
     pub(crate) const fn basicsize() -> i32 {
         assert!(
             std::mem::align_of::<Self>() <= 16,
@@ -410,7 +441,11 @@ impl<L> Payload<L> {
             std::mem::offset_of!(Self, value) == 32,
             "the value of every oxhpy payload is at offset 32"
         );
-        std::mem::size_of::<Self>() as i32
+        assert!(
+            L::BASICSIZE >= std::mem::size_of::<Self>() && L::BASICSIZE <= i32::MAX as usize,
+            "an oxhpy payload's basicsize holds it and fits an i32"
+        );
+        L::BASICSIZE as i32
     }
 }
 
@@ -1417,6 +1452,9 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     // SAFETY: a complete spec with static defines, and a 0-terminated list of parameters whose
     // base is live; the result is owned or NULL with an error set.
     let ty = unsafe { Handle::from_raw(ctx, ffi::HPyType_FromSpec(ctx.as_ptr(), spec, params))? };
+    if let Some(b) = &base {
+        check_larger::<T>(&ty, b)?;
+    }
     // HPy 0.9 has no `tp_iter`/`tp_iternext` slots: `__iter__`/`__next__` are methods. CPython
     // fills a heap type's slot from a special method only when it is set on the type (as
     // `Cls.__iter__ = f` does, through `type_setattro`'s slot update): so set each again. PyPy and
@@ -1442,6 +1480,33 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     }
     T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)
+}
+
+/// On CPython: `TypeError` unless the instances of `ty`, the type of `T`, are larger than those of
+/// `base`, the type of the class `T` extends, as [`GROWTH`] makes them (CPython lets Python code
+/// assign `__class__` between types whose instances have the same layout: the object would then
+/// hold another class's value than its type's). PyPy's and GraalPy's `__basicsize__` say nothing
+/// of an HPy struct.
+fn check_larger<T: PyClass>(ty: &Handle<'_>, base: &Handle<'_>) -> PyResult<()> {
+    let i = crate::context::Interpreter::get();
+    if i.pypy || i.graalpy {
+        return Ok(());
+    }
+    let size = |t: &Handle<'_>| -> PyResult<isize> {
+        crate::Object::extract(&crate::Object::getattr(t, "__basicsize__")?)
+    };
+    let (own, of_base) = (size(ty)?, size(base)?);
+    if own > of_base {
+        return Ok(());
+    }
+    Err(PyErr::new(
+        Exc::TypeError,
+        format!(
+            "cannot create class {}: its instances ({own} bytes) are not larger than those of its \
+             base ({of_base} bytes), so `__class__` assignment could swap them",
+            T::NAME
+        ),
+    ))
 }
 
 /// Whether `def` is an `HPy_tp_call` slot (a `__call__`).

@@ -210,7 +210,6 @@ def test_python_subclass_of_a_rust_subclass():
     assert p.value == 3 and p.extra == "x+"
 
 
-
 def test_a_subclass_without_call_calls_its_nearest_base_s():
     # On CPython, HPy keeps Callable's call function in a hidden member after its struct, where a
     # CallMid keeps its own part (tag): a subclass gets the base's __call__ in a member of its own.
@@ -258,3 +257,83 @@ def test_python_subclass_of_a_callable_rust_subclass():
     else:  # before 3.12, CPython does not pass Py_TPFLAGS_HAVE_VECTORCALL on to Python subclasses
         with pytest.raises(TypeError, match="does not support vectorcall"):
             Py(1, 2)(3)
+
+
+def test_classes_with_nothing_or_little_of_their_own():
+    assert t.Empty(3).value == 3 and t.Empty(3).describe() == "value 3" and repr(t.Empty(4)) == "Empty(4)"
+    assert (t.SmallByte(1, 200).n, t.SmallByte(1, 200).b) == (1, 200)
+    assert (t.SmallFlag(2, True).n, t.SmallFlag(2, True).flag) == (2, True)
+
+
+def rust_subclasses():
+    """Every class of the test extension that extends another of its classes."""
+    native = t.Base.__module__
+    return [
+        c
+        for c in vars(t).values()
+        if isinstance(c, type)
+        and c.__module__ == native
+        and not issubclass(c, BaseException)
+        and c.__base__.__module__ == native
+    ]
+
+
+@pytest.mark.skipif(not CPYTHON, reason="PyPy's and GraalPy's __basicsize__ say nothing of an HPy struct")
+def test_every_subclass_is_larger_than_its_base():
+    # Zero-sized (Empty), fitting in the base's padding (SmallByte, SmallFlag) or callable (HPy's
+    # hidden call-function member: CallOwn, CallMid, ...): each is padded to be larger.
+    subclasses = rust_subclasses()
+    assert {t.Empty, t.SmallByte, t.SmallFlag, t.CallMid, t.CallLeaf, t.CallOwn, t.Leaf} <= set(subclasses)
+    for c in subclasses:
+        assert c.__basicsize__ > c.__base__.__basicsize__, c
+
+
+CLASS_SWAPS = {
+    "base to zero-sized subclass": (lambda: t.Base(1), t.Empty),
+    "zero-sized subclass to base": (lambda: t.Empty(1), t.Base),
+    "sibling to sibling of the same size": (lambda: t.SmallByte(1, 2), t.SmallFlag),
+    "sibling to sibling, back": (lambda: t.SmallFlag(1, True), t.SmallByte),
+    "base to subclass in its padding": (lambda: t.Small(1), t.SmallFlag),
+    "callable base to callable subclass": (lambda: t.Callable(1), t.CallOwn),
+    "callable subclass to callable base": (lambda: t.CallOwn(1, 2), t.Callable),
+    "subclass to base": (lambda: t.Sub(1, "x"), t.Base),
+    "base to subclass": (lambda: t.Base(1), t.Sub),
+    "unrelated classes": (lambda: t.Base(1), t.Small),
+    "to a class with a Field": (lambda: t.Base(1), t.Keeper),
+}
+
+
+@pytest.mark.skipif(not CPYTHON, reason="CPython's __class__ assignment checks the layouts")
+@pytest.mark.parametrize("make, cls", CLASS_SWAPS.values(), ids=CLASS_SWAPS.keys())
+def test_class_assignment_between_rust_classes_is_refused(make, cls):
+    o = make()
+    old = type(o)
+    # The layouts differ: every subclass is larger than its base.
+    with pytest.raises(TypeError, match="__class__ assignment"):
+        o.__class__ = cls
+    assert type(o) is old and o.__class__ is old
+    with pytest.raises(TypeError):
+        del o.__class__
+    assert type(o) is old
+
+
+@pytest.mark.skipif(not CPYTHON, reason="instances of Python subclasses of HPy types: CPython only")
+def test_python_subclasses_of_one_rust_class_may_swap_classes():
+    class A(t.Sub):
+        pass
+
+    class B(t.Sub):
+        def name(self):
+            return "b"
+
+    a = A(1, "x")
+    a.__class__ = B  # the same Rust class under both: CPython allows it
+    assert type(a) is B and a.name() == "b" and (a.value, a.extra) == (1, "x")
+
+    class PyBase(t.Base):
+        pass
+
+    with pytest.raises(TypeError, match="__class__ assignment"):
+        a.__class__ = PyBase
+    with pytest.raises(TypeError, match="__class__ assignment"):
+        a.__class__ = t.Base

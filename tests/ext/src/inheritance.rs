@@ -403,3 +403,72 @@ impl CallOwnLeaf {
         (CallOwnLeaf {}, (CallOwn { k }, Callable { value }))
     }
 }
+
+/// Empty(value): extends `Base` with nothing of its own (a zero-sized struct).
+#[oxhpy::class(extends = Base)]
+pub struct Empty;
+
+#[oxhpy::methods]
+impl Empty {
+    #[new]
+    fn new(value: i64) -> (Self, Base) {
+        (Empty, Base { value })
+    }
+}
+
+/// Small(n): a base whose payload ends in padding.
+#[oxhpy::class(subclass)]
+pub struct Small {
+    n: u8,
+}
+
+#[oxhpy::methods]
+impl Small {
+    #[new]
+    fn new(n: u8) -> Self {
+        Small { n }
+    }
+
+    #[getter]
+    fn n(&self) -> u8 {
+        self.n
+    }
+}
+
+/// SmallByte(n, b): extends `Small` with a byte (that fits in `Small`'s padding).
+#[oxhpy::class(extends = Small)]
+pub struct SmallByte {
+    b: u8,
+}
+
+#[oxhpy::methods]
+impl SmallByte {
+    #[new]
+    fn new(n: u8, b: u8) -> (Self, Small) {
+        (SmallByte { b }, Small { n })
+    }
+
+    #[getter]
+    fn b(&self) -> u8 {
+        self.b
+    }
+}
+
+/// SmallFlag(n, flag): a sibling of `SmallByte` of the same size, with a `bool`.
+#[oxhpy::class(extends = Small)]
+pub struct SmallFlag {
+    flag: bool,
+}
+
+#[oxhpy::methods]
+impl SmallFlag {
+    #[new]
+    fn new(n: u8, flag: bool) -> (Self, Small) {
+        (SmallFlag { flag }, Small { n })
+    }
+
+    #[getter]
+    fn flag(&self) -> bool {
+        self.flag
+    }
+}
