@@ -1423,6 +1423,10 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
             _ => defines.push(def),
         }
     }
+    let interpreter = crate::context::Interpreter::get();
+    if interpreter.pypy || interpreter.graalpy {
+        defines.push(CLASS_GUARD.as_ptr()); // as a getset on PyPy too (see `CLASS_GUARD`)
+    }
     defines.push(std::ptr::null_mut());
     let spec = Box::leak(Box::new(ffi::HPyType_Spec {
         name: name.as_ptr(),
@@ -1507,6 +1511,95 @@ fn check_larger<T: PyClass>(ty: &Handle<'_>, base: &Handle<'_>) -> PyResult<()> 
             T::NAME
         ),
     ))
+}
+
+/// `__class__` on the instances of every oxhpy class on PyPy and GraalPy, whose HPy runtimes let
+/// Python code assign any class (an unrelated HPy class's or Python class's) to an HPy object's
+/// `__class__`: its payload would then be read as another class's value. The getter gives the
+/// object's type, as `object.__class__` does; assigning (or deleting) raises `TypeError` on
+/// GraalPy and does nothing on PyPy (whose HPy getset descriptors drop a setter's error in
+/// universal mode and leave it pending in debug mode, to surface at a later, unrelated call).
+/// CPython checks the layouts itself (see [`GROWTH`]).
+///
+/// It goes into the spec as it is on PyPy too, not as methods that `add_class` makes a `property` of
+/// (a type's `__class__` cannot be set: that would change the type's own class); the hidden names
+/// are not used.
+static CLASS_GUARD: PropertyDef =
+    // SAFETY: the getter and setter below, which take any object.
+    unsafe {
+        PropertyDef::new::<ClassGet, ClassSet>(
+            c"__class__",
+            None,
+            [
+                c"__oxhpy_class_get",
+                c"__oxhpy_class_set",
+                c"__oxhpy_class_delete",
+            ],
+        )
+    };
+
+/// [`CLASS_GUARD`]'s getter.
+struct ClassGet;
+/// [`CLASS_GUARD`]'s setter.
+struct ClassSet;
+
+// SAFETY: IMPL is `class_get`, a `GetterImpl`.
+unsafe impl crate::trampoline::Entry for ClassGet {
+    // SAFETY: a function pointer of type `GetterImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction = unsafe {
+        crate::__cfunc!(
+            class_get as crate::trampoline::GetterImpl,
+            crate::trampoline::GetterImpl
+        )
+    };
+}
+
+// SAFETY: IMPL is `class_set`, a `SetterImpl`.
+unsafe impl crate::trampoline::Entry for ClassSet {
+    // SAFETY: a function pointer of type `SetterImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction = unsafe {
+        crate::__cfunc!(
+            class_set as crate::trampoline::SetterImpl,
+            crate::trampoline::SetterImpl
+        )
+    };
+}
+
+/// # Safety
+/// HPy calls it with a live context and object.
+unsafe extern "C" fn class_get(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    _closure: *mut c_void,
+) -> ffi::HPy {
+    // SAFETY: per the contract; HPy_Type returns a new handle to the object's type.
+    unsafe { ffi::HPy_Type(ctx, slf) }
+}
+
+/// # Safety
+/// HPy calls it with a live context and object.
+unsafe extern "C" fn class_set(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    _value: ffi::HPy,
+    _closure: *mut c_void,
+) -> std::ffi::c_int {
+    if crate::context::Interpreter::get().pypy {
+        return 0; // the object keeps its class; an error would be lost (see `CLASS_GUARD`)
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        crate::trampoline::run(ctx, |py| {
+            let name = crate::Object::type_name(&Borrowed::from_raw(py, slf));
+            Err(PyErr::new(
+                Exc::TypeError,
+                format!(
+                    "__class__ assignment: '{name}' is an oxhpy class, whose objects keep their \
+                     class on this interpreter"
+                ),
+            ))
+        })
+    }
 }
 
 /// Whether `def` is an `HPy_tp_call` slot (a `__call__`).

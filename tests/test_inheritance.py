@@ -303,16 +303,21 @@ CLASS_SWAPS = {
 }
 
 
-@pytest.mark.skipif(not CPYTHON, reason="CPython's __class__ assignment checks the layouts")
 @pytest.mark.parametrize("make, cls", CLASS_SWAPS.values(), ids=CLASS_SWAPS.keys())
 def test_class_assignment_between_rust_classes_is_refused(make, cls):
     o = make()
     old = type(o)
-    # The layouts differ: every subclass is larger than its base.
-    with pytest.raises(TypeError, match="__class__ assignment"):
+    if PYPY:
+        # PyPy lets any HPy object's __class__ be assigned (an unrelated class's too) and loses an
+        # HPy setter's error: oxhpy's __class__ guard ignores the assignment there.
         o.__class__ = cls
+    else:
+        # CPython: the layouts differ (every subclass is larger than its base); GraalPy, which lets
+        # unrelated classes be assigned too: oxhpy's __class__ guard.
+        with pytest.raises(TypeError, match="__class__ assignment"):
+            o.__class__ = cls
     assert type(o) is old and o.__class__ is old
-    with pytest.raises(TypeError):
+    with pytest.raises(AttributeError if PYPY else TypeError):
         del o.__class__
     assert type(o) is old
 
