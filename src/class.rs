@@ -1149,6 +1149,15 @@ impl<'a, 'py, T: PyClass> crate::FromPy<'a, 'py> for PyRef<'a, T> {
 ///     PyNew(init).into_py(ctx)
 /// }
 /// ```
+///
+/// # Drop order
+///
+/// Inside an object, the most derived part of the value drops first, then its base's, and so on
+/// (`Square`, then `Shape`). A value dropped before it is placed in an object (creating the object
+/// failed) drops as Rust drops it: the initializer, a tuple, drops the most derived part first
+/// too, but once it is laid out as the instance's value (the base's part first in memory), just
+/// before the object is allocated, a failing allocation drops the base part first. So a `Drop`
+/// should not rely on the order in which the parts of one value drop.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not make a new instance of an oxhpy class",
     label = "not an initializer",
@@ -1347,7 +1356,11 @@ impl<'py, T: PyClass> crate::IntoPy<'py> for PyRefMut<'_, T> {
 /// ```
 pub struct PyNew<T>(pub T);
 
-/// `tp_destroy`: drops the payload (no context: nothing here may touch Python).
+/// `tp_destroy`: drops the payload (no context: nothing here may touch Python), the most derived
+/// part first ([`Parts::drop_parts`]). A value dropped before it was placed in an object drops in
+/// Rust's order instead: an initializer tuple the most derived part first, a laid-out
+/// [`LayoutOf`] (an `Inherit`, whose fields drop in declaration order) the base part first (see
+/// [`Init`]'s "Drop order").
 ///
 /// # Safety
 /// Called by HPy with the payload of a dying instance of `T`.
