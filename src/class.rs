@@ -251,10 +251,27 @@ pub unsafe trait Parts: Sized + Send + Sync + 'static {
     /// # Safety
     /// As `clear_fields`; the value is not used afterwards.
     unsafe fn drop_parts(p: *mut Self);
+    /// The `basicsize` of the spec of the class whose instances hold this value (`0` for `()`, no
+    /// class): its [`Payload`]'s size, or more, so that it exceeds its base's by [`GROWTH`] at
+    /// least.
+    const BASICSIZE: usize;
 }
+
+/// How much larger the struct of a class that extends another is than its base's, at least: each
+/// class's instances are then larger than its base's in the interpreter too, which is what
+/// CPython's `__class__` assignment looks at (it walks each of the two types up through bases of
+/// the same size and layout, and accepts when the walks meet, or end in two siblings no larger
+/// than their common base). A subclass with a zero-sized struct, or a small one that fits in its
+/// base's trailing padding, would otherwise pass, and so would two such siblings: an object would
+/// then hold another class's value than the one its type says (a `bool` read from another class's
+/// byte, a `Drop` of a value never made). 16 is `sizeof(_HPy_MaxAlign_t)`, the alignment of the
+/// hidden call-function member HPy adds after a callable class's struct (whose offset then grows
+/// by 16 when the struct does). `add_class` checks the result on CPython.
+const GROWTH: usize = 16;
 
 // SAFETY: nothing to visit, clear or drop.
 unsafe impl Parts for () {
+    const BASICSIZE: usize = 0;
     unsafe fn visit_fields(_: *const Self, _: ffi::HPyFunc_visitproc, _: *mut c_void) -> i32 {
         0
     }
@@ -265,6 +282,19 @@ unsafe impl Parts for () {
 // SAFETY: visits, clears and drops `T`'s own part (its `FIELDS` are offsets in `T`), then the
 // base's.
 unsafe impl<B: Parts, T: PyClass> Parts for Inherit<B, T> {
+    const BASICSIZE: usize = {
+        let own = std::mem::size_of::<Payload<Self>>();
+        let least = match B::BASICSIZE {
+            0 => 0,
+            base => (base + GROWTH).next_multiple_of(std::mem::align_of::<Payload<Self>>()),
+        };
+        if own >= least {
+            own
+        } else {
+            least
+        }
+    };
+
     unsafe fn visit_fields(p: *const Self, visit: ffi::HPyFunc_visitproc, arg: *mut c_void) -> i32 {
         // SAFETY: per the contract; the fields are read through shared references (a `Mutable`
         // class has none, so no `&mut` borrow covers them) at the offsets `FIELDS` lists.
@@ -399,8 +429,9 @@ const UNINIT: isize = 0;
 const FREE: isize = 1;
 const EXCLUSIVE: isize = -1;
 
-impl<L> Payload<L> {
-    /// `size_of::<Payload<L>>()` as the `basicsize` of a spec, with the alignment HPy guarantees.
+impl<L: Parts> Payload<L> {
+    /// The `basicsize` of a spec whose instances hold an `L`: `size_of::<Payload<L>>()`, or more
+    /// to exceed its base's (see [`Parts::BASICSIZE`]), with the alignment HPy guarantees.
     pub(crate) const fn basicsize() -> i32 {
         assert!(
             std::mem::align_of::<Self>() <= 16,
@@ -410,7 +441,11 @@ impl<L> Payload<L> {
             std::mem::offset_of!(Self, value) == 32,
             "the value of every oxhpy payload is at offset 32"
         );
-        std::mem::size_of::<Self>() as i32
+        assert!(
+            L::BASICSIZE >= std::mem::size_of::<Self>() && L::BASICSIZE <= i32::MAX as usize,
+            "an oxhpy payload's basicsize holds it and fits an i32"
+        );
+        L::BASICSIZE as i32
     }
 }
 
@@ -506,7 +541,8 @@ pub struct PyRefMut<'a, T> {
 /// The classes whose instances may be borrowed mutably (`&mut self` methods, setters, [`PyRefMut`]):
 /// `#[oxhpy::class]` implements it for every class without [`Field`] members. A class with fields
 /// is frozen: the GC reads them through a shared reference at any time Python code runs (an impl
-/// for such a class by hand fails to build: borrowing it mutably asserts that it has no fields).
+/// for such a class by hand fails to build: borrowing it mutably, as `self` or through a
+/// subclass's [`PyRefMut::as_super_mut`], asserts that it has no fields).
 ///
 /// ```
 /// use oxhpy::class::Mutable;
@@ -787,8 +823,18 @@ where
         T::Base: Mutable,
     {
         const { assert_extends::<T>() };
+        // `Mutable` is safe to implement: a base with fields is refused here too (at build time),
+        // as in `borrow_self_mut`.
+        const {
+            assert!(
+                <T::Base as PyClass>::FIELDS.is_empty(),
+                "a class with `Field`s cannot be borrowed mutably (as_super_mut into a base with \
+                 `Field`s)"
+            )
+        };
         // SAFETY: the flag says exclusive for as long as this guard lives, and the base's part
-        // holds no fields (it is `Mutable`): the guard is its only access path.
+        // holds no fields of its own (checked above; the fields of the base's own bases are in
+        // their parts, which `&mut T::Base` does not cover): the guard is its only access path.
         unsafe { &mut *value_ptr::<T::Base>(self.p) }
     }
 }
@@ -1103,6 +1149,15 @@ impl<'a, 'py, T: PyClass> crate::FromPy<'a, 'py> for PyRef<'a, T> {
 ///     PyNew(init).into_py(ctx)
 /// }
 /// ```
+///
+/// # Drop order
+///
+/// Inside an object, the most derived part of the value drops first, then its base's, and so on
+/// (`Square`, then `Shape`). A value dropped before it is placed in an object (creating the object
+/// failed) drops as Rust drops it: the initializer, a tuple, drops the most derived part first
+/// too, but once it is laid out as the instance's value (the base's part first in memory), just
+/// before the object is allocated, a failing allocation drops the base part first. So a `Drop`
+/// should not rely on the order in which the parts of one value drop.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not make a new instance of an oxhpy class",
     label = "not an initializer",
@@ -1301,7 +1356,11 @@ impl<'py, T: PyClass> crate::IntoPy<'py> for PyRefMut<'_, T> {
 /// ```
 pub struct PyNew<T>(pub T);
 
-/// `tp_destroy`: drops the payload (no context: nothing here may touch Python).
+/// `tp_destroy`: drops the payload (no context: nothing here may touch Python), the most derived
+/// part first ([`Parts::drop_parts`]). A value dropped before it was placed in an object drops in
+/// Rust's order instead: an initializer tuple the most derived part first, a laid-out
+/// [`LayoutOf`] (an `Inherit`, whose fields drop in declaration order) the base part first (see
+/// [`Init`]'s "Drop order").
 ///
 /// # Safety
 /// Called by HPy with the payload of a dying instance of `T`.
@@ -1352,7 +1411,21 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     let pypy = crate::context::Interpreter::get().pypy;
     let mut properties = Vec::new();
     let mut defines = Vec::new();
-    for def in T::method_defs().into_iter().chain(T::class_defs()) {
+    let own = T::method_defs();
+    // A class that extends one with a `__call__` and defines none gets its nearest base's, so that
+    // the runtime gives it a call function of its own. CPython's HPy keeps a callable type's call
+    // function in a hidden member after its struct (`tp_vectorcall_offset`), which a subclass
+    // inherits: there its own part of the struct lies, so calling it would read the subclass's
+    // value as a function pointer. With the definition in its spec, HPy puts the member after the
+    // subclass's struct and fills it (GraalPy refuses to call a subclass without one). The base's
+    // `__call__` borrows the instance as the base's, which it is (its payload starts with the base's).
+    // SAFETY: `PyMethods::method_defs` gives the `as_ptr()`s of static definitions.
+    let inherited = if own.iter().any(|&d| unsafe { is_call_slot(d) }) {
+        None
+    } else {
+        crate::module::inherited_call(<T::Base as BaseClass>::base_type())
+    };
+    for def in own.into_iter().chain(inherited).chain(T::class_defs()) {
         // SAFETY: the `as_ptr()` of a static `MethodDef` or `PropertyDef` (`PyMethods`' and
         // `PyClass`'s contracts).
         match unsafe { PropertyDef::of(def) } {
@@ -1362,6 +1435,10 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
             }
             _ => defines.push(def),
         }
+    }
+    let interpreter = crate::context::Interpreter::get();
+    if interpreter.pypy || interpreter.graalpy {
+        defines.push(CLASS_GUARD.as_ptr()); // as a getset on PyPy too (see `CLASS_GUARD`)
     }
     defines.push(std::ptr::null_mut());
     let spec = Box::leak(Box::new(ffi::HPyType_Spec {
@@ -1392,6 +1469,9 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     // SAFETY: a complete spec with static defines, and a 0-terminated list of parameters whose
     // base is live; the result is owned or NULL with an error set.
     let ty = unsafe { Handle::from_raw(ctx, ffi::HPyType_FromSpec(ctx.as_ptr(), spec, params))? };
+    if let Some(b) = &base {
+        check_larger::<T>(&ty, b)?;
+    }
     // HPy 0.9 has no `tp_iter`/`tp_iternext` slots: `__iter__`/`__next__` are methods. CPython
     // fills a heap type's slot from a special method only when it is set on the type (as
     // `Cls.__iter__ = f` does, through `type_setattro`'s slot update): so set each again. PyPy and
@@ -1417,6 +1497,135 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     }
     T::type_global().0.store(ctx, &ty)?;
     m.add(T::NAME, ty)
+}
+
+/// On CPython: `TypeError` unless the instances of `ty`, the type of `T`, are larger than those of
+/// `base`, the type of the class `T` extends, as [`GROWTH`] makes them (CPython lets Python code
+/// assign `__class__` between types whose instances have the same layout: the object would then
+/// hold another class's value than its type's). PyPy's and GraalPy's `__basicsize__` say nothing
+/// of an HPy struct.
+fn check_larger<T: PyClass>(ty: &Handle<'_>, base: &Handle<'_>) -> PyResult<()> {
+    let i = crate::context::Interpreter::get();
+    if i.pypy || i.graalpy {
+        return Ok(());
+    }
+    let size = |t: &Handle<'_>| -> PyResult<isize> {
+        crate::Object::extract(&crate::Object::getattr(t, "__basicsize__")?)
+    };
+    let (own, of_base) = (size(ty)?, size(base)?);
+    if own > of_base {
+        return Ok(());
+    }
+    Err(PyErr::new(
+        Exc::TypeError,
+        format!(
+            "cannot create class {}: its instances ({own} bytes) are not larger than those of its \
+             base ({of_base} bytes), so `__class__` assignment could swap them",
+            T::NAME
+        ),
+    ))
+}
+
+/// `__class__` on the instances of every oxhpy class on PyPy and GraalPy, whose HPy runtimes let
+/// Python code assign any class (an unrelated HPy class's or Python class's) to an HPy object's
+/// `__class__`: its payload would then be read as another class's value. The getter gives the
+/// object's type, as `object.__class__` does; assigning (or deleting) raises `TypeError` on
+/// GraalPy and does nothing on PyPy (whose HPy getset descriptors drop a setter's error in
+/// universal mode and leave it pending in debug mode, to surface at a later, unrelated call).
+/// CPython checks the layouts itself (see [`GROWTH`]).
+///
+/// It goes into the spec as it is on PyPy too, not as methods that `add_class` makes a `property` of
+/// (a type's `__class__` cannot be set: that would change the type's own class); the hidden names
+/// are not used.
+static CLASS_GUARD: PropertyDef =
+    // SAFETY: the getter and setter below, which take any object.
+    unsafe {
+        PropertyDef::new::<ClassGet, ClassSet>(
+            c"__class__",
+            None,
+            [
+                c"__oxhpy_class_get",
+                c"__oxhpy_class_set",
+                c"__oxhpy_class_delete",
+            ],
+        )
+    };
+
+/// [`CLASS_GUARD`]'s getter.
+struct ClassGet;
+/// [`CLASS_GUARD`]'s setter.
+struct ClassSet;
+
+// SAFETY: IMPL is `class_get`, a `GetterImpl`.
+unsafe impl crate::trampoline::Entry for ClassGet {
+    // SAFETY: a function pointer of type `GetterImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction = unsafe {
+        crate::__cfunc!(
+            class_get as crate::trampoline::GetterImpl,
+            crate::trampoline::GetterImpl
+        )
+    };
+}
+
+// SAFETY: IMPL is `class_set`, a `SetterImpl`.
+unsafe impl crate::trampoline::Entry for ClassSet {
+    // SAFETY: a function pointer of type `SetterImpl`, the signature recorded with it.
+    const IMPL: ffi::HPyCFunction = unsafe {
+        crate::__cfunc!(
+            class_set as crate::trampoline::SetterImpl,
+            crate::trampoline::SetterImpl
+        )
+    };
+}
+
+/// # Safety
+/// HPy calls it with a live context and object.
+unsafe extern "C" fn class_get(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    _closure: *mut c_void,
+) -> ffi::HPy {
+    // SAFETY: per the contract; HPy_Type returns a new handle to the object's type.
+    unsafe { ffi::HPy_Type(ctx, slf) }
+}
+
+/// # Safety
+/// HPy calls it with a live context and object.
+unsafe extern "C" fn class_set(
+    ctx: *mut ffi::HPyContext,
+    slf: ffi::HPy,
+    _value: ffi::HPy,
+    _closure: *mut c_void,
+) -> std::ffi::c_int {
+    if crate::context::Interpreter::get().pypy {
+        return 0; // the object keeps its class; an error would be lost (see `CLASS_GUARD`)
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        crate::trampoline::run(ctx, |py| {
+            let name = crate::Object::type_name(&Borrowed::from_raw(py, slf));
+            Err(PyErr::new(
+                Exc::TypeError,
+                format!(
+                    "__class__ assignment: '{name}' is an oxhpy class, whose objects keep their \
+                     class on this interpreter"
+                ),
+            ))
+        })
+    }
+}
+
+/// Whether `def` is an `HPy_tp_call` slot (a `__call__`).
+///
+/// # Safety
+/// `def` is the `as_ptr()` of a static `MethodDef` or `PropertyDef`.
+pub(crate) unsafe fn is_call_slot(def: *mut ffi::HPyDef) -> bool {
+    // SAFETY: a live definition (the caller's contract), whose `slot` member is the one in use
+    // when its kind says so.
+    unsafe {
+        (*def).kind == ffi::HPyDef_Kind_Slot
+            && (*def).__bindgen_anon_1.slot.slot == ffi::HPy_tp_call
+    }
 }
 
 /// What an `#[oxhpy::methods]` block adds to its type once the type exists (HPy 0.9's type specs

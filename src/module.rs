@@ -479,6 +479,8 @@ pub struct ModuleClass {
     add: fn(&Module<'_>) -> PyResult<()>,
     /// Adds its static and class methods and class attributes, once every class exists.
     add_items: fn(&Module<'_>) -> PyResult<()>,
+    /// The definitions of its `#[oxhpy::methods]` block (`PyMethods::method_defs`).
+    defs: fn() -> Vec<*mut ffi::HPyDef>,
 }
 
 impl ModuleClass {
@@ -490,6 +492,7 @@ impl ModuleClass {
             base: <T::Base as crate::class::BaseClass>::base_type,
             add: crate::class::add_class::<T>,
             add_items: crate::class::add_class_items::<T>,
+            defs: T::method_defs,
         }
     }
 }
@@ -533,6 +536,23 @@ pub(crate) fn extending_class(
         }
     }
     Ok(None)
+}
+
+/// The `__call__` (`HPy_tp_call`) definition of the nearest registered class from the class of
+/// `base` up (the classes it extends) that has one: what a class that extends `base`'s class and
+/// defines no `__call__` calls.
+pub(crate) fn inherited_call(
+    mut base: Option<&'static crate::class::TypeGlobal>,
+) -> Option<*mut ffi::HPyDef> {
+    while let Some(c) = base.and_then(class_of) {
+        let mut defs = (c.defs)().into_iter();
+        // SAFETY: `PyMethods::method_defs` gives the `as_ptr()`s of static definitions.
+        if let Some(def) = defs.find(|&d| unsafe { crate::class::is_call_slot(d) }) {
+            return Some(def);
+        }
+        base = (c.base)();
+    }
+    None
 }
 
 /// The order in which to create the registered classes (indices in [`CLASSES`]): each after the

@@ -10,7 +10,7 @@ import sys
 
 import oxhpy_testext as t
 import pytest
-from conftest import NESTED_HPY_CALLS
+from conftest import NESTED_HPY_CALLS, PYPY
 
 CPYTHON = sys.implementation.name == "cpython"
 
@@ -208,3 +208,137 @@ def test_python_subclass_of_a_rust_subclass():
     assert p.base_value() == 2 and t.base_value_of(p) == 2 and repr(p) == "Py(2)"
     p.bump(1)
     assert p.value == 3 and p.extra == "x+"
+
+
+def test_a_subclass_without_call_calls_its_nearest_base_s():
+    # On CPython, HPy keeps Callable's call function in a hidden member after its struct, where a
+    # CallMid keeps its own part (tag): a subclass gets the base's __call__ in a member of its own.
+    assert t.Callable(1)(2) == "Callable: 1 + 2"
+    m = t.CallMid(1, 0x41)
+    assert callable(m) and m(2) == "CallMid: 1 + 2" and m.tag == 0x41
+    leaf = t.CallLeaf(3, 0x41, 0x42)  # Callable -> CallMid -> CallLeaf
+    assert leaf(4) == "CallLeaf: 3 + 4" and (leaf.tag, leaf.depth) == (0x41, 0x42)
+    assert [t.CallMid(i, i)(i) for i in range(100)] == [f"CallMid: {i} + {i}" for i in range(100)]
+    assert t.Callable.__call__(m, 5) == "CallMid: 1 + 5" and type(leaf).__call__(leaf, 6) == "CallLeaf: 3 + 6"
+    with pytest.raises(TypeError):
+        m()
+    with pytest.raises(TypeError):
+        leaf("x")
+
+
+def test_a_subclass_s_own_call_wins():
+    own = t.CallOwn(1, 3)
+    assert own(2) == "own: 3 * 2 + 1"
+    leaf = t.CallOwnLeaf(4, 5)  # CallOwn's __call__, not Callable's
+    assert leaf(2) == "own: 5 * 2 + 4"
+    # The base's __call__ named explicitly: PyPy calls it; CPython's and GraalPy's HPy keep one call
+    # function per instance (HPy_SetCallFunction), which the base's slot calls: the instance's own.
+    base_call = ("CallOwn: 1 + 2", "CallOwnLeaf: 4 + 2") if PYPY else ("own: 3 * 2 + 1", "own: 5 * 2 + 4")
+    assert (super(t.CallOwn, own).__call__(2), t.Callable.__call__(leaf, 2)) == base_call
+    assert t.Callable.__call__(own, 2) == base_call[0]
+
+
+@pytest.mark.skipif(not CPYTHON, reason="instances of Python subclasses of HPy types: CPython only")
+def test_python_subclass_of_a_callable_rust_subclass():
+    class Py(t.CallMid):
+        pass
+
+    class PyCall(t.CallMid):
+        def __call__(self, x):
+            return "py " + super().__call__(x)
+
+    # HPy sets the call function of an instance only when its type has Py_TPFLAGS_HAVE_VECTORCALL,
+    # which a Python class that defines __call__ never has: its base's __call__ finds none (CPython
+    # 3.9 to 3.13 alike; a TypeError, nothing is called).
+    with pytest.raises(TypeError, match="does not support vectorcall"):
+        PyCall(1, 2)(3)
+    if sys.version_info >= (3, 12):
+        assert Py(1, 2)(3) == "Py: 1 + 3"
+    else:  # before 3.12, CPython does not pass Py_TPFLAGS_HAVE_VECTORCALL on to Python subclasses
+        with pytest.raises(TypeError, match="does not support vectorcall"):
+            Py(1, 2)(3)
+
+
+def test_classes_with_nothing_or_little_of_their_own():
+    assert t.Empty(3).value == 3 and t.Empty(3).describe() == "value 3" and repr(t.Empty(4)) == "Empty(4)"
+    assert (t.SmallByte(1, 200).n, t.SmallByte(1, 200).b) == (1, 200)
+    assert (t.SmallFlag(2, True).n, t.SmallFlag(2, True).flag) == (2, True)
+
+
+def rust_subclasses():
+    """Every class of the test extension that extends another of its classes."""
+    native = t.Base.__module__
+    return [
+        c
+        for c in vars(t).values()
+        if isinstance(c, type)
+        and c.__module__ == native
+        and not issubclass(c, BaseException)
+        and c.__base__.__module__ == native
+    ]
+
+
+@pytest.mark.skipif(not CPYTHON, reason="PyPy's and GraalPy's __basicsize__ say nothing of an HPy struct")
+def test_every_subclass_is_larger_than_its_base():
+    # Zero-sized (Empty), fitting in the base's padding (SmallByte, SmallFlag) or callable (HPy's
+    # hidden call-function member: CallOwn, CallMid, ...): each is padded to be larger.
+    subclasses = rust_subclasses()
+    assert {t.Empty, t.SmallByte, t.SmallFlag, t.CallMid, t.CallLeaf, t.CallOwn, t.Leaf} <= set(subclasses)
+    for c in subclasses:
+        assert c.__basicsize__ > c.__base__.__basicsize__, c
+
+
+CLASS_SWAPS = {
+    "base to zero-sized subclass": (lambda: t.Base(1), t.Empty),
+    "zero-sized subclass to base": (lambda: t.Empty(1), t.Base),
+    "sibling to sibling of the same size": (lambda: t.SmallByte(1, 2), t.SmallFlag),
+    "sibling to sibling, back": (lambda: t.SmallFlag(1, True), t.SmallByte),
+    "base to subclass in its padding": (lambda: t.Small(1), t.SmallFlag),
+    "callable base to callable subclass": (lambda: t.Callable(1), t.CallOwn),
+    "callable subclass to callable base": (lambda: t.CallOwn(1, 2), t.Callable),
+    "subclass to base": (lambda: t.Sub(1, "x"), t.Base),
+    "base to subclass": (lambda: t.Base(1), t.Sub),
+    "unrelated classes": (lambda: t.Base(1), t.Small),
+    "to a class with a Field": (lambda: t.Base(1), t.Keeper),
+}
+
+
+@pytest.mark.parametrize("make, cls", CLASS_SWAPS.values(), ids=CLASS_SWAPS.keys())
+def test_class_assignment_between_rust_classes_is_refused(make, cls):
+    o = make()
+    old = type(o)
+    if PYPY:
+        # PyPy lets any HPy object's __class__ be assigned (an unrelated class's too) and loses an
+        # HPy setter's error: oxhpy's __class__ guard ignores the assignment there.
+        o.__class__ = cls
+    else:
+        # CPython: the layouts differ (every subclass is larger than its base); GraalPy, which lets
+        # unrelated classes be assigned too: oxhpy's __class__ guard.
+        with pytest.raises(TypeError, match="__class__ assignment"):
+            o.__class__ = cls
+    assert type(o) is old and o.__class__ is old
+    with pytest.raises(AttributeError if PYPY else TypeError):
+        del o.__class__
+    assert type(o) is old
+
+
+@pytest.mark.skipif(not CPYTHON, reason="instances of Python subclasses of HPy types: CPython only")
+def test_python_subclasses_of_one_rust_class_may_swap_classes():
+    class A(t.Sub):
+        pass
+
+    class B(t.Sub):
+        def name(self):
+            return "b"
+
+    a = A(1, "x")
+    a.__class__ = B  # the same Rust class under both: CPython allows it
+    assert type(a) is B and a.name() == "b" and (a.value, a.extra) == (1, "x")
+
+    class PyBase(t.Base):
+        pass
+
+    with pytest.raises(TypeError, match="__class__ assignment"):
+        a.__class__ = PyBase
+    with pytest.raises(TypeError, match="__class__ assignment"):
+        a.__class__ = t.Base

@@ -8,7 +8,9 @@
 //! or the contents of a `PyBytes` past the handle they are borrowed from (`typed_*.rs`), a special
 //! method that no slot implements or a misspelt one (`misspelt_dunder.rs`: "did you mean
 //! `__len__`?"), a `Field` anywhere but as a
-//! direct member of a class or `&mut self` on a class with fields (`field_*.rs`), implementing the
+//! direct member of a class or `&mut self` on a class with fields (`field_*.rs`; with a hand-written
+//! `Mutable` impl too, as `self` or through a subclass's `as_super_mut`: `extends_mutable_by_hand.rs`),
+//! implementing the
 //! sealed `AsHandle` or the unsafe `Element`/`Format`/`PyMethods` without `unsafe`, storing into a
 //! class's type global, making a `Global` without `#[oxhpy::global]` (which lists it in the module
 //! definition) or declaring one it does not support, two `#[oxhpy::module]`s in one binary, calling

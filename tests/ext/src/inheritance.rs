@@ -315,3 +315,160 @@ fn make_leaf(depth: u32) -> PyNew<(Leaf, (Sub, Base))> {
         ),
     ))
 }
+
+/// Callable(value): a base with `__call__` (HPy_tp_call: on CPython, HPy keeps the call function
+/// in a hidden member after the struct).
+#[oxhpy::class(subclass)]
+pub struct Callable {
+    value: i64,
+}
+
+#[oxhpy::methods]
+impl Callable {
+    #[new]
+    fn new(value: i64) -> Self {
+        Callable { value }
+    }
+
+    fn __call__(slf: PyRef<'_, Self>, x: i64) -> String {
+        format!("{}: {} + {x}", slf.as_borrowed().type_name(), slf.value)
+    }
+}
+
+/// CallMid(value, tag): extends `Callable` without a `__call__` of its own; its own part lies
+/// where `Callable`'s hidden call function is in a `Callable`.
+#[oxhpy::class(extends = Callable, subclass)]
+pub struct CallMid {
+    tag: i64,
+}
+
+#[oxhpy::methods]
+impl CallMid {
+    #[new]
+    fn new(value: i64, tag: i64) -> (Self, Callable) {
+        (CallMid { tag }, Callable { value })
+    }
+
+    #[getter]
+    fn tag(&self) -> i64 {
+        self.tag
+    }
+}
+
+/// CallLeaf(value, tag, depth): extends `CallMid`, no `__call__` either.
+#[oxhpy::class(extends = CallMid)]
+pub struct CallLeaf {
+    depth: i64,
+}
+
+#[oxhpy::methods]
+impl CallLeaf {
+    #[new]
+    fn new(value: i64, tag: i64, depth: i64) -> (Self, (CallMid, Callable)) {
+        (CallLeaf { depth }, (CallMid { tag }, Callable { value }))
+    }
+
+    #[getter]
+    fn depth(&self) -> i64 {
+        self.depth
+    }
+}
+
+/// CallOwn(value, k): extends `Callable` with a `__call__` of its own.
+#[oxhpy::class(extends = Callable, subclass)]
+pub struct CallOwn {
+    k: i64,
+}
+
+#[oxhpy::methods]
+impl CallOwn {
+    #[new]
+    fn new(value: i64, k: i64) -> (Self, Callable) {
+        (CallOwn { k }, Callable { value })
+    }
+
+    fn __call__(slf: PyRef<'_, Self>, x: i64) -> String {
+        format!("own: {} * {x} + {}", slf.k, slf.as_super().value)
+    }
+}
+
+/// CallOwnLeaf(value, k): extends `CallOwn` without a `__call__`: `CallOwn`'s.
+#[oxhpy::class(extends = CallOwn)]
+pub struct CallOwnLeaf {}
+
+#[oxhpy::methods]
+impl CallOwnLeaf {
+    #[new]
+    fn new(value: i64, k: i64) -> (Self, (CallOwn, Callable)) {
+        (CallOwnLeaf {}, (CallOwn { k }, Callable { value }))
+    }
+}
+
+/// Empty(value): extends `Base` with nothing of its own (a zero-sized struct).
+#[oxhpy::class(extends = Base)]
+pub struct Empty;
+
+#[oxhpy::methods]
+impl Empty {
+    #[new]
+    fn new(value: i64) -> (Self, Base) {
+        (Empty, Base { value })
+    }
+}
+
+/// Small(n): a base whose payload ends in padding.
+#[oxhpy::class(subclass)]
+pub struct Small {
+    n: u8,
+}
+
+#[oxhpy::methods]
+impl Small {
+    #[new]
+    fn new(n: u8) -> Self {
+        Small { n }
+    }
+
+    #[getter]
+    fn n(&self) -> u8 {
+        self.n
+    }
+}
+
+/// SmallByte(n, b): extends `Small` with a byte (that fits in `Small`'s padding).
+#[oxhpy::class(extends = Small)]
+pub struct SmallByte {
+    b: u8,
+}
+
+#[oxhpy::methods]
+impl SmallByte {
+    #[new]
+    fn new(n: u8, b: u8) -> (Self, Small) {
+        (SmallByte { b }, Small { n })
+    }
+
+    #[getter]
+    fn b(&self) -> u8 {
+        self.b
+    }
+}
+
+/// SmallFlag(n, flag): a sibling of `SmallByte` of the same size, with a `bool`.
+#[oxhpy::class(extends = Small)]
+pub struct SmallFlag {
+    flag: bool,
+}
+
+#[oxhpy::methods]
+impl SmallFlag {
+    #[new]
+    fn new(n: u8, flag: bool) -> (Self, Small) {
+        (SmallFlag { flag }, Small { n })
+    }
+
+    #[getter]
+    fn flag(&self) -> bool {
+        self.flag
+    }
+}
