@@ -9,6 +9,7 @@ test, except under ``@pytest.mark.leaks``; its report header proves the mode thr
 ``pytest_hpy_context_name`` below.
 """
 
+import gc
 import hashlib
 import json
 import os
@@ -146,3 +147,12 @@ def pytest_sessionfinish(session, exitstatus):
     with open(path, "w", encoding="utf-8") as f:
         seconds = round(time.monotonic() - START, 1)
         json.dump({**_facts(), **counts, "seconds": seconds, "exitstatus": int(exitstatus)}, f)
+
+
+def collect_until(predicate, rounds=20):
+    """gc.collect() until `predicate()` holds (GraalPy's Java GC may need several rounds)."""
+    for _ in range(rounds):
+        gc.collect()
+        if predicate():
+            return True
+    return predicate()

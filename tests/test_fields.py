@@ -12,6 +12,7 @@ import weakref
 
 import oxhpy_testext as t
 import pytest
+from conftest import collect_until
 
 PYPY = sys.implementation.name == "pypy"
 GRAALPY = sys.implementation.name == "graalpy"
@@ -23,15 +24,6 @@ class Box:
     def __init__(self, value=None):
         self.value = value
         self.node = None
-
-
-def collect_until(predicate, rounds=20):
-    """gc.collect() until `predicate()` holds (GraalPy's Java GC may need several rounds)."""
-    for _ in range(rounds):
-        gc.collect()
-        if predicate():
-            return True
-    return predicate()
 
 
 def test_method_stores_and_loads_through_its_object():

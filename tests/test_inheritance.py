@@ -10,18 +10,9 @@ import sys
 
 import oxhpy_testext as t
 import pytest
-from conftest import NESTED_HPY_CALLS, PYPY
+from conftest import NESTED_HPY_CALLS, PYPY, collect_until
 
 CPYTHON = sys.implementation.name == "cpython"
-
-
-def collect_until(predicate, rounds=20):
-    """gc.collect() until `predicate()` holds (GraalPy's Java GC may need several rounds)."""
-    for _ in range(rounds):
-        gc.collect()
-        if predicate():
-            return True
-    return predicate()
 
 
 def settled_drops():
