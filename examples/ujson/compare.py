@@ -4,7 +4,7 @@
 
     python compare.py callgrind --lib KEY=MODULE:DIR ... --json OUT      CPython, under valgrind
     python compare.py rounds --rounds R --lib KEY=MODULE:DIR ... --json OUT   wall clock, any interpreter
-    python compare.py report --callgrind CG.json --rounds RT.json [--command CMD]   markdown on stdout
+    python compare.py report [--callgrind CG.json] [--rounds RT.json ...] [--command CMD]   markdown
 
 KEY names a column (port, ujson, orjson, cpyext, json), MODULE the module imported (ujson, orjson, json),
 DIR what goes first on sys.path (empty: none). Every library is called as ujson's tests/benchmark.py
@@ -356,8 +356,8 @@ def report(args):
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append(mean_row(1 + len(others), [geomean(ratios[k]) for k in others]))
             lines.append("")
-    if args.rounds:
-        with open(args.rounds) as f:
+    for path in args.rounds:
+        with open(path) as f:
             rt = json.load(f)
         keys = rt["keys"]
         others = [k for k in keys if k != "port"]
@@ -385,7 +385,7 @@ def report(args):
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append(mean_row(len(keys), [geomean(ratios[k]) for k in others]))
             lines.append("")
-    for run in filter(None, (args.callgrind, args.rounds)):
+    for run in filter(None, [args.callgrind, *args.rounds]):
         with open(run) as f:
             data = json.load(f)
         lines += [f"- {data['python']}: " + "; ".join(f"{k}: {v}" for k, v in data["files"].items()) + "."]
@@ -430,7 +430,7 @@ def main():
     s.add_argument("--repeat", type=int, default=5)
     s = sub.add_parser("report")
     s.add_argument("--callgrind")
-    s.add_argument("--rounds")
+    s.add_argument("--rounds", action="append", default=[])
     s.add_argument("--command")
     s.add_argument("--note", action="append", default=[])
     s = sub.add_parser("profile")

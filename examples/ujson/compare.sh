@@ -3,7 +3,7 @@
 #
 #   CPython 3.11 (host, pyenv): instructions per call under callgrind (deterministic) of
 #     this port (HPy universal, oxhpy-hpy runtime), ujson's C extension (PyPI's wheel) and orjson (PyO3,
-#     PyPI's newest wheel);
+#     PyPI's newest wheel); then the same three by wall clock, interleaved rounds as on PyPy;
 #   PyPy 3.11 (trixie chroot): wall clock per call, interleaved rounds (one process per library in turn,
 #     medians of the per-round ratios) of this port, ujson's C extension through cpyext (PyPI's pp311 wheel
 #     when it has one, else built from the sdist in the chroot) and PyPy's own json.
@@ -17,7 +17,9 @@
 #   ORJSON         orjson's requirement (default: orjson, the newest)
 #   ROUNDS         PyPy rounds (default 7)
 #   SCALE          callgrind: each case runs N = SCALE x bench.py's count times (at least 2; default 0.005)
-#   WHAT           "cpython pypy" (default) or either one
+#   WHAT           parts to run (default "cpython cpython-time pypy"): callgrind on CPython, wall clock on
+#                  CPython (CP_ROUNDS rounds, default 3: a check of the instruction counts), PyPy; the report
+#                  has the latest results of each part in $WORK
 #   COMPARE_WORK   work folder (default $OXHPY_CACHE/ujson-compare): venvs, --target dirs, the JSON results
 #                  (callgrind.json also holds each case's top functions: python compare.py profile ...)
 #
@@ -33,7 +35,8 @@ OUT=${1:-}
 UJSON_VERSION=${UJSON_VERSION:-6.1.0}
 ROUNDS=${ROUNDS:-7}
 SCALE=${SCALE:-0.005}
-WHAT=${WHAT:-cpython pypy}
+WHAT=${WHAT:-cpython cpython-time pypy}
+CP_ROUNDS=${CP_ROUNDS:-3}
 WORK=${COMPARE_WORK:-$OXHPY_CACHE/ujson-compare}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -52,9 +55,7 @@ fi
 WHEEL=$(cd "$(dirname "$WHEEL")" && pwd)/$(basename "$WHEEL")
 echo "port wheel: $WHEEL" >&2
 
-results=()
-if [[ " $WHAT " == *" cpython "* ]]; then
-    command -v valgrind >/dev/null || die "no valgrind (apt-get install valgrind)"
+if [[ " $WHAT " == *" cpython"* ]]; then
     INTERPRETERS=(cpython3.11)
     ensure_runtime_wheels
     CP=$WORK/cp311
@@ -70,10 +71,19 @@ if [[ " $WHAT " == *" cpython "* ]]; then
         "$RUNTIME_DIR"/oxhpy_hpy-*-cp311-*.whl
     "$CP/venv/bin/python" -m pip install -q --no-deps --only-binary :all: --target "$CP/ujson" "ujson==$UJSON_VERSION"
     "$CP/venv/bin/python" -m pip install -q --no-deps --only-binary :all: --target "$CP/orjson" "${ORJSON:-orjson}"
-    step "CPython 3.11: callgrind (one valgrind process per library)"
-    "$CP/venv/bin/python" "$HERE/compare.py" callgrind --scale "$SCALE" --json "$WORK/callgrind.json" \
-        --lib "port=ujson:$CP/port" --lib "ujson=ujson:$CP/ujson" --lib "orjson=orjson:$CP/orjson"
-    results+=(--callgrind "$WORK/callgrind.json")
+    libs=(--lib "port=ujson:$CP/port" --lib "ujson=ujson:$CP/ujson" --lib "orjson=orjson:$CP/orjson")
+    if [[ " $WHAT " == *" cpython "* ]]; then
+        command -v valgrind >/dev/null || die "no valgrind (apt-get install valgrind)"
+        step "CPython 3.11: callgrind (one valgrind process per library)"
+        rm -f "$WORK/callgrind.json"
+        "$CP/venv/bin/python" "$HERE/compare.py" callgrind --scale "$SCALE" --json "$WORK/callgrind.json" "${libs[@]}"
+    fi
+    if [[ " $WHAT " == *" cpython-time "* ]]; then
+        step "CPython 3.11: $CP_ROUNDS interleaved wall-clock rounds (a check of the instruction counts)"
+        rm -f "$WORK/cpython-rounds.json"
+        "$CP/venv/bin/python" "$HERE/compare.py" rounds --rounds "$CP_ROUNDS" --json "$WORK/cpython-rounds.json" \
+            "${libs[@]}"
+    fi
 fi
 
 if [[ " $WHAT " == *" pypy "* ]]; then
@@ -100,18 +110,24 @@ if [[ " $WHAT " == *" pypy "* ]]; then
         gxx=$("$REPO/ci/in_chroot.sh" "$suite" g++ -dumpfullversion)
         CPYEXT_FROM="built from the sdist in the chroot (GCC $gxx, PyPy's default flags: -O2)"
     fi
-    in_chroot "$PY" -m pip install -q --no-deps --target cpyext ujson-wheel/ujson-*.whl
+    cpyext_wheel=$(cd "$ROOT$IN/ujson-wheel" && ls ujson-*.whl)
+    in_chroot "$PY" -m pip install -q --no-deps --target cpyext "ujson-wheel/$cpyext_wheel"
     echo "ujson for PyPy: $CPYEXT_FROM" >&2
+    echo "$CPYEXT_FROM" >"$WORK/cpyext-from.txt"
     step "PyPy 3.11: $ROUNDS interleaved rounds of port, ujson through cpyext, json"
     in_chroot "$PY" compare.py rounds --rounds "$ROUNDS" --json rounds.json \
         --lib "port=ujson:port" --lib "cpyext=ujson:cpyext" --lib "json=json:"
-    cp "$ROOT$IN/rounds.json" "$WORK/pypy-rounds.json"
-    results+=(--rounds "$WORK/pypy-rounds.json")
+    rm -f "$WORK/pypy-rounds.json" && cp "$ROOT$IN/rounds.json" "$WORK/pypy-rounds.json"
 fi
 
 step "report"
+# Each part's latest results in $WORK (WHAT=pypy keeps the callgrind numbers of an earlier run).
+results=()
+[[ -f $WORK/callgrind.json ]] && results+=(--callgrind "$WORK/callgrind.json")
+[[ -f $WORK/cpython-rounds.json ]] && results+=(--rounds "$WORK/cpython-rounds.json")
+[[ -f $WORK/pypy-rounds.json ]] && results+=(--rounds "$WORK/pypy-rounds.json")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 notes=(--note "CPU: $cpu, $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).")
-[[ -n ${CPYEXT_FROM:-} ]] && notes+=(--note "ujson for PyPy: $CPYEXT_FROM.")
+[[ -f $WORK/pypy-rounds.json ]] && notes+=(--note "ujson for PyPy: $(cat "$WORK/cpyext-from.txt").")
 "$VENV/bin/python" "$HERE/compare.py" report "${results[@]}" "${notes[@]}" --command "$COMMAND" >"$WORK/report.md"
 if [[ -n $OUT ]]; then cp "$WORK/report.md" "$OUT"; else cat "$WORK/report.md"; fi
