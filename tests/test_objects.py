@@ -703,6 +703,27 @@ def test_str_with_lone_surrogates(s):
     assert units == utf16_units(s)
     assert t.pystr_from_utf16(units) == from_utf16_units(units)
     assert t.echo_pystr(s) is s
+    with pytest.raises(UnicodeError):
+        t.pystr_to_utf8_bytes(s)
+
+
+@pytest.mark.parametrize("s", ["", "ascii", "caf\u00e9 " * 100, "\u4e2d\u6587" * 1000, "\U0001f600" * 50])
+def test_str_to_utf8_bytes_leaves_the_str_alone(s):
+    """`to_utf8_bytes` copies the UTF-8 into a new bytes object; `to_str` makes CPython keep a UTF-8
+    copy inside a non-ASCII str for its lifetime (its `__sizeof__` counts it)."""
+    s = "".join(list(s))  # a new str, no UTF-8 cached yet
+    out = t.pystr_to_utf8_bytes(s)
+    assert type(out) is bytes and out == s.encode()
+    if sys.implementation.name != "cpython":
+        return  # PyPy has no getsizeof; neither caches a second copy
+    size = sys.getsizeof(s)
+    t.pystr_to_utf8_bytes(s)
+    assert sys.getsizeof(s) == size
+    t.pystr_to_str(s)
+    if s.isascii():
+        assert sys.getsizeof(s) == size
+    else:
+        assert sys.getsizeof(s) > size  # the cached copy to_utf8_bytes avoids
 
 
 def test_str_with_lone_surrogates_of_a_subclass():

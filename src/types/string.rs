@@ -314,6 +314,39 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         self.extract::<&str>()
     }
 
+    /// The text's UTF-8 in a new `bytes` object (`s.encode()`, `HPyUnicode_AsUTF8String`):
+    /// `UnicodeEncodeError` for a lone surrogate. A copy that lives as long as the returned handle,
+    /// for reading a long non-ASCII text once: [`to_str`](Self::to_str) borrows, but CPython then
+    /// keeps a UTF-8 copy inside a non-ASCII `str` for as long as the `str` lives (up to 4x its text;
+    /// `sys.getsizeof` shows it); an ASCII `str` is its own UTF-8 either way.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyStrRef;
+    ///
+    /// /// How many lines a (possibly large, non-ASCII) text has, leaving the `str` as it was.
+    /// #[oxhpy::function]
+    /// fn count_lines(s: PyStrRef<'_, '_>) -> PyResult<usize> {
+    ///     let utf8 = s.to_utf8_bytes()?;
+    ///     Ok(utf8.as_bytes().split(|&b| b == b'\n').count())
+    /// }
+    /// ```
+    pub fn to_utf8_bytes(&self) -> PyResult<crate::PyBytes<'py>> {
+        let ctx = self.ctx();
+        let i = crate::context::Interpreter::get();
+        if i.pypy || i.graalpy {
+            // PyPy keeps its text as UTF-8 (WTF-8 with lone surrogates) and GraalPy as Java strings:
+            // borrowing caches nothing there, and `to_str` has the surrogate checks their
+            // `HPyUnicode_AsUTF8String` may lack.
+            return crate::PyBytes::new(ctx, self.to_str()?.as_bytes());
+        }
+        // SAFETY: a live handle; the result is a new bytes object or NULL with an error set.
+        let b = unsafe {
+            Handle::from_raw(ctx, ffi::HPyUnicode_AsUTF8String(ctx.as_ptr(), self.raw()))?
+        };
+        crate::PyBytes::try_from_object(&b)
+    }
+
     /// The text as UTF-8 bytes in which each lone surrogate is encoded as UTF-8 encodes any other
     /// code point (3 bytes), as `s.encode("utf-8", "surrogatepass")` gives it: what a JSON or
     /// WTF-8-style encoder writes. Borrowed from the object where the interpreter lends such bytes

@@ -372,6 +372,12 @@ pub fn pystr_lossy(s: PyStrRef<'_, '_>) -> PyResult<(String, bool)> {
     Ok((cow.into_owned(), borrowed))
 }
 
+/// The text through a new `bytes` object (`PyStr::to_utf8_bytes`).
+#[oxhpy::function]
+pub fn pystr_to_utf8_bytes<'py>(s: PyStrRef<'_, 'py>) -> PyResult<oxhpy::PyBytes<'py>> {
+    s.to_utf8_bytes()
+}
+
 #[oxhpy::function]
 pub fn pystr_to_utf16(s: PyStrRef<'_, '_>) -> PyResult<Vec<u16>> {
     s.to_utf16()
