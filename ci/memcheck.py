@@ -53,10 +53,12 @@ def classify(error):
     kind = error.findtext("kind") or ""
     if kind.startswith("Leak_"):
         return "leak"
+    # A value made from the digit CPython's _PyLong_New left unwritten is CPython's, whoever called the
+    # int operation (our binaries too: `x & 0` through HPy_And); our code never reads an int's digits.
+    if kind.startswith("Uninit") and origin[1:2] and origin[1]["fn"] == "_PyLong_New":
+        return "cpython-int0"
     if any(ours(f) for f in stack + origin):
         return "ours"
-    if kind.startswith("Uninit") and origin and origin[1:2] and origin[1]["fn"] == "_PyLong_New":
-        return "cpython-int0"
     if kind == "InvalidRead" and stack and _vector_string_fn(stack[0]) and _just_past_a_block(error):
         return "libc-overread"
     if any(in_hpy(f) for f in stack + origin):
