@@ -1902,6 +1902,56 @@ impl Field {
 #[inline(always)]
 pub fn assert_member<T: ?Sized + Send + Sync>() {}
 
+/// `#[oxhpy(get)]` on a member: `(&MemberRef(&member)).member_value(ctx)` converts it by
+/// reference when `&T: IntoPy` ([`MemberByRef`], chosen first by method lookup), else clones it
+/// ([`MemberByClone`]: `T: Clone + IntoPy`), to be converted after the borrow of the object ends.
+#[doc(hidden)]
+pub struct MemberRef<'r, T>(pub &'r T);
+
+/// The converted member (see [`MemberRef`]).
+#[doc(hidden)]
+pub struct Converted<'py>(PyResult<Handle<'py>>);
+
+impl<'py> crate::IntoPy<'py> for Converted<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        self.0
+    }
+}
+
+/// A member converted by reference (see [`MemberRef`]).
+#[doc(hidden)]
+pub trait MemberByRef<'py> {
+    type Value: crate::IntoPy<'py>;
+    fn member_value(self, ctx: Ctx<'py>) -> Self::Value;
+}
+
+impl<'r, 'py, T> MemberByRef<'py> for &MemberRef<'r, T>
+where
+    &'r T: crate::IntoPy<'py>,
+{
+    type Value = Converted<'py>;
+    #[inline(always)]
+    fn member_value(self, ctx: Ctx<'py>) -> Converted<'py> {
+        Converted(crate::IntoPy::into_py(self.0, ctx))
+    }
+}
+
+/// A member cloned (see [`MemberRef`]).
+#[doc(hidden)]
+pub trait MemberByClone<'py> {
+    type Value: crate::IntoPy<'py>;
+    fn member_value(self, ctx: Ctx<'py>) -> Self::Value;
+}
+
+impl<'py, T: Clone + crate::IntoPy<'py>> MemberByClone<'py> for MemberRef<'_, T> {
+    type Value = T;
+    #[inline(always)]
+    fn member_value(self, _ctx: Ctx<'py>) -> T {
+        self.0.clone()
+    }
+}
+
 /// The `tp_traverse` slot: visits the [`Field`]s at `T::FIELDS`.
 ///
 /// # Safety

@@ -188,15 +188,16 @@ pub trait IntoPy<'py> {
     /// ```
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>>;
 
-    /// How a `Vec<Self>` is converted: by default to a `list`.
+    /// How the items of a `Vec<Self>` (or, for `Self = &T`, of a `&Vec<T>`) are converted: by
+    /// default to a `list`.
     #[doc(hidden)]
-    fn vec_into_py(v: Vec<Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>>
+    fn seq_into_py(items: impl Iterator<Item = Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>>
     where
         Self: Sized,
     {
         // SAFETY: HPyList_New returns an owned list or NULL with an error set.
         let list = unsafe { Handle::from_raw(ctx, ffi::HPyList_New(ctx.as_ptr(), 0))? };
-        for item in v {
+        for item in items {
             let item = item.into_py(ctx)?;
             // SAFETY: live list and item; HPyList_Append does not steal the item.
             if unsafe { ffi::HPyList_Append(ctx.as_ptr(), list.raw(), item.raw()) } < 0 {
@@ -464,8 +465,10 @@ impl<'py> IntoPy<'py> for u8 {
         Some(isize::from(*self))
     }
 
-    fn vec_into_py(v: Vec<Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        v.as_slice().into_py(ctx)
+    /// `bytes`, as `&[u8]` converts (no copy for a `Vec<u8>`: collecting its own iterator
+    /// gives the vector back).
+    fn seq_into_py(items: impl Iterator<Item = Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        items.collect::<Vec<u8>>().as_slice().into_py(ctx)
     }
 }
 
@@ -791,7 +794,101 @@ impl<'py, T: for<'b> FromPy<'b, 'py>> FromPyItem<'py> for Option<T> {
 
 impl<'py, T: IntoPy<'py>> IntoPy<'py> for Vec<T> {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        T::vec_into_py(self, ctx)
+        T::seq_into_py(self.into_iter(), ctx)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// By reference: `&T` converts as `T` does, without giving up (or cloning) the value, for the
+// values that are converted by copying them anyway. What a `#[oxhpy(get)]` member, a
+// `#[derive(IntoPyRef)]` type and `(&self.items).into_py(ctx)` use.
+// ---------------------------------------------------------------------------------------
+
+macro_rules! ref_into_py {
+    ($($t:ty),*) => {$(
+        impl<'py> IntoPy<'py> for &$t {
+            #[inline]
+            fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                (*self).into_py(ctx)
+            }
+
+            #[inline(always)]
+            fn _oxhpy_index(&self) -> Option<isize> {
+                (**self)._oxhpy_index()
+            }
+
+            fn seq_into_py(items: impl Iterator<Item = Self>, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                <$t>::seq_into_py(items.copied(), ctx)
+            }
+        }
+    )*};
+}
+ref_into_py!(
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64,
+    bool,
+    ()
+);
+
+/// `&&str`, `&&T`: as `&T` (the items of a `&Vec<&str>`).
+impl<'b, 'py, T: ?Sized> IntoPy<'py> for &&'b T
+where
+    &'b T: IntoPy<'py>,
+{
+    #[inline]
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        (*self).into_py(ctx)
+    }
+
+    #[inline(always)]
+    fn _oxhpy_index(&self) -> Option<isize> {
+        (**self)._oxhpy_index()
+    }
+}
+
+impl<'a, 'py, T> IntoPy<'py> for &'a Option<T>
+where
+    &'a T: IntoPy<'py>,
+{
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        match self {
+            Some(v) => v.into_py(ctx),
+            None => Ok(ctx.none()),
+        }
+    }
+}
+
+/// A `list` (`bytes` for `&Vec<u8>`), as `Vec<T>` converts.
+impl<'a, 'py, T> IntoPy<'py> for &'a Vec<T>
+where
+    &'a T: IntoPy<'py>,
+{
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        <&'a T>::seq_into_py(self.iter(), ctx)
+    }
+}
+
+impl<'a, 'py> IntoPy<'py> for &Borrowed<'a, 'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+
+    #[inline(always)]
+    fn _oxhpy_handle(&self) -> Option<&dyn AsHandle<'py>> {
+        Some(*self)
     }
 }
 
@@ -815,6 +912,16 @@ macro_rules! tuple_conversions {
         impl<'py, $($t: for<'b> FromPy<'b, 'py>),+> FromPyItem<'py> for ($($t,)+) {
             fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
                 vec_from_sequence(obj)
+            }
+        }
+
+        /// A `tuple`, as the tuple itself converts.
+        impl<'a, 'py, $($t),+> IntoPy<'py> for &'a ($($t,)+)
+        where
+            $(&'a $t: IntoPy<'py>,)+
+        {
+            fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                ($(&self.$i,)+).into_py(ctx)
             }
         }
 

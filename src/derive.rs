@@ -93,7 +93,17 @@ pub fn transparent_field<'a, 'py, T: FromPy<'a, 'py>>(
     obj: Borrowed<'a, 'py>,
     path: &str,
 ) -> PyResult<T> {
-    T::from_py(obj).map_err(|e| field_error(e, path))
+    transparent_field_with(obj, path, T::from_py)
+}
+
+/// As [`transparent_field`], converting with `convert` (the field's `from_py_with`).
+#[inline]
+pub fn transparent_field_with<'a, 'py, T>(
+    obj: Borrowed<'a, 'py>,
+    path: &str,
+    convert: impl FnOnce(Borrowed<'a, 'py>) -> PyResult<T>,
+) -> PyResult<T> {
+    convert(obj).map_err(|e| field_error(e, path))
 }
 
 /// Reads the field `path` from `obj`'s attribute or item `key`; missing, it is an error.
@@ -103,8 +113,19 @@ pub fn field<'py, T: for<'b> FromPy<'b, 'py>>(
     key: FieldKey<'_>,
     path: &str,
 ) -> PyResult<T> {
+    field_with(obj, key, path, |o| T::from_py(o))
+}
+
+/// As [`field`], converting with `convert` (the field's `from_py_with`).
+#[inline]
+pub fn field_with<'py, T>(
+    obj: Borrowed<'_, 'py>,
+    key: FieldKey<'_>,
+    path: &str,
+    convert: impl for<'b> FnOnce(Borrowed<'b, 'py>) -> PyResult<T>,
+) -> PyResult<T> {
     match lookup(obj, key).map_err(|e| field_error(e, path))? {
-        Ok(h) => transparent_field(h.borrow(), path),
+        Ok(h) => transparent_field_with(h.borrow(), path, convert),
         Err(kind) => Err(missing(obj, key, kind, path)),
     }
 }
@@ -117,8 +138,20 @@ pub fn field_or<'py, T: for<'b> FromPy<'b, 'py>>(
     path: &str,
     default: impl FnOnce() -> T,
 ) -> PyResult<T> {
+    field_or_with(obj, key, path, |o| T::from_py(o), default)
+}
+
+/// As [`field_or`], converting with `convert` (the field's `from_py_with`).
+#[inline]
+pub fn field_or_with<'py, T>(
+    obj: Borrowed<'_, 'py>,
+    key: FieldKey<'_>,
+    path: &str,
+    convert: impl for<'b> FnOnce(Borrowed<'b, 'py>) -> PyResult<T>,
+    default: impl FnOnce() -> T,
+) -> PyResult<T> {
     match lookup(obj, key).map_err(|e| field_error(e, path))? {
-        Ok(h) => transparent_field(h.borrow(), path),
+        Ok(h) => transparent_field_with(h.borrow(), path, convert),
         Err(_) => Ok(default()),
     }
 }
@@ -148,8 +181,19 @@ pub fn tuple_field<'py, T: for<'b> FromPy<'b, 'py>>(
     i: usize,
     path: &str,
 ) -> PyResult<T> {
+    tuple_field_with(items, i, path, |o| T::from_py(o))
+}
+
+/// As [`tuple_field`], converting with `convert` (the field's `from_py_with`).
+#[inline]
+pub fn tuple_field_with<'py, T>(
+    items: &[Handle<'py>],
+    i: usize,
+    path: &str,
+    convert: impl for<'b> FnOnce(Borrowed<'b, 'py>) -> PyResult<T>,
+) -> PyResult<T> {
     match items.get(i) {
-        Some(h) => transparent_field(h.borrow(), path),
+        Some(h) => transparent_field_with(h.borrow(), path, convert),
         None => Err(PyErr::new(
             Exc::SystemError,
             format!("{path}: tuple item {i} missing"),
@@ -205,6 +249,17 @@ pub fn into_field<'py, T: IntoPy<'py>>(
     path: &str,
 ) -> PyResult<Handle<'py>> {
     value.into_py(ctx).map_err(|e| into_field_error(e, path))
+}
+
+/// Converts the field `path` with `convert` (its `into_py_with`), naming it in the error.
+#[inline]
+pub fn into_field_with<'py, T: ?Sized>(
+    value: &T,
+    ctx: Ctx<'py>,
+    path: &str,
+    convert: impl FnOnce(&T, Ctx<'py>) -> PyResult<Handle<'py>>,
+) -> PyResult<Handle<'py>> {
+    convert(value, ctx).map_err(|e| into_field_error(e, path))
 }
 
 #[cold]

@@ -555,6 +555,20 @@ pub fn extract_arg<'a, 'py, T: FromPy<'a, 'py>>(obj: Borrowed<'a, 'py>, name: &s
     }
 }
 
+/// Converts argument `name` with `convert` (a parameter's `#[oxhpy(from_py_with = convert)]`),
+/// naming it in the error as [`extract_arg`] does.
+#[inline(always)]
+pub fn extract_arg_with<'a, 'py, T>(
+    obj: Borrowed<'a, 'py>,
+    name: &str,
+    convert: impl FnOnce(Borrowed<'a, 'py>) -> PyResult<T>,
+) -> PyResult<T> {
+    match convert(obj) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(arg_error(e, name)),
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn arg_error(e: PyErr, name: &str) -> PyErr {

@@ -53,6 +53,8 @@ pub use module::{Global, Module};
 pub use oxhpy_macros::FromPy;
 #[doc = include_str!("derive_into_py.md")]
 pub use oxhpy_macros::IntoPy;
+#[doc = include_str!("derive_into_py_ref.md")]
+pub use oxhpy_macros::IntoPyRef;
 pub use types::{
     CompareOp, PyBytes, PyBytesRef, PyDict, PyDictRef, PyIter, PyList, PyListRef, PyStr, PyStrRef,
     PyTuple, PyTupleRef, PyType, PyTypeRef,
@@ -79,8 +81,8 @@ pub use types::{
 /// ```
 pub mod prelude {
     pub use crate::{
-        AsHandle, Borrowed, Ctx, CustomException, Exc, FromPy, Global, Handle, IntoPy, Module,
-        Object, PyErr, PyResult,
+        AsHandle, Borrowed, Ctx, CustomException, Exc, FromPy, Global, Handle, IntoPy, IntoPyRef,
+        Module, Object, PyErr, PyResult,
     };
 }
 
@@ -94,17 +96,19 @@ pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
         add_class, assert_member, borrow_self, borrow_self_mut, destroy, initialised, instantiate,
-        instantiate_new, is_instance, root_layout, traverse, BaseClass, Init, LayoutOf, Mutable,
-        NoBase, PyClass, PyMethods, TypeGlobal,
+        instantiate_new, is_instance, root_layout, traverse, BaseClass, Converted, Init, LayoutOf,
+        MemberByClone, MemberByRef, MemberRef, Mutable, NoBase, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;
     // `#[derive(FromPy)]`, `#[derive(IntoPy)]`.
     pub use crate::derive::{
-        dict_set, field, field_or, into_field, new_dict, transparent_field, tuple_field,
+        dict_set, field, field_or, field_or_with, field_with, into_field, into_field_with,
+        new_dict, transparent_field, transparent_field_with, tuple_field, tuple_field_with,
         tuple_items, tuple_of, EnumErrors, FieldKey,
     };
     pub use crate::function::{
-        extract_arg, with_args, ArgScope, ArgSpec, MethodDef, PropertyDef, VectorArgs,
+        extract_arg, extract_arg_with, with_args, ArgScope, ArgSpec, MethodDef, PropertyDef,
+        VectorArgs,
     };
     pub use crate::handle::close::pending_closes;
     pub use crate::module::{

@@ -503,6 +503,75 @@ def test_in_methods():
     )
 
 
+# --- from_py_with / into_py_with ---------------------------------------------------------------
+
+
+def test_from_py_with_and_into_py_with_fields():
+    assert t.color_fields({"rgb": "0x102030", "name": "navy"}) == (0x102030, 0xFF, "navy")
+    assert t.color_fields({"rgb": "ff", "alpha": "0x10", "name": None}) == (0xFF, 0x10, None)
+    assert t.color_echo({"rgb": "abc", "name": None}) == {"rgb": "0xabc", "alpha": "0xff", "name": None}
+    assert t.hex_pair(("10", "ff")) == (16, "0xff")
+    assert t.length_cm("3 cm") == 3.0 and t.length_cm("2 m") == 200.0
+
+
+def test_from_py_with_errors_name_the_field():
+    assert error_of(t.color_fields, {"rgb": "xyz", "name": None}) == (
+        ValueError,
+        "argument 'c': failed to extract field Color.rgb: not hex: \"xyz\" (invalid digit found in string)",
+    )
+    assert error_of(t.color_fields, {"rgb": 5, "name": None}) == (
+        TypeError,
+        "argument 'c': failed to extract field Color.rgb: expected str, got int",
+    )
+    kind, msg = error_of(t.color_fields, {"name": None})
+    assert kind is KeyError and msg == "argument 'c': failed to extract field Color.rgb: key 'rgb' not found"
+    assert error_of(t.hex_pair, ("1", "g")) == (
+        ValueError,
+        "argument 'p': failed to extract field HexPair.1: not hex: \"g\" (invalid digit found in string)",
+    )
+    length = "argument 'l': failed to extract field Length.0: "
+    assert error_of(t.length_cm, "3 inch") == (ValueError, length + 'unknown unit "inch"')
+    assert error_of(t.length_cm, 3) == (TypeError, length + "expected str, got int")
+    assert error_of(t.hex_pair, ("1",)) == (
+        ValueError,
+        "argument 'p': expected tuple of length 2, got length 1",
+    )
+
+
+def test_from_py_with_parameters():
+    assert t.hex_sum("1") == 1 + 16
+    assert t.hex_sum("0x10", "1") == 17
+    assert t.hex_sum("1", b="2", c="3") == 6
+    assert t.hex_sum("1", c=None) == 17
+    assert error_of(t.hex_sum, "q") == (
+        ValueError,
+        "argument 'a': not hex: \"q\" (invalid digit found in string)",
+    )
+    assert error_of(t.hex_sum, "1", 2) == (TypeError, "argument 'b': expected str, got int")
+    assert error_of(lambda: t.hex_sum("1", c=[])) == (TypeError, "argument 'c': expected str, got list")
+
+
+# --- IntoPyRef and conversions by reference -----------------------------------------------------
+
+
+def test_members_by_reference():
+    s = t.Sheet()
+    assert s.cells == [None, 1.5, {"text": "hi", "tags": ["a", "b"]}]
+    assert s.colors == [{"rgb": "0x102030", "alpha": "0x80", "name": "navy"}]
+    assert s.raw == b"\x00\xffraw"
+    assert s.pairs == [("one", 1), ("none", None)]
+    assert s.labelled == {"tag": "ports", "value": [80, 443]}
+    assert s.size == 2.5
+    # Each read is a new object; the class keeps its data.
+    assert s.cells is not s.cells and s.cells == s.cells
+
+
+def test_methods_convert_by_reference():
+    s = t.Sheet()
+    assert s.snapshot() == ([None, 1.5, {"text": "hi", "tags": ["a", "b"]}], b"\x00\xffraw", 2.5, [80, 443])
+    assert s.snapshot() == s.snapshot()
+
+
 # --- bad input never crashes --------------------------------------------------------------------
 
 BAD = [None, 0, -1, 2**100, 1.5, float("nan"), "", "x", b"x", [], [1], (), (1,), (1, 2, 3), {}, {"x": 1}]

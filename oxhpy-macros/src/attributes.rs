@@ -218,18 +218,32 @@ impl MethodAttrs {
     }
 }
 
-/// Takes `#[oxhpy(default = EXPR)]` out of a parameter's attributes.
-pub(crate) fn take_param_default(attrs: &mut Vec<Attribute>) -> syn::Result<Option<Expr>> {
-    let mut default = None;
+/// `#[oxhpy(...)]` on a parameter: `default = EXPR`, `from_py_with = path`.
+#[derive(Default)]
+pub(crate) struct ParamAttrs {
+    pub default: Option<Expr>,
+    /// A function `fn(Borrowed<'_, 'py>) -> PyResult<T>` that converts the argument instead of
+    /// `T`'s `FromPy`.
+    pub from_py_with: Option<syn::ExprPath>,
+}
+
+/// Takes the `#[oxhpy(...)]` options out of a parameter's attributes.
+pub(crate) fn take_param_attrs(attrs: &mut Vec<Attribute>) -> syn::Result<ParamAttrs> {
+    let mut out = ParamAttrs::default();
     let mut kept = Vec::new();
     for a in attrs.drain(..) {
         if a.path().is_ident("oxhpy") {
             a.parse_nested_meta(|meta| {
                 if meta.path.is_ident("default") {
-                    default = Some(meta.value()?.parse::<Expr>()?);
+                    duplicate(&meta, out.default.is_some())?;
+                    out.default = Some(meta.value()?.parse::<Expr>()?);
+                    Ok(())
+                } else if meta.path.is_ident("from_py_with") {
+                    duplicate(&meta, out.from_py_with.is_some())?;
+                    out.from_py_with = Some(meta.value()?.parse()?);
                     Ok(())
                 } else {
-                    Err(meta.error("expected `default = EXPR`"))
+                    Err(meta.error("expected `default = EXPR` or `from_py_with = path`"))
                 }
             })?;
         } else {
@@ -237,7 +251,7 @@ pub(crate) fn take_param_default(attrs: &mut Vec<Attribute>) -> syn::Result<Opti
         }
     }
     *attrs = kept;
-    Ok(default)
+    Ok(out)
 }
 
 /// `#[oxhpy(...)]` on a type or an enum variant that derives `FromPy` / `IntoPy`:
@@ -256,17 +270,21 @@ pub(crate) enum ItemKeyLit {
 }
 
 /// `#[oxhpy(...)]` on a field of a type that derives `FromPy` / `IntoPy`: `attribute`,
-/// `attribute = "name"`, `item`, `item = "key"` or `item = 0`, `default`, `default = EXPR`.
+/// `attribute = "name"`, `item`, `item = "key"` or `item = 0`, `default`, `default = EXPR`
+/// (where the field is), `from_py_with = path`, `into_py_with = path` (how it converts).
 /// Each is `(where it is written, its value)`.
 #[derive(Default)]
 pub(crate) struct DeriveFieldAttrs {
     pub attribute: Option<(Span, Option<LitStr>)>,
     pub item: Option<(Span, Option<ItemKeyLit>)>,
     pub default: Option<(Span, Option<Expr>)>,
+    pub from_py_with: Option<syn::ExprPath>,
+    pub into_py_with: Option<syn::ExprPath>,
 }
 
 impl DeriveFieldAttrs {
-    /// Where the first option given is written (a tuple or transparent field takes none).
+    /// Where the first option that places the field is written (a tuple or transparent field
+    /// takes none).
     pub(crate) fn first_span(&self) -> Option<Span> {
         self.attribute
             .as_ref()
@@ -349,11 +367,17 @@ pub(crate) fn derive_field_attrs(attrs: &[Attribute]) -> syn::Result<DeriveField
                     None
                 };
                 out.default = Some((span, value));
+            } else if meta.path.is_ident("from_py_with") {
+                duplicate(&meta, out.from_py_with.is_some())?;
+                out.from_py_with = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("into_py_with") {
+                duplicate(&meta, out.into_py_with.is_some())?;
+                out.into_py_with = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(
                     "expected `attribute`, `attribute = \"name\"`, `item`, `item = \"key\"`, \
-                     `default` or `default = EXPR` (on a field of a type that derives `FromPy` / \
-                     `IntoPy`)",
+                     `default`, `default = EXPR`, `from_py_with = path` or `into_py_with = path` \
+                     (on a field of a type that derives `FromPy` / `IntoPy`)",
                 ));
             }
             Ok(())

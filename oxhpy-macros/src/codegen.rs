@@ -431,14 +431,12 @@ impl Callable {
     /// `let name: Ty = ...;` for `*args` or `**kwargs`, from the `Option<Handle>` local `extra`
     /// (`None` only for an `Option` parameter: no extra arguments).
     fn convert_extra(&self, i: usize, extra: &Ident) -> TokenStream {
+        let param = &self.params[i];
         let Param {
-            name,
-            py_name,
-            ty,
-            optional,
-            ..
-        } = &self.params[i];
+            name, ty, optional, ..
+        } = param;
         let ty = erase_lifetimes(quote!(#ty));
+        let extract = param.extract(quote!(::oxhpy::Handle::borrow(obj)));
         let missing = if *optional {
             quote!(::core::option::Option::None)
         } else {
@@ -446,9 +444,7 @@ impl Callable {
         };
         quote! {
             let #name: #ty = match &#extra {
-                ::core::option::Option::Some(obj) => {
-                    ::oxhpy::impl_::extract_arg(::oxhpy::Handle::borrow(obj), #py_name)?
-                }
+                ::core::option::Option::Some(obj) => #extract?,
                 ::core::option::Option::None => #missing,
             };
         }
@@ -456,14 +452,15 @@ impl Callable {
 
     /// `let name: Ty = ...;` from an `Option<Borrowed>` slot, applying the default if missing.
     pub(crate) fn convert(&self, i: usize, slot: TokenStream) -> TokenStream {
+        let param = &self.params[i];
         let Param {
             name,
-            py_name,
             ty,
             default,
             optional,
             ..
-        } = &self.params[i];
+        } = param;
+        let extract = param.extract(quote!(obj));
         let missing = match (default, optional) {
             (Some(d), _) => quote!(#d),
             (None, true) => quote!(::core::option::Option::None),
@@ -472,7 +469,7 @@ impl Callable {
         let ty = erase_lifetimes(quote!(#ty));
         quote! {
             let #name: #ty = match #slot {
-                ::core::option::Option::Some(obj) => ::oxhpy::impl_::extract_arg(obj, #py_name)?,
+                ::core::option::Option::Some(obj) => #extract?,
                 ::core::option::Option::None => #missing,
             };
         }

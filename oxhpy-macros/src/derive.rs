@@ -16,6 +16,8 @@ use syn::{
 pub(crate) enum Which {
     FromPy,
     IntoPy,
+    /// `IntoPy` for `&T`: the fields converted by reference.
+    IntoPyRef,
 }
 
 impl Which {
@@ -23,6 +25,7 @@ impl Which {
         match self {
             Which::FromPy => "#[derive(FromPy)]",
             Which::IntoPy => "#[derive(IntoPy)]",
+            Which::IntoPyRef => "#[derive(IntoPyRef)]",
         }
     }
 }
@@ -51,6 +54,12 @@ pub(crate) struct Field {
     pub default: Option<Option<Expr>>,
     /// `Point.x`, `Shape::Circle.0`: the field in error messages.
     pub path: String,
+    /// `#[oxhpy(from_py_with = path)]`: `fn(Borrowed<'_, 'py>) -> PyResult<T>` instead of the
+    /// field type's `FromPy`.
+    pub from_py_with: Option<syn::ExprPath>,
+    /// `#[oxhpy(into_py_with = path)]`: `fn(&T, Ctx<'py>) -> PyResult<Handle<'py>>` instead of
+    /// the field type's `IntoPy`.
+    pub into_py_with: Option<syn::ExprPath>,
 }
 
 /// The shape of a struct or of an enum variant.
@@ -197,7 +206,7 @@ impl Input {
             if let GenericParam::Lifetime(l) = p {
                 if l.lifetime.ident == "py" {
                     py = Some(l.lifetime.clone());
-                } else if which == Which::IntoPy {
+                } else if which != Which::FromPy {
                     // Any lifetime: the values are converted, nothing is borrowed from Python.
                 } else if source.is_some() {
                     return err(
@@ -324,6 +333,8 @@ fn shape(
                 key: None,
                 default: None,
                 path: format!("{path}.{field_name}"),
+                from_py_with: field_attrs.from_py_with.clone(),
+                into_py_with: field_attrs.into_py_with.clone(),
             },
             field_attrs,
             field_name,

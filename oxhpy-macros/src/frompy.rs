@@ -44,7 +44,7 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
     for shape in model.shapes() {
         for f in shape.fields() {
             let ty = &f.ty;
-            if mentions_param(quote!(#ty), &params) {
+            if f.from_py_with.is_none() && mentions_param(quote!(#ty), &params) {
                 bounds.push(match shape {
                     Shape::Transparent(_) => quote!(#ty: ::oxhpy::FromPy<#src, #py>),
                     _ => quote!(#ty: for<'__oxhpy_b> ::oxhpy::FromPy<'__oxhpy_b, #py>),
@@ -130,15 +130,26 @@ fn build(shape: &Shape, ctor: &TokenStream, p: &TokenStream) -> TokenStream {
     match shape {
         Shape::Transparent(f) => {
             let (m, ty, path) = (&f.member, &f.ty, &f.path);
-            let value = quote_spanned!(ty.span()=> #p::transparent_field::<#ty>(__obj, #path)?);
+            let value = match &f.from_py_with {
+                None => quote_spanned!(ty.span()=> #p::transparent_field::<#ty>(__obj, #path)?),
+                Some(w) => quote_spanned!(w.span()=>
+                    #p::transparent_field_with::<#ty>(__obj, #path, #w)?
+                ),
+            };
             quote!(#ctor { #m: #value })
         }
         Shape::Tuple(fields) => {
             let n = fields.len();
             let values = fields.iter().enumerate().map(|(i, f)| {
                 let (m, ty, path) = (&f.member, &f.ty, &f.path);
-                let value =
-                    quote_spanned!(ty.span()=> #p::tuple_field::<#ty>(&__items, #i, #path)?);
+                let value = match &f.from_py_with {
+                    None => quote_spanned!(ty.span()=>
+                        #p::tuple_field::<#ty>(&__items, #i, #path)?
+                    ),
+                    Some(w) => quote_spanned!(w.span()=>
+                        #p::tuple_field_with::<#ty>(&__items, #i, #path, #w)?
+                    ),
+                };
                 quote!(#m: #value)
             });
             quote!({
@@ -154,15 +165,23 @@ fn build(shape: &Shape, ctor: &TokenStream, p: &TokenStream) -> TokenStream {
                     FieldKey::Item(k) => quote!(#p::FieldKey::Item(#k)),
                     FieldKey::Index(i) => quote!(#p::FieldKey::Index(#i)),
                 };
-                let value = match &f.default {
-                    None => quote_spanned!(ty.span()=> #p::field::<#ty>(__obj, #key, #path)?),
-                    Some(None) => quote_spanned!(ty.span()=>
-                        #p::field_or::<#ty>(
-                            __obj, #key, #path, <#ty as ::core::default::Default>::default,
-                        )?
+                let default = match &f.default {
+                    None => None,
+                    Some(None) => Some(quote!(<#ty as ::core::default::Default>::default)),
+                    Some(Some(e)) => Some(quote!(|| #e)),
+                };
+                let value = match (&f.from_py_with, default) {
+                    (None, None) => {
+                        quote_spanned!(ty.span()=> #p::field::<#ty>(__obj, #key, #path)?)
+                    }
+                    (None, Some(d)) => {
+                        quote_spanned!(ty.span()=> #p::field_or::<#ty>(__obj, #key, #path, #d)?)
+                    }
+                    (Some(w), None) => quote_spanned!(w.span()=>
+                        #p::field_with::<#ty>(__obj, #key, #path, #w)?
                     ),
-                    Some(Some(e)) => quote_spanned!(ty.span()=>
-                        #p::field_or::<#ty>(__obj, #key, #path, || #e)?
+                    (Some(w), Some(d)) => quote_spanned!(w.span()=>
+                        #p::field_or_with::<#ty>(__obj, #key, #path, #w, #d)?
                     ),
                 };
                 quote!(#m: #value)

@@ -1,4 +1,5 @@
-//! `#[derive(IntoPy)]`: `impl IntoPy<'py>` for the type of the model (`derive.rs`).
+//! `#[derive(IntoPy)]`: `impl IntoPy<'py>` for the type of the model (`derive.rs`);
+//! `#[derive(IntoPyRef)]`: the same for `&T`, each field converted by reference.
 //!
 //! A struct with named fields becomes a dict `{name: value}` (the key is the field's `item` key or
 //! `attribute` name when it has one), a tuple struct a tuple, a newtype (or `transparent`) its
@@ -9,15 +10,19 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{spanned::Spanned, DeriveInput, Lifetime};
 
-pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
+pub(crate) fn expand(item: TokenStream, which: Which) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(item)?;
-    let model = Input::parse(input, Which::IntoPy)?;
+    let model = Input::parse(input, which)?;
+    // `IntoPyRef`: the lifetime of the reference converted.
+    let by_ref =
+        (which == Which::IntoPyRef).then(|| Lifetime::new("'__oxhpy_r", Span::call_site()));
     let p = quote!(::oxhpy::impl_);
     let py = model
         .py
         .clone()
         .unwrap_or_else(|| Lifetime::new("'py", Span::call_site()));
-    let extra: Vec<Lifetime> = model.py.is_none().then(|| py.clone()).into_iter().collect();
+    let mut extra: Vec<Lifetime> = model.py.is_none().then(|| py.clone()).into_iter().collect();
+    extra.extend(by_ref.clone());
     let impl_generics = model.impl_generics(&extra);
     let (impl_g, _, _) = impl_generics.split_for_impl();
     let (_, ty_g, where_clause) = model.generics.split_for_impl();
@@ -30,26 +35,35 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
     for shape in model.shapes() {
         for f in shape.fields() {
             let ty = &f.ty;
-            if mentions_param(quote!(#ty), &params) {
-                bounds.push(quote!(#ty: ::oxhpy::IntoPy<#py>));
+            if f.into_py_with.is_none() && mentions_param(quote!(#ty), &params) {
+                bounds.push(match &by_ref {
+                    None => quote!(#ty: ::oxhpy::IntoPy<#py>),
+                    Some(r) => quote!(&#r #ty: ::oxhpy::IntoPy<#py>),
+                });
             }
         }
     }
 
+    let by_ref = by_ref.is_some();
     let arms: Vec<TokenStream> = match &model.body {
-        Body::Struct(shape) => vec![arm(shape, &quote!(Self), &p)],
+        Body::Struct(shape) => vec![arm(shape, &quote!(#ident), by_ref, &p)],
         Body::Enum(variants) => variants
             .iter()
             .map(|v| {
                 let vi = &v.ident;
-                arm(&v.shape, &quote!(Self::#vi), &p)
+                arm(&v.shape, &quote!(#ident::#vi), by_ref, &p)
             })
             .collect(),
+    };
+    let self_ty = if by_ref {
+        quote!(&'__oxhpy_r #ident #ty_g)
+    } else {
+        quote!(#ident #ty_g)
     };
 
     Ok(quote! {
         #[automatically_derived]
-        impl #impl_g ::oxhpy::IntoPy<#py> for #ident #ty_g
+        impl #impl_g ::oxhpy::IntoPy<#py> for #self_ty
         where
             #(#bounds,)*
         {
@@ -65,12 +79,22 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// `pattern => conversion,` for `shape` after `ctor` (`Self`, `Self::Variant`).
-fn arm(shape: &Shape, ctor: &TokenStream, p: &TokenStream) -> TokenStream {
+/// `pattern => conversion,` for `shape` after `ctor` (`Type`, `Type::Variant`); `by_ref`: the
+/// value matched is a `&Type`, whose fields are bound by reference.
+fn arm(shape: &Shape, ctor: &TokenStream, by_ref: bool, p: &TokenStream) -> TokenStream {
     let pattern = shape.pattern(ctor);
     let convert = |f: &crate::derive::Field| {
         let (b, ty, path) = (&f.binding, &f.ty, &f.path);
-        quote_spanned!(ty.span()=> #p::into_field::<#ty>(#b, __ctx, #path))
+        match (&f.into_py_with, by_ref) {
+            (None, false) => quote_spanned!(ty.span()=> #p::into_field::<#ty>(#b, __ctx, #path)),
+            (None, true) => quote_spanned!(ty.span()=> #p::into_field::<&#ty>(#b, __ctx, #path)),
+            (Some(w), false) => {
+                quote_spanned!(w.span()=> #p::into_field_with::<#ty>(&#b, __ctx, #path, #w))
+            }
+            (Some(w), true) => {
+                quote_spanned!(w.span()=> #p::into_field_with::<#ty>(#b, __ctx, #path, #w))
+            }
+        }
     };
     let body = match shape {
         Shape::Transparent(f) => convert(f),

@@ -48,7 +48,9 @@ mod utils;
 /// tuple and `**kwargs` the extra keyword arguments as a dict (`None` for an `Option` parameter
 /// when there are none). In `#[oxhpy::methods]` it is `#[oxhpy(signature = (...))]`. Bad calls
 /// raise the `TypeError`s of a `def` with the same signature, worded as CPython words them.
-/// Parameters may carry `#[oxhpy(default = EXPR)]`; `Option<T>` parameters default to `None`
+/// Parameters may carry `#[oxhpy(default = EXPR)]` and `#[oxhpy(from_py_with = path)]` (a function
+/// `fn(Borrowed<'_, 'py>) -> PyResult<T>` that converts the argument instead of `T`'s `FromPy`, its
+/// error naming the argument); `Option<T>` parameters default to `None`
 /// unless a required positional parameter follows. A first parameter of type `Ctx<'py>` receives
 /// the context. The function cannot be an `unsafe fn`.
 #[proc_macro_attribute]
@@ -232,7 +234,16 @@ pub fn derive_from_py(item: TokenStream) -> TokenStream {
 /// re-export `oxhpy::IntoPy`.
 #[proc_macro_derive(IntoPy, attributes(oxhpy))]
 pub fn derive_into_py(item: TokenStream) -> TokenStream {
-    intopy::expand(item.into())
+    intopy::expand(item.into(), derive::Which::IntoPy)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[derive(IntoPyRef)]`: converts a reference to the type to a Python object. Documented, with
+/// examples, on its re-export `oxhpy::IntoPyRef`.
+#[proc_macro_derive(IntoPyRef, attributes(oxhpy))]
+pub fn derive_into_py_ref(item: TokenStream) -> TokenStream {
+    intopy::expand(item.into(), derive::Which::IntoPyRef)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -3,12 +3,12 @@
 //! block (`MethodKind`, decided with the table of special methods in `slots.rs`). Built from the
 //! parsed item and its attributes (`attributes.rs`); the code generators read it and nothing else.
 use crate::attributes::{
-    take_param_default, CallableOptions, Marker, MethodAttrs, PySignature, SigItem,
+    take_param_attrs, CallableOptions, Marker, MethodAttrs, PySignature, SigItem,
 };
 use crate::slots::{self, SlotDef};
 use crate::utils::{last_ident, return_span, returns_result, returns_unit};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::quote;
+use quote::{quote, quote_spanned, ToTokens};
 use syn::{spanned::Spanned, Error, Expr, FnArg, Ident, Pat, Signature, Type};
 
 /// The HPy calling convention of a function or method (`sig = "..."`).
@@ -107,6 +107,8 @@ pub(crate) struct Param {
     pub py_name: String,
     pub ty: Type,
     pub default: Option<Expr>,
+    /// `#[oxhpy(from_py_with = path)]`: converts the argument instead of `ty`'s `FromPy`.
+    pub from_py_with: Option<syn::ExprPath>,
     pub optional: bool,
     pub kind: ParamKind,
 }
@@ -125,6 +127,19 @@ impl Param {
     /// Has a value when the call leaves it out: a default, or `None` for an `Option`.
     pub(crate) fn has_default(&self) -> bool {
         self.default.is_some() || self.optional
+    }
+
+    /// The conversion of the argument `obj` (a `Borrowed`), a `PyResult` whose error names the
+    /// parameter.
+    pub(crate) fn extract(&self, obj: TokenStream) -> TokenStream {
+        let py_name = &self.py_name;
+        match &self.from_py_with {
+            None => quote!(::oxhpy::impl_::extract_arg(#obj, #py_name)),
+            Some(f) => {
+                let ty = crate::utils::erase_lifetimes(self.ty.to_token_stream());
+                quote_spanned!(f.span()=> ::oxhpy::impl_::extract_arg_with::<#ty>(#obj, #py_name, #f))
+            }
+        }
     }
 }
 
@@ -426,7 +441,7 @@ impl Callable {
                     "parameters must be plain identifiers",
                 ));
             };
-            let default = take_param_default(&mut pt.attrs)?;
+            let attrs = take_param_attrs(&mut pt.attrs)?;
             let optional = matches!(last_ident(&pt.ty), Some(id) if id == "Option");
             let name = pi.ident.clone();
             // The glue is generated outside the `impl` block: `Self` there is the owner.
@@ -439,7 +454,8 @@ impl Callable {
                 py_name: name.to_string().trim_start_matches("r#").to_owned(),
                 name,
                 ty,
-                default,
+                default: attrs.default,
+                from_py_with: attrs.from_py_with,
                 optional,
                 kind: ParamKind::PosOrKw,
             });

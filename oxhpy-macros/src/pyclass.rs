@@ -277,7 +277,8 @@ fn take_field_options(attrs: &mut Vec<syn::Attribute>) -> syn::Result<FieldOptio
 /// The properties of the members marked `#[oxhpy(get)]` / `#[oxhpy(get, set)]` (the attributes are
 /// taken out of the struct): statements of `class_defs` that push their `PropertyDef`s.
 ///
-/// The getter returns a clone of the member (`Clone + IntoPy`) under a shared borrow; the setter
+/// The getter converts the member by reference (`&T: IntoPy`) or returns a clone of it (`Clone +
+/// IntoPy`, converted after the borrow) under a shared borrow; the setter
 /// converts the value (`FromPy`) and assigns it under an exclusive borrow, so only a `Mutable`
 /// class has one (the error points at `set`). A `Field` member is loaded (`None` when empty) and
 /// stored through the object, under a shared borrow (a frozen class may set it). Deleting is
@@ -328,15 +329,16 @@ fn field_accessors(s: &mut ItemStruct) -> syn::Result<TokenStream> {
                 ::oxhpy::IntoPy::into_py(value, py).map(::oxhpy::Handle::into_raw)
             }
         } else {
-            // Spanned at the member's type: where a type that is not `Clone + IntoPy` fails.
-            let clone = quote_spanned!(ty.span()=> ::core::clone::Clone::clone(&r.#member));
-            let into_py = quote_spanned!(ty.span()=> ::oxhpy::IntoPy::into_py(value, py));
+            // Spanned at the member's type: where a type that converts neither by reference
+            // nor by a clone fails.
+            let value = quote_spanned!(ty.span()=> (&#p::MemberRef(&r.#member)).member_value(py));
             quote! {
+                use #p::{MemberByClone as _, MemberByRef as _};
                 // SAFETY: `_self` is the live instance the property was read from.
                 let r = unsafe { #scope.borrow_self::<#class>(_self) }?;
-                let value: #ty = #clone;
+                let value = #value;
                 ::core::mem::drop(r);
-                #into_py.map(::oxhpy::Handle::into_raw)
+                ::oxhpy::IntoPy::into_py(value, py).map(::oxhpy::Handle::into_raw)
             }
         };
         out.push(GETTER.entry(

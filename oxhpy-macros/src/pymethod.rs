@@ -308,16 +308,12 @@ fn with_operands(c: &Callable, raw: &[Ident], body: TokenStream) -> TokenStream 
     let mut pats = Vec::new();
     let mut vals = Vec::new();
     for (p, r) in c.params.iter().zip(raw) {
-        let Param {
-            name, py_name, ty, ..
-        } = p;
+        let Param { name, ty, .. } = p;
         let ty = erase_lifetimes(quote!(#ty));
+        // SAFETY (in the generated code): the operand's handle is live for the call.
+        let extract = p.extract(quote!(unsafe { #scope.arg(#r) }));
         lets.push(quote! {
-            let #name: ::oxhpy::PyResult<#ty> = ::oxhpy::impl_::extract_arg(
-                // SAFETY: the operand's handle is live for the call.
-                unsafe { #scope.arg(#r) },
-                #py_name,
-            );
+            let #name: ::oxhpy::PyResult<#ty> = #extract;
         });
         pats.push(quote!(::core::result::Result::Ok(#name)));
         vals.push(quote!(#name));
@@ -654,16 +650,14 @@ pub(crate) fn gen_richcmp(owner: &Type, out: &mut Generated) {
         .iter()
         .map(|(op, c)| {
             let op = format_ident!("{}", op);
-            let Param { name, py_name, ty, .. } = &c.params[0];
+            let Param { name, ty, .. } = &c.params[0];
             let ty = erase_lifetimes(quote!(#ty));
             let call = c.call(Some(owner));
+            // SAFETY (in the generated code): the other operand's handle is live for the call.
+            let extract = c.params[0].extract(quote!(unsafe { #scope.arg(arg) }));
             quote! {
                 #ffi::#op => {
-                    let #name: #ty = match ::oxhpy::impl_::extract_arg(
-                        // SAFETY: the other operand's handle is live for the call.
-                        unsafe { #scope.arg(arg) },
-                        #py_name,
-                    ) {
+                    let #name: #ty = match #extract {
                         ::core::result::Result::Ok(v) => v,
                         ::core::result::Result::Err(_) => return ::oxhpy::impl_::not_implemented(py),
                     };

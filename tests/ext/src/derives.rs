@@ -523,3 +523,165 @@ impl Canvas {
         Point { x: -p.x, y: -p.y }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// `from_py_with` / `into_py_with`, `#[derive(IntoPyRef)]`, conversions by reference
+// ---------------------------------------------------------------------------------------
+
+/// `"0x1f"` or `"1f"` as an integer: a `from_py_with` function (any lifetime of the object).
+fn parse_hex(obj: Borrowed<'_, '_>) -> PyResult<u32> {
+    let s = obj.extract::<&str>()?;
+    u32::from_str_radix(s.trim_start_matches("0x"), 16)
+        .map_err(|e| PyErr::value_error(format!("not hex: {s:?} ({e})")))
+}
+
+/// An integer as `"0x1f"`: an `into_py_with` function (takes the field by reference).
+fn to_hex<'py>(v: &u32, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+    format!("{v:#x}").into_py(ctx)
+}
+
+/// A length written as a string (`"3 cm"`), kept as metres.
+fn parse_length(obj: Borrowed<'_, '_>) -> PyResult<f64> {
+    let s = obj.extract::<&str>()?;
+    let (n, unit) = s
+        .split_once(' ')
+        .ok_or_else(|| PyErr::value_error(format!("expected '<number> <unit>', got {s:?}")))?;
+    let n: f64 = n
+        .parse()
+        .map_err(|_| PyErr::value_error(format!("not a number: {n:?}")))?;
+    match unit {
+        "m" => Ok(n),
+        "cm" => Ok(n / 100.0),
+        _ => Err(PyErr::value_error(format!("unknown unit {unit:?}"))),
+    }
+}
+
+/// Every shape with `from_py_with` / `into_py_with`: a named field (with and without a default),
+/// read back as hex strings.
+#[derive(FromPy, IntoPy, IntoPyRef, Clone, Debug)]
+#[oxhpy(from_item_all)]
+pub struct Color {
+    #[oxhpy(from_py_with = parse_hex, into_py_with = to_hex)]
+    rgb: u32,
+    #[oxhpy(from_py_with = parse_hex, into_py_with = to_hex, default = 0xff)]
+    alpha: u32,
+    name: Option<String>,
+}
+
+/// A tuple struct and a newtype with `from_py_with`.
+#[derive(FromPy, IntoPy)]
+pub struct HexPair(
+    #[oxhpy(from_py_with = parse_hex)] u32,
+    #[oxhpy(from_py_with = parse_hex, into_py_with = to_hex)] u32,
+);
+
+#[derive(FromPy, IntoPy, IntoPyRef)]
+pub struct Length(#[oxhpy(from_py_with = parse_length)] f64);
+
+#[oxhpy::function]
+pub fn color_echo(c: Color) -> Color {
+    c
+}
+
+#[oxhpy::function]
+pub fn color_fields(c: Color) -> (u32, u32, Option<String>) {
+    (c.rgb, c.alpha, c.name)
+}
+
+#[oxhpy::function]
+pub fn hex_pair(p: HexPair) -> HexPair {
+    p
+}
+
+#[oxhpy::function]
+pub fn length_cm(l: Length) -> f64 {
+    l.0 * 100.0
+}
+
+/// `None`, or as `parse_hex`.
+fn parse_hex_or_none(obj: Borrowed<'_, '_>) -> PyResult<Option<u32>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    parse_hex(obj).map(Some)
+}
+
+/// `from_py_with` on parameters: a positional one, one with a default, an `Option`.
+#[oxhpy::function(signature = (a, b = 16, *, c = None))]
+pub fn hex_sum(
+    #[oxhpy(from_py_with = parse_hex)] a: u32,
+    #[oxhpy(from_py_with = parse_hex)] b: u32,
+    #[oxhpy(from_py_with = parse_hex_or_none)] c: Option<u32>,
+) -> u32 {
+    a + b + c.unwrap_or(0)
+}
+
+/// Converted by reference only (not `Clone`, no `IntoPy` for the value): an enum.
+#[derive(IntoPyRef)]
+pub enum Cell {
+    Empty(()),
+    Number(f64),
+    Text {
+        text: String,
+        tags: Vec<&'static str>,
+    },
+}
+
+/// A generic type converted by reference.
+#[derive(IntoPyRef)]
+pub struct Labelled<T> {
+    tag: &'static str,
+    value: T,
+}
+
+/// A class that hands out its data by reference: members read without a clone, methods that
+/// convert `&self.…`.
+#[oxhpy::class]
+pub struct Sheet {
+    #[oxhpy(get)]
+    cells: Vec<Cell>,
+    #[oxhpy(get)]
+    colors: Vec<Color>,
+    #[oxhpy(get)]
+    raw: Vec<u8>,
+    #[oxhpy(get)]
+    pairs: Vec<(String, Option<i64>)>,
+    #[oxhpy(get)]
+    labelled: Labelled<Vec<u16>>,
+    #[oxhpy(get)]
+    size: Length,
+}
+
+#[oxhpy::methods]
+impl Sheet {
+    #[new]
+    fn new() -> Self {
+        Sheet {
+            cells: vec![
+                Cell::Empty(()),
+                Cell::Number(1.5),
+                Cell::Text {
+                    text: "hi".into(),
+                    tags: vec!["a", "b"],
+                },
+            ],
+            colors: vec![Color {
+                rgb: 0x102030,
+                alpha: 0x80,
+                name: Some("navy".into()),
+            }],
+            raw: b"\x00\xffraw".to_vec(),
+            pairs: vec![("one".into(), Some(1)), ("none".into(), None)],
+            labelled: Labelled {
+                tag: "ports",
+                value: vec![80, 443],
+            },
+            size: Length(2.5),
+        }
+    }
+
+    /// `(&self.cells).into_py(ctx)` and friends.
+    fn snapshot<'py>(&self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        (&self.cells, &self.raw, &self.size, &self.labelled.value).into_py(ctx)
+    }
+}
