@@ -42,6 +42,8 @@
 //!     Ok((m, label.unwrap_or("mean").to_owned()))
 //! }
 //! ```
+#[cfg(feature = "num-bigint")]
+mod bigint;
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};

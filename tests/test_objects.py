@@ -1068,6 +1068,65 @@ def test_int128_vec_and_extremes():
     )
 
 
+# --- integers of any size (num-bigint) ------------------------------------------------------------
+
+BIG = [
+    0,
+    1,
+    -1,
+    255,
+    256,
+    -256,
+    -257,
+    2**63 - 1,
+    2**63,
+    -(2**63),
+    -(2**63) - 1,
+    2**64 - 1,
+    2**64,
+    -(2**64),
+    2**127,
+    -(2**127) - 1,
+    2**1000 + 7,
+    -(10**400),
+    3**2000,
+]
+
+
+def test_bigint_round_trip_and_value():
+    for v in BIG:
+        out = t.echo_bigint(v)
+        assert out == v and type(out) is int, v
+        assert t.bigint_facts(v) == (str(v), abs(v).bit_length()), v
+        assert t.echo_bigint(Index(v)) == v
+        if v >= 0:
+            assert t.echo_biguint(v) == v and type(t.echo_biguint(v)) is int
+        else:
+            with pytest.raises(OverflowError, match="^argument 'x': int out of range for BigUint$"):
+                t.echo_biguint(v)
+    assert t.echo_vec_bigint(BIG) == BIG
+    assert t.echo_bigint(True) == 1 and type(t.echo_bigint(True)) is int
+    f = math.factorial(300)
+    assert t.big_factorial(300) == (f, -f, f)
+    assert t.big_factorial(0) == (1, -1, 1)
+
+
+def test_bigint_wrong_types():
+    for echo in (t.echo_bigint, t.echo_biguint):
+        for bad in [1.0, "1", b"1", None, [1], 1j, object()]:
+            with pytest.raises(TypeError, match=rf"^argument 'x': expected int, got {type(bad).__name__}$"):
+                echo(bad)
+
+
+@given(st.integers(min_value=-(2**300), max_value=2**300))
+@FUZZ
+def test_bigint_fuzz(v):
+    assert t.echo_bigint(v) == v
+    assert t.bigint_facts(v)[0] == str(v)
+    if v >= 0:
+        assert t.echo_biguint(v) == v
+
+
 def f32_round_trip(v):
     """What `struct` gives for a standard-size float: the nearest f32, or OverflowError."""
     return struct.unpack("<f", struct.pack("<f", v))[0]

@@ -636,3 +636,34 @@ pub fn str_from_cstr<'py>(py: Ctx<'py>, b: &[u8]) -> PyResult<PyStr<'py>> {
 pub fn str_from_code_points<'py>(py: Ctx<'py>, cps: Vec<u32>) -> PyResult<PyStr<'py>> {
     PyStr::from_code_points(py, &cps)
 }
+
+// Integers of any size (the `num-bigint` feature).
+
+#[oxhpy::function]
+pub fn echo_bigint(x: num_bigint::BigInt) -> num_bigint::BigInt {
+    x
+}
+
+#[oxhpy::function]
+pub fn echo_biguint(x: num_bigint::BigUint) -> num_bigint::BigUint {
+    x
+}
+
+#[oxhpy::function]
+pub fn echo_vec_bigint(x: Vec<num_bigint::BigInt>) -> Vec<num_bigint::BigInt> {
+    x
+}
+
+/// The value Rust read: its decimal digits and its bits, computed by `num-bigint`.
+#[oxhpy::function]
+pub fn bigint_facts(x: num_bigint::BigInt) -> (String, u64) {
+    (x.to_string(), x.bits())
+}
+
+/// `n!` and `-(n!)`, made in Rust.
+#[oxhpy::function]
+pub fn big_factorial(n: u32) -> (num_bigint::BigInt, num_bigint::BigInt, num_bigint::BigUint) {
+    let f: num_bigint::BigUint = (1..=n).map(num_bigint::BigUint::from).product();
+    let s = num_bigint::BigInt::from(f.clone());
+    (s.clone(), -s, f)
+}
