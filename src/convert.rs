@@ -853,11 +853,6 @@ where
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         (*self).into_py(ctx)
     }
-
-    #[inline(always)]
-    fn _oxhpy_index(&self) -> Option<isize> {
-        (**self)._oxhpy_index()
-    }
 }
 
 impl<'a, 'py, T> IntoPy<'py> for &'a Option<T>
@@ -879,18 +874,6 @@ where
 {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         <&'a T>::seq_into_py(self.iter(), ctx)
-    }
-}
-
-impl<'a, 'py> IntoPy<'py> for &Borrowed<'a, 'py> {
-    #[inline(always)]
-    fn into_py(self, _ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        Ok(self.dup())
-    }
-
-    #[inline(always)]
-    fn _oxhpy_handle(&self) -> Option<&dyn AsHandle<'py>> {
-        Some(*self)
     }
 }
 

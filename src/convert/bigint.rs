@@ -92,17 +92,6 @@ impl<'py> IntoPy<'py> for &BigInt {
     }
 }
 
-impl<'py> IntoPy<'py> for BigInt {
-    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        (&self).into_py(ctx)
-    }
-
-    #[inline(always)]
-    fn _oxhpy_index(&self) -> Option<isize> {
-        isize::try_from(self).ok()
-    }
-}
-
 impl<'py> IntoPy<'py> for &BigUint {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         if let Ok(v) = u64::try_from(self) {
@@ -118,25 +107,25 @@ impl<'py> IntoPy<'py> for &BigUint {
     }
 }
 
-impl<'py> IntoPy<'py> for BigUint {
-    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
-        (&self).into_py(ctx)
-    }
+// By value as by reference; `Vec<BigInt>` from a list or tuple.
+macro_rules! by_value {
+    ($($t:ty),*) => {$(
+        impl<'py> IntoPy<'py> for $t {
+            fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+                (&self).into_py(ctx)
+            }
 
-    #[inline(always)]
-    fn _oxhpy_index(&self) -> Option<isize> {
-        isize::try_from(self).ok()
-    }
-}
+            #[inline(always)]
+            fn _oxhpy_index(&self) -> Option<isize> {
+                isize::try_from(self).ok()
+            }
+        }
 
-impl<'py> FromPyItem<'py> for BigInt {
-    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
-        super::vec_from_sequence(obj)
-    }
+        impl<'py> FromPyItem<'py> for $t {
+            fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+                super::vec_from_sequence(obj)
+            }
+        }
+    )*};
 }
-
-impl<'py> FromPyItem<'py> for BigUint {
-    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
-        super::vec_from_sequence(obj)
-    }
-}
+by_value!(BigInt, BigUint);
