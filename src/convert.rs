@@ -44,6 +44,7 @@
 //! ```
 #[cfg(feature = "num-bigint")]
 mod bigint;
+mod maps;
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};

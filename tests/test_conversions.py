@@ -353,3 +353,43 @@ def test_extremes():
     assert f[:2] == [math.inf, -math.inf]
     assert f[2] == 0.0 and math.copysign(1, f[2]) == -1
     assert f[3] == sys.float_info.min
+
+
+# --- maps: HashMap / BTreeMap <-> dict --------------------------------------------------------------
+
+
+def test_maps_round_trip():
+    d = {"b": 2, "a": -1, "é": 2**62}
+    assert t.echo_hashmap(d) == d
+    assert t.echo_hashmap({}) == {}
+    m = {3: ["x"], -1: [], 2: ["a", "b"]}
+    out = t.echo_btreemap(m)
+    assert out == m and list(out) == [-1, 2, 3] and type(out) is dict
+    nested = [{"p": {"x": 1.5, "y": None}}, {}]
+    assert t.echo_nested_maps(nested) == nested
+    # dict subclasses are dicts
+    assert t.echo_hashmap(collections.OrderedDict(a=1)) == {"a": 1}
+    assert t.echo_hashmap(collections.defaultdict(int, a=1)) == {"a": 1}
+
+
+def test_maps_errors_and_input_untouched():
+    import types
+
+    for bad in [None, [], [("a", 1)], "ab", types.MappingProxyType({"a": 1}), 1]:
+        with pytest.raises(TypeError, match=rf"^argument 'm': expected dict, got {type(bad).__name__}$"):
+            t.echo_hashmap(bad)
+    d = {"a": 1, 2: 3}
+    with pytest.raises(TypeError, match="^argument 'm': expected str, got int$"):
+        t.echo_hashmap(d)
+    assert d == {"a": 1, 2: 3}
+    with pytest.raises(OverflowError):
+        t.echo_hashmap({"a": 2**63})
+    with pytest.raises(TypeError, match="^argument 'm': expected list, got str$"):
+        t.echo_btreemap({1: "x"})
+
+
+def test_maps_by_reference_from_a_class():
+    ix = t.Index("a b a c b a")
+    assert ix.words == {"a": [0, 2, 5], "b": [1, 4], "c": [3]}
+    assert list(ix.words) == ["a", "b", "c"]
+    assert ix.positions() == ix.words and ix.positions() is not ix.words

@@ -195,3 +195,53 @@ pub fn extremes() -> Extremes {
 pub fn nan() -> f64 {
     f64::NAN
 }
+
+// ---------------------------------------------------------------------------------------
+// Maps: `HashMap` and `BTreeMap` <-> `dict`
+// ---------------------------------------------------------------------------------------
+
+#[oxhpy::function]
+pub fn echo_hashmap(
+    m: std::collections::HashMap<String, i64>,
+) -> std::collections::HashMap<String, i64> {
+    m
+}
+
+/// Sorted by key on the way back.
+#[oxhpy::function]
+pub fn echo_btreemap(
+    m: std::collections::BTreeMap<i64, Vec<String>>,
+) -> std::collections::BTreeMap<i64, Vec<String>> {
+    m
+}
+
+/// Nested maps, maps in a list, optional values.
+#[oxhpy::function]
+pub fn echo_nested_maps(
+    m: Vec<std::collections::BTreeMap<String, std::collections::BTreeMap<String, Option<f64>>>>,
+) -> Vec<std::collections::BTreeMap<String, std::collections::BTreeMap<String, Option<f64>>>> {
+    m
+}
+
+/// A class that hands out a map by reference (a member read without a clone, a method).
+#[oxhpy::class]
+pub struct Index {
+    #[oxhpy(get)]
+    words: std::collections::BTreeMap<String, Vec<u32>>,
+}
+
+#[oxhpy::methods]
+impl Index {
+    #[new]
+    fn new(text: &str) -> Self {
+        let mut words = std::collections::BTreeMap::<String, Vec<u32>>::new();
+        for (i, w) in text.split_whitespace().enumerate() {
+            words.entry(w.to_owned()).or_default().push(i as u32);
+        }
+        Index { words }
+    }
+
+    fn positions<'py>(&self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        (&self.words).into_py(ctx)
+    }
+}

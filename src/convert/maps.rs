@@ -1,0 +1,144 @@
+//! `HashMap` and `BTreeMap` ↔ `dict`, as PyO3 converts them.
+//!
+//! A parameter takes a `dict` or a subclass (`OrderedDict`, `defaultdict`; other mappings raise
+//! `TypeError: expected dict, got mappingproxy`), reading each key and value with their own
+//! `FromPy` in the dict's order (a later key that converts to an equal Rust key replaces the
+//! earlier one, as in Rust). A result is a new `dict`, in the map's iteration order (a `BTreeMap`'s
+//! is sorted); a reference `&HashMap`/`&BTreeMap` converts its entries by reference.
+//!
+//! ```
+//! use oxhpy::prelude::*;
+//! use std::collections::{BTreeMap, HashMap};
+//!
+//! /// `{"b": 2, "a": 1}` -> `{1: ["a"], 2: ["b"]}`: the keys of each value, values sorted.
+//! #[oxhpy::function]
+//! fn invert(m: HashMap<String, i64>) -> BTreeMap<i64, Vec<String>> {
+//!     let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+//!     for (k, v) in m {
+//!         out.entry(v).or_default().push(k);
+//!     }
+//!     out.values_mut().for_each(|keys| keys.sort());
+//!     out
+//! }
+//! ```
+use super::{wrong_type, FromPy, FromPyItem, IntoPy};
+use crate::context::Ctx;
+use crate::err::PyResult;
+use crate::handle::{Borrowed, Handle, Object};
+use crate::types::PyDict;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash};
+
+/// Each `(key, value)` of the dict `obj`, converted, in the dict's order.
+fn entries<'py, K, V>(obj: Borrowed<'_, 'py>, mut put: impl FnMut(K, V)) -> PyResult<()>
+where
+    K: for<'b> FromPy<'b, 'py>,
+    V: for<'b> FromPy<'b, 'py>,
+{
+    let Some(dict) = PyDict::cast(obj) else {
+        return Err(wrong_type(&obj, "dict"));
+    };
+    // A snapshot of the keys, then each value: a key's `__eq__` or a value's conversion may run
+    // Python code that changes the dict (a key gone meanwhile is a `KeyError`).
+    let keys = dict.keys()?;
+    for i in 0..keys.len()? {
+        let key = keys.get_item(i as isize)?;
+        let value = obj.get_item(&key)?;
+        put(key.extract()?, value.extract()?);
+    }
+    Ok(())
+}
+
+/// A new dict of `entries`.
+fn dict_of<'py, K: IntoPy<'py>, V: IntoPy<'py>>(
+    ctx: Ctx<'py>,
+    entries: impl Iterator<Item = (K, V)>,
+) -> PyResult<Handle<'py>> {
+    let dict = PyDict::new(ctx)?;
+    for (k, v) in entries {
+        dict.set_item(k, v)?;
+    }
+    Ok(dict.into_handle())
+}
+
+impl<'a, 'py, K, V, S> FromPy<'a, 'py> for HashMap<K, V, S>
+where
+    K: for<'b> FromPy<'b, 'py> + Eq + Hash,
+    V: for<'b> FromPy<'b, 'py>,
+    S: BuildHasher + Default,
+{
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let mut map = HashMap::with_hasher(S::default());
+        entries(obj, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+impl<'a, 'py, K, V> FromPy<'a, 'py> for BTreeMap<K, V>
+where
+    K: for<'b> FromPy<'b, 'py> + Ord,
+    V: for<'b> FromPy<'b, 'py>,
+{
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let mut map = BTreeMap::new();
+        entries(obj, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+impl<'py, K, V, S> FromPyItem<'py> for HashMap<K, V, S>
+where
+    K: for<'b> FromPy<'b, 'py> + Eq + Hash,
+    V: for<'b> FromPy<'b, 'py>,
+    S: BuildHasher + Default,
+{
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        super::vec_from_sequence(obj)
+    }
+}
+
+impl<'py, K, V> FromPyItem<'py> for BTreeMap<K, V>
+where
+    K: for<'b> FromPy<'b, 'py> + Ord,
+    V: for<'b> FromPy<'b, 'py>,
+{
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        super::vec_from_sequence(obj)
+    }
+}
+
+impl<'py, K: IntoPy<'py>, V: IntoPy<'py>, S> IntoPy<'py> for HashMap<K, V, S> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        dict_of(ctx, self.into_iter())
+    }
+}
+
+impl<'py, K: IntoPy<'py>, V: IntoPy<'py>> IntoPy<'py> for BTreeMap<K, V> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        dict_of(ctx, self.into_iter())
+    }
+}
+
+impl<'a, 'py, K, V, S> IntoPy<'py> for &'a HashMap<K, V, S>
+where
+    &'a K: IntoPy<'py>,
+    &'a V: IntoPy<'py>,
+{
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        dict_of(ctx, self.iter())
+    }
+}
+
+impl<'a, 'py, K, V> IntoPy<'py> for &'a BTreeMap<K, V>
+where
+    &'a K: IntoPy<'py>,
+    &'a V: IntoPy<'py>,
+{
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        dict_of(ctx, self.iter())
+    }
+}
