@@ -44,7 +44,7 @@
 //! ```
 #[cfg(feature = "num-bigint")]
 mod bigint;
-mod maps;
+mod collections;
 use crate::context::Ctx;
 use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle, Object};

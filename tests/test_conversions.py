@@ -393,3 +393,15 @@ def test_maps_by_reference_from_a_class():
     assert ix.words == {"a": [0, 2, 5], "b": [1, 4], "c": [3]}
     assert list(ix.words) == ["a", "b", "c"]
     assert ix.positions() == ix.words and ix.positions() is not ix.words
+
+
+def test_sets():
+    assert t.echo_hashset({1, -2, 2**62}) == {1, -2, 2**62}
+    assert type(t.echo_hashset(set())) is set
+    assert t.echo_hashset(frozenset({3})) == {3}
+    assert t.sorted_set({"b", "a", "é"}) == (["a", "b", "é"], {"a", "b", "é"})
+    for bad in [None, [1], (1,), {1: 2}, "ab", 1]:
+        with pytest.raises(TypeError, match=rf"^argument 's': expected set, got {type(bad).__name__}$"):
+            t.echo_hashset(bad)
+    with pytest.raises(TypeError, match="^argument 's': expected int, got str$"):
+        t.echo_hashset({"x"})

@@ -245,3 +245,16 @@ impl Index {
         (&self.words).into_py(ctx)
     }
 }
+
+#[oxhpy::function]
+pub fn echo_hashset(s: std::collections::HashSet<i64>) -> std::collections::HashSet<i64> {
+    s
+}
+
+/// Sorted in Rust: `sorted_set({"b", "a"})` is `(["a", "b"], {"a", "b"})`.
+#[oxhpy::function]
+pub fn sorted_set(
+    s: std::collections::BTreeSet<String>,
+) -> (Vec<String>, std::collections::BTreeSet<String>) {
+    (s.iter().cloned().collect(), s)
+}

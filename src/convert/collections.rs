@@ -1,4 +1,4 @@
-//! `HashMap` and `BTreeMap` ↔ `dict`, as PyO3 converts them.
+//! `HashMap` and `BTreeMap` ↔ `dict`, `HashSet` and `BTreeSet` ↔ `set`, as PyO3 converts them.
 //!
 //! A parameter takes a `dict` or a subclass (`OrderedDict`, `defaultdict`; other mappings raise
 //! `TypeError: expected dict, got mappingproxy`), reading each key and value with their own
@@ -6,9 +6,12 @@
 //! earlier one, as in Rust). A result is a new `dict`, in the map's iteration order (a `BTreeMap`'s
 //! is sorted); a reference `&HashMap`/`&BTreeMap` converts its entries by reference.
 //!
+//! A set parameter takes a `set` or `frozenset` (or a subclass), converting each item (HPy 0.9 has no
+//! set API: the items come from iterating it); a set result is a new `set`.
+//!
 //! ```
 //! use oxhpy::prelude::*;
-//! use std::collections::{BTreeMap, HashMap};
+//! use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 //!
 //! /// `{"b": 2, "a": 1}` -> `{1: ["a"], 2: ["b"]}`: the keys of each value, values sorted.
 //! #[oxhpy::function]
@@ -24,9 +27,9 @@
 use super::{wrong_type, FromPy, FromPyItem, IntoPy};
 use crate::context::Ctx;
 use crate::err::PyResult;
-use crate::handle::{Borrowed, Handle, Object};
+use crate::handle::{AsHandle, Borrowed, Handle, Object};
 use crate::types::PyDict;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
 /// Each `(key, value)` of the dict `obj`, converted, in the dict's order.
@@ -140,5 +143,109 @@ where
 {
     fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
         dict_of(ctx, self.iter())
+    }
+}
+
+/// Each item of the `set` or `frozenset` `obj`, converted.
+fn set_items<'py, T>(obj: Borrowed<'_, 'py>, mut put: impl FnMut(T)) -> PyResult<()>
+where
+    T: for<'b> FromPy<'b, 'py>,
+{
+    let ctx = obj.ctx();
+    let set = ctx.builtins_fn("set")?;
+    let frozenset = ctx.builtins_fn("frozenset")?;
+    if !(obj.is_instance(&set)? || obj.is_instance(&frozenset)?) {
+        return Err(wrong_type(&obj, "set"));
+    }
+    for item in obj.iter()? {
+        put(item?.extract()?);
+    }
+    Ok(())
+}
+
+/// A new set of `items`.
+fn set_of<'py, T: IntoPy<'py>>(
+    ctx: Ctx<'py>,
+    items: impl Iterator<Item = T>,
+) -> PyResult<Handle<'py>> {
+    let list = items
+        .map(|item| item.into_py(ctx))
+        .collect::<PyResult<Vec<Handle<'py>>>>()?;
+    ctx.builtins_fn("set")?.call((list,))
+}
+
+impl<'a, 'py, T, S> FromPy<'a, 'py> for HashSet<T, S>
+where
+    T: for<'b> FromPy<'b, 'py> + Eq + Hash,
+    S: BuildHasher + Default,
+{
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let mut set = HashSet::with_hasher(S::default());
+        set_items(obj, |item| {
+            set.insert(item);
+        })?;
+        Ok(set)
+    }
+}
+
+impl<'a, 'py, T> FromPy<'a, 'py> for BTreeSet<T>
+where
+    T: for<'b> FromPy<'b, 'py> + Ord,
+{
+    fn from_py(obj: Borrowed<'a, 'py>) -> PyResult<Self> {
+        let mut set = BTreeSet::new();
+        set_items(obj, |item| {
+            set.insert(item);
+        })?;
+        Ok(set)
+    }
+}
+
+impl<'py, T, S> FromPyItem<'py> for HashSet<T, S>
+where
+    T: for<'b> FromPy<'b, 'py> + Eq + Hash,
+    S: BuildHasher + Default,
+{
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        super::vec_from_sequence(obj)
+    }
+}
+
+impl<'py, T> FromPyItem<'py> for BTreeSet<T>
+where
+    T: for<'b> FromPy<'b, 'py> + Ord,
+{
+    fn vec_from_py(obj: Borrowed<'_, 'py>) -> PyResult<Vec<Self>> {
+        super::vec_from_sequence(obj)
+    }
+}
+
+impl<'py, T: IntoPy<'py>, S> IntoPy<'py> for HashSet<T, S> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        set_of(ctx, self.into_iter())
+    }
+}
+
+impl<'py, T: IntoPy<'py>> IntoPy<'py> for BTreeSet<T> {
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        set_of(ctx, self.into_iter())
+    }
+}
+
+impl<'a, 'py, T, S> IntoPy<'py> for &'a HashSet<T, S>
+where
+    &'a T: IntoPy<'py>,
+{
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        set_of(ctx, self.iter())
+    }
+}
+
+impl<'a, 'py, T> IntoPy<'py> for &'a BTreeSet<T>
+where
+    &'a T: IntoPy<'py>,
+{
+    fn into_py(self, ctx: Ctx<'py>) -> PyResult<Handle<'py>> {
+        set_of(ctx, self.iter())
     }
 }
