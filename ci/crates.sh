@@ -16,6 +16,13 @@ step "crates: cargo package hpy-sys, oxhpy-macros, oxhpy"
 pkg_target=$CARGO_TARGET_DIR/crates
 rm -rf "$pkg_target"/package "$pkg_target"/debug/.fingerprint/{hpy-sys,oxhpy-macros,oxhpy}-* \
     "$pkg_target"/debug/build/hpy-sys-* "$pkg_target"/debug/deps/*{hpy_sys,oxhpy_macros,oxhpy}-*
+# Likewise cargo keeps its own extracted copy of each crate it took from that temporary registry
+# (`$CARGO_HOME/registry/src/-<hash>/`, keyed by the registry's path, which is the same every run): an
+# older oxhpy-macros 0.1.0 there would be built instead of the one just packaged. Only our three crates
+# go; crates.io's copies (`index.crates.io-*`) stay.
+for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/{src,cache}/-*; do
+    [[ -d $d ]] && rm -rf "$d"/{hpy-sys,oxhpy-macros,oxhpy}-0.1.0{,.crate}
+done
 CARGO_TARGET_DIR=$pkg_target cargo package -q --allow-dirty -p hpy-sys -p oxhpy-macros -p oxhpy
 
 # A fixed folder, so that a second run reuses the build of the registry dependencies (syn, bindgen, ...).
@@ -32,6 +39,10 @@ cp -r tests/user_crate "$work/user"
     for c in hpy-sys oxhpy-macros oxhpy; do echo "$c = { path = \"$work/$c-0.1.0\" }"; done
 } >>"$work/user/Cargo.toml"
 
+# The extracted crates carry the mtimes cargo package gave them (not today's), so a build of an older
+# 0.1.0 in the user crate's target folder would look up to date: drop ours, keep the registry ones.
+rm -rf "$work"/target/debug/.fingerprint/{hpy-sys,oxhpy-macros,oxhpy}-* "$work"/target/debug/build/hpy-sys-* \
+    "$work"/target/debug/deps/*{hpy_sys,oxhpy_macros,oxhpy}-*
 step "crates: a user crate (edition 2024) from the packaged crates"
 (cd "$work/user" && CARGO_TARGET_DIR="$work/target" cargo build -q)
 mkdir "$work/site"
