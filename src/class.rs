@@ -186,9 +186,16 @@ pub unsafe trait BaseClass: 'static {
     /// What the instances of a class extending this one hold first: this class's whole value.
     #[doc(hidden)]
     type Layout: Parts;
-    /// The type global of this class (`None` for [`NoBase`]).
+    /// The type global of this class (`None` for [`NoBase`] and the built-in bases).
     #[doc(hidden)]
     fn base_type() -> Option<&'static TypeGlobal>;
+    /// The built-in type at the root of this class's bases ([`FloatBase`], [`StrBase`]), if any.
+    #[doc(hidden)]
+    const BUILTIN: Option<Builtin> = None;
+    /// `HPy_TPFLAGS_HAVE_GC` if the instances of this class have [`Field`]s (then so do those of
+    /// a class extending it, whose traverse visits them), else `0`.
+    #[doc(hidden)]
+    const HAVE_GC: u64 = 0;
 }
 
 /// The base of a class that extends no other class ([`PyClass::Base`]): its Python base is
@@ -212,6 +219,157 @@ unsafe impl BaseClass for NoBase {
     fn base_type() -> Option<&'static TypeGlobal> {
         None
     }
+}
+
+/// The base of a class whose instances are Python `float`s (`HPyType_BuiltinShape_Float`):
+/// `#[oxhpy::class(extends = FloatBase)]`.
+///
+/// `float`'s own constructor makes the instance (so the class takes `float()`'s arguments, and the
+/// float value is the instance's), then the class's `#[new]` runs as `__init__`, with the same
+/// arguments, and gives the instance its Rust value. Python code reads the float as from any
+/// `float`; a method reads it through `self`'s object (`slf.as_borrowed().extract::<f64>()`). Until
+/// `#[new]` has run (`Cls.__new__(Cls)`, or a `#[new]` that failed) the methods raise
+/// `TypeError`. A class extending a built-in cannot be made from Rust (`PyNew` raises
+/// `TypeError`): only the class's call gives it its float value.
+///
+/// Only CPython's HPy runtime lays such instances out (see `docs/builtin-shapes.md`): on PyPy 3.11
+/// and GraalPy 24.2 the class exists, but calling it raises `TypeError` saying so.
+///
+/// ```
+/// use oxhpy::class::FloatBase;
+/// use oxhpy::PyRef;
+/// use oxhpy::prelude::*;
+///
+/// /// A temperature: a `float` with a unit.
+/// #[oxhpy::class(extends = FloatBase)]
+/// pub struct Temperature {
+///     unit: char,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Temperature {
+///     #[new]
+///     fn new(_value: f64) -> Self {
+///         Temperature { unit: 'C' }
+///     }
+///
+///     fn fahrenheit(slf: PyRef<'_, Self>) -> PyResult<f64> {
+///         Ok(slf.as_borrowed().extract::<f64>()? * 1.8 + 32.0)
+///     }
+/// }
+/// ```
+pub enum FloatBase {}
+
+// SAFETY: no value of its own (the float's is the interpreter's), no oxhpy type.
+unsafe impl BaseClass for FloatBase {
+    type Layout = ();
+    fn base_type() -> Option<&'static TypeGlobal> {
+        None
+    }
+    const BUILTIN: Option<Builtin> = Some(Builtin::Float);
+}
+
+/// The base of a class whose instances are Python `str`s (`HPyType_BuiltinShape_Unicode`):
+/// `#[oxhpy::class(extends = StrBase)]`, as [`FloatBase`] for `float`.
+///
+/// ```
+/// use oxhpy::class::StrBase;
+/// use oxhpy::prelude::*;
+///
+/// /// A name that remembers how often it was looked up.
+/// #[oxhpy::class(extends = StrBase)]
+/// pub struct Name {
+///     lookups: std::sync::atomic::AtomicU32,
+/// }
+///
+/// #[oxhpy::methods]
+/// impl Name {
+///     #[new]
+///     fn new(_text: &str) -> Self {
+///         Name { lookups: Default::default() }
+///     }
+///
+///     fn look_up(&self) -> u32 {
+///         1 + self.lookups.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+///     }
+/// }
+/// ```
+pub enum StrBase {}
+
+// SAFETY: as for `FloatBase`.
+unsafe impl BaseClass for StrBase {
+    type Layout = ();
+    fn base_type() -> Option<&'static TypeGlobal> {
+        None
+    }
+    const BUILTIN: Option<Builtin> = Some(Builtin::Str);
+}
+
+/// A built-in type that a class may extend ([`FloatBase`], [`StrBase`]).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `float`: `HPyType_BuiltinShape_Float`.
+    Float,
+    /// `str`: `HPyType_BuiltinShape_Unicode`.
+    Str,
+}
+
+impl Builtin {
+    fn shape(self) -> ffi::HPyType_BuiltinShape {
+        match self {
+            Builtin::Float => ffi::HPyType_BuiltinShape_Float,
+            Builtin::Str => ffi::HPyType_BuiltinShape_Unicode,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Builtin::Float => "float",
+            Builtin::Str => "str",
+        }
+    }
+
+    /// The built-in type (a context constant).
+    fn type_handle(self, ctx: Ctx<'_>) -> ffi::HPy {
+        match self {
+            Builtin::Float => ctx.constant(|c| c.h_FloatType),
+            Builtin::Str => ctx.constant(|c| c.h_UnicodeType),
+        }
+    }
+
+    /// Whether this interpreter's HPy runtime lays out instances of this shape: CPython's only
+    /// (PyPy 3.11 aborts at the first `_HPy_AsStruct_Float`; GraalPy 24.2 never destroys them, see
+    /// `docs/builtin-shapes.md`). Elsewhere the class is made as a plain class that refuses to be
+    /// called.
+    fn supported() -> bool {
+        let i = crate::context::Interpreter::get();
+        !(i.pypy || i.graalpy)
+    }
+
+    /// Why this class cannot be instantiated here.
+    fn unsupported<T: PyClass>(self) -> PyErr {
+        let i = crate::context::Interpreter::get();
+        let (interp, why) = if i.pypy {
+            ("PyPy", "its HPy runtime has no _HPy_AsStruct_Float/_Unicode")
+        } else {
+            ("GraalPy", "its HPy runtime never destroys such objects")
+        };
+        PyErr::new(
+            Exc::TypeError,
+            format!(
+                "{} extends the built-in '{}', which HPy on {interp} does not support ({why})",
+                T::NAME,
+                self.name()
+            ),
+        )
+    }
+}
+
+/// The built-in type at the root of `T`'s bases, where this interpreter supports it: then `T`'s
+/// instances have that built-in's shape.
+const fn builtin_of<T: PyClass>() -> Option<Builtin> {
+    <T::Base as BaseClass>::BUILTIN
 }
 
 /// The value an instance of a class `T` holds: the value of its base's instances (`()` without a
@@ -392,6 +550,12 @@ pub unsafe trait PyMethods: PyClass {
 
     /// Their definitions.
     fn method_defs() -> Vec<*mut ffi::HPyDef>;
+
+    /// The `#[new]` as a `tp_init` slot (see [`init_builtin`]): what a class that extends a
+    /// built-in has instead of its `tp_new`.
+    fn new_as_init() -> Option<*mut ffi::HPyDef> {
+        None
+    }
 
     /// The special methods among them that have no HPy slot (`__iter__`, `__next__`): the type
     /// sets each on itself again once created, which makes CPython fill the slot from it.
@@ -857,7 +1021,25 @@ const fn assert_extends<T: PyClass>() {
 unsafe fn payload<'a, T: PyClass>(ctx: Ctx<'_>, obj: ffi::HPy) -> &'a PayloadOf<T> {
     // SAFETY: per the contract, `obj` has a `PayloadOf<T>` (or a subclass's, which starts with it)
     // as its HPy struct.
-    unsafe { &*(ffi::_HPy_AsStruct_Object(ctx.as_ptr(), obj) as *const PayloadOf<T>) }
+    unsafe { &*(as_struct::<T>(ctx.as_ptr(), obj) as *const PayloadOf<T>) }
+}
+
+/// The HPy struct of `obj`, an instance of `T` (or of a subclass), through the accessor of its
+/// shape.
+///
+/// # Safety
+/// `ctx` is a live context and `obj` a live instance of `T` in it.
+#[inline(always)]
+unsafe fn as_struct<T: PyClass>(ctx: *mut ffi::HPyContext, obj: ffi::HPy) -> *mut c_void {
+    // SAFETY: per the contract; the instances of a class extending a built-in have its shape
+    // where the runtime supports it (`add_class`), and are plain objects elsewhere.
+    unsafe {
+        match builtin_of::<T>() {
+            Some(Builtin::Float) if Builtin::supported() => ffi::_HPy_AsStruct_Float(ctx, obj),
+            Some(Builtin::Str) if Builtin::supported() => ffi::_HPy_AsStruct_Unicode(ctx, obj),
+            _ => ffi::_HPy_AsStruct_Object(ctx, obj),
+        }
+    }
 }
 
 /// Why `self` (whose borrow flag is `flag`) cannot be borrowed, shared or not.
@@ -963,7 +1145,7 @@ pub unsafe fn borrow_self_mut<'a, T: PyClass + Mutable>(
 pub unsafe fn initialised<T: PyClass>(ctx: *mut ffi::HPyContext, slf: ffi::HPy) -> bool {
     // SAFETY: per the contract; HPy gives a subclass's instances the payload of their HPy base.
     unsafe {
-        let data = ffi::_HPy_AsStruct_Object(ctx, slf) as *const Header;
+        let data = as_struct::<T>(ctx, slf) as *const Header;
         !data.is_null() && (*data).flag.get() != UNINIT
     }
 }
@@ -1172,12 +1354,18 @@ pub trait Init: Sized {
     fn into_layout(self) -> LayoutOf<Self::Class>;
 }
 
-/// A class that extends none (`#[oxhpy::class]` implements [`Init`] through it).
-#[doc(hidden)]
-pub const fn root_layout<T: PyClass<Base = NoBase>>(value: T) -> LayoutOf<T> {
-    Inherit {
-        base: (),
-        this: value,
+/// A class that extends no other class ([`NoBase`], or a built-in such as [`FloatBase`]) is its
+/// own initializer.
+impl<C: PyClass> Init for C
+where
+    C::Base: BaseClass<Layout = ()>,
+{
+    type Class = C;
+    fn into_layout(self) -> LayoutOf<C> {
+        Inherit {
+            base: (),
+            this: self,
+        }
     }
 }
 
@@ -1237,12 +1425,70 @@ pub unsafe fn instantiate_new<'py, T: PyClass, I: Init<Class = T>>(
     unsafe { instantiate(ctx, ty, value) }
 }
 
+/// The `#[new]` of a class that extends a built-in ([`FloatBase`], [`StrBase`]), run as its
+/// `__init__`: the built-in's constructor made `slf` (with the call's arguments), this gives it
+/// its Rust value, once.
+///
+/// # Safety
+/// `slf` is the live `self` handle of `T`'s `tp_init` (an instance of `T`'s type or a subtype).
+#[doc(hidden)]
+pub unsafe fn init_builtin<T: PyClass, I: Init<Class = T>>(
+    ctx: Ctx<'_>,
+    slf: ffi::HPy,
+    value: I,
+) -> PyResult<()> {
+    let Some(b) = builtin_of::<T>() else {
+        return Err(PyErr::new(
+            Exc::SystemError,
+            format!("{} does not extend a built-in", T::NAME),
+        ));
+    };
+    if !Builtin::supported() {
+        return Err(b.unsupported::<T>());
+    }
+    // SAFETY: live handles; `ty` is closed on drop.
+    let ty = unsafe { Handle::from_raw(ctx, ffi::HPy_Type(ctx.as_ptr(), slf))? };
+    let own = type_object::<T>(ctx)?;
+    // SAFETY: live handles.
+    if unsafe { ffi::HPy_Is(ctx.as_ptr(), ty.raw(), own.raw()) } == 0 {
+        check_subclass::<T>(ctx, ty.raw())?;
+    }
+    // SAFETY: per the contract, `slf` is an instance of `T` (or of a subclass laid out as one,
+    // checked above).
+    let p = unsafe { payload::<T>(ctx, slf) };
+    if p.head.flag.get() != UNINIT {
+        return Err(PyErr::new(
+            Exc::TypeError,
+            format!("{} object is already initialised", T::NAME),
+        ));
+    }
+    // SAFETY: the payload is uninitialised (nothing to drop, no borrow) and belongs to `slf`.
+    unsafe {
+        (*p.value.get()).write(value.into_layout());
+    }
+    p.head.flag.set(FREE);
+    Ok(())
+}
+
 /// [`instantiate`] without the subclass check: `ty` is `T`'s own type.
 fn new_instance<'py, T: PyClass>(
     ctx: Ctx<'py>,
     ty: ffi::HPy,
     value: LayoutOf<T>,
 ) -> PyResult<Handle<'py>> {
+    if let Some(b) = builtin_of::<T>() {
+        // HPy_New would make a float of 0.0 (or an empty str): only the built-in's constructor
+        // gives the instance its value.
+        return Err(PyErr::new(
+            Exc::TypeError,
+            format!(
+                "cannot create a {} object from Rust: it extends '{}', whose value only calling \
+                 the class sets",
+                T::NAME,
+                b.name()
+            ),
+        ));
+    }
     let mut data: *mut c_void = std::ptr::null_mut();
     // SAFETY: `ty` is a live type whose instances carry a PayloadOf<T> (checked by HPy_New's
     // caller).
@@ -1299,9 +1545,13 @@ fn check_subclass<T: PyClass>(ctx: Ctx<'_>, ty: ffi::HPy) -> PyResult<()> {
     }
     // SAFETY: live context and type handle.
     let shape = unsafe { ffi::_HPyType_GetBuiltinShape(ctx.as_ptr(), ty) };
+    let expected = match builtin_of::<T>() {
+        Some(b) if Builtin::supported() => b.shape(),
+        _ => ffi::HPyType_BuiltinShape_Object,
+    };
     let why = if crate::context::Interpreter::get().pypy {
         "PyPy's HPy runtime aborts the process when it collects one"
-    } else if shape != ffi::HPyType_BuiltinShape_Object {
+    } else if shape != expected {
         "its HPy runtime does not lay it out as an HPy object"
     } else {
         return Ok(());
@@ -1425,6 +1675,21 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     } else {
         crate::module::inherited_call(<T::Base as BaseClass>::base_type())
     };
+    // A class extending a built-in keeps the built-in's constructor (which gives the instance its
+    // built-in value, from the call's arguments); its `#[new]` runs as `__init__` instead.
+    let builtin = builtin_of::<T>();
+    let shaped = builtin.filter(|_| Builtin::supported());
+    let own = match builtin {
+        None => own,
+        Some(_) => {
+            // (An `__init__` of its own does not compile: `#[oxhpy::methods]`.)
+            own.into_iter()
+                // SAFETY: as above.
+                .filter(|&d| unsafe { slot_of(d) } != Some(ffi::HPy_tp_new))
+                .chain(T::new_as_init())
+                .collect()
+        }
+    };
     for def in own.into_iter().chain(inherited).chain(T::class_defs()) {
         // SAFETY: the `as_ptr()` of a static `MethodDef` or `PropertyDef` (`PyMethods`' and
         // `PyClass`'s contracts).
@@ -1446,16 +1711,22 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
         basicsize: PayloadOf::<T>::basicsize(),
         itemsize: 0,
         flags: T::FLAGS as _,
-        builtin_shape: ffi::HPyType_BuiltinShape_Object,
+        builtin_shape: shaped.map_or(ffi::HPyType_BuiltinShape_Object, Builtin::shape),
         legacy_slots: std::ptr::null_mut(),
         defines: Box::leak(defines.into_boxed_slice()).as_mut_ptr(),
         doc: T::DOC.map_or(std::ptr::null(), CStr::as_ptr),
     }));
-    let mut params = base.as_ref().map(|b| {
+    // The base: the class's oxhpy base, else the built-in it extends (where supported).
+    let base_raw = match (&base, shaped) {
+        (Some(b), _) => Some(b.raw()),
+        (None, Some(b)) => Some(b.type_handle(ctx)),
+        (None, None) => None,
+    };
+    let mut params = base_raw.map(|b| {
         [
             ffi::HPyType_SpecParam {
                 kind: ffi::HPyType_SpecParam_Base,
-                object: b.raw(),
+                object: b,
             },
             ffi::HPyType_SpecParam {
                 kind: 0,
@@ -1620,11 +1891,19 @@ unsafe extern "C" fn class_set(
 /// # Safety
 /// `def` is the `as_ptr()` of a static `MethodDef` or `PropertyDef`.
 pub(crate) unsafe fn is_call_slot(def: *mut ffi::HPyDef) -> bool {
+    // SAFETY: per the contract.
+    unsafe { slot_of(def) == Some(ffi::HPy_tp_call) }
+}
+
+/// The slot that `def` defines, if it defines one.
+///
+/// # Safety
+/// `def` is a live definition.
+unsafe fn slot_of(def: *mut ffi::HPyDef) -> Option<ffi::HPySlot_Slot> {
     // SAFETY: a live definition (the caller's contract), whose `slot` member is the one in use
     // when its kind says so.
     unsafe {
-        (*def).kind == ffi::HPyDef_Kind_Slot
-            && (*def).__bindgen_anon_1.slot.slot == ffi::HPy_tp_call
+        ((*def).kind == ffi::HPyDef_Kind_Slot).then(|| (*def).__bindgen_anon_1.slot.slot)
     }
 }
 

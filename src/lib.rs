@@ -96,7 +96,7 @@ pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
         add_class, assert_member, borrow_self, borrow_self_mut, destroy, initialised, instantiate,
-        instantiate_new, is_instance, root_layout, traverse, BaseClass, Converted, Init, LayoutOf,
+        init_builtin, instantiate_new, is_instance, traverse, BaseClass, Builtin, Converted, Init, LayoutOf,
         MemberByClone, MemberByRef, MemberRef, Mutable, NoBase, PyClass, PyMethods, TypeGlobal,
     };
     pub use crate::context::interpreter_facts;

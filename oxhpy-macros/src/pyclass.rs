@@ -84,7 +84,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         };
         // A subclass of a GC class is one too: its traverse visits the base's fields.
         let base_gc = match &extends {
-            Some(b) => quote!(| (<#b as #p::PyClass>::FLAGS & #ffi::HPy_TPFLAGS_HAVE_GC as u64)),
+            Some(b) => quote!(| <#b as #p::BaseClass>::HAVE_GC),
             None => quote!(),
         };
         quote!(#ffi::HPy_TPFLAGS_DEFAULT as u64 #base #gc_flag #base_gc)
@@ -145,22 +145,20 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 fn base_type() -> ::core::option::Option<&'static #p::TypeGlobal> {
                     ::core::option::Option::Some(&#global)
                 }
+                const BUILTIN: ::core::option::Option<#p::Builtin> =
+                    <<#ident as #p::PyClass>::Base as #p::BaseClass>::BUILTIN;
+                const HAVE_GC: u64 =
+                    <#ident as #p::PyClass>::FLAGS & #ffi::HPy_TPFLAGS_HAVE_GC as u64;
             }
         }
     } else {
         quote!()
     };
-    // A class that extends none is its own initializer, and converts to a new instance; a
-    // subclass is made from `(value, base's initializer)` (`Init for (C, B)`), returned as `PyNew`.
+    // A class that extends none is its own initializer (`Init for C`), and converts to a new
+    // instance; a subclass is made from `(value, base's initializer)` (`Init for (C, B)`), returned
+    // as `PyNew`.
     let root_init = if extends.is_none() {
         quote! {
-            impl #p::Init for #ident {
-                type Class = #ident;
-                fn into_layout(self) -> #p::LayoutOf<#ident> {
-                    #p::root_layout(self)
-                }
-            }
-
             impl<'py> ::oxhpy::IntoPy<'py> for #ident {
                 fn into_py(self, ctx: ::oxhpy::Ctx<'py>) -> ::oxhpy::PyResult<::oxhpy::Handle<'py>> {
                     ::oxhpy::IntoPy::into_py(::oxhpy::PyNew(self), ctx)

@@ -69,14 +69,34 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         items,
         defs,
         type_attrs,
+        new_as_init,
+        has_init,
         ..
     } = out;
+    // A class that extends a built-in runs its `#[new]` as `__init__` (see `gen_new`).
+    let no_builtin = has_init.then(|| {
+        quote! {
+            const _: () = ::core::assert!(
+                <<#owner as #p::PyClass>::Base as #p::BaseClass>::BUILTIN.is_none(),
+                "a class that extends a built-in (FloatBase, StrBase) cannot define `__init__`: \
+                 its #[new] runs as `__init__`"
+            );
+        }
+    });
+    let new_as_init = new_as_init.map(|d| {
+        quote! {
+            fn new_as_init() -> ::core::option::Option<*mut #ffi::HPyDef> {
+                ::core::option::Option::Some(#d.as_ptr())
+            }
+        }
+    });
     let type_attrs = type_attrs.iter().map(|n| c_str(n));
     Ok(quote! {
         #block
 
         const _: () = {
             #(#items)*
+            #no_builtin
 
             // SAFETY: the static `MethodDef`s and `PropertyDef`s of this impl block, whose impls take an instance of
             // the owner as `self`.
@@ -88,6 +108,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 fn type_attrs() -> &'static [&'static ::core::ffi::CStr] {
                     &[#(#type_attrs),*]
                 }
+                #new_as_init
             }
 
             // The module creates the class, wherever it is declared (see `module.rs`).

@@ -30,6 +30,8 @@ pub(crate) struct Generated {
     /// The block defines `__init__`: a `#[new]` without parameters then ignores the call's
     /// arguments (they are `__init__`'s), as `object.__new__` does.
     pub has_init: bool,
+    /// The `#[new]` as `tp_init` (see `gen_new`).
+    pub new_as_init: Option<Ident>,
 }
 
 impl Generated {
@@ -134,6 +136,28 @@ pub(crate) fn gen_new(
         def.clone(),
         slot_def(def, "HPy_tp_new", &NEWFUNC, &quote!(#entry)),
     );
+    // The same constructor as `tp_init`, for a class that extends a built-in (whose constructor
+    // makes the instance): `add_class` uses it instead where the class does.
+    let init_body = quote! {
+        let value = ::oxhpy::impl_::with_args(py, |#scope| {
+            #convs
+            #call
+            ::oxhpy::PyResult::Ok(ret)
+        })?;
+        // SAFETY: `_self` is the live instance that tp_init received.
+        unsafe { #p::init_builtin::<#owner, _>(py, _self, value) }.map(|()| 0)
+    };
+    let init = Names::of(&format_ident!("{}_as_init", n.impl_fn));
+    out.items
+        .push(INITPROC.entry(&quote!(), &init.entry, &init.impl_fn, init_body));
+    let (init_entry, init_def) = (&init.entry, &init.def);
+    out.items.push(slot_def(
+        init_def,
+        "HPy_tp_init",
+        &INITPROC,
+        &quote!(#init_entry),
+    ));
+    out.new_as_init = Some(init.def);
     Ok(())
 }
 

@@ -67,6 +67,7 @@ pub mod _native {
 
 // The module's items, one file per pytest file.
 mod args;
+mod builtin_bases;
 mod buffer_formats;
 mod callfunction;
 mod class_items;
