@@ -233,7 +233,8 @@ unsafe impl BaseClass for NoBase {
 /// `TypeError`): only the class's call gives it its float value.
 ///
 /// Only CPython's HPy runtime lays such instances out (see `docs/builtin-shapes.md`): on PyPy 3.11
-/// and GraalPy 24.2 the class exists, but calling it raises `TypeError` saying so.
+/// and GraalPy 24.2 the class exists (a plain class, not a `float`), but calling it raises
+/// `TypeError` saying so.
 ///
 /// ```
 /// use oxhpy::class::FloatBase;
@@ -340,8 +341,8 @@ impl Builtin {
 
     /// Whether this interpreter's HPy runtime lays out instances of this shape: CPython's only
     /// (PyPy 3.11 aborts at the first `_HPy_AsStruct_Float`; GraalPy 24.2 never destroys them, see
-    /// `docs/builtin-shapes.md`). Elsewhere the class is made as a plain class that refuses to be
-    /// called.
+    /// `docs/builtin-shapes.md`). Elsewhere the class is made as a plain class whose constructor
+    /// refuses.
     fn supported() -> bool {
         let i = crate::context::Interpreter::get();
         !(i.pypy || i.graalpy)
@@ -351,7 +352,10 @@ impl Builtin {
     fn unsupported<T: PyClass>(self) -> PyErr {
         let i = crate::context::Interpreter::get();
         let (interp, why) = if i.pypy {
-            ("PyPy", "its HPy runtime has no _HPy_AsStruct_Float/_Unicode")
+            (
+                "PyPy",
+                "its HPy runtime has no _HPy_AsStruct_Float/_Unicode",
+            )
         } else {
             ("GraalPy", "its HPy runtime never destroys such objects")
         };
@@ -1354,11 +1358,31 @@ pub trait Init: Sized {
     fn into_layout(self) -> LayoutOf<Self::Class>;
 }
 
+/// What a class whose instances are made from its value alone extends: no class ([`NoBase`]) or a
+/// built-in ([`FloatBase`], [`StrBase`]).
+///
+/// # Safety
+/// The base's `Layout` is `()`.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "a class that extends `{Self}` is made from `(Self, {Self})`, not from `Self` alone",
+    label = "not an initializer",
+    note = "return `(Self, Base)` (or `(Self, (Base, BaseOfBase))`, ...) from its `#[new]`"
+)]
+pub unsafe trait RootBase: BaseClass<Layout = ()> {}
+
+// SAFETY: `Layout = ()`.
+unsafe impl RootBase for NoBase {}
+// SAFETY: `Layout = ()`.
+unsafe impl RootBase for FloatBase {}
+// SAFETY: `Layout = ()`.
+unsafe impl RootBase for StrBase {}
+
 /// A class that extends no other class ([`NoBase`], or a built-in such as [`FloatBase`]) is its
 /// own initializer.
 impl<C: PyClass> Init for C
 where
-    C::Base: BaseClass<Layout = ()>,
+    C::Base: RootBase,
 {
     type Class = C;
     fn into_layout(self) -> LayoutOf<C> {
@@ -1477,6 +1501,9 @@ fn new_instance<'py, T: PyClass>(
     value: LayoutOf<T>,
 ) -> PyResult<Handle<'py>> {
     if let Some(b) = builtin_of::<T>() {
+        if !Builtin::supported() {
+            return Err(b.unsupported::<T>());
+        }
         // HPy_New would make a float of 0.0 (or an empty str): only the built-in's constructor
         // gives the instance its value.
         return Err(PyErr::new(
@@ -1679,7 +1706,9 @@ pub fn add_class<T: PyMethods>(m: &Module<'_>) -> PyResult<()> {
     // built-in value, from the call's arguments); its `#[new]` runs as `__init__` instead.
     let builtin = builtin_of::<T>();
     let shaped = builtin.filter(|_| Builtin::supported());
-    let own = match builtin {
+    // Where the runtime does not support it, the class is a plain class whose `#[new]` refuses
+    // (`new_instance`).
+    let own = match shaped {
         None => own,
         Some(_) => {
             // (An `__init__` of its own does not compile: `#[oxhpy::methods]`.)
@@ -1902,9 +1931,7 @@ pub(crate) unsafe fn is_call_slot(def: *mut ffi::HPyDef) -> bool {
 unsafe fn slot_of(def: *mut ffi::HPyDef) -> Option<ffi::HPySlot_Slot> {
     // SAFETY: a live definition (the caller's contract), whose `slot` member is the one in use
     // when its kind says so.
-    unsafe {
-        ((*def).kind == ffi::HPyDef_Kind_Slot).then(|| (*def).__bindgen_anon_1.slot.slot)
-    }
+    unsafe { ((*def).kind == ffi::HPyDef_Kind_Slot).then(|| (*def).__bindgen_anon_1.slot.slot) }
 }
 
 /// What an `#[oxhpy::methods]` block adds to its type once the type exists (HPy 0.9's type specs

@@ -95,9 +95,10 @@ pub mod prelude {
 pub mod impl_ {
     pub use crate::buffer::{Export, GetBufferEntry, ReleaseBufferEntry};
     pub use crate::class::{
-        add_class, assert_member, borrow_self, borrow_self_mut, destroy, initialised, instantiate,
-        init_builtin, instantiate_new, is_instance, traverse, BaseClass, Builtin, Converted, Init, LayoutOf,
-        MemberByClone, MemberByRef, MemberRef, Mutable, NoBase, PyClass, PyMethods, TypeGlobal,
+        add_class, assert_member, borrow_self, borrow_self_mut, destroy, init_builtin, initialised,
+        instantiate, instantiate_new, is_instance, traverse, BaseClass, Builtin, Converted, Init,
+        LayoutOf, MemberByClone, MemberByRef, MemberRef, Mutable, NoBase, PyClass, PyMethods,
+        TypeGlobal,
     };
     pub use crate::context::interpreter_facts;
     // `#[derive(FromPy)]`, `#[derive(IntoPy)]`.

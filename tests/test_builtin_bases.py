@@ -145,7 +145,11 @@ def test_every_value_is_dropped_once():
 
 
 def test_made_from_rust_is_refused():
-    with pytest.raises(TypeError, match="cannot create a Celsius object from Rust: it extends 'float'"):
+    if SHAPES:
+        why = "cannot create a Celsius object from Rust: it extends 'float'"
+    else:
+        why = "Celsius extends the built-in 'float', which HPy on"
+    with pytest.raises(TypeError, match=why):
         t.celsius_from_rust()
 
 
@@ -159,6 +163,5 @@ def test_elsewhere_the_class_refuses_to_be_called():
             cls(1.0) if builtin == "float" else cls("x")
     with pytest.raises(TypeError):
         t.Rankine(1.0)
-    c = t.Celsius.__new__(t.Celsius)
-    with pytest.raises(TypeError, match="Celsius object is not initialised"):
-        c.fahrenheit()
+    with pytest.raises(TypeError):
+        t.Celsius.__new__(t.Celsius)

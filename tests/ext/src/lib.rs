@@ -67,8 +67,8 @@ pub mod _native {
 
 // The module's items, one file per pytest file.
 mod args;
-mod builtin_bases;
 mod buffer_formats;
+mod builtin_bases;
 mod callfunction;
 mod class_items;
 mod context;
