@@ -157,9 +157,15 @@ def test_made_from_rust_is_refused():
 def test_elsewhere_the_class_refuses_to_be_called():
     interp = "PyPy" if PYPY else "GraalPy"
     assert GRAALPY or PYPY
-    for cls, name, builtin in [(t.Celsius, "Celsius", "float"), (t.Kelvin, "Kelvin", "float"), (t.Word, "Word", "str")]:
+    for cls, name, builtin in [
+        (t.Celsius, "Celsius", "float"),
+        (t.Kelvin, "Kelvin", "float"),
+        (t.Word, "Word", "str"),
+    ]:
         assert not issubclass(cls, (float, str))
-        with pytest.raises(TypeError, match=f"{name} extends the built-in '{builtin}', which HPy on {interp}"):
+        with pytest.raises(
+            TypeError, match=f"{name} extends the built-in '{builtin}', which HPy on {interp}"
+        ):
             cls(1.0) if builtin == "float" else cls("x")
     with pytest.raises(TypeError):
         t.Rankine(1.0)

@@ -46,4 +46,7 @@ for r in range(1, 6):
     time.sleep(1)
     refs = alive_references()
     grown = (heap() - heap0) / 2**20
-    print(f"{r * N} made, {handle_refs.ndestroyed()} destroyed, {refs} references alive, heap +{grown:.1f} MiB", flush=True)
+    print(
+        f"{r * N} made, {handle_refs.ndestroyed()} destroyed, {refs} references alive, heap +{grown:.1f} MiB",
+        flush=True,
+    )
