@@ -312,7 +312,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         if let Some(api) = api {
             return Self::acquire_c(api, obj, writable, fill);
         }
-        let view = View::new(obj, writable)?;
+        let (view, copy) = View::new(obj, writable, fill)?;
         view.check::<T>()?;
         let n = view.nbytes / size_of::<T>();
         match view.address {
@@ -325,7 +325,12 @@ impl<'py, T: Element> Acquired<'py, T> {
             }
             _ => {}
         }
-        let copy = view.mv.call_method("tobytes", ())?;
+        // The helper copied what it could not give an address for; an empty or misaligned view is
+        // copied here.
+        let copy = match copy {
+            Some(copy) => copy,
+            None => view.memoryview()?.call_method("tobytes", ())?,
+        };
         if !writable {
             // Read-only: the `bytes` copy itself is the view; release the export now.
             drop(view);
@@ -448,11 +453,11 @@ impl<'py, T: Element> Acquired<'py, T> {
     }
 
     /// Puts a writable copy back into the exporter (no-op for zero-copy views).
-    fn commit(&self) -> PyResult<()> {
+    fn commit(&mut self) -> PyResult<()> {
         let (Some(items), true) = (&self.copy, self.writeback) else {
             return Ok(());
         };
-        let view = match &self.keep {
+        let view = match &mut self.keep {
             Keep::View(view) => view,
             Keep::Bytes(_) => return Ok(()),
             Keep::C(b) => {
@@ -468,37 +473,20 @@ impl<'py, T: Element> Acquired<'py, T> {
                 return Ok(());
             }
         };
-        let mv = &view.mv;
         // SAFETY: `items` is plain data; viewing it as bytes is always valid.
         let out = unsafe {
             std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * size_of::<T>())
         };
-        let nbytes = out.len();
-        let out = crate::IntoPy::into_py(out, self.ctx)?;
-        // The bytes object itself is the source: PyPy copies from a memoryview element by element.
-        let source = out;
-        let target = mv.call_method("cast", ("B",))?;
-        // PyPy and GraalPy let another thread resize an exported bytearray or array.array while
-        // the copy was worked on (the interpreter released): nothing is written back then, and
-        // the caller gets the same BufferError a resize meets on CPython (PyPy's memoryview
-        // follows the new size: a length check; GraalPy's keeps the old one and refuses a
-        // shrunk exporter with IndexError).
-        if target.len()? != nbytes {
+        let data = crate::IntoPy::into_py(out, self.ctx)?;
+        // One crossing: `writeback` writes and releases the memoryview (so the view's drop has
+        // nothing left to release), or says the exporter was resized meanwhile: nothing is written
+        // then, and the caller gets the same BufferError a resize meets on CPython.
+        let mv = view.mv.take().ok_or_else(released_error)?;
+        let written = crate::cache::get(self.ctx, crate::cache::Cached::WriteBack)?
+            .call((mv, data))?
+            .is_truthy()?;
+        if !written {
             return Err(resized_error());
-        }
-        let all =
-            crate::cache::get(self.ctx, crate::cache::Cached::Slice)?.call((self.ctx.none(),))?;
-        let c = self.ctx.as_ptr();
-        // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
-        if unsafe { ffi::HPy_SetItem(c, target.raw(), all.raw(), source.raw()) } < 0 {
-            let index_error = self.ctx.constant(|c| c.h_IndexError);
-            // SAFETY: valid context; an exception is set; `index_error` is a context constant.
-            if unsafe { ffi::HPyErr_ExceptionMatches(c, index_error) } != 0 {
-                // SAFETY: valid context.
-                unsafe { ffi::HPyErr_Clear(c) };
-                return Err(resized_error());
-            }
-            return Err(PyErr::raised());
         }
         Ok(())
     }
@@ -670,6 +658,11 @@ fn busy_error() -> PyErr {
 
 /// The error when an exporter that does not pin its memory (PyPy's and GraalPy's `bytearray` and
 /// `array.array`) was resized while a writable copy of it was worked on: nothing is written back.
+#[cold]
+fn released_error() -> PyErr {
+    PyErr::new(Exc::SystemError, "oxhpy: the buffer's memoryview was released")
+}
+
 #[cold]
 fn resized_error() -> PyErr {
     PyErr::new(
@@ -1074,7 +1067,8 @@ fn to_items<T: Element>(bytes: &[u8]) -> Vec<T> {
 /// `memoryview(obj)` and what was read from it.
 struct View<'py> {
     ctx: Ctx<'py>,
-    mv: Handle<'py>,
+    /// The memoryview, `None` once released (by the helper for a read-only copy, by `writeback`).
+    mv: Option<Handle<'py>>,
     nbytes: usize,
     itemsize: usize,
     format: String,
@@ -1083,10 +1077,16 @@ struct View<'py> {
 }
 
 impl<'py> View<'py> {
-    fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<Self> {
+    /// The view of `obj`, and the helper's copy of its data if it made one (see `view` in
+    /// `buffer_address.py`).
+    fn new(
+        obj: Borrowed<'_, 'py>,
+        writable: bool,
+        fill: bool,
+    ) -> PyResult<(Self, Option<Handle<'py>>)> {
         let ctx = obj.ctx();
-        let described =
-            crate::cache::get(ctx, crate::cache::Cached::View)?.call((obj, writable))?;
+        let described = crate::cache::get(ctx, crate::cache::Cached::View)?
+            .call((obj, writable, fill))?;
         if described.is_none() {
             return Err(crate::convert::wrong_type(
                 &obj,
@@ -1094,14 +1094,14 @@ impl<'py> View<'py> {
             ));
         }
         type Described<'py> = (
-            Handle<'py>,
+            Option<Handle<'py>>,
             (bool, bool),
-            usize,
-            usize,
+            (usize, usize),
             String,
             Option<usize>,
+            Option<Handle<'py>>,
         );
-        let (mv, (readonly, contiguous), nbytes, itemsize, format, address): Described<'py> =
+        let (mv, (readonly, contiguous), (nbytes, itemsize), format, address, copy): Described<'py> =
             described.extract()?;
         // From here on, dropping `view` releases the memoryview, also on the error paths.
         let view = View {
@@ -1118,7 +1118,12 @@ impl<'py> View<'py> {
         if !contiguous {
             return Err(not_contiguous_error());
         }
-        Ok(view)
+        Ok((view, copy))
+    }
+
+    /// The memoryview (for views whose helper did not release it).
+    fn memoryview(&self) -> PyResult<&Handle<'py>> {
+        self.mv.as_ref().ok_or_else(released_error)
     }
 
     fn check<T: Element>(&self) -> PyResult<()> {
@@ -1186,11 +1191,14 @@ impl Drop for View<'_> {
         // With an exception pending, no Python code may run, and HPy 0.9 cannot set the exception
         // aside: closing the memoryview (right after this) ends the export, at once on CPython
         // and at the next GC elsewhere.
+        let Some(mv) = &self.mv else {
+            return; // released already
+        };
         if self.ctx.err_occurred() {
             return;
         }
         let release = crate::cache::get(self.ctx, crate::cache::Cached::Release);
-        if release.and_then(|r| r.call((self.mv.borrow(),))).is_err() {
+        if release.and_then(|r| r.call((mv.borrow(),))).is_err() {
             // SAFETY: valid context; a failed release only means the view stays exported.
             unsafe { ffi::HPyErr_Clear(self.ctx.as_ptr()) };
         }
