@@ -312,7 +312,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         if let Some(api) = api {
             return Self::acquire_c(api, obj, writable, fill);
         }
-        let (view, copy) = View::new(obj, writable, fill)?;
+        let (view, copy) = View::new(obj, writable)?;
         view.check::<T>()?;
         let n = view.nbytes / size_of::<T>();
         match view.address {
@@ -325,8 +325,8 @@ impl<'py, T: Element> Acquired<'py, T> {
             }
             _ => {}
         }
-        // The helper copied what it could not give an address for; an empty or misaligned view is
-        // copied here.
+        // The helper copied a read-only view that it could not give an address for; a writable, an
+        // empty or a misaligned view is copied here.
         let copy = match copy {
             Some(copy) => copy,
             None => view.memoryview()?.call_method("tobytes", ())?,
@@ -453,11 +453,11 @@ impl<'py, T: Element> Acquired<'py, T> {
     }
 
     /// Puts a writable copy back into the exporter (no-op for zero-copy views).
-    fn commit(&mut self) -> PyResult<()> {
+    fn commit(&self) -> PyResult<()> {
         let (Some(items), true) = (&self.copy, self.writeback) else {
             return Ok(());
         };
-        let view = match &mut self.keep {
+        let view = match &self.keep {
             Keep::View(view) => view,
             Keep::Bytes(_) => return Ok(()),
             Keep::C(b) => {
@@ -473,20 +473,37 @@ impl<'py, T: Element> Acquired<'py, T> {
                 return Ok(());
             }
         };
+        let mv = view.memoryview()?;
         // SAFETY: `items` is plain data; viewing it as bytes is always valid.
         let out = unsafe {
             std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * size_of::<T>())
         };
-        let data = crate::IntoPy::into_py(out, self.ctx)?;
-        // One crossing: `writeback` writes and releases the memoryview (so the view's drop has
-        // nothing left to release), or says the exporter was resized meanwhile: nothing is written
-        // then, and the caller gets the same BufferError a resize meets on CPython.
-        let mv = view.mv.take().ok_or_else(released_error)?;
-        let written = crate::cache::get(self.ctx, crate::cache::Cached::WriteBack)?
-            .call((mv, data))?
-            .is_truthy()?;
-        if !written {
+        let nbytes = out.len();
+        let out = crate::IntoPy::into_py(out, self.ctx)?;
+        // The bytes object itself is the source: PyPy copies from a memoryview element by element.
+        let source = out;
+        let target = mv.call_method("cast", ("B",))?;
+        // PyPy and GraalPy let another thread resize an exported bytearray or array.array while
+        // the copy was worked on (the interpreter released): nothing is written back then, and
+        // the caller gets the same BufferError a resize meets on CPython (PyPy's memoryview
+        // follows the new size: a length check; GraalPy's keeps the old one and refuses a
+        // shrunk exporter with IndexError).
+        if target.len()? != nbytes {
             return Err(resized_error());
+        }
+        let all =
+            crate::cache::get(self.ctx, crate::cache::Cached::Slice)?.call((self.ctx.none(),))?;
+        let c = self.ctx.as_ptr();
+        // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
+        if unsafe { ffi::HPy_SetItem(c, target.raw(), all.raw(), source.raw()) } < 0 {
+            let index_error = self.ctx.constant(|c| c.h_IndexError);
+            // SAFETY: valid context; an exception is set; `index_error` is a context constant.
+            if unsafe { ffi::HPyErr_ExceptionMatches(c, index_error) } != 0 {
+                // SAFETY: valid context.
+                unsafe { ffi::HPyErr_Clear(c) };
+                return Err(resized_error());
+            }
+            return Err(PyErr::raised());
         }
         Ok(())
     }
@@ -660,7 +677,10 @@ fn busy_error() -> PyErr {
 /// `array.array`) was resized while a writable copy of it was worked on: nothing is written back.
 #[cold]
 fn released_error() -> PyErr {
-    PyErr::new(Exc::SystemError, "oxhpy: the buffer's memoryview was released")
+    PyErr::new(
+        Exc::SystemError,
+        "oxhpy: the buffer's memoryview was released",
+    )
 }
 
 #[cold]
@@ -1079,14 +1099,10 @@ struct View<'py> {
 impl<'py> View<'py> {
     /// The view of `obj`, and the helper's copy of its data if it made one (see `view` in
     /// `buffer_address.py`).
-    fn new(
-        obj: Borrowed<'_, 'py>,
-        writable: bool,
-        fill: bool,
-    ) -> PyResult<(Self, Option<Handle<'py>>)> {
+    fn new(obj: Borrowed<'_, 'py>, writable: bool) -> PyResult<(Self, Option<Handle<'py>>)> {
         let ctx = obj.ctx();
-        let described = crate::cache::get(ctx, crate::cache::Cached::View)?
-            .call((obj, writable, fill))?;
+        let described =
+            crate::cache::get(ctx, crate::cache::Cached::View)?.call((obj, writable))?;
         if described.is_none() {
             return Err(crate::convert::wrong_type(
                 &obj,
@@ -1101,8 +1117,9 @@ impl<'py> View<'py> {
             Option<usize>,
             Option<Handle<'py>>,
         );
-        let (mv, (readonly, contiguous), (nbytes, itemsize), format, address, copy): Described<'py> =
-            described.extract()?;
+        let (mv, (readonly, contiguous), (nbytes, itemsize), format, address, copy): Described<
+            'py,
+        > = described.extract()?;
         // From here on, dropping `view` releases the memoryview, also on the error paths.
         let view = View {
             ctx,

@@ -49,13 +49,15 @@ def _address(mv, writable):
     return None
 
 
-def view(obj, writable, fill):
+def view(obj, writable):
     """(mv, (readonly, c_contiguous), (nbytes, itemsize), format, address, copy), or None if `obj` does
     not support the buffer protocol. The address is only looked for where the view is usable.
 
-    Where a usable view has no address (the data must be copied) and its contents are read (`fill`,
-    or a read-only view), `copy` is `mv.tobytes()`; a read-only view's memoryview is then released
-    and returned as None, as the copy is all the caller needs: one crossing instead of three."""
+    A usable read-only view without an address (the data must be copied) comes as `copy`,
+    `mv.tobytes()`, with the memoryview already released (returned as None; not on GraalPy): one
+    crossing instead of three. A writable view is copied and written back by the caller, in HPy
+    calls with no Python code between them: Python code may switch threads, and on PyPy another
+    thread could then resize the exporter between the copy and its write-back."""
     try:
         mv = memoryview(obj)
     except TypeError:
@@ -65,30 +67,11 @@ def view(obj, writable, fill):
     address = _address(mv, writable) if usable else None
     itemsize, fmt = mv.itemsize, mv.format
     copy = None
-    if usable and address is None and (fill or not writable):
+    if usable and address is None and not writable:
         copy = mv.tobytes()
-        if not writable:
+        # GraalPy reads `mv.format` of an HPy exporter lazily from the exporter's memory, which the
+        # release frees: there the caller releases the memoryview once it has read the format.
+        if _IMPL != "graalpy":
             mv.release()
             mv = None
     return mv, (readonly, contiguous), (nbytes, itemsize), fmt, address, copy
-
-
-def writeback(mv, data):
-    """Writes `data` (bytes) over the memory `mv` views, then releases `mv`. False, with nothing
-    written, if the exporter was resized since `mv` was taken: PyPy and GraalPy let another thread
-    resize an exported bytearray or array.array while the interpreter was released (PyPy's
-    memoryview follows the new size: the length check; GraalPy's keeps the old one and refuses a
-    shrunk exporter with IndexError). The bytes object itself is the source: PyPy copies from a
-    memoryview element by element."""
-    target = mv.cast("B")
-    try:
-        if len(target) != len(data):
-            return False
-        try:
-            target[:] = data
-        except IndexError:
-            return False
-        return True
-    finally:
-        target.release()
-        mv.release()

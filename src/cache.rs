@@ -1,5 +1,5 @@
-//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer
-//! helpers, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
+//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer address
+//! helper, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
 //! `#[oxhpy::module]` lists these globals in its module definition, as HPy requires.
 use crate::context::Ctx;
 use crate::err::PyResult;
@@ -7,7 +7,7 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 8;
+pub const COUNT: usize = 7;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -16,7 +16,7 @@ pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
 #[derive(Clone, Copy)]
 pub(crate) enum Cached {
     Slice = 0,
-    /// `view(obj, writable, fill)` from `buffer_address.py`.
+    /// `view(obj, writable)` from `buffer_address.py`.
     View = 1,
     /// `memoryview.release`.
     Release = 2,
@@ -28,8 +28,6 @@ pub(crate) enum Cached {
     DelAttr = 5,
     /// The module `operator` (GraalPy's portability fixes).
     Operator = 6,
-    /// `writeback(mv, data)` from `buffer_address.py`.
-    WriteBack = 7,
 }
 
 /// The cached object, looked up on first use.
@@ -45,7 +43,7 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         Cached::Next => ctx.builtins_fn("next")?,
         Cached::DelAttr => ctx.builtins_fn("delattr")?,
         Cached::Operator => ctx.import("operator")?,
-        Cached::View | Cached::WriteBack => {
+        Cached::View => {
             let namespace = ctx.builtins_fn("dict")?.call(())?;
             namespace.call_method("__setitem__", ("__name__", "oxhpy.buffer_address"))?;
             // Which interpreter, as oxhpy decided it from the HPy context (not from
@@ -55,18 +53,7 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
             let source = include_str!("buffer_address.py");
             ctx.builtins_fn("exec")?
                 .call((source, namespace.borrow()))?;
-            // Both helpers from the one run of the source.
-            let other = match what {
-                Cached::View => Cached::WriteBack,
-                _ => Cached::View,
-            };
-            let name = |c: Cached| match c {
-                Cached::View => "view",
-                _ => "writeback",
-            };
-            let h = namespace.call_method("__getitem__", (name(other),))?;
-            GLOBALS[other as usize].store(ctx, &h)?;
-            namespace.call_method("__getitem__", (name(what),))?
+            namespace.call_method("__getitem__", ("view",))?
         }
     };
     global.store(ctx, &h)?;
