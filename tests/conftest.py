@@ -156,3 +156,16 @@ def collect_until(predicate, rounds=20):
         if predicate():
             return True
     return predicate()
+
+
+def settled(read, rounds=20):
+    """`read()` once it stops changing between two `gc.collect()`s: counters of drops, once the
+    garbage of earlier tests is collected (PyPy and GraalPy free objects only when their GC runs)."""
+    last = None
+    for _ in range(rounds):
+        gc.collect()
+        now = read()
+        if now == last:
+            return now
+        last = now
+    return last

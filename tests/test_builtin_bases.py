@@ -7,28 +7,15 @@ struct access, GraalPy 24.2 never destroys them): there the same binary makes ea
 class whose call raises `TypeError` saying why, and these tests check that instead.
 """
 
-import gc
 import math
 import sys
 
 import oxhpy_testext as t
 import pytest
-from conftest import GRAALPY, PYPY
+from conftest import GRAALPY, PYPY, settled
 
 SHAPES = sys.implementation.name == "cpython"
 only_cpython = pytest.mark.skipif(not SHAPES, reason="built-in bases: CPython only (see the module doc)")
-
-
-def settled_drops():
-    """The drops so far, once the garbage of earlier tests is collected."""
-    last = None
-    for _ in range(20):
-        gc.collect()
-        now = t.builtin_drops()
-        if now == last:
-            return now
-        last = now
-    return last
 
 
 @only_cpython
@@ -133,13 +120,13 @@ def test_a_str_subclass_is_a_str_with_a_rust_value():
 
 @only_cpython
 def test_every_value_is_dropped_once():
-    before = settled_drops()
+    before = settled(t.builtin_drops)
     for i in range(300):
         t.Celsius(float(i))
         t.Kelvin(300.0 + i)
         t.Word(str(i))
     float.__new__(t.Celsius, 1.0)  # never initialised: nothing to drop
-    after = settled_drops()
+    after = settled(t.builtin_drops)
     # a Kelvin drops its Celsius part too
     assert (after[0] - before[0], after[1] - before[1], after[2] - before[2]) == (600, 300, 300)
 

@@ -10,22 +10,9 @@ import sys
 
 import oxhpy_testext as t
 import pytest
-from conftest import NESTED_HPY_CALLS, PYPY, collect_until
+from conftest import NESTED_HPY_CALLS, PYPY, collect_until, settled
 
 CPYTHON = sys.implementation.name == "cpython"
-
-
-def settled_drops():
-    """The drops so far, once the garbage of earlier tests is collected (PyPy and GraalPy free
-    objects only when their GC runs)."""
-    last = None
-    for _ in range(20):
-        gc.collect()
-        now = t.inheritance_drops()
-        if now == last:
-            return now
-        last = now
-    return last
 
 
 def test_types_derive_as_declared():
@@ -136,7 +123,7 @@ def test_a_subclass_without_new_is_not_made_by_its_base_constructor():
 
 
 def test_every_part_is_dropped_once():
-    before = settled_drops()
+    before = settled(t.inheritance_drops)
     s = t.Sub(1, "x")
     leaf = t.Leaf(1, "y", 1)
     b = t.Base(1)
@@ -148,7 +135,7 @@ def test_every_part_is_dropped_once():
 
 
 def test_frozen_base_with_a_mutable_subclass():
-    before = settled_drops()
+    before = settled(t.inheritance_drops)
     tg = t.Tagged("a")
     tg.set_tag("b")
     assert tg.tag == "b" and tg.item is None
@@ -163,7 +150,7 @@ def test_frozen_base_with_a_mutable_subclass():
 
 
 def test_traverse_visits_the_fields_of_every_part():
-    before = settled_drops()[3]
+    before = settled(t.inheritance_drops)[3]
     p = t.KeeperPair()
     a, b = [p], {"p": p}
     p.set_item(a)
@@ -177,7 +164,7 @@ def test_traverse_visits_the_fields_of_every_part():
 
 
 def test_many_instances_are_freed():
-    before = settled_drops()
+    before = settled(t.inheritance_drops)
     for i in range(500):
         t.Leaf(i, "x", i).parts()
         t.KeeperPair().set_other(i)

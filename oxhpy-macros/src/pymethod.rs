@@ -112,20 +112,23 @@ pub(crate) fn gen_new(
     } else {
         let convs = c.conversions(true);
         quote! {
-            // SAFETY: tp_new gets nargs live handles and a keyword dict (or NULL).
+            // SAFETY: tp_new and tp_init get nargs live handles and a keyword dict (or NULL).
             let va = unsafe { #p::VectorArgs::from_dict(py, args, nargs as usize, kw)? };
             #convs
         }
     };
     // The constructor returns the class's `Init`: `Self`, or `(Self, Base)` for a subclass (an
     // error points at the return type).
-    let instantiate = quote_spanned!(c.ret_span=> #p::instantiate_new::<#owner, _>);
-    let body = quote! {
+    let value = quote! {
         let value = ::oxhpy::impl_::with_args(py, |#scope| {
             #convs
             #call
             ::oxhpy::PyResult::Ok(ret)
         })?;
+    };
+    let instantiate = quote_spanned!(c.ret_span=> #p::instantiate_new::<#owner, _>);
+    let body = quote! {
+        #value
         // SAFETY: `ty` is the live type that tp_new received: this class's or a subtype.
         unsafe { #instantiate(py, ty, value) }.map(::oxhpy::Handle::into_raw)
     };
@@ -136,23 +139,23 @@ pub(crate) fn gen_new(
         def.clone(),
         slot_def(def, "HPy_tp_new", &NEWFUNC, &quote!(#entry)),
     );
-    // The same constructor as `tp_init`, for a class that extends a built-in (whose constructor
-    // makes the instance): `add_class` uses it instead where the class does.
+    // The same constructor as `tp_init` (same parameters), for a class that extends a built-in
+    // (whose own constructor makes the instance): `add_class` uses it instead where the class does.
     let init_body = quote! {
-        let value = ::oxhpy::impl_::with_args(py, |#scope| {
-            #convs
-            #call
-            ::oxhpy::PyResult::Ok(ret)
-        })?;
+        #value
         // SAFETY: `_self` is the live instance that tp_init received.
         unsafe { #p::init_builtin::<#owner, _>(py, _self, value) }.map(|()| 0)
     };
-    let init = Names::of(&format_ident!("{}_as_init", n.impl_fn));
+    let init = Names {
+        impl_fn: format_ident!("{}_as_init", n.impl_fn),
+        entry: format_ident!("{}_as_init", n.entry),
+        def: format_ident!("{}_AS_INIT", n.def),
+    };
     out.items
         .push(INITPROC.entry(&quote!(), &init.entry, &init.impl_fn, init_body));
-    let (init_entry, init_def) = (&init.entry, &init.def);
+    let init_entry = &init.entry;
     out.items.push(slot_def(
-        init_def,
+        &init.def,
         "HPy_tp_init",
         &INITPROC,
         &quote!(#init_entry),
