@@ -176,7 +176,10 @@ pub unsafe trait PyClass: Sized + Send + Sync + 'static {
 ///
 /// # Safety
 /// `Layout` is [`NoBase`]'s `()`, or for a class `T`, `LayoutOf<T>` (the value of `T`'s
-/// instances), and `base_type` is then `T`'s type global.
+/// instances), and `base_type` is then `T`'s type global. `BUILTIN` is the built-in at the root of
+/// the bases (`Some` only for [`FloatBase`], [`StrBase`] and the classes extending them: the shape
+/// that the payload is read with), and `HAVE_GC` is `T`'s `HPy_TPFLAGS_HAVE_GC` bit (`0` for
+/// `NoBase` and the built-ins).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be extended: it is not declared `#[oxhpy::class(subclass)]`",
     label = "not a base class",
