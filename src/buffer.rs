@@ -28,7 +28,10 @@
 //! | PyPy | through the bundled `_cffi_backend`: memoryviews of `bytes`, numpy arrays over memory numpy owns or over `bytes` | `bytearray`, `array.array`, `mmap`, other exporters |
 //! | GraalPy | | everything else |
 //!
-//! Copies are taken with `memoryview.tobytes()` and, for writable views, written back afterwards.
+//! Copies are taken with `memoryview.tobytes()` (a `bytearray`'s with `bytes(obj)`, its layout
+//! being known) and, for writable views, written back afterwards (through the memoryview; a
+//! `bytearray` by `obj[:] = copy`), in HPy calls with no Python code between the length check and
+//! the write.
 //! On PyPy and GraalPy an exported `bytearray` or `array.array` can still be resized (measured: no
 //! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array on PyPy.
 //! PyPy's C-API emulation does not pin them either (measured on 7.3.19 with `PyObject_GetBuffer`
@@ -263,6 +266,8 @@ enum Keep<'py> {
     View(View<'py>),
     Bytes(#[allow(dead_code)] Handle<'py>),
     C(capi::CBuffer),
+    /// A `bytearray` on PyPy or GraalPy, whose items were copied (see `acquire`).
+    ByteArray(Handle<'py>),
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
@@ -311,6 +316,27 @@ impl<'py, T: Element> Acquired<'py, T> {
         }
         if let Some(api) = api {
             return Self::acquire_c(api, obj, writable, fill);
+        }
+        // A `bytearray` on PyPy or GraalPy, which copy it (see the module docs): its layout is known
+        // (format 'B', 1-byte items, contiguous, writable), so it is copied with `bytes(obj)` and
+        // written back with `obj[:] = copy`, without the helper's memoryview (measured on PyPy 3.11,
+        // `sum_bytes` of 64 bytes: 1.9 µs through the helper, 0.5 µs this way).
+        let interpreter = crate::context::Interpreter::get();
+        if (interpreter.pypy || interpreter.graalpy) && is_bytearray(obj)? {
+            if !const { takes_bytes::<T>() } {
+                return Err(format_error::<T>("B", 1));
+            }
+            if !writable {
+                let copy = crate::types::constant(ctx, |c| c.h_BytesType).call((obj,))?;
+                return Self::from_bytes(ctx, copy);
+            }
+            let items = if fill {
+                let copy = crate::types::constant(ctx, |c| c.h_BytesType).call((obj,))?;
+                to_items::<T>(copy.extract()?)
+            } else {
+                vec![T::default(); obj.len()?]
+            };
+            return Ok(Self::copied(ctx, items, true, Keep::ByteArray(obj.dup())));
         }
         let (view, copy) = View::new(obj, writable)?;
         view.check::<T>()?;
@@ -427,7 +453,7 @@ impl<'py, T: Element> Acquired<'py, T> {
     fn route(&self) -> &'static str {
         match self.keep {
             Keep::C(_) => "c-api",
-            Keep::View(_) => "python",
+            Keep::View(_) | Keep::ByteArray(_) => "python",
             Keep::Bytes(_) => "bytes",
         }
     }
@@ -460,6 +486,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         let view = match &self.keep {
             Keep::View(view) => view,
             Keep::Bytes(_) => return Ok(()),
+            Keep::ByteArray(ba) => return self.write_bytearray(ba, items),
             Keep::C(b) => {
                 let at = b.view().buf as *mut u8;
                 let nbytes = items.len() * size_of::<T>();
@@ -474,10 +501,7 @@ impl<'py, T: Element> Acquired<'py, T> {
             }
         };
         let mv = view.memoryview()?;
-        // SAFETY: `items` is plain data; viewing it as bytes is always valid.
-        let out = unsafe {
-            std::slice::from_raw_parts(items.as_ptr() as *const u8, items.len() * size_of::<T>())
-        };
+        let out = as_bytes(items);
         let nbytes = out.len();
         let out = crate::IntoPy::into_py(out, self.ctx)?;
         // The bytes object itself is the source: PyPy copies from a memoryview element by element.
@@ -491,8 +515,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         if target.len()? != nbytes {
             return Err(resized_error());
         }
-        let all =
-            crate::cache::get(self.ctx, crate::cache::Cached::Slice)?.call((self.ctx.none(),))?;
+        let all = crate::cache::get(self.ctx, crate::cache::Cached::Slice)?;
         let c = self.ctx.as_ptr();
         // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
         if unsafe { ffi::HPy_SetItem(c, target.raw(), all.raw(), source.raw()) } < 0 {
@@ -503,6 +526,26 @@ impl<'py, T: Element> Acquired<'py, T> {
                 unsafe { ffi::HPyErr_Clear(c) };
                 return Err(resized_error());
             }
+            return Err(PyErr::raised());
+        }
+        Ok(())
+    }
+}
+
+impl<'py, T: Element> Acquired<'py, T> {
+    /// `ba[:] = items` for a bytearray's copy, if `ba` still has their length (another thread may
+    /// have resized it while the copy was worked on, the interpreter released): else nothing is
+    /// written and the caller gets the BufferError a resize meets on CPython. HPy calls only, with
+    /// no Python code between the check and the write, so no other thread runs between them.
+    fn write_bytearray(&self, ba: &Handle<'py>, items: &[T]) -> PyResult<()> {
+        let out = as_bytes(items);
+        let data = crate::IntoPy::into_py(out, self.ctx)?;
+        if ba.len()? != out.len() {
+            return Err(resized_error());
+        }
+        let all = crate::cache::get(self.ctx, crate::cache::Cached::Slice)?;
+        // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
+        if unsafe { ffi::HPy_SetItem(self.ctx.as_ptr(), ba.raw(), all.raw(), data.raw()) } < 0 {
             return Err(PyErr::raised());
         }
         Ok(())
@@ -754,8 +797,8 @@ impl<'py, T: Element> ReadView<'py, T> {
     }
 
     /// How the view reached its memory, for tests: `"c-api"` (CPython's own buffer API),
-    /// `"python"` (a memoryview) or `"bytes"` (a `bytes` object: the argument itself, or a
-    /// read-only copy the Python path took).
+    /// `"python"` (a memoryview, or a writable copy of a `bytearray` on PyPy and GraalPy) or
+    /// `"bytes"` (a `bytes` object: the argument itself, or a read-only copy the Python path took).
     #[doc(hidden)]
     pub fn route(&self) -> &'static str {
         self.0.route()
@@ -1149,6 +1192,22 @@ impl<'py> View<'py> {
             Some(_) => Err(format_error::<T>(&self.format, self.itemsize)),
         }
     }
+}
+
+/// The bytes of `items`.
+fn as_bytes<T: Element>(items: &[T]) -> &[u8] {
+    // SAFETY: `Element`s are plain data; viewing them as bytes is always valid.
+    unsafe { std::slice::from_raw_parts(items.as_ptr() as *const u8, std::mem::size_of_val(items)) }
+}
+
+/// Whether `obj` is a `bytearray` (not a subclass, which may export something else).
+fn is_bytearray(obj: Borrowed<'_, '_>) -> PyResult<bool> {
+    let ctx = obj.ctx();
+    let bytearray = crate::cache::get(ctx, crate::cache::Cached::ByteArray)?;
+    // SAFETY: live handles; `HPy_Type` returns a new handle, closed on drop.
+    let ty = unsafe { Handle::from_raw(ctx, ffi::HPy_Type(ctx.as_ptr(), obj.raw()))? };
+    // SAFETY: live handles.
+    Ok(unsafe { ffi::HPy_Is(ctx.as_ptr(), ty.raw(), bytearray.raw()) } != 0)
 }
 
 #[cold]

@@ -1,5 +1,5 @@
-//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `slice`, the buffer address
-//! helper, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
+//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `[:]`, `bytearray`, the
+//! buffer address helper, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
 //! `#[oxhpy::module]` lists these globals in its module definition, as HPy requires.
 use crate::context::Ctx;
 use crate::err::PyResult;
@@ -7,7 +7,7 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 7;
+pub const COUNT: usize = 8;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -15,6 +15,7 @@ pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
 /// What is cached.
 #[derive(Clone, Copy)]
 pub(crate) enum Cached {
+    /// `slice(None)`: `[:]`.
     Slice = 0,
     /// `view(obj, writable)` from `buffer_address.py`.
     View = 1,
@@ -28,6 +29,8 @@ pub(crate) enum Cached {
     DelAttr = 5,
     /// The module `operator` (GraalPy's portability fixes).
     Operator = 6,
+    /// The built-in `bytearray`.
+    ByteArray = 7,
 }
 
 /// The cached object, looked up on first use.
@@ -38,7 +41,8 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
     }
     let h = match what {
         Cached::Release => ctx.builtins_fn("memoryview")?.getattr("release")?,
-        Cached::Slice => ctx.builtins_fn("slice")?,
+        Cached::Slice => ctx.builtins_fn("slice")?.call((ctx.none(),))?,
+        Cached::ByteArray => ctx.builtins_fn("bytearray")?,
         Cached::Iter => ctx.builtins_fn("iter")?,
         Cached::Next => ctx.builtins_fn("next")?,
         Cached::DelAttr => ctx.builtins_fn("delattr")?,

@@ -496,7 +496,7 @@ impl<'py, H: AsHandle<'py>> PyStr<'py, H> {
         let exact = if self.get_type().is(&str_type) {
             self.dup()
         } else {
-            let all = crate::cache::get(ctx, crate::cache::Cached::Slice)?.call((ctx.none(),))?;
+            let all = crate::cache::get(ctx, crate::cache::Cached::Slice)?;
             str_type.getattr("__getitem__")?.call((self, all))?
         };
         (0..exact.len()?)
