@@ -28,10 +28,10 @@
 //! | PyPy | through the bundled `_cffi_backend`: memoryviews of `bytes`, numpy arrays over memory numpy owns or over `bytes` | `bytearray`, `array.array`, `mmap`, other exporters |
 //! | GraalPy | | everything else |
 //!
-//! Copies are taken with `memoryview.tobytes()` (a `bytearray`'s with `bytes(obj)`, its layout
-//! being known) and, for writable views, written back afterwards (through the memoryview; a
-//! `bytearray` by `obj[:] = copy`), in HPy calls with no Python code between the length check and
-//! the write.
+//! Copies are taken with `memoryview.tobytes()` (a `bytearray`'s with `bytes(obj)` and an
+//! `array.array`'s with `obj.tobytes()`, their layout being known without a memoryview) and, for
+//! writable views, written back afterwards (through the memoryview; a `bytearray` or an array by
+//! `obj[:] = copy`), in HPy calls with no Python code between the length check and the write.
 //! On PyPy and GraalPy an exported `bytearray` or `array.array` can still be resized (measured: no
 //! `BufferError`), so a raw pointer into it could dangle; numpy refuses to resize an array on PyPy.
 //! PyPy's C-API emulation does not pin them either (measured on 7.3.19 with `PyObject_GetBuffer`
@@ -266,8 +266,8 @@ enum Keep<'py> {
     View(View<'py>),
     Bytes(#[allow(dead_code)] Handle<'py>),
     C(capi::CBuffer),
-    /// A `bytearray` on PyPy or GraalPy, whose items were copied (see `acquire`).
-    ByteArray(Handle<'py>),
+    /// A `bytearray` or `array.array` on PyPy or GraalPy, whose items were copied (see `acquire`).
+    Known(Known, Handle<'py>),
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
@@ -317,26 +317,31 @@ impl<'py, T: Element> Acquired<'py, T> {
         if let Some(api) = api {
             return Self::acquire_c(api, obj, writable, fill);
         }
-        // A `bytearray` on PyPy or GraalPy, which copy it (see the module docs): its layout is known
-        // (format 'B', 1-byte items, contiguous, writable), so it is copied with `bytes(obj)` and
-        // written back with `obj[:] = copy`, without the helper's memoryview (measured on PyPy 3.11,
-        // `sum_bytes` of 64 bytes: 1.9 µs through the helper, 0.5 µs this way).
+        // A `bytearray` or `array.array` on PyPy or GraalPy, which copy them (see the module docs):
+        // their layout is known (1-byte items / the typecode's, contiguous, writable), so they are
+        // copied and written back in a few HPy calls, without the helper's memoryview (measured on
+        // PyPy 3.11, `sum_bytes` of 64 bytes: 1.9 µs through the helper, 0.5 µs this way).
         let interpreter = crate::context::Interpreter::get();
-        if (interpreter.pypy || interpreter.graalpy) && is_bytearray(obj)? {
-            if !const { takes_bytes::<T>() } {
-                return Err(format_error::<T>("B", 1));
+        if interpreter.pypy || interpreter.graalpy {
+            if let Some((known, format, itemsize)) = Known::of(obj)? {
+                if mismatch::<T>(&format, itemsize).is_some() {
+                    return Err(format_error::<T>(&format, itemsize));
+                }
+                if !writable {
+                    return Self::from_bytes(ctx, known.copy(obj)?);
+                }
+                let items = if fill {
+                    to_items::<T>(known.copy(obj)?.extract()?)
+                } else {
+                    vec![T::default(); obj.len()?]
+                };
+                return Ok(Self::copied(
+                    ctx,
+                    items,
+                    true,
+                    Keep::Known(known, obj.dup()),
+                ));
             }
-            if !writable {
-                let copy = crate::types::constant(ctx, |c| c.h_BytesType).call((obj,))?;
-                return Self::from_bytes(ctx, copy);
-            }
-            let items = if fill {
-                let copy = crate::types::constant(ctx, |c| c.h_BytesType).call((obj,))?;
-                to_items::<T>(copy.extract()?)
-            } else {
-                vec![T::default(); obj.len()?]
-            };
-            return Ok(Self::copied(ctx, items, true, Keep::ByteArray(obj.dup())));
         }
         let (view, copy) = View::new(obj, writable)?;
         view.check::<T>()?;
@@ -453,7 +458,7 @@ impl<'py, T: Element> Acquired<'py, T> {
     fn route(&self) -> &'static str {
         match self.keep {
             Keep::C(_) => "c-api",
-            Keep::View(_) | Keep::ByteArray(_) => "python",
+            Keep::View(_) | Keep::Known(..) => "python",
             Keep::Bytes(_) => "bytes",
         }
     }
@@ -486,7 +491,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         let view = match &self.keep {
             Keep::View(view) => view,
             Keep::Bytes(_) => return Ok(()),
-            Keep::ByteArray(ba) => return self.write_bytearray(ba, items),
+            Keep::Known(known, obj) => return self.write_known(*known, obj, items),
             Keep::C(b) => {
                 let at = b.view().buf as *mut u8;
                 let nbytes = items.len() * size_of::<T>();
@@ -533,19 +538,26 @@ impl<'py, T: Element> Acquired<'py, T> {
 }
 
 impl<'py, T: Element> Acquired<'py, T> {
-    /// `ba[:] = items` for a bytearray's copy, if `ba` still has their length (another thread may
-    /// have resized it while the copy was worked on, the interpreter released): else nothing is
-    /// written and the caller gets the BufferError a resize meets on CPython. HPy calls only, with
-    /// no Python code between the check and the write, so no other thread runs between them.
-    fn write_bytearray(&self, ba: &Handle<'py>, items: &[T]) -> PyResult<()> {
-        let out = as_bytes(items);
-        let data = crate::IntoPy::into_py(out, self.ctx)?;
-        if ba.len()? != out.len() {
+    /// `obj[:] = items` for the copy of a [`Known`] exporter, if `obj` still has their length
+    /// (another thread may have resized it while the copy was worked on, the interpreter
+    /// released): else nothing is written and the caller gets the BufferError a resize meets on
+    /// CPython. HPy calls only, with no Python code between the check and the write, so no other
+    /// thread runs between them.
+    fn write_known(&self, known: Known, obj: &Handle<'py>, items: &[T]) -> PyResult<()> {
+        let ctx = self.ctx;
+        let data = crate::IntoPy::into_py(as_bytes(items), ctx)?;
+        let source = match known {
+            Known::ByteArray => data,
+            // An array of the same typecode, made from the bytes (`frombytes`).
+            Known::Array => crate::cache::get(ctx, crate::cache::Cached::Array)?
+                .call((obj.getattr("typecode")?, data))?,
+        };
+        if obj.len()? != items.len() {
             return Err(resized_error());
         }
-        let all = crate::cache::get(self.ctx, crate::cache::Cached::Slice)?;
+        let all = crate::cache::get(ctx, crate::cache::Cached::Slice)?;
         // SAFETY: live handles; HPy_SetItem returns -1 with an error set on failure.
-        if unsafe { ffi::HPy_SetItem(self.ctx.as_ptr(), ba.raw(), all.raw(), data.raw()) } < 0 {
+        if unsafe { ffi::HPy_SetItem(ctx.as_ptr(), obj.raw(), all.raw(), source.raw()) } < 0 {
             return Err(PyErr::raised());
         }
         Ok(())
@@ -1200,14 +1212,52 @@ fn as_bytes<T: Element>(items: &[T]) -> &[u8] {
     unsafe { std::slice::from_raw_parts(items.as_ptr() as *const u8, std::mem::size_of_val(items)) }
 }
 
-/// Whether `obj` is a `bytearray` (not a subclass, which may export something else).
-fn is_bytearray(obj: Borrowed<'_, '_>) -> PyResult<bool> {
-    let ctx = obj.ctx();
-    let bytearray = crate::cache::get(ctx, crate::cache::Cached::ByteArray)?;
-    // SAFETY: live handles; `HPy_Type` returns a new handle, closed on drop.
-    let ty = unsafe { Handle::from_raw(ctx, ffi::HPy_Type(ctx.as_ptr(), obj.raw()))? };
-    // SAFETY: live handles.
-    Ok(unsafe { ffi::HPy_Is(ctx.as_ptr(), ty.raw(), bytearray.raw()) } != 0)
+/// An exporter whose buffer layout is known without a memoryview: a `bytearray`, or an
+/// `array.array` of a typecode whose format is itself (not a subclass of either, which may export
+/// something else).
+#[derive(Clone, Copy)]
+enum Known {
+    ByteArray,
+    Array,
+}
+
+impl Known {
+    /// What `obj` is, with its `(format, itemsize)` as `memoryview(obj)` gives them; `None` for
+    /// anything else (an array of typecode `'u'` or `'w'` too, whose format is not its typecode
+    /// everywhere).
+    fn of(obj: Borrowed<'_, '_>) -> PyResult<Option<(Known, String, usize)>> {
+        let ctx = obj.ctx();
+        // SAFETY: live handles; `HPy_Type` returns a new handle, closed on drop.
+        let ty = unsafe { Handle::from_raw(ctx, ffi::HPy_Type(ctx.as_ptr(), obj.raw()))? };
+        let is = |what| -> PyResult<bool> {
+            let t = crate::cache::get(ctx, what)?;
+            // SAFETY: live handles.
+            Ok(unsafe { ffi::HPy_Is(ctx.as_ptr(), ty.raw(), t.raw()) } != 0)
+        };
+        if is(crate::cache::Cached::ByteArray)? {
+            return Ok(Some((Known::ByteArray, "B".to_owned(), 1)));
+        }
+        if !is(crate::cache::Cached::Array)? {
+            return Ok(None);
+        }
+        let typecode: String = obj.getattr("typecode")?.extract()?;
+        if !matches!(
+            typecode.as_str(),
+            "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d"
+        ) {
+            return Ok(None);
+        }
+        let itemsize = obj.getattr("itemsize")?.extract()?;
+        Ok(Some((Known::Array, typecode, itemsize)))
+    }
+
+    /// A `bytes` copy of the data.
+    fn copy<'py>(self, obj: Borrowed<'_, 'py>) -> PyResult<Handle<'py>> {
+        match self {
+            Known::ByteArray => crate::types::constant(obj.ctx(), |c| c.h_BytesType).call((obj,)),
+            Known::Array => obj.call_method("tobytes", ()),
+        }
+    }
 }
 
 #[cold]

@@ -1,5 +1,6 @@
-//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `[:]`, `bytearray`, the
-//! buffer address helper, the built-ins `iter`, `next`, `delattr`, `operator`), kept in `HPyGlobal`s after the first use. Every
+//! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `[:]`, `bytearray`,
+//! `array.array`, the buffer address helper, the built-ins `iter`, `next`, `delattr`, `operator`),
+//! kept in `HPyGlobal`s after the first use. Every
 //! `#[oxhpy::module]` lists these globals in its module definition, as HPy requires.
 use crate::context::Ctx;
 use crate::err::PyResult;
@@ -7,7 +8,7 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 8;
+pub const COUNT: usize = 9;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -31,6 +32,8 @@ pub(crate) enum Cached {
     Operator = 6,
     /// The built-in `bytearray`.
     ByteArray = 7,
+    /// `array.array`.
+    Array = 8,
 }
 
 /// The cached object, looked up on first use.
@@ -43,6 +46,7 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         Cached::Release => ctx.builtins_fn("memoryview")?.getattr("release")?,
         Cached::Slice => ctx.builtins_fn("slice")?.call((ctx.none(),))?,
         Cached::ByteArray => ctx.builtins_fn("bytearray")?,
+        Cached::Array => ctx.import("array")?.getattr("array")?,
         Cached::Iter => ctx.builtins_fn("iter")?,
         Cached::Next => ctx.builtins_fn("next")?,
         Cached::DelAttr => ctx.builtins_fn("delattr")?,
