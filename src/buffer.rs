@@ -728,8 +728,8 @@ fn busy_error() -> PyErr {
     )
 }
 
-/// The error when an exporter that does not pin its memory (PyPy's and GraalPy's `bytearray` and
-/// `array.array`) was resized while a writable copy of it was worked on: nothing is written back.
+/// A memoryview that the helper released was asked for (not reached: only read-only copies are
+/// released, and they need no memoryview afterwards).
 #[cold]
 fn released_error() -> PyErr {
     PyErr::new(
@@ -738,6 +738,8 @@ fn released_error() -> PyErr {
     )
 }
 
+/// The error when an exporter that does not pin its memory (PyPy's and GraalPy's `bytearray` and
+/// `array.array`) was resized while a writable copy of it was worked on: nothing is written back.
 #[cold]
 fn resized_error() -> PyErr {
     PyErr::new(
@@ -1142,7 +1144,7 @@ fn to_items<T: Element>(bytes: &[u8]) -> Vec<T> {
 /// `memoryview(obj)` and what was read from it.
 struct View<'py> {
     ctx: Ctx<'py>,
-    /// The memoryview, `None` once released (by the helper for a read-only copy, by `writeback`).
+    /// The memoryview, `None` when the helper released it (a read-only copy, not on GraalPy).
     mv: Option<Handle<'py>>,
     nbytes: usize,
     itemsize: usize,
