@@ -67,9 +67,28 @@ pub fn sum_u32(data: &[u32]) -> u64 {
     sum_u32_loop(data)
 }
 
+/// Reads four streams side by side (a quarter each, one cache line per stream and step), as
+/// `sum_bytes` does, into 16 `u64` lanes: on all cores of a 64 MiB input one sequential stream per
+/// thread reached 0.74 of the probe's four-stream read (`bench/`, 2026-12-07).
 #[inline(always)]
 fn sum_u32_loop(data: &[u32]) -> u64 {
-    data.iter().map(|&v| v as u64).sum()
+    const LINE: usize = 16; // u32s in a 64-byte cache line
+    let part = data.len() / (4 * LINE) * LINE;
+    let (quarters, tail) = data.split_at(4 * part);
+    let (q01, q23) = quarters.split_at(2 * part);
+    let ((q0, q1), (q2, q3)) = (q01.split_at(part), q23.split_at(part));
+    let mut acc = [0u64; LINE];
+    let lines = q0
+        .chunks_exact(LINE)
+        .zip(q1.chunks_exact(LINE))
+        .zip(q2.chunks_exact(LINE))
+        .zip(q3.chunks_exact(LINE));
+    for (((a, b), c), d) in lines {
+        for (j, s) in acc.iter_mut().enumerate() {
+            *s += u64::from(a[j]) + u64::from(b[j]) + u64::from(c[j]) + u64::from(d[j]);
+        }
+    }
+    acc.iter().sum::<u64>() + tail.iter().map(|&v| u64::from(v)).sum::<u64>()
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -204,5 +223,14 @@ mod tests {
         assert_eq!(sum_u32(&d), want);
         assert_eq!(sum_u32_loop(&d), want);
         assert_eq!(sum_u32(&[u32::MAX; 3]), 3 * u32::MAX as u64);
+        // Every split into four streams and a tail, at every start.
+        for start in 0..17 {
+            for len in (0..300).chain([1023, 1024, 1025, 4099]) {
+                let d = &d[start..start + len];
+                let want = d.iter().map(|&v| v as u64).sum::<u64>();
+                assert_eq!(sum_u32(d), want, "start {start} len {len}");
+                assert_eq!(sum_u32_loop(d), want, "start {start} len {len}");
+            }
+        }
     }
 }
