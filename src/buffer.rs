@@ -305,10 +305,10 @@ impl<'py, T: Element> Acquired<'py, T> {
         let ctx = obj.ctx();
         let api = capi::api();
         // `bytes` (format 'B') is read directly where `T` takes 'B' items (except where the C API
-        // is cheaper: CPython in HPy's debug mode, see `capi::Api::bytes`).
+        // is cheaper: CPython in HPy's debug mode, see `capi::views_bytes`).
         if !writable
             && const { takes_bytes::<T>() }
-            && !api.is_some_and(|a| a.bytes)
+            && !api.is_some_and(capi::views_bytes)
             // SAFETY: live handle.
             && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0
         {

@@ -767,14 +767,12 @@ impl<'py> IntoPy<'py> for Borrowed<'_, 'py> {
 fn sequence_items<'py>(obj: Borrowed<'_, 'py>, what: &str) -> PyResult<Vec<Handle<'py>>> {
     let ctx = obj.ctx();
     // SAFETY: live handle.
-    let ok = unsafe {
-        ffi::HPyList_Check(ctx.as_ptr(), obj.raw()) != 0
-            || ffi::HPyTuple_Check(ctx.as_ptr(), obj.raw()) != 0
-    };
-    if !ok {
+    let list = unsafe { ffi::HPyList_Check(ctx.as_ptr(), obj.raw()) != 0 };
+    // SAFETY: live handle.
+    if !list && unsafe { ffi::HPyTuple_Check(ctx.as_ptr(), obj.raw()) } == 0 {
         return Err(wrong_type(&obj, what));
     }
-    (0..obj.len()? as isize).map(|i| obj.get_item(i)).collect()
+    crate::types::PySeqIter::new(obj.dup(), list).collect()
 }
 
 impl<'a, 'py, T: FromPyItem<'py>> FromPy<'a, 'py> for Vec<T> {

@@ -30,6 +30,7 @@ pub use oxhpy_macros::{class, exception, function, global, methods, module};
 
 pub mod buffer;
 mod cache;
+mod capi;
 pub mod class;
 pub mod context;
 pub mod convert;

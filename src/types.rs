@@ -36,6 +36,7 @@ mod bytes;
 mod dict;
 mod list;
 mod pytype;
+mod seq;
 mod string;
 mod tuple;
 
@@ -43,6 +44,7 @@ pub use bytes::{PyBytes, PyBytesRef};
 pub use dict::{PyDict, PyDictItems, PyDictRef};
 pub use list::{PyList, PyListRef};
 pub use pytype::{PyType, PyTypeRef};
+pub use seq::PySeqIter;
 pub use string::{PyStr, PyStrRef};
 pub use tuple::{PyTuple, PyTupleRef};
 

@@ -894,6 +894,78 @@ def test_dict_items_follows_python():
         t.pydict_items(Grows(a=1, b=2))
 
 
+def test_dict_items_changed_meanwhile():
+    """An exact dict (on CPython walked with `PyDict_Next`) and a subclass (its `items()`): a size
+    change during the iteration is `RuntimeError`, as in Python; a new value is seen."""
+    for cls in (dict, MyDict):
+        d = cls(a=1, b=2, c=3)
+        with pytest.raises(RuntimeError, match="^dictionary changed size during iteration$"):
+            t.pydict_items_calling(d, lambda k, d=d: d.__setitem__(object(), 0))
+        d = cls(a=1, b=2, c=3)
+        with pytest.raises(RuntimeError, match="^dictionary changed size during iteration$"):
+            t.pydict_items_calling(d, d.pop)
+        d = cls(a=1, b=2)
+        assert t.pydict_items_calling(d, lambda k, d=d: d.__setitem__("b", 5)) == [("a", 1), ("b", 5)]
+        with pytest.raises(ZeroDivisionError):
+            t.pydict_items_calling(cls(a=1), lambda k: 1 / 0)
+    d = {"a": 1, "b": 2}
+    before = sys.getrefcount(d) if hasattr(sys, "getrefcount") else None
+    assert t.pydict_items_partly(d, 1) == [("a", 1)] and t.pydict_items_partly(d, 5) == [("a", 1), ("b", 2)]
+    if before is not None:
+        assert sys.getrefcount(d) == before
+
+
+def by_index(seq, f):
+    """What `PyList::iter` / `PyTuple::iter` promise: `seq[i]` while `i < len(seq)`."""
+    out, i = [], 0
+    while i < len(seq):
+        x = seq[i]
+        f(x)
+        out.append(x)
+        i += 1
+    return out
+
+
+class Tens(list):
+    def __getitem__(self, i):
+        return super().__getitem__(i) * 10
+
+    def __iter__(self):
+        raise AssertionError("PyList::iter must not call __iter__")
+
+
+class TupleTens(tuple):
+    def __getitem__(self, i):
+        return super().__getitem__(i) * 10
+
+
+def test_list_and_tuple_iter():
+    def grow(lst):
+        return lambda x: lst.append(x + 1) if len(lst) < 6 else None
+
+    for make in (list, MyList):
+        for change in (
+            grow,
+            lambda lst: lambda x: lst.pop(),
+            lambda lst: lambda x: lst.clear(),
+            lambda lst: id,
+        ):
+            a, b = make([1, 2, 3]), make([1, 2, 3])
+            assert t.pylist_iter_calling(a, change(a)) == by_index(b, change(b))
+            assert a == b
+    assert t.pylist_iter_calling(Tens([1, 2]), id) == [10, 20]
+    assert t.pylist_iter_calling([], id) == []
+    with pytest.raises(ZeroDivisionError):
+        t.pylist_iter_calling([1], lambda x: 1 / 0)
+    assert t.pytuple_iter((1, "a", None)) == [1, "a", None] and t.pytuple_iter(()) == []
+    assert t.pytuple_iter(MyTuple((1, 2))) == [1, 2] and t.pytuple_iter(TupleTens((1, 2))) == [10, 20]
+    lst = [object(), object()]
+    before = sys.getrefcount(lst) if hasattr(sys, "getrefcount") else None
+    assert t.pylist_iter_partly(lst, 1) == lst[:1] and t.pylist_iter_partly(lst, 9) == lst
+    if before is not None:
+        assert sys.getrefcount(lst) == before
+
+
 def test_dict_build():
     keys, values = ["a", 1, (2,), "a"], [1, 2, 3, 4]
     assert t.pydict_build(keys, values) == dict(zip(keys, values))

@@ -1,24 +1,12 @@
-//! CPython's own buffer API, looked up in the running process (never linked), for views on
-//! CPython: `PyObject_GetBuffer`, `PyBuffer_Release` and `Py_DecRef`.
-//!
-//! A universal binary must not link C-API symbols (that would tie it to one interpreter), so they
-//! are found with `dlsym(RTLD_DEFAULT, ..)`, once per process, and only where the module runs on
-//! CPython as [`Interpreter`] decided it from the interpreter's own calls (the context's name, and
-//! `HPyInitGlobalContext_<name>`, which CPython's `hpy.universal` calls in every mode and GraalPy
-//! never does: a GraalPy program that sets `sys.implementation.name = "cpython"` still gets the
-//! Python path). If any of the three is missing, or before the module initialised, there is no API
-//! and views take the Python path (`buffer_address.py`).
-//!
-//! The `PyObject*` comes from `HPy_AsPyObject`, a new reference, in universal, debug and trace mode
-//! alike; the exception CPython raises is set in the same thread state HPy reads.
-use crate::context::{Ctx, Interpreter};
+//! Buffer views through CPython's own buffer API ([`crate::capi`]): `PyObject_GetBuffer` and
+//! `PyBuffer_Release`, on CPython only.
+pub(super) use crate::capi::Api;
+use crate::capi::PyObject;
+use crate::context::Ctx;
 use hpy_sys as ffi;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-use std::sync::OnceLock;
-
-type PyObject = ffi::cpy_PyObject;
 
 /// CPython's `Py_buffer` (`struct bufferinfo`): the same members, in the same order and of the same
 /// C types, in every CPython from 3.9 to 3.15 (`Include/cpython/object.h` in 3.9 and 3.10,
@@ -44,35 +32,16 @@ pub(super) const WRITABLE: c_int = 0x0001;
 /// every exporter a memoryview takes is taken (suboffsets are then refused as not contiguous).
 pub(super) const FULL_RO: c_int = 0x0100 | 0x0010 | 0x0008 | 0x0004;
 
-type GetBuffer = unsafe extern "C" fn(*mut PyObject, *mut PyBuffer, c_int) -> c_int;
-type Release = unsafe extern "C" fn(*mut PyBuffer);
-type DecRef = unsafe extern "C" fn(*mut PyObject);
-
-/// The three functions, found in this process.
-pub(super) struct Api {
-    get: GetBuffer,
-    release: Release,
-    decref: DecRef,
-    /// Whether `bytes` is viewed through the API too: in HPy's debug mode, where
-    /// `HPyBytes_AsString` hands out a fresh memory-protected copy on every call (`mmap` and
-    /// `mprotect`: 15 µs for a 64-byte `bytes`, against 0.35 µs through `PyObject_GetBuffer`).
-    pub bytes: bool,
-}
-
-static API: OnceLock<Option<Api>> = OnceLock::new();
 /// Whether views may use the API (tests switch it off to run the Python path on CPython).
 static ENABLED: AtomicBool = AtomicBool::new(true);
 
-/// The API, if this is CPython and it was found (see the module docs).
+/// The C API for views: [`crate::capi`]'s, unless switched off.
 #[inline]
 pub(super) fn api() -> Option<&'static Api> {
     if !ENABLED.load(Ordering::Relaxed) {
         return None;
     }
-    match API.get() {
-        Some(api) => api.as_ref(),
-        None => decide(),
-    }
+    crate::capi::api()
 }
 
 /// Switches the API off (`false`) or back on for the views taken from now on.
@@ -80,56 +49,12 @@ pub(super) fn enable(on: bool) {
     ENABLED.store(on, Ordering::Relaxed);
 }
 
-#[cold]
-fn decide() -> Option<&'static Api> {
-    // Before the module's init noted the interpreter: undecided, the Python path for now.
-    let i = Interpreter::noted()?;
-    API.get_or_init(|| {
-        let mut api = if i.pypy || i.graalpy { None } else { lookup() };
-        if let Some(api) = &mut api {
-            api.bytes = i.debug;
-        }
-        api
-    })
-    .as_ref()
-}
-
-/// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
-#[cfg(target_os = "linux")]
-const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
-#[cfg(all(unix, not(target_os = "linux")))]
-const RTLD_DEFAULT: *mut c_void = -2isize as *mut c_void;
-
-#[cfg(unix)]
-fn lookup() -> Option<Api> {
-    extern "C" {
-        fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
-    }
-    let find = |name: &CStr| {
-        // SAFETY: dlsym only searches the loaded objects' symbol tables for a NUL-terminated name.
-        let p = unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) };
-        (!p.is_null()).then_some(p)
-    };
-    let get = find(c"PyObject_GetBuffer")?;
-    let release = find(c"PyBuffer_Release")?;
-    let decref = find(c"Py_DecRef")?;
-    // On CPython these are the C API's functions of exactly these C signatures, stable in 3.9-3.15:
-    // `int PyObject_GetBuffer(PyObject *, Py_buffer *, int)`, `void PyBuffer_Release(Py_buffer *)`,
-    // `void Py_DecRef(PyObject *)`.
-    // SAFETY: each address is CPython's function of the signature it is cast to (above).
-    unsafe {
-        Some(Api {
-            get: std::mem::transmute::<*mut c_void, GetBuffer>(get),
-            release: std::mem::transmute::<*mut c_void, Release>(release),
-            decref: std::mem::transmute::<*mut c_void, DecRef>(decref),
-            bytes: false,
-        })
-    }
-}
-
-#[cfg(not(unix))]
-fn lookup() -> Option<Api> {
-    None
+/// Whether `bytes` is viewed through the API too: in HPy's debug mode, where `HPyBytes_AsString`
+/// hands out a fresh memory-protected copy on every call (`mmap` and `mprotect`: 15 µs for a
+/// 64-byte `bytes`, against 0.35 µs through `PyObject_GetBuffer`).
+#[inline]
+pub(super) fn views_bytes(api: &Api) -> bool {
+    api.debug
 }
 
 /// One export of an object through `PyObject_GetBuffer`, ended by `PyBuffer_Release` (and the
@@ -198,7 +123,7 @@ impl CBuffer {
         let mut view = Spare::take();
         // 0 means filled and exported, -1 an exception set.
         // SAFETY: `obj` is live (our reference); `view` is room for a Py_buffer that never moves.
-        if unsafe { (api.get)(obj, view.as_mut_ptr(), flags) } < 0 {
+        if unsafe { (api.get_buffer)(obj, view.as_mut_ptr().cast(), flags) } < 0 {
             Spare::give(view);
             // The caller holds the object too (it is `h`), so this is never the last reference.
             // SAFETY: our reference from HPy_AsPyObject, dropped once; no destructor runs.
@@ -283,7 +208,7 @@ impl Drop for CBuffer {
         // then the struct, no longer exported, goes back (`view` came from `Box::into_raw`).
         // SAFETY: a successful export of `obj` into `view` and our reference, each ended once.
         unsafe {
-            (self.api.release)(self.view);
+            (self.api.release_buffer)(self.view.cast());
             (self.api.decref)(self.obj);
             Spare::give(Box::from_raw(self.view as *mut MaybeUninit<PyBuffer>));
         }

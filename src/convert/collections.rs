@@ -41,12 +41,10 @@ where
     let Some(dict) = PyDict::cast(obj) else {
         return Err(wrong_type(&obj, "dict"));
     };
-    // A snapshot of the keys, then each value: a key's `__eq__` or a value's conversion may run
-    // Python code that changes the dict (a key gone meanwhile is a `KeyError`).
-    let keys = dict.keys()?;
-    for i in 0..keys.len()? {
-        let key = keys.get_item(i as isize)?;
-        let value = obj.get_item(&key)?;
+    // `dict.items()` (`PyDict::items`): a conversion that runs Python code changing the dict's
+    // size makes the next step `RuntimeError`, as in Python.
+    for pair in dict.items()? {
+        let (key, value) = pair?;
         put(key.extract()?, value.extract()?);
     }
     Ok(())

@@ -1,8 +1,9 @@
 //! [`PyDict`]: a `dict`.
 use super::{typed_handle, PyIter, PyList};
+use crate::capi::{self, PyObject};
 use crate::context::Ctx;
 use crate::convert::IntoPy;
-use crate::err::PyResult;
+use crate::err::{Exc, PyErr, PyResult};
 use crate::handle::{AsHandle, Handle, Object};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
@@ -107,7 +108,9 @@ impl<'py, H: AsHandle<'py>> PyDict<'py, H> {
     }
 
     /// `iter(self.items())`: the `(key, value)` pairs, in the dict's order. Changing the dict's
-    /// size meanwhile makes the next step `RuntimeError`, as in Python.
+    /// size meanwhile makes the next step `RuntimeError`, as in Python. On CPython an exact dict is
+    /// walked through the C API (`PyDict_Next`), about four times cheaper per item; a subclass,
+    /// and every dict on PyPy and GraalPy, through its `items()` (a subclass's own is called).
     ///
     /// ```
     /// use oxhpy::prelude::*;
@@ -125,7 +128,25 @@ impl<'py, H: AsHandle<'py>> PyDict<'py, H> {
     /// }
     /// ```
     pub fn items(&self) -> PyResult<PyDictItems<'py>> {
-        Ok(PyDictItems(self.call_method("items", ())?.iter()?))
+        let ctx = self.ctx();
+        if let Some(api) = capi::api() {
+            // SAFETY: a live handle, in its context's call.
+            if let Some(obj) = unsafe { api.exact(ctx, self.raw(), api.dict_type) } {
+                // SAFETY: an exact dict we hold a reference to, in a call of `ctx`.
+                let len = unsafe { (api.dict_size)(obj) };
+                return Ok(PyDictItems(Items::C(CItems {
+                    ctx,
+                    api,
+                    obj,
+                    len,
+                    pos: 0,
+                    done: false,
+                })));
+            }
+        }
+        Ok(PyDictItems(Items::Py(
+            self.call_method("items", ())?.iter()?,
+        )))
     }
 
     /// `list(self)`: the keys, a snapshot (`HPyDict_Keys`).
@@ -171,17 +192,81 @@ impl<'py, H: AsHandle<'py>> PyDict<'py, H> {
 /// The `(key, value)` pairs of a dict: what [`PyDict::items`] returns.
 ///
 /// <!-- no example: PyDict::items's example iterates one -->
-pub struct PyDictItems<'py>(PyIter<'py>);
+pub struct PyDictItems<'py>(Items<'py>);
+
+enum Items<'py> {
+    /// The iterator of `dict.items()`.
+    Py(PyIter<'py>),
+    /// An exact dict on CPython.
+    C(CItems<'py>),
+}
+
+/// `PyDict_Next` over an exact dict on CPython: our reference to its `PyObject*`, its size when the
+/// iteration began, and the position.
+struct CItems<'py> {
+    ctx: Ctx<'py>,
+    api: &'static capi::Api,
+    obj: *mut PyObject,
+    len: isize,
+    pos: isize,
+    done: bool,
+}
+
+impl<'py> CItems<'py> {
+    fn next(&mut self) -> Option<PyResult<(Handle<'py>, Handle<'py>)>> {
+        if self.done {
+            return None;
+        }
+        let ctx = self.ctx;
+        // SAFETY: an exact dict we hold a reference to, in a call of `ctx` (the interpreter is
+        // held).
+        if unsafe { (self.api.dict_size)(self.obj) } != self.len {
+            self.done = true;
+            return Some(Err(PyErr::new(
+                Exc::RuntimeError,
+                "dictionary changed size during iteration",
+            )));
+        }
+        let (mut k, mut v) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: as above; `pos` is the position PyDict_Next gave back last (0 at first). The
+        // borrowed key and value become handles (new references) before any Python code can run.
+        let pair = unsafe {
+            if (self.api.dict_next)(self.obj, &mut self.pos, &mut k, &mut v) == 0 {
+                self.done = true;
+                return None;
+            }
+            let key = Handle::from_raw(ctx, ffi::HPy_FromPyObject(ctx.as_ptr(), k));
+            let value = Handle::from_raw(ctx, ffi::HPy_FromPyObject(ctx.as_ptr(), v));
+            key.and_then(|k| Ok((k, value?)))
+        };
+        self.done = pair.is_err();
+        Some(pair)
+    }
+}
+
+impl Drop for CItems<'_> {
+    fn drop(&mut self) {
+        // Our reference from HPy_AsPyObject. If the caller's handle is gone, the dict is freed
+        // here, as HPy_Close would free it.
+        // SAFETY: our reference, dropped once, in the call of `ctx` (the interpreter is held).
+        unsafe { (self.api.decref)(self.obj) };
+    }
+}
 
 impl<'py> Iterator for PyDictItems<'py> {
     type Item = PyResult<(Handle<'py>, Handle<'py>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let pair = match self.0.next()? {
-            Ok(pair) => pair,
-            Err(e) => return Some(Err(e)),
-        };
-        Some(pair.extract::<(Handle<'py>, Handle<'py>)>())
+        match &mut self.0 {
+            Items::C(c) => c.next(),
+            Items::Py(it) => {
+                let pair = match it.next()? {
+                    Ok(pair) => pair,
+                    Err(e) => return Some(Err(e)),
+                };
+                Some(pair.extract::<(Handle<'py>, Handle<'py>)>())
+            }
+        }
     }
 }
 

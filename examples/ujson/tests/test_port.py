@@ -92,8 +92,9 @@ def test_repeated_keys_are_one_object():
 
 @pytest.mark.parametrize("kind", ["dumps list", "dumps dict", "loads list", "loads dict"])
 def test_deepest_nesting_in_a_small_thread_stack(kind):
-    """ujson's limit (1024 levels) fits a 512 KiB thread stack both ways (this port needs about 250 bytes of
-    stack per level of lists, 330 per level of dicts, 256 to read either; ujson's C code 460 to write)."""
+    """ujson's limit (1024 levels) fits a 512 KiB thread stack both ways. Writing 1023 levels with `indent=1`
+    needs the smallest thread stack of about 362 bytes per level of lists, 455 of dicts (459 with
+    `sort_keys`) for this port, 408 (412) for ujson 6.1.0's C code, on CPython 3.11; reading, about 256."""
     depth = 1023 if kind.startswith("dumps") else 1024
     if kind == "dumps list":
         data = 1

@@ -434,6 +434,57 @@ pub fn pydict_items<'py>(d: PyDictRef<'_, 'py>) -> PyResult<Vec<(Handle<'py>, Ha
     d.items()?.collect()
 }
 
+/// The pairs of `d.items()`, calling `f(key)` after each step (`f` may change `d`).
+#[oxhpy::function]
+pub fn pydict_items_calling<'py>(
+    d: PyDictRef<'_, 'py>,
+    f: Borrowed<'_, 'py>,
+) -> PyResult<Vec<(Handle<'py>, Handle<'py>)>> {
+    let mut out = Vec::new();
+    for pair in d.items()? {
+        let (k, v) = pair?;
+        f.call((&k,))?;
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+/// The items `PyList::iter` gives, calling `f(item)` after each step (`f` may change `l`).
+#[oxhpy::function]
+pub fn pylist_iter_calling<'py>(
+    l: PyListRef<'_, 'py>,
+    f: Borrowed<'_, 'py>,
+) -> PyResult<Vec<Handle<'py>>> {
+    let mut out = Vec::new();
+    for item in l.iter()? {
+        let item = item?;
+        f.call((&item,))?;
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// The items `PyTuple::iter` gives.
+#[oxhpy::function]
+pub fn pytuple_iter<'py>(t: PyTupleRef<'_, 'py>) -> PyResult<Vec<Handle<'py>>> {
+    t.iter()?.collect()
+}
+
+/// The list's iterator after `n` steps, the rest left unread (its drop is the test).
+#[oxhpy::function]
+pub fn pylist_iter_partly<'py>(l: PyListRef<'_, 'py>, n: usize) -> PyResult<Vec<Handle<'py>>> {
+    l.iter()?.take(n).collect()
+}
+
+/// The dict's items iterator after `n` steps, the rest left unread.
+#[oxhpy::function]
+pub fn pydict_items_partly<'py>(
+    d: PyDictRef<'_, 'py>,
+    n: usize,
+) -> PyResult<Vec<(Handle<'py>, Handle<'py>)>> {
+    d.items()?.take(n).collect()
+}
+
 #[oxhpy::function]
 pub fn pydict_keys<'py>(d: PyDictRef<'_, 'py>) -> PyResult<PyList<'py>> {
     d.keys()
