@@ -1,5 +1,5 @@
 //! Python objects that oxhpy itself looks up on hot paths (`memoryview`, `[:]`, `bytearray`,
-//! `array.array`, the buffer address helper, the built-ins `iter`, `next`, `delattr`, `operator`),
+//! `array.array`, `dict`, the buffer address helper, the built-ins `iter`, `next`, `delattr`, `operator`),
 //! kept in `HPyGlobal`s after the first use. Every
 //! `#[oxhpy::module]` lists these globals in its module definition, as HPy requires.
 use crate::context::Ctx;
@@ -8,7 +8,7 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 9;
+pub const COUNT: usize = 10;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -34,6 +34,7 @@ pub(crate) enum Cached {
     ByteArray = 7,
     /// `array.array`.
     Array = 8,
+    Dict = 9,
 }
 
 /// The cached object, looked up on first use.
@@ -46,6 +47,7 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         Cached::Release => ctx.builtins_fn("memoryview")?.getattr("release")?,
         Cached::Slice => ctx.builtins_fn("slice")?.call((ctx.none(),))?,
         Cached::ByteArray => ctx.builtins_fn("bytearray")?,
+        Cached::Dict => ctx.builtins_fn("dict")?,
         Cached::Array => ctx.import("array")?.getattr("array")?,
         Cached::Iter => ctx.builtins_fn("iter")?,
         Cached::Next => ctx.builtins_fn("next")?,

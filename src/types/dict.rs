@@ -109,8 +109,9 @@ impl<'py, H: AsHandle<'py>> PyDict<'py, H> {
 
     /// `iter(self.items())`: the `(key, value)` pairs, in the dict's order. Changing the dict's
     /// size meanwhile makes the next step `RuntimeError`, as in Python. On CPython an exact dict is
-    /// walked through the C API (`PyDict_Next`), about four times cheaper per item; a subclass,
-    /// and every dict on PyPy and GraalPy, through its `items()` (a subclass's own is called).
+    /// walked through the C API (`PyDict_Next`), about four times cheaper per item, and on PyPy and
+    /// GraalPy by a snapshot of its keys and a lookup of each value; a subclass goes through its
+    /// `items()` (a subclass's own is called), on every interpreter alike.
     ///
     /// ```
     /// use oxhpy::prelude::*;
@@ -140,6 +141,17 @@ impl<'py, H: AsHandle<'py>> PyDict<'py, H> {
                     obj,
                     len,
                     pos: 0,
+                    done: false,
+                })));
+            }
+        } else {
+            let dict_type = crate::cache::get(ctx, crate::cache::Cached::Dict)?;
+            if self.get_type().is(&dict_type) {
+                return Ok(PyDictItems(Items::Keys(KeyItems {
+                    dict: self.dup(),
+                    len: self.len()?,
+                    keys: self.keys()?,
+                    next: 0,
                     done: false,
                 })));
             }
@@ -199,6 +211,54 @@ enum Items<'py> {
     Py(PyIter<'py>),
     /// An exact dict on CPython.
     C(CItems<'py>),
+    /// An exact dict elsewhere.
+    Keys(KeyItems<'py>),
+}
+
+/// An exact dict on PyPy and GraalPy: a snapshot of its keys (`HPyDict_Keys`), then each value,
+/// with the checks of Python's own iterator (cheaper there than calling `next` on `dict.items()`'s
+/// iterator and unpacking each pair).
+struct KeyItems<'py> {
+    dict: Handle<'py>,
+    /// Its size when the iteration began.
+    len: usize,
+    keys: PyList<'py>,
+    next: isize,
+    done: bool,
+}
+
+impl<'py> KeyItems<'py> {
+    #[inline]
+    fn step(&mut self) -> PyResult<Option<(Handle<'py>, Handle<'py>)>> {
+        if self.next as usize >= self.len {
+            // The size is checked once, at the end (`len` is a call of its own on PyPy).
+            if self.dict.len()? != self.len {
+                return Err(PyErr::new(
+                    Exc::RuntimeError,
+                    "dictionary changed size during iteration",
+                ));
+            }
+            return Ok(None);
+        }
+        let key = self.keys.get_item(self.next)?;
+        let value = match self.dict.get_item(&key) {
+            Ok(v) => v,
+            Err(e) => {
+                let ctx = self.dict.ctx();
+                if !e.matches(ctx, Exc::KeyError) {
+                    return Err(e);
+                }
+                e.clear(ctx);
+                // Another key took its place, the size unchanged.
+                return Err(PyErr::new(
+                    Exc::RuntimeError,
+                    "dictionary keys changed during iteration",
+                ));
+            }
+        };
+        self.next += 1;
+        Ok(Some((key, value)))
+    }
 }
 
 /// `PyDict_Next` over an exact dict on CPython: our reference to its `PyObject*`, its size when the
@@ -213,6 +273,7 @@ struct CItems<'py> {
 }
 
 impl<'py> CItems<'py> {
+    #[inline]
     fn next(&mut self) -> Option<PyResult<(Handle<'py>, Handle<'py>)>> {
         if self.done {
             return None;
@@ -256,9 +317,18 @@ impl Drop for CItems<'_> {
 impl<'py> Iterator for PyDictItems<'py> {
     type Item = PyResult<(Handle<'py>, Handle<'py>)>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
             Items::C(c) => c.next(),
+            Items::Keys(k) => {
+                if k.done {
+                    return None;
+                }
+                let r = k.step().transpose();
+                k.done = !matches!(r, Some(Ok(_)));
+                r
+            }
             Items::Py(it) => {
                 let pair = match it.next()? {
                     Ok(pair) => pair,
