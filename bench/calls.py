@@ -528,7 +528,7 @@ def kernels_section(r):
         "|---|---:|---:|---|",
     ]
     out += [
-        f"| {name} | {v['best']:.2f} | {v['median']:.2f} | {target_mark(name, v)} |"
+        f"| {name} | {v['best']:.2f} | {v['median']:.2f} | {target_mark(name, v, r['interpreter'])} |"
         for name, v in r["ratios"].items()
     ]
     out += ["", "| operation | best ms | median ms | best GB/s |", "|---|---:|---:|---:|"]

@@ -211,7 +211,8 @@ def measure(probe, mib, rounds):
     want_u32 = 255 * 256 // 2 * (n // 256)
     npx = npy = npd = npu32 = None
     if np is not None:
-        npu32 = np.frombuffer(u32, dtype=np.uint32)
+        # An array numpy owns (not a view of `u32`): zero-copy on PyPy too.
+        npu32 = np.array(u32, dtype=np.uint32)
         npx = np.full(n, 1.5, dtype=np.float32)
         npy = np.full(n, 0.25, dtype=np.float32)
         npd = np.zeros(n, dtype=np.float32)
@@ -426,11 +427,22 @@ TARGETS = {
 }
 
 
-def target_mark(name, v):
+# The ratios whose kernel reads a copy on PyPy (an `array.array`, or a numpy array over one: PyPy can
+# resize those while exported, so oxhpy copies them): the targets apply "wherever the view is zero-copy".
+COPIED_ON_PYPY = {
+    "saxpy(dst, x, y) time / probe triad time",
+    "numpy y += a*x time / saxpy(y, x, y) time",
+    "sum_u32(array) / all-core read bandwidth",
+}
+
+
+def target_mark(name, v, interpreter="cpython"):
     """'>= 0.90: yes' (or NO) for a ratio with a target, else ''."""
     goal = TARGETS.get(name)
     if not goal:
         return ""
+    if interpreter == "pypy" and name in COPIED_ON_PYPY:
+        return f"{goal[0]} {goal[1]:.2f}: n/a (a copy on PyPy)"
     ok = v["median"] >= goal[1] if goal[0] == ">=" else v["median"] <= goal[1]
     return f"{goal[0]} {goal[1]:.2f}: {'yes' if ok else 'NO'}"
 
@@ -470,7 +482,7 @@ def print_table(r):
     print(table(["operation", "best ms", "median ms", "best GB/s", "median GB/s"], rows))
     print()
     rows = [
-        [name, f"{v['best']:.2f}", f"{v['median']:.2f}", target_mark(name, v)]
+        [name, f"{v['best']:.2f}", f"{v['median']:.2f}", target_mark(name, v, r["interpreter"])]
         for name, v in r["ratios"].items()
     ]
     print(table(["ratio", "of bests", "median per round", "target"], rows))

@@ -57,6 +57,25 @@ fn scale_bytes_loop(data: &mut [u8], factor: u8) {
     data.iter_mut().for_each(|b| *b = b.wrapping_mul(factor));
 }
 
+/// `data` as four streams read side by side: its four quarters (whole cache lines of `LINE` items
+/// each) zipped line by line, and the tail after them (shorter than four lines). A single core has
+/// more lines in flight this way than the prefetchers give one sequential stream (measured on 64
+/// MiB: 5-10 % more bandwidth, most on a busy machine).
+#[inline(always)]
+fn four_streams<T, const LINE: usize>(data: &[T]) -> (impl Iterator<Item = [&[T]; 4]>, &[T]) {
+    let part = data.len() / (4 * LINE) * LINE;
+    let (quarters, tail) = data.split_at(4 * part);
+    let (q01, q23) = quarters.split_at(2 * part);
+    let ((q0, q1), (q2, q3)) = (q01.split_at(part), q23.split_at(part));
+    let lines = q0
+        .chunks_exact(LINE)
+        .zip(q1.chunks_exact(LINE))
+        .zip(q2.chunks_exact(LINE))
+        .zip(q3.chunks_exact(LINE))
+        .map(|(((a, b), c), d)| [a, b, c, d]);
+    (lines, tail)
+}
+
 /// Sum of `u32`s, exact in `u64`, on the calling thread.
 pub fn sum_u32(data: &[u32]) -> u64 {
     #[cfg(target_arch = "x86_64")]
@@ -67,23 +86,15 @@ pub fn sum_u32(data: &[u32]) -> u64 {
     sum_u32_loop(data)
 }
 
-/// Reads four streams side by side (a quarter each, one cache line per stream and step), as
-/// `sum_bytes` does, into 16 `u64` lanes: on all cores of a 64 MiB input one sequential stream per
-/// thread reached 0.74 of the probe's four-stream read (`bench/`, 2026-12-07).
+/// Reads four streams side by side ([`four_streams`]), as `sum_bytes` does, into 16 `u64` lanes: on
+/// all cores of a 64 MiB input one sequential stream per thread reached 0.74 of the probe's
+/// four-stream read (`bench/`, 2026-12-07).
 #[inline(always)]
 fn sum_u32_loop(data: &[u32]) -> u64 {
     const LINE: usize = 16; // u32s in a 64-byte cache line
-    let part = data.len() / (4 * LINE) * LINE;
-    let (quarters, tail) = data.split_at(4 * part);
-    let (q01, q23) = quarters.split_at(2 * part);
-    let ((q0, q1), (q2, q3)) = (q01.split_at(part), q23.split_at(part));
+    let (lines, tail) = four_streams::<u32, LINE>(data);
     let mut acc = [0u64; LINE];
-    let lines = q0
-        .chunks_exact(LINE)
-        .zip(q1.chunks_exact(LINE))
-        .zip(q2.chunks_exact(LINE))
-        .zip(q3.chunks_exact(LINE));
-    for (((a, b), c), d) in lines {
+    for [a, b, c, d] in lines {
         for (j, s) in acc.iter_mut().enumerate() {
             *s += u64::from(a[j]) + u64::from(b[j]) + u64::from(c[j]) + u64::from(d[j]);
         }
@@ -101,9 +112,7 @@ mod avx2 {
     /// `vpsadbw` against zero adds each group of 8 bytes into one 64-bit lane, so the eight
     /// accumulators (four lanes each) are exact for any input.
     ///
-    /// The data is read as four streams side by side, a quarter of it each, one cache line per
-    /// stream and step: a single core then has more lines in flight than the prefetchers give one
-    /// sequential stream (measured on 64 MiB: 5-10 % more bandwidth, most on a busy machine).
+    /// The data is read as four streams side by side ([`four_streams`](super::four_streams)).
     ///
     /// # Safety
     ///
@@ -111,19 +120,11 @@ mod avx2 {
     #[target_feature(enable = "avx2")]
     pub unsafe fn sum_bytes(data: &[u8]) -> u64 {
         const LINE: usize = 64;
-        let part = data.len() / (4 * LINE) * LINE;
-        let (quarters, tail) = data.split_at(4 * part);
-        let (q01, q23) = quarters.split_at(2 * part);
-        let ((q0, q1), (q2, q3)) = (q01.split_at(part), q23.split_at(part));
+        let (lines, tail) = super::four_streams::<u8, LINE>(data);
         let zero = _mm256_setzero_si256();
         let mut acc = [_mm256_setzero_si256(); 8];
-        let lines = q0
-            .chunks_exact(LINE)
-            .zip(q1.chunks_exact(LINE))
-            .zip(q2.chunks_exact(LINE))
-            .zip(q3.chunks_exact(LINE));
-        for (((a, b), c), d) in lines {
-            for (k, line) in [a, b, c, d].into_iter().enumerate() {
+        for four in lines {
+            for (k, line) in four.into_iter().enumerate() {
                 let p = line.as_ptr().cast::<__m256i>();
                 // SAFETY: `line` holds LINE = 64 readable bytes, so the unaligned 32-byte loads
                 // at byte offsets 0 and 32 are in bounds.
