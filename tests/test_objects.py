@@ -904,6 +904,9 @@ def test_dict_items_changed_meanwhile():
         d = cls(a=1, b=2, c=3)
         with pytest.raises(RuntimeError, match="^dictionary changed size during iteration$"):
             t.pydict_items_calling(d, d.pop)
+        d = cls(a=1, b=2, c=3)
+        with pytest.raises(RuntimeError, match="^dictionary changed size during iteration$"):
+            t.pydict_items_calling(d, lambda k, d=d: d.pop("c", None))
         d = cls(a=1, b=2)
         assert t.pydict_items_calling(d, lambda k, d=d: d.__setitem__("b", 5)) == [("a", 1), ("b", 5)]
         with pytest.raises(ZeroDivisionError):

@@ -249,11 +249,13 @@ impl<'py> KeyItems<'py> {
                     return Err(e);
                 }
                 e.clear(ctx);
-                // Another key took its place, the size unchanged.
-                return Err(PyErr::new(
-                    Exc::RuntimeError,
-                    "dictionary keys changed during iteration",
-                ));
+                // A key gone: the size changed, or another key took its place.
+                let what = if self.dict.len()? != self.len {
+                    "dictionary changed size during iteration"
+                } else {
+                    "dictionary keys changed during iteration"
+                };
+                return Err(PyErr::new(Exc::RuntimeError, what));
             }
         };
         self.next += 1;
