@@ -133,19 +133,8 @@ mod avx2 {
                 acc[2 * k + 1] = _mm256_add_epi64(acc[2 * k + 1], _mm256_sad_epu8(hi, zero));
             }
         }
-        let mut v = zero;
-        for a in acc {
-            v = _mm256_add_epi64(v, a);
-        }
-        let lanes = [
-            _mm256_extract_epi64::<0>(v),
-            _mm256_extract_epi64::<1>(v),
-            _mm256_extract_epi64::<2>(v),
-            _mm256_extract_epi64::<3>(v),
-        ];
-        // Each lane is at most 255 * len / 32, far below 2^63: the casts are exact. The tail is
-        // shorter than 4 lines.
-        lanes.iter().map(|&l| l as u64).sum::<u64>() + super::sum_bytes_portable(tail)
+        // Each lane is at most 255 * len / 32, far below 2^63. The tail is shorter than 4 lines.
+        total(&acc) + super::sum_bytes_portable(tail)
     }
 
     /// The portable loop, compiled for AVX2.
@@ -183,16 +172,22 @@ mod avx2 {
                 }
             }
         }
+        total(&acc) + super::sum_u32_loop(tail)
+    }
+
+    /// The sum of every 64-bit lane of `acc`, each read as unsigned.
+    #[target_feature(enable = "avx2")]
+    fn total(acc: &[__m256i]) -> u64 {
         let v = acc
-            .into_iter()
-            .fold(_mm256_setzero_si256(), |v, a| _mm256_add_epi64(v, a));
+            .iter()
+            .fold(_mm256_setzero_si256(), |v, &a| _mm256_add_epi64(v, a));
         let lanes = [
             _mm256_extract_epi64::<0>(v),
             _mm256_extract_epi64::<1>(v),
             _mm256_extract_epi64::<2>(v),
             _mm256_extract_epi64::<3>(v),
         ];
-        lanes.iter().map(|&l| l as u64).sum::<u64>() + super::sum_u32_loop(tail)
+        lanes.iter().map(|&l| l as u64).sum()
     }
 }
 
