@@ -83,8 +83,9 @@ impl Api {
         if obj.is_null() {
             return None;
         }
-        // SAFETY: a live object; its type, a new reference, is dropped at once (the object keeps
+        // a live object; its type, a new reference, is dropped at once (the object keeps
         // its type alive).
+        // SAFETY: the conditions just above.
         let same = unsafe {
             let t = (self.object_type)(obj);
             (self.decref)(t);
@@ -143,8 +144,9 @@ fn lookup() -> Option<Api> {
     macro_rules! function {
         ($name:literal as $ty:ty) => {{
             let p = find($name)?;
-            // SAFETY: on CPython this symbol is the C API's function of the signature `$ty`
+            // on CPython this symbol is the C API's function of the signature `$ty`
             // describes (the list at `Api`'s members, stable in 3.9-3.15).
+            // SAFETY: the conditions just above.
             unsafe { std::mem::transmute::<*mut c_void, $ty>(p) }
         }};
     }

@@ -165,8 +165,9 @@ mod avx2 {
             for line in four {
                 let p = line.as_ptr().cast::<__m128i>();
                 for (k, a) in acc.iter_mut().enumerate() {
-                    // SAFETY: `line` holds LINE = 16 u32s, 64 readable bytes, so the unaligned
+                    // `line` holds LINE = 16 u32s, 64 readable bytes, so the unaligned
                     // 16-byte loads at byte offsets 0, 16, 32 and 48 are in bounds.
+                    // SAFETY: the conditions just above.
                     let v = unsafe { _mm256_cvtepu32_epi64(_mm_loadu_si128(p.add(k))) };
                     *a = _mm256_add_epi64(*a, v);
                 }

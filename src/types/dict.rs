@@ -281,8 +281,9 @@ impl<'py> CItems<'py> {
             return None;
         }
         let ctx = self.ctx;
-        // SAFETY: an exact dict we hold a reference to, in a call of `ctx` (the interpreter is
+        // an exact dict we hold a reference to, in a call of `ctx` (the interpreter is
         // held).
+        // SAFETY: the conditions just above.
         if unsafe { (self.api.dict_size)(self.obj) } != self.len {
             self.done = true;
             return Some(Err(PyErr::new(
@@ -291,8 +292,9 @@ impl<'py> CItems<'py> {
             )));
         }
         let (mut k, mut v) = (std::ptr::null_mut(), std::ptr::null_mut());
-        // SAFETY: as above; `pos` is the position PyDict_Next gave back last (0 at first). The
+        // as above; `pos` is the position PyDict_Next gave back last (0 at first). The
         // borrowed key and value become handles (new references) before any Python code can run.
+        // SAFETY: the conditions just above.
         let pair = unsafe {
             if (self.api.dict_next)(self.obj, &mut self.pos, &mut k, &mut v) == 0 {
                 self.done = true;

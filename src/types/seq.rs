@@ -102,9 +102,10 @@ impl<'py> PySeqIter<'py> {
     #[inline]
     fn hpy_item(&self, i: isize) -> ffi::HPy {
         let ctx = self.seq.ctx();
-        // SAFETY: a live handle and an index below a length read of it. Only GraalPy's exact list
+        // a live handle and an index below a length read of it. Only GraalPy's exact list
         // must not be read past its end, and its length was just read (`How::Checked`); an exact
         // tuple's never changes; anything else past its end raises `IndexError`.
+        // SAFETY: the conditions just above.
         unsafe { ffi::HPy_GetItem_i(ctx.as_ptr(), self.seq.raw(), i as ffi::HPy_ssize_t) }
     }
 
