@@ -1,5 +1,7 @@
-"""How oxhpy looks at a buffer (used by src/buffer.rs) where CPython's own buffer API is not used:
-on PyPy and GraalPy, and on CPython only if `PyObject_GetBuffer` was not found. One call per view,
+"""How oxhpy looks at a buffer (used by src/buffer.rs) where the interpreter's own buffer API is not
+used: on GraalPy, on PyPy for everything but a numpy array whose memory stays in place
+(src/buffer/numpy.rs, the same rule as `_stays_on_pypy` here), and on CPython only if
+`PyObject_GetBuffer` was not found. One call per view,
 so that the Rust side crosses into Python as few times as possible.
 
 `view(obj, writable)` takes `memoryview(obj)` and returns it with its layout and, when the memory

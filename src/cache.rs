@@ -8,7 +8,7 @@ use crate::handle::{Handle, Object};
 use crate::module::Global;
 
 /// How many objects are cached.
-pub const COUNT: usize = 10;
+pub const COUNT: usize = 11;
 
 /// The cached objects, indexed by [`Cached`].
 pub static GLOBALS: [Global; COUNT] = [const { Global::new() }; COUNT];
@@ -35,6 +35,8 @@ pub(crate) enum Cached {
     /// `array.array`.
     Array = 8,
     Dict = 9,
+    /// `numpy.ndarray`, once numpy is imported ([`ndarray`]).
+    NdArray = 10,
 }
 
 /// The cached object, looked up on first use.
@@ -48,6 +50,7 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
         Cached::Slice => ctx.builtins_fn("slice")?.call((ctx.none(),))?,
         Cached::ByteArray => ctx.builtins_fn("bytearray")?,
         Cached::Dict => ctx.builtins_fn("dict")?,
+        Cached::NdArray => ctx.import("numpy")?.getattr("ndarray")?,
         Cached::Array => ctx.import("array")?.getattr("array")?,
         Cached::Iter => ctx.builtins_fn("iter")?,
         Cached::Next => ctx.builtins_fn("next")?,
@@ -68,4 +71,20 @@ pub(crate) fn get(ctx: Ctx<'_>, what: Cached) -> PyResult<Handle<'_>> {
     };
     global.store(ctx, &h)?;
     Ok(h)
+}
+
+/// `numpy.ndarray` if an earlier call found it or, with `look`, numpy is in `sys.modules`;
+/// else `None` (while numpy is not imported nothing is an array).
+pub(crate) fn ndarray(ctx: Ctx<'_>, look: bool) -> PyResult<Option<Handle<'_>>> {
+    if let Some(h) = GLOBALS[Cached::NdArray as usize].load(ctx) {
+        return Ok(Some(h));
+    }
+    if !look {
+        return Ok(None);
+    }
+    let modules = ctx.import("sys")?.getattr("modules")?;
+    if modules.call_method("get", ("numpy",))?.is_none() {
+        return Ok(None);
+    }
+    get(ctx, Cached::NdArray).map(Some)
 }

@@ -34,15 +34,22 @@ type DictNext = unsafe extern "C" fn(
     *mut *mut PyObject,
 ) -> c_int;
 
-/// The functions, found in this process. Their C signatures (above, by type) are those of CPython
-/// 3.9 to 3.15.
-pub(crate) struct Api {
+/// The buffer protocol's functions: CPython's, or cpyext's on PyPy (the same C signatures, there
+/// under names prefixed `PyPy`, exported by `libpypy3.11-c.so`).
+pub(crate) struct Buffers {
     /// `int PyObject_GetBuffer(PyObject *, Py_buffer *, int)`.
     pub get_buffer: GetBuffer,
     /// `void PyBuffer_Release(Py_buffer *)`.
     pub release_buffer: ReleaseBuffer,
     /// `void Py_DecRef(PyObject *)`.
     pub decref: DecRef,
+}
+
+/// The functions, found in this process. Their C signatures (above, by type) are those of CPython
+/// 3.9 to 3.15.
+pub(crate) struct Api {
+    /// `PyObject_GetBuffer`, `PyBuffer_Release`, `Py_DecRef`.
+    pub buffers: Buffers,
     /// `Py_ssize_t PyList_Size(PyObject *)`.
     pub list_size: Size,
     /// `PyObject *PyList_GetItem(PyObject *, Py_ssize_t)`: a borrowed reference.
@@ -88,14 +95,14 @@ impl Api {
         // SAFETY: the conditions just above.
         let same = unsafe {
             let t = (self.object_type)(obj);
-            (self.decref)(t);
+            (self.buffers.decref)(t);
             t as usize == ty
         };
         if same {
             return Some(obj);
         }
         // SAFETY: our reference, dropped once; the caller's handle keeps the object alive.
-        unsafe { (self.decref)(obj) };
+        unsafe { (self.buffers.decref)(obj) };
         None
     }
 }
@@ -125,42 +132,79 @@ fn decide() -> Option<&'static Api> {
     .as_ref()
 }
 
+static CPYEXT: OnceLock<Option<Buffers>> = OnceLock::new();
+
+/// cpyext's buffer functions, if this is PyPy and they were found (in the process of every PyPy
+/// that has cpyext, loaded or not; they are only called on an object that a C extension made, so
+/// cpyext is then running).
+#[inline]
+pub(crate) fn cpyext() -> Option<&'static Buffers> {
+    match CPYEXT.get() {
+        Some(b) => b.as_ref(),
+        None => decide_cpyext(),
+    }
+}
+
+#[cold]
+fn decide_cpyext() -> Option<&'static Buffers> {
+    let i = Interpreter::noted()?;
+    CPYEXT
+        .get_or_init(|| if i.pypy { lookup_buffers("PyPy") } else { None })
+        .as_ref()
+}
+
 /// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
 #[cfg(target_os = "linux")]
 const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
 #[cfg(all(unix, not(target_os = "linux")))]
 const RTLD_DEFAULT: *mut c_void = -2isize as *mut c_void;
 
+/// The address of the symbol `name` in this process, if any.
 #[cfg(unix)]
-fn lookup() -> Option<Api> {
+pub(crate) fn find(name: &CStr) -> Option<*mut c_void> {
     extern "C" {
         fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
     }
-    let find = |name: &CStr| {
-        // SAFETY: dlsym only searches the loaded objects' symbol tables for a NUL-terminated name.
-        let p = unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) };
-        (!p.is_null()).then_some(p)
-    };
-    macro_rules! function {
-        ($name:literal as $ty:ty) => {{
-            let p = find($name)?;
-            // on CPython this symbol is the C API's function of the signature `$ty`
-            // describes (the list at `Api`'s members, stable in 3.9-3.15).
-            // SAFETY: the conditions just above.
-            unsafe { std::mem::transmute::<*mut c_void, $ty>(p) }
-        }};
-    }
+    // SAFETY: dlsym only searches the loaded objects' symbol tables for a NUL-terminated name.
+    let p = unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) };
+    (!p.is_null()).then_some(p)
+}
+
+/// The C API's function `$name` as the function pointer type `$ty`, or `None` from the enclosing
+/// function if it is missing.
+macro_rules! function {
+    ($name:expr, $ty:ty) => {{
+        let p = find($name)?;
+        // this symbol is the C API's function of the signature `$ty` describes (the list at
+        // `Api`'s and `Buffers`' members: CPython 3.9-3.15, and cpyext's `PyPy` names).
+        // SAFETY: the conditions just above.
+        unsafe { std::mem::transmute::<*mut c_void, $ty>(p) }
+    }};
+}
+
+/// The buffer functions under the names `{prefix}Object_GetBuffer`, `{prefix}Buffer_Release`
+/// and `{prefix}_DecRef` (`Py` on CPython, `PyPy` on PyPy).
+#[cfg(unix)]
+fn lookup_buffers(prefix: &str) -> Option<Buffers> {
+    let name = |rest: &str| std::ffi::CString::new(format!("{prefix}{rest}")).ok();
+    Some(Buffers {
+        get_buffer: function!(&name("Object_GetBuffer")?, GetBuffer),
+        release_buffer: function!(&name("Buffer_Release")?, ReleaseBuffer),
+        decref: function!(&name("_DecRef")?, DecRef),
+    })
+}
+
+#[cfg(unix)]
+fn lookup() -> Option<Api> {
     Some(Api {
-        get_buffer: function!(c"PyObject_GetBuffer" as GetBuffer),
-        release_buffer: function!(c"PyBuffer_Release" as ReleaseBuffer),
-        decref: function!(c"Py_DecRef" as DecRef),
-        list_size: function!(c"PyList_Size" as Size),
-        list_get: function!(c"PyList_GetItem" as GetItem),
-        tuple_size: function!(c"PyTuple_Size" as Size),
-        tuple_get: function!(c"PyTuple_GetItem" as GetItem),
-        dict_size: function!(c"PyDict_Size" as Size),
-        dict_next: function!(c"PyDict_Next" as DictNext),
-        object_type: function!(c"PyObject_Type" as ObjectType),
+        buffers: lookup_buffers("Py")?,
+        list_size: function!(c"PyList_Size", Size),
+        list_get: function!(c"PyList_GetItem", GetItem),
+        tuple_size: function!(c"PyTuple_Size", Size),
+        tuple_get: function!(c"PyTuple_GetItem", GetItem),
+        dict_size: function!(c"PyDict_Size", Size),
+        dict_next: function!(c"PyDict_Next", DictNext),
+        object_type: function!(c"PyObject_Type", ObjectType),
         list_type: find(c"PyList_Type")? as usize,
         tuple_type: find(c"PyTuple_Type")? as usize,
         dict_type: find(c"PyDict_Type")? as usize,
@@ -170,5 +214,15 @@ fn lookup() -> Option<Api> {
 
 #[cfg(not(unix))]
 fn lookup() -> Option<Api> {
+    None
+}
+
+#[cfg(not(unix))]
+fn lookup_buffers(_prefix: &str) -> Option<Buffers> {
+    None
+}
+
+#[cfg(not(unix))]
+pub(crate) fn find(_name: &CStr) -> Option<*mut c_void> {
     None
 }

@@ -3,9 +3,10 @@
 `t.read_address(obj)` / `t.write_address(obj)` return the address of the slice oxhpy's
 `buffer::read` / `buffer::write` handed to Rust: the exporter's own memory when the view is
 zero-copy, a private copy's otherwise. On CPython a view goes through CPython's own buffer API
-(src/buffer/capi.rs, route "c-api"); elsewhere, and on CPython with `t.use_c_api(False)`, through
-Python (src/buffer_address.py, route "python"). The tests marked with the `route` fixture run on
-both routes where CPython has both.
+(src/buffer/capi.rs, route "c-api"), and on PyPy a numpy array whose memory stays in place through
+cpyext's (route "c-api" too); elsewhere, and with `t.use_c_api(False)`, through Python
+(src/buffer_address.py, route "python"). The tests marked with the `route` fixture run on both
+routes where the interpreter has both.
 """
 
 import array
@@ -29,9 +30,9 @@ except ImportError:
 needs_numpy = pytest.mark.skipif(np is None, reason="numpy has no binary wheel for this interpreter")
 
 
-@pytest.fixture(params=["c-api", "python"] if IMPL == "cpython" else ["python"])
+@pytest.fixture(params=["c-api", "python"] if IMPL in ("cpython", "pypy") else ["python"])
 def route(request):
-    """The route views take during the test (CPython: both, one after the other)."""
+    """The route views take during the test (CPython and PyPy: both, one after the other)."""
     t.use_c_api(request.param == "c-api")
     try:
         yield request.param
@@ -155,12 +156,14 @@ def _exporters():
 
 def test_which_route_views_take():
     """CPython: everything but a read-only view of `bytes` through its own buffer API, in every
-    HPy mode (`bytes` too in debug mode). PyPy and GraalPy: through Python, as before."""
+    HPy mode (`bytes` too in debug mode). PyPy: numpy arrays through cpyext's (below), the rest
+    through Python, as on GraalPy."""
     cpython = IMPL == "cpython"
     for name, obj in _exporters().items():
         for writable in (False, True):
             got = t.view_route(obj, writable)
-            assert (got == "c-api") == cpython, (name, writable, got)
+            c_api = cpython or (IMPL == "pypy" and name == "numpy")
+            assert (got == "c-api") == c_api, (name, writable, got)
             assert got in ("c-api", "python", "bytes"), got
     # bytes: directly, except in CPython's debug mode, whose HPyBytes_AsString copies (15 µs a call).
     assert t.view_route(b"abc", False) == ("c-api" if cpython and DEBUG else "bytes")
@@ -172,6 +175,94 @@ def test_which_route_views_take():
     finally:
         t.use_c_api(True)
     assert t.view_route(bytearray(4), True) == ("c-api" if cpython else "python")
+
+
+@needs_numpy
+def test_which_numpy_arrays_take_the_c_api():
+    """On PyPy, through cpyext's buffer API: the numpy arrays whose memory stays in place while
+    exported (`buffer_address.py`'s rule: following `base`, an array that owns its memory, or
+    `bytes`); an array over a `bytearray`, which PyPy resizes even while exported, is copied
+    through Python. CPython takes its own API for all of them, GraalPy Python."""
+    in_place = IMPL in ("cpython", "pypy")
+    a = np.arange(64, dtype=np.uint8)
+
+    class Sub(np.ndarray):
+        pass
+
+    owner = np.ndarray.__new__(Sub, 16, dtype=np.uint8)
+    over_bytearray = np.frombuffer(bytearray(8), dtype=np.uint8)
+    cases = {
+        "owner": (a, in_place),
+        "slice": (a[3:], in_place),
+        "slice of a slice": (a[3:][2:], in_place),
+        "reshaped": (a.reshape(8, 8)[2:], in_place),
+        "over bytes": (np.frombuffer(bytes(range(8)), dtype=np.uint8), in_place),
+        "over a bytearray": (over_bytearray, IMPL == "cpython"),
+        "subclass view": (a.view(Sub), in_place),
+        "subclass owner": (owner, in_place),
+        "view of a subclass owner": (owner[2:], in_place),
+        "subclass over a bytearray": (over_bytearray.view(Sub), IMPL == "cpython"),
+    }
+    for name, (obj, c_api) in cases.items():
+        for writable in (False, True):
+            if writable and not obj.flags.writeable:
+                continue
+            assert (t.view_route(obj, writable) == "c-api") == c_api, (name, writable)
+    t.use_c_api(False)
+    try:
+        assert t.view_route(a, False) == "python"
+    finally:
+        t.use_c_api(True)
+
+
+@needs_numpy
+def test_numpy_imported_after_the_first_views():
+    """Before numpy is imported nothing is an array; the first array after it is seen as one."""
+    code = textwrap.dedent(
+        """
+        import oxhpy_testext as t
+        print(t.view_route(memoryview(b"ab"), False))
+        import numpy as np
+        print(t.view_route(np.arange(4, dtype=np.uint8), False))
+        print(t.view_route(memoryview(b"ab"), False))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    before, array, after = out.stdout.split()
+    assert before == after == ("c-api" if IMPL == "cpython" else "python")
+    assert array == ("c-api" if IMPL in ("cpython", "pypy") else "python")
+
+
+@needs_numpy
+def test_numpy_views_through_the_c_api_check_their_input(route):
+    """Errors on every route alike: not contiguous, read-only for a writable view, items of the
+    wrong size; a view's data is the array's."""
+    a = np.arange(64, dtype=np.uint8)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        t.read_address(a[::2])
+    ro = np.arange(8, dtype=np.uint8)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        t.write_address(ro)
+    with pytest.raises(ValueError, match="1-byte items"):
+        t.read_address(np.arange(8, dtype=np.float64))
+    assert t.read_address(a.reshape(8, 8)[2:])[1] == sum(range(16, 64))
+    assert t.read_address(np.zeros(0, dtype=np.uint8))[1] == 0
+    b = np.frombuffer(bytes(range(8)), dtype=np.uint8)
+    assert t.read_address(b) == (data_address(b), sum(range(8)))
+
+
+@needs_numpy
+@pytest.mark.parametrize("writable", [False, True])
+def test_a_viewed_numpy_array_cannot_be_resized(route, writable):
+    """While viewed, numpy refuses to resize the array (it sees the references the view holds):
+    on CPython and PyPy alike, so the memory stays in place for the view's whole life."""
+    a = np.arange(10, dtype=np.uint8)
+    call = t.write_then_call if writable else t.read_then_call
+    with pytest.raises(ValueError, match="resize"):
+        call(a, lambda: a.resize(1000))
+    assert list(a) == [i + writable for i in range(10)]
 
 
 def test_views_ignore_python_state():

@@ -1,7 +1,8 @@
-//! Buffer views through CPython's own buffer API ([`crate::capi`]): `PyObject_GetBuffer` and
-//! `PyBuffer_Release`, on CPython only.
-pub(super) use crate::capi::Api;
+//! Buffer views through the interpreter's own buffer API ([`crate::capi`]): `PyObject_GetBuffer`
+//! and `PyBuffer_Release`, on CPython for every exporter, on PyPy (cpyext's) for the numpy arrays
+//! whose memory stays in place.
 use crate::capi::PyObject;
+pub(super) use crate::capi::{Api, Buffers};
 use crate::context::Ctx;
 use hpy_sys as ffi;
 use std::ffi::{c_char, c_int, c_void, CStr};
@@ -44,6 +45,15 @@ pub(super) fn api() -> Option<&'static Api> {
     crate::capi::api()
 }
 
+/// cpyext's buffer functions on PyPy, unless switched off (as `api`).
+#[inline]
+pub(super) fn cpyext() -> Option<&'static Buffers> {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return None;
+    }
+    crate::capi::cpyext()
+}
+
 /// Switches the API off (`false`) or back on for the views taken from now on.
 pub(super) fn enable(on: bool) {
     ENABLED.store(on, Ordering::Relaxed);
@@ -57,6 +67,15 @@ pub(super) fn views_bytes(api: &Api) -> bool {
     api.debug
 }
 
+/// Room for a `Py_buffer`: CPython's [`PyBuffer`], followed by the members PyPy's cpyext adds
+/// (`int flags; Py_ssize_t _strides[64], _shape[64];`, include/pypy3.11/cpyext_object.h: 1112
+/// bytes in all), which its exporters may fill.
+#[repr(C)]
+struct Room {
+    view: PyBuffer,
+    pypy: [MaybeUninit<u64>; 129],
+}
+
 /// One export of an object through `PyObject_GetBuffer`, ended by `PyBuffer_Release` (and the
 /// `PyObject*` reference dropped) when this drops.
 ///
@@ -64,9 +83,9 @@ pub(super) fn views_bytes(api: &Api) -> bool {
 /// `shape` or `strides` into the struct itself, as `PyBuffer_FillInfo` does for `bytes` and
 /// `bytearray`). One spare struct is kept for the next view ([`Spare`]).
 pub(super) struct CBuffer {
-    api: &'static Api,
+    api: &'static Buffers,
     obj: *mut PyObject,
-    /// A filled `Py_buffer`, from `Box::into_raw`.
+    /// A filled `Py_buffer` at the start of a [`Room`] from `Box::into_raw`.
     view: *mut PyBuffer,
 }
 
@@ -75,11 +94,11 @@ pub(super) struct CBuffer {
 /// with an atomic swap: each pointer has exactly one owner, in any thread.
 struct Spare;
 
-static SPARE: AtomicPtr<MaybeUninit<PyBuffer>> = AtomicPtr::new(std::ptr::null_mut());
+static SPARE: AtomicPtr<MaybeUninit<Room>> = AtomicPtr::new(std::ptr::null_mut());
 
 impl Spare {
     #[inline]
-    fn take() -> Box<MaybeUninit<PyBuffer>> {
+    fn take() -> Box<MaybeUninit<Room>> {
         let p = SPARE.swap(std::ptr::null_mut(), Ordering::Acquire);
         if p.is_null() {
             Box::new_uninit()
@@ -90,7 +109,7 @@ impl Spare {
     }
 
     #[inline]
-    fn give(b: Box<MaybeUninit<PyBuffer>>) {
+    fn give(b: Box<MaybeUninit<Room>>) {
         let old = SPARE.swap(Box::into_raw(b), Ordering::AcqRel);
         if !old.is_null() {
             // SAFETY: as in `take`: the swap handed the previous spare to us.
@@ -107,15 +126,17 @@ impl CBuffer {
     ///
     /// # Safety
     /// `h` is a live handle of `ctx`, whose call is in progress on this thread (the interpreter is
-    /// held), and `api` was found on this CPython.
+    /// held), `api` was found in this process, and on PyPy `h` is an object of a C extension's
+    /// type.
     #[inline]
     pub(super) unsafe fn new(
-        api: &'static Api,
+        api: &'static Buffers,
         ctx: Ctx<'_>,
         h: ffi::HPy,
         flags: c_int,
     ) -> Result<Self, Raised> {
-        // SAFETY: per the contract; a new reference, or NULL with an exception set.
+        // SAFETY: per the contract; a new reference, or NULL with an exception set (on PyPy the
+        // cpyext object the C extension made).
         let obj = unsafe { ffi::HPy_AsPyObject(ctx.as_ptr(), h) };
         if obj.is_null() {
             return Err(Raised);
@@ -210,7 +231,7 @@ impl Drop for CBuffer {
         unsafe {
             (self.api.release_buffer)(self.view.cast());
             (self.api.decref)(self.obj);
-            Spare::give(Box::from_raw(self.view as *mut MaybeUninit<PyBuffer>));
+            Spare::give(Box::from_raw(self.view as *mut MaybeUninit<Room>));
         }
     }
 }
@@ -243,6 +264,9 @@ mod tests {
         assert_eq!(offsets, [0, 8, 16, 24, 32, 36, 40, 48, 56, 64, 72]);
         // HPy's HPy_buffer mirrors it member for member (with HPy for the object).
         assert_eq!(size_of::<hpy_sys::HPy_buffer>(), size_of::<PyBuffer>());
+        // PyPy 3.11's (cpyext_object.h: `int flags` after `internal`, then two arrays of 64
+        // `Py_ssize_t`) fits in the room: 80 + 8 + 2 * 512.
+        assert!(size_of::<super::Room>() >= 1112);
     }
 
     #[test]

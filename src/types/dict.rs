@@ -314,7 +314,7 @@ impl Drop for CItems<'_> {
         // Our reference from HPy_AsPyObject. If the caller's handle is gone, the dict is freed
         // here, as HPy_Close would free it.
         // SAFETY: our reference, dropped once, in the call of `ctx` (the interpreter is held).
-        unsafe { (self.api.decref)(self.obj) };
+        unsafe { (self.api.buffers.decref)(self.obj) };
     }
 }
 

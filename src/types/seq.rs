@@ -194,7 +194,7 @@ impl Drop for PySeqIter<'_> {
             // The iterator's own reference from HPy_AsPyObject; `seq` (dropped after this) holds
             // the object too, so no destructor runs here.
             // SAFETY: our reference, dropped once, in the call of the context (`seq` is live).
-            unsafe { (api.decref)(obj) };
+            unsafe { (api.buffers.decref)(obj) };
         }
     }
 }
