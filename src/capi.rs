@@ -112,24 +112,13 @@ static API: OnceLock<Option<Api>> = OnceLock::new();
 /// The API, if this is CPython and it was found (see the module docs).
 #[inline]
 pub(crate) fn api() -> Option<&'static Api> {
-    match API.get() {
-        Some(api) => api.as_ref(),
-        None => decide(),
-    }
-}
-
-#[cold]
-fn decide() -> Option<&'static Api> {
-    // Before the module's init noted the interpreter: undecided, the HPy path for now.
-    let i = Interpreter::noted()?;
-    API.get_or_init(|| {
+    once(&API, |i| {
         let mut api = if i.pypy || i.graalpy { None } else { lookup() };
         if let Some(api) = &mut api {
             api.debug = i.debug;
         }
         api
     })
-    .as_ref()
 }
 
 static CPYEXT: OnceLock<Option<Buffers>> = OnceLock::new();
@@ -139,18 +128,32 @@ static CPYEXT: OnceLock<Option<Buffers>> = OnceLock::new();
 /// cpyext is then running).
 #[inline]
 pub(crate) fn cpyext() -> Option<&'static Buffers> {
-    match CPYEXT.get() {
-        Some(b) => b.as_ref(),
-        None => decide_cpyext(),
+    once(
+        &CPYEXT,
+        |i| if i.pypy { lookup_buffers("PyPy") } else { None },
+    )
+}
+
+/// What `cell` holds, made by `make` at the first call after the module's init noted the
+/// interpreter (before that: undecided, `None`, the HPy path for now).
+#[inline]
+fn once<T>(
+    cell: &'static OnceLock<Option<T>>,
+    make: fn(Interpreter) -> Option<T>,
+) -> Option<&'static T> {
+    match cell.get() {
+        Some(v) => v.as_ref(),
+        None => decide(cell, make),
     }
 }
 
 #[cold]
-fn decide_cpyext() -> Option<&'static Buffers> {
+fn decide<T>(
+    cell: &'static OnceLock<Option<T>>,
+    make: fn(Interpreter) -> Option<T>,
+) -> Option<&'static T> {
     let i = Interpreter::noted()?;
-    CPYEXT
-        .get_or_init(|| if i.pypy { lookup_buffers("PyPy") } else { None })
-        .as_ref()
+    cell.get_or_init(|| make(i)).as_ref()
 }
 
 /// `RTLD_DEFAULT`: glibc and musl `((void *) 0)`, the BSDs and Apple `((void *) -2)`.
