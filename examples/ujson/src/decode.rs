@@ -134,12 +134,14 @@ impl<'b, 'py> Decoder<'b, 'py> {
 
     /// `true`, `false` or `null` (ujson fails at the first byte that differs, with one message for
     /// the word whichever it is: a comparison of the whole word says the same).
+    /// Compared as an `N`-byte array: one integer comparison, not a `memcmp` call.
     #[inline(never)]
-    fn word(&mut self, word: &[u8], msg: &'static str) -> Result<Handle<'py>> {
-        if self.buf.get(self.pos..self.pos + word.len()) != Some(word) {
-            return fail(msg);
+    fn word<const N: usize>(&mut self, word: &[u8; N], msg: &'static str) -> Result<Handle<'py>> {
+        match self.buf.get(self.pos..self.pos + N).map(<[u8; N]>::try_from) {
+            Some(Ok(w)) if w == *word => {}
+            _ => return fail(msg),
         }
-        self.pos += word.len();
+        self.pos += N;
         self.last = Last::Other;
         Ok(match word[0] {
             b't' => self.ctx.bool(true),
@@ -457,30 +459,33 @@ impl<'b, 'py> Decoder<'b, 'py> {
         if self.depth > MAX_DEPTH {
             return fail("Reached object decoding depth limit");
         }
-        let mut items: Vec<Handle<'py>> = Vec::new();
         self.last = Last::Invalid;
         self.pos += 1;
+        self.skip_ws();
+        if self.at(self.pos) == b']' {
+            self.depth -= 1;
+            self.pos += 1;
+            return Ok(PyList::empty(self.ctx)?.into_handle());
+        }
+        // Each item appended as soon as it is decoded (as ujson does), not gathered first.
+        let list = PyList::empty(self.ctx)?;
         loop {
-            self.skip_ws();
-            if self.at(self.pos) == b']' {
-                self.depth -= 1;
-                if items.is_empty() {
-                    self.pos += 1;
-                    return Ok(PyList::empty(self.ctx)?.into_handle());
-                }
-                return fail("Unexpected character found when decoding array value (1)");
-            }
-            items.push(self.any()?);
+            list.append(self.any()?)?;
             self.skip_ws();
             let c = self.at(self.pos);
             self.pos += 1;
             match c {
                 b']' => {
                     self.depth -= 1;
-                    return Ok(PyList::new(self.ctx, items)?.into_handle());
+                    return Ok(list.into_handle());
                 }
                 b',' => {}
                 _ => return fail("Unexpected character found when decoding array value (2)"),
+            }
+            self.skip_ws();
+            if self.at(self.pos) == b']' {
+                self.depth -= 1;
+                return fail("Unexpected character found when decoding array value (1)");
             }
         }
     }
