@@ -137,7 +137,11 @@ impl<'b, 'py> Decoder<'b, 'py> {
     /// Compared as an `N`-byte array: one integer comparison, not a `memcmp` call.
     #[inline(never)]
     fn word<const N: usize>(&mut self, word: &[u8; N], msg: &'static str) -> Result<Handle<'py>> {
-        match self.buf.get(self.pos..self.pos + N).map(<[u8; N]>::try_from) {
+        match self
+            .buf
+            .get(self.pos..self.pos + N)
+            .map(<[u8; N]>::try_from)
+        {
             Some(Ok(w)) if w == *word => {}
             _ => return fail(msg),
         }
