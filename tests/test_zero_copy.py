@@ -319,6 +319,20 @@ def test_a_viewed_exporter_cannot_be_resized_on_cpython(route, make, writable):
     assert len(data) == 11
 
 
+@pytest.mark.parametrize("make", [bytearray, lambda b: array.array("B", b)], ids=["bytearray", "array"])
+def test_a_copy_is_not_written_back_into_a_resized_exporter(route, make):
+    """Python code resizes the exporter while a writable view of it lives. CPython refuses the
+    resize (the export pins it); where views copy (PyPy, GraalPy) the resize happens and the copy
+    is not written back: BufferError, the exporter as the resize left it."""
+    data = make(bytes(range(10)))
+    with pytest.raises(BufferError):
+        t.write_after_call(data, lambda: data.extend(bytes(5)))
+    expected = list(range(10)) if IMPL == "cpython" else list(range(10)) + [0] * 5
+    assert list(data) == expected
+    t.write_after_call(data, lambda: None)
+    assert list(data) == [x + 1 for x in expected]
+
+
 @pytest.mark.skipif(IMPL != "cpython", reason="reference counts: CPython")
 def test_views_leave_reference_counts_as_they_were(route):
     """Every view, taken or refused, drops what it took (on the C-API route: HPy_AsPyObject's

@@ -47,3 +47,14 @@ pub fn write_then_call(obj: Borrowed<'_, '_>, f: Borrowed<'_, '_>) -> PyResult<(
     f.call(())?;
     Ok(())
 }
+
+/// Takes a writable view of `obj`, calls `f` (which may resize `obj`), then adds 1 to every byte
+/// of the view: where views copy, the write-back meets the resize.
+#[oxhpy::function]
+pub fn write_after_call(obj: Borrowed<'_, '_>, f: Borrowed<'_, '_>) -> PyResult<()> {
+    let mut view = oxhpy::buffer::WriteView::<u8>::new(obj)?;
+    f.call(())?;
+    view.run(Release::NEVER, |s| {
+        s.iter_mut().for_each(|b| *b = b.wrapping_add(1))
+    })
+}
