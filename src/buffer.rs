@@ -386,7 +386,8 @@ impl<'py, T: Element> Acquired<'py, T> {
     /// `acquire` on CPython, through its own buffer API: one `PyObject_GetBuffer`, which pins the
     /// exporter until `PyBuffer_Release` (resizing a `bytearray` or `array.array` meanwhile
     /// raises `BufferError`), so the view is the exporter's memory itself wherever it is aligned
-    /// for `T`; misaligned memory is copied from the pointer (and written back through it).
+    /// for `T`; misaligned memory is copied from the pointer (and written back through it). On
+    /// PyPy the same through cpyext's, for the numpy arrays that stay in place (`numpy.rs`).
     fn acquire_c(
         api: &'static capi::Buffers,
         obj: Borrowed<'_, 'py>,
@@ -395,7 +396,8 @@ impl<'py, T: Element> Acquired<'py, T> {
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
         let flags = capi::FULL_RO | if writable { capi::WRITABLE } else { 0 };
-        // SAFETY: a live handle of this call's context; the interpreter is held; `api` is CPython's.
+        // SAFETY: a live handle of this call's context; the interpreter is held; `api` is CPython's,
+        // or cpyext's for a numpy array (a C extension's object) on PyPy.
         let b = match unsafe { capi::CBuffer::new(api, ctx, obj.raw(), flags) } {
             Ok(b) => b,
             Err(capi::Raised) => return Err(refused_c(api, obj, writable)),
@@ -408,17 +410,7 @@ impl<'py, T: Element> Acquired<'py, T> {
         if !b.c_contiguous() {
             return Err(not_contiguous_error());
         }
-        let (Ok(nbytes), Ok(itemsize)) = (usize::try_from(v.len), usize::try_from(v.itemsize))
-        else {
-            return Err(PyErr::value_error(
-                "the exporter gave a negative buffer size",
-            ));
-        };
-        if mismatch_bytes::<T>(b.format(), itemsize).is_some() {
-            let format = String::from_utf8_lossy(b.format()).into_owned();
-            return Err(format_error::<T>(&format, itemsize));
-        }
-        let n = nbytes / size_of::<T>();
+        let n = exported_items::<T>(&b)?;
         let ptr = v.buf as *mut T;
         if n == 0 {
             let empty = std::ptr::NonNull::<T>::dangling().as_ptr();
@@ -468,17 +460,7 @@ impl<'py, T: Element> Acquired<'py, T> {
             Err(capi::Raised) => return Err(PyErr::raised()),
         };
         let v = b.view();
-        let (Ok(nbytes), Ok(itemsize)) = (usize::try_from(v.len), usize::try_from(v.itemsize))
-        else {
-            return Err(PyErr::value_error(
-                "the exporter gave a negative buffer size",
-            ));
-        };
-        if mismatch_bytes::<T>(b.format(), itemsize).is_some() {
-            let format = String::from_utf8_lossy(b.format()).into_owned();
-            return Err(format_error::<T>(&format, itemsize));
-        }
-        let n = nbytes / size_of::<T>();
+        let n = exported_items::<T>(&b)?;
         let mut items = vec![T::default(); n];
         if fill && n > 0 {
             // The export holds `nbytes >= n * size_of::<T>()` bytes at `buf` until `b` drops.
@@ -1391,6 +1373,21 @@ impl Known {
             Known::Array => obj.call_method("tobytes", ()),
         }
     }
+}
+
+/// How many `T` items the export `b` holds, its format checked against `T`.
+fn exported_items<T: Element>(b: &capi::CBuffer) -> PyResult<usize> {
+    let v = b.view();
+    let (Ok(nbytes), Ok(itemsize)) = (usize::try_from(v.len), usize::try_from(v.itemsize)) else {
+        return Err(PyErr::value_error(
+            "the exporter gave a negative buffer size",
+        ));
+    };
+    if mismatch_bytes::<T>(b.format(), itemsize).is_some() {
+        let format = String::from_utf8_lossy(b.format()).into_owned();
+        return Err(format_error::<T>(&format, itemsize));
+    }
+    Ok(nbytes / size_of::<T>())
 }
 
 #[cold]
