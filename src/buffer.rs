@@ -396,8 +396,8 @@ impl<'py, T: Element> Acquired<'py, T> {
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
         let flags = capi::FULL_RO | if writable { capi::WRITABLE } else { 0 };
-        // SAFETY: a live handle of this call's context; the interpreter is held; `api` is CPython's,
-        // or cpyext's for a numpy array (a C extension's object) on PyPy.
+        // `api` is CPython's, or cpyext's for a numpy array (a C extension's object) on PyPy.
+        // SAFETY: a live handle of this call's context; the interpreter is held.
         let b = match unsafe { capi::CBuffer::new(api, ctx, obj.raw(), flags) } {
             Ok(b) => b,
             Err(capi::Raised) => return Err(refused_c(api, obj, writable)),
@@ -452,9 +452,9 @@ impl<'py, T: Element> Acquired<'py, T> {
         fill: bool,
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
-        // SAFETY: a live handle of this call's context; the interpreter is held; `api` is
-        // cpyext's and `obj` an exact `bytearray` or `array.array`, which cpyext exports (their
-        // memory is contiguous; the format is checked here, as the memoryview's would be).
+        // `api` is cpyext's and `obj` an exact `bytearray` or `array.array`, which cpyext exports
+        // (contiguous memory; the format is checked here, as the memoryview's would be).
+        // SAFETY: a live handle of this call's context; the interpreter is held.
         let b = match unsafe { capi::CBuffer::new(api, ctx, obj.raw(), capi::FULL_RO) } {
             Ok(b) => b,
             Err(capi::Raised) => return Err(PyErr::raised()),
@@ -1337,7 +1337,7 @@ impl Exporter {
             let Some(api) = cpyext else {
                 return Ok(None);
             };
-            Ok(match numpy::classify(&ty, obj, look)? {
+            Ok(match numpy::classify(api, &ty, obj, look)? {
                 numpy::Array::Stays => Some(Exporter::InPlace(api)),
                 numpy::Array::Moves => Some(Exporter::Other),
                 numpy::Array::Not | numpy::Array::Unknown => None,

@@ -101,7 +101,7 @@ impl Api {
         if same {
             return Some(obj);
         }
-        // SAFETY: our reference, dropped once; the caller's handle keeps the object alive.
+        // SAFETY: our reference, dropped once (`Py_DecRef`); the caller's handle keeps it alive.
         unsafe { (self.buffers.decref)(obj) };
         None
     }

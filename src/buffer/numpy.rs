@@ -14,12 +14,12 @@
 //! (`data`, `nd`, `dimensions`, `strides`, `base`, `descr`, `flags` after the header: the ABI
 //! that numpy's inline `PyArray_BASE` and `PyArray_FLAGS` compile into every extension, the same
 //! in numpy 1.x and 2.x).
-use crate::capi::PyObject;
+use crate::capi::{Buffers, PyObject};
 use crate::context::Ctx;
 use crate::err::{PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed, Handle};
 use hpy_sys as ffi;
-use std::ffi::c_int;
+use std::ffi::{c_int, c_void};
 use std::sync::OnceLock;
 
 /// `ob_type` in PyPy's `PyObject`.
@@ -45,23 +45,21 @@ static TYPES: OnceLock<Option<Types>> = OnceLock::new();
 
 impl Types {
     /// The types, found on first use; `None` if the header check fails or a function is missing.
-    fn get(ctx: Ctx<'_>, ndarray: ffi::HPy) -> Option<&'static Types> {
+    fn get(ctx: Ctx<'_>, api: &'static Buffers, ndarray: ffi::HPy) -> Option<&'static Types> {
         if let Some(t) = TYPES.get() {
             return t.as_ref();
         }
         // Found outside `get_or_init`, which would make another thread wait for this one while
         // holding the interpreter (two threads may both look: the same answer).
-        let found = Self::find(ctx, ndarray);
+        let found = Self::find(ctx, api, ndarray);
         TYPES.get_or_init(|| found).as_ref()
     }
 
     #[cold]
-    fn find(ctx: Ctx<'_>, ndarray: ffi::HPy) -> Option<Types> {
-        let is_subtype = crate::capi::find(c"PyPyType_IsSubtype")?;
-        // cpyext's `int PyType_IsSubtype(PyTypeObject *, PyTypeObject *)`.
-        // SAFETY: the symbol is that function, found in this PyPy.
-        let is_subtype =
-            unsafe { std::mem::transmute::<*mut std::ffi::c_void, IsSubtype>(is_subtype) };
+    fn find(ctx: Ctx<'_>, api: &'static Buffers, ndarray: ffi::HPy) -> Option<Types> {
+        let f = crate::capi::find(c"PyPyType_IsSubtype")?;
+        // SAFETY: the symbol is cpyext's `int PyType_IsSubtype(PyTypeObject *, PyTypeObject *)`.
+        let is_subtype = unsafe { std::mem::transmute::<*mut c_void, IsSubtype>(f) };
         let c = ctx.as_ptr();
         let bytes_type = ctx.constant(|c| c.h_BytesType);
         // The types' objects: cpyext keeps a type's `PyObject*` for the type's whole life, so the
@@ -74,13 +72,14 @@ impl Types {
         // SAFETY: valid context; a new `bytes` handle or NULL, closed below.
         let empty = unsafe { ffi::HPyBytes_FromStringAndSize(c, c"".as_ptr(), 0) };
         let header_ok = !ndarray.is_null() && !bytes.is_null() && !ffi::HPy_IsNull(empty) && {
-            // SAFETY: a live `bytes`; its `PyObject*` is a cpyext object with PyPy's header, whose
-            // `ob_type` is read while our reference keeps it alive.
+            // Its `PyObject*` is a cpyext object with PyPy's header, whose `ob_type` is read while
+            // our reference keeps it alive.
+            // SAFETY: a live `bytes` handle; our reference to its object, dropped once.
             unsafe {
                 let p = ffi::HPy_AsPyObject(c, empty);
                 let ok = !p.is_null() && ob_type(p) == bytes as usize;
                 if !p.is_null() {
-                    decref(p);
+                    (api.decref)(p);
                 }
                 ok
             }
@@ -89,7 +88,7 @@ impl Types {
         unsafe {
             for p in [ndarray, bytes] {
                 if !p.is_null() {
-                    decref(p);
+                    (api.decref)(p);
                 }
             }
             if !ffi::HPy_IsNull(empty) {
@@ -121,17 +120,6 @@ impl Types {
     }
 }
 
-/// `Py_DecRef`, cpyext's.
-///
-/// # Safety
-/// `p` is our reference, dropped once.
-unsafe fn decref(p: *mut PyObject) {
-    if let Some(api) = crate::capi::cpyext() {
-        // SAFETY: per the contract.
-        unsafe { (api.decref)(p) }
-    }
-}
-
 /// `Py_TYPE(p)`'s address.
 ///
 /// # Safety
@@ -156,8 +144,14 @@ pub(super) enum Array {
 
 /// Whether `obj`, of type `ty`, is a numpy array, and whether its memory stays in place while
 /// exported. With `look`, numpy is looked for in `sys.modules` (before numpy is imported nothing
-/// is an array), else only where an earlier call found it (`Unknown` until then).
-pub(super) fn classify(ty: &Handle<'_>, obj: Borrowed<'_, '_>, look: bool) -> PyResult<Array> {
+/// is an array), else only where an earlier call found it (`Unknown` until then). `api`: cpyext's
+/// functions (its `Py_DecRef` drops the reference taken here).
+pub(super) fn classify(
+    api: &'static Buffers,
+    ty: &Handle<'_>,
+    obj: Borrowed<'_, '_>,
+    look: bool,
+) -> PyResult<Array> {
     let ctx = obj.ctx();
     let ndarray = match crate::cache::ndarray(ctx, look)? {
         Some(ndarray) => ndarray,
@@ -168,7 +162,7 @@ pub(super) fn classify(ty: &Handle<'_>, obj: Borrowed<'_, '_>, look: bool) -> Py
     if unsafe { ffi::HPyType_IsSubtype(ctx.as_ptr(), ty.raw(), ndarray.raw()) } == 0 {
         return Ok(Array::Not);
     }
-    let Some(types) = Types::get(ctx, ndarray.raw()) else {
+    let Some(types) = Types::get(ctx, api, ndarray.raw()) else {
         return Ok(Array::Moves);
     };
     // SAFETY: a live handle of this call's context: our new reference, or NULL with an error set.
@@ -176,9 +170,10 @@ pub(super) fn classify(ty: &Handle<'_>, obj: Borrowed<'_, '_>, look: bool) -> Py
     if p.is_null() {
         return Err(PyErr::raised());
     }
-    // SAFETY: `p`, an array, is alive (our reference) and cpyext's; an array's `base` is alive
-    // while the array is (it holds a reference), and numpy collapses views so that `base` is the
-    // owner, an object that is not an array, or NULL: a few steps at most (bounded anyway).
+    // An array's `base` is alive while the array is (it holds a reference), and numpy collapses
+    // views so that `base` is the owner, an object that is not an array, or NULL: a few steps at
+    // most (bounded anyway).
+    // SAFETY: `p`, an array, is alive (our reference) and cpyext's; so is each `base` read.
     unsafe {
         let mut cur = p;
         let mut stays = false;
@@ -194,7 +189,7 @@ pub(super) fn classify(ty: &Handle<'_>, obj: Borrowed<'_, '_>, look: bool) -> Py
                 break;
             }
         }
-        decref(p);
+        (api.decref)(p);
         Ok(if stays { Array::Stays } else { Array::Moves })
     }
 }

@@ -313,7 +313,7 @@ impl Drop for CItems<'_> {
     fn drop(&mut self) {
         // Our reference from HPy_AsPyObject. If the caller's handle is gone, the dict is freed
         // here, as HPy_Close would free it.
-        // SAFETY: our reference, dropped once, in the call of `ctx` (the interpreter is held).
+        // SAFETY: our reference, dropped once (`Py_DecRef`), in the call of `ctx`.
         unsafe { (self.api.buffers.decref)(self.obj) };
     }
 }

@@ -193,7 +193,7 @@ impl Drop for PySeqIter<'_> {
         if let How::C { api, obj } = self.how {
             // The iterator's own reference from HPy_AsPyObject; `seq` (dropped after this) holds
             // the object too, so no destructor runs here.
-            // SAFETY: our reference, dropped once, in the call of the context (`seq` is live).
+            // SAFETY: our reference, dropped once (`Py_DecRef`), in the context's call (`seq` lives).
             unsafe { (api.buffers.decref)(obj) };
         }
     }
