@@ -17,7 +17,7 @@
 //!   failures); any other exception the exporter raises comes through as it is.
 //! * **PyPy, numpy arrays over memory that stays in place: cpyext's buffer API**, the same way
 //!   (`PyPyObject_GetBuffer`, `PyPyBuffer_Release`, `PyPy_DecRef`, and room for cpyext's larger
-//!   `Py_buffer`). Which arrays qualify is read from numpy's own structs (`buffer/numpy.rs`): an
+//!   `Py_buffer`). Which arrays qualify is read from numpy's own structs (`buffer/pypy.rs`): an
 //!   array that owns its memory, a view of one, or an array over `bytes`.
 //! * **Elsewhere (PyPy, GraalPy; CPython if a function was not found): Python itself.**
 //!   `memoryview(obj)` gives the layout (format, item size, contiguity, read-only flag) and holds
@@ -72,7 +72,7 @@ use std::mem::size_of;
 use std::ops::Range;
 
 mod capi;
-mod numpy;
+mod pypy;
 
 /// Element types a buffer can be viewed as.
 ///
@@ -345,7 +345,11 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
         if let Some(api) = api {
-            return Self::acquire_c(&api.buffers, obj, writable, fill);
+            // SAFETY: a live handle of this call's context; the interpreter is held.
+            return match unsafe { capi::CRef::of(&api.buffers, ctx, obj.raw()) } {
+                Ok(r) => Self::acquire_c(obj, r, writable, fill),
+                Err(capi::Raised) => Err(PyErr::raised()),
+            };
         }
         // On PyPy and GraalPy, a `bytearray` or an `array.array`, which they copy (see the module
         // docs): on PyPy through cpyext's buffer API (`acquire_copied`), on GraalPy in a few HPy
@@ -372,8 +376,8 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
                     let keep = Keep::Known(known, obj);
                     return Ok(Self::copied(ctx, items, true, keep));
                 }
-                Exporter::InPlace(api) => return Self::acquire_c(api, obj, writable, fill),
-                Exporter::Copy(api) => return Self::acquire_copied(api, obj, writable, fill),
+                Exporter::InPlace(r) => return Self::acquire_c(obj, r, writable, fill),
+                Exporter::Copy(r) => return Self::acquire_copied(obj, r, writable, fill),
                 Exporter::Other => {}
             }
         }
@@ -409,18 +413,19 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     /// exporter until `PyBuffer_Release` (resizing a `bytearray` or `array.array` meanwhile
     /// raises `BufferError`), so the view is the exporter's memory itself wherever it is aligned
     /// for `T`; misaligned memory is copied from the pointer (and written back through it). On
-    /// PyPy the same through cpyext's, for the numpy arrays that stay in place (`numpy.rs`).
+    /// PyPy the same through cpyext's, for the numpy arrays that stay in place (`pypy.rs`). `r`
+    /// is `obj`'s `PyObject*`.
     fn acquire_c(
-        api: &'static capi::Buffers,
         obj: Borrowed<'_, 'py>,
+        r: capi::CRef,
         writable: bool,
         fill: bool,
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
+        let api = r.api();
         let flags = capi::FULL_RO | if writable { capi::WRITABLE } else { 0 };
         // `api` is CPython's, or cpyext's for a numpy array (a C extension's object) on PyPy.
-        // SAFETY: a live handle of this call's context; the interpreter is held.
-        let b = match unsafe { capi::CBuffer::new(api, ctx, obj.raw(), flags) } {
+        let b = match capi::CBuffer::export(r, flags) {
             Ok(b) => b,
             Err(capi::Raised) => return Err(refused_c(api, obj, writable)),
         };
@@ -468,16 +473,16 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     /// `sum_bytes` of 64 bytes: 0.62 µs copying with `bytes(obj)`, 0.16 µs this way
     /// (bench/README.md).
     fn acquire_copied(
-        api: &'static capi::Buffers,
         obj: Borrowed<'a, 'py>,
+        r: capi::CRef,
         writable: bool,
         fill: bool,
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
-        // `api` is cpyext's and `obj` an exact `bytearray` or `array.array`, which cpyext exports
+        let api = r.api();
+        // `r` is cpyext's object of an exact `bytearray` or `array.array`, which cpyext exports
         // (contiguous memory; the format is checked here, as the memoryview's would be).
-        // SAFETY: a live handle of this call's context; the interpreter is held.
-        let b = match unsafe { capi::CBuffer::new(api, ctx, obj.raw(), capi::FULL_RO) } {
+        let b = match capi::CBuffer::export(r, capi::FULL_RO) {
             Ok(b) => b,
             Err(capi::Raised) => return Err(PyErr::raised()),
         };
@@ -1349,20 +1354,27 @@ enum Known {
 enum Exporter {
     /// A `bytearray` or `array.array` (with its format and item size): copied in HPy calls.
     Known(Known, String, usize),
-    /// A numpy array over memory that stays in place (on PyPy): through cpyext's buffer API.
-    InPlace(&'static capi::Buffers),
-    /// A `bytearray` or `array.array` on PyPy: copied through cpyext's buffer API.
-    Copy(&'static capi::Buffers),
+    /// A numpy array over memory that stays in place (on PyPy, its `PyObject*`): through cpyext's
+    /// buffer API.
+    InPlace(capi::CRef),
+    /// A `bytearray` or `array.array` on PyPy (its `PyObject*`): copied through cpyext's buffer
+    /// API.
+    Copy(capi::CRef),
     /// Anything else: the helper's memoryview.
     Other,
 }
 
 impl Exporter {
-    /// What `obj` is: exactly a `bytearray`, exactly an `array.array` of a typecode whose format
-    /// is the typecode everywhere (not `'u'` or `'w'`), a numpy array that stays in place (on
-    /// PyPy, where `pypy`), or something else. Asked in the order that keeps each case's own
-    /// checks few (a `bytearray` first; numpy arrays before `array.array` once numpy was seen).
+    /// What `obj` is: exactly a `bytearray`, exactly an `array.array` (elsewhere than on PyPy, of a
+    /// typecode whose format is the typecode everywhere: not `'u'` or `'w'`), a numpy array that
+    /// stays in place (on PyPy), or something else. On PyPy, where cpyext's buffer API is there,
+    /// read from the object's `PyObject*` (`pypy.rs`); elsewhere asked in HPy calls.
     fn of(obj: Borrowed<'_, '_>, pypy: bool) -> PyResult<Exporter> {
+        if let Some(api) = capi::cpyext().filter(|_| pypy) {
+            if let Some(exporter) = pypy::route(api, obj)? {
+                return Ok(exporter);
+            }
+        }
         let ctx = obj.ctx();
         let ty = obj.get_type();
         let is = |what| -> PyResult<bool> {
@@ -1370,30 +1382,10 @@ impl Exporter {
             // SAFETY: live handles.
             Ok(unsafe { ffi::HPy_Is(ctx.as_ptr(), ty.raw(), t.raw()) } != 0)
         };
-        let cpyext = if pypy { capi::cpyext() } else { None };
         if is(crate::cache::Cached::ByteArray)? {
-            return Ok(match cpyext {
-                Some(api) => Exporter::Copy(api),
-                None => Exporter::Known(Known::ByteArray, "B".to_owned(), 1),
-            });
-        }
-        let in_place = |look| -> PyResult<Option<Exporter>> {
-            let Some(api) = cpyext else {
-                return Ok(None);
-            };
-            Ok(match numpy::classify(api, &ty, obj, look)? {
-                numpy::Array::Stays => Some(Exporter::InPlace(api)),
-                numpy::Array::Moves => Some(Exporter::Other),
-                numpy::Array::Not | numpy::Array::Unknown => None,
-            })
-        };
-        if let Some(decided) = in_place(false)? {
-            return Ok(decided);
+            return Ok(Exporter::Known(Known::ByteArray, "B".to_owned(), 1));
         }
         if is(crate::cache::Cached::Array)? {
-            if let Some(api) = cpyext {
-                return Ok(Exporter::Copy(api));
-            }
             let typecode: String = obj.getattr("typecode")?.extract()?;
             if !matches!(
                 typecode.as_str(),
@@ -1404,8 +1396,7 @@ impl Exporter {
             let itemsize = obj.getattr("itemsize")?.extract()?;
             return Ok(Exporter::Known(Known::Array, typecode, itemsize));
         }
-        // The first numpy array seen (numpy looked for in `sys.modules`).
-        Ok(in_place(true)?.unwrap_or(Exporter::Other))
+        Ok(Exporter::Other)
     }
 }
 

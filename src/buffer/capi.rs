@@ -83,8 +83,7 @@ struct Room {
 /// `shape` or `strides` into the struct itself, as `PyBuffer_FillInfo` does for `bytes` and
 /// `bytearray`). One spare struct is kept for the next view ([`Spare`]).
 pub(super) struct CBuffer {
-    api: &'static Buffers,
-    obj: *mut PyObject,
+    obj: CRef,
     /// A filled `Py_buffer` at the start of a [`Room`] from `Box::into_raw`.
     view: *mut PyBuffer,
 }
@@ -118,16 +117,62 @@ impl Spare {
     }
 }
 
-/// Why [`CBuffer::new`] failed: the exception CPython raised is set.
+/// Why [`CRef::of`] or [`CBuffer::new`] failed: the exception the interpreter raised is set.
 pub(super) struct Raised;
+
+/// Our reference to an object's `PyObject*` (from `HPy_AsPyObject`), dropped with the API's
+/// `Py_DecRef`. The interpreter is held wherever one lives: views are not `Send`.
+pub(super) struct CRef {
+    api: &'static Buffers,
+    p: *mut PyObject,
+}
+
+impl CRef {
+    /// The `PyObject*` of `h` (on PyPy the cpyext object, made on first use).
+    ///
+    /// # Safety
+    /// `h` is a live handle of `ctx`, whose call is in progress on this thread (the interpreter is
+    /// held), and `api` was found in this process.
+    #[inline]
+    pub(super) unsafe fn of(
+        api: &'static Buffers,
+        ctx: Ctx<'_>,
+        h: ffi::HPy,
+    ) -> Result<Self, Raised> {
+        // SAFETY: per the contract; a new reference, or NULL with an exception set.
+        let p = unsafe { ffi::HPy_AsPyObject(ctx.as_ptr(), h) };
+        if p.is_null() {
+            return Err(Raised);
+        }
+        Ok(CRef { api, p })
+    }
+
+    /// The API the reference belongs to.
+    pub(super) fn api(&self) -> &'static Buffers {
+        self.api
+    }
+
+    /// The object, alive while `self` is.
+    pub(super) fn as_ptr(&self) -> *mut PyObject {
+        self.p
+    }
+}
+
+impl Drop for CRef {
+    fn drop(&mut self) {
+        // The caller holds the object too (through the handle it came from), so this is never the
+        // last reference: no destructor runs.
+        // SAFETY: our reference from HPy_AsPyObject, dropped once, the interpreter held.
+        unsafe { (self.api.decref)(self.p) };
+    }
+}
 
 impl CBuffer {
     /// Exports `h` with `flags`.
     ///
     /// # Safety
-    /// `h` is a live handle of `ctx`, whose call is in progress on this thread (the interpreter is
-    /// held), `api` was found in this process, and on PyPy `h` is an object of a C extension's
-    /// type.
+    /// As [`CRef::of`]; on PyPy `h` is a `bytearray`, an `array.array` or an object of a C
+    /// extension's type.
     #[inline]
     pub(super) unsafe fn new(
         api: &'static Buffers,
@@ -135,25 +180,23 @@ impl CBuffer {
         h: ffi::HPy,
         flags: c_int,
     ) -> Result<Self, Raised> {
-        // SAFETY: per the contract; a new reference, or NULL with an exception set (on PyPy the
-        // cpyext object the C extension made).
-        let obj = unsafe { ffi::HPy_AsPyObject(ctx.as_ptr(), h) };
-        if obj.is_null() {
-            return Err(Raised);
-        }
+        // SAFETY: per the contract.
+        Self::export(unsafe { CRef::of(api, ctx, h)? }, flags)
+    }
+
+    /// Exports `obj` with `flags` (on PyPy: `obj` as in [`CBuffer::new`]).
+    #[inline]
+    pub(super) fn export(obj: CRef, flags: c_int) -> Result<Self, Raised> {
         let mut view = Spare::take();
-        // 0 means filled and exported, -1 an exception set.
+        // 0 means filled and exported, -1 an exception set (and `obj` dropped).
         // SAFETY: `obj` is live (our reference); `view` is room for a Py_buffer that never moves.
-        if unsafe { (api.get_buffer)(obj, view.as_mut_ptr().cast(), flags) } < 0 {
+        if unsafe { (obj.api.get_buffer)(obj.p, view.as_mut_ptr().cast(), flags) } < 0 {
             Spare::give(view);
-            // The caller holds the object too (it is `h`), so this is never the last reference.
-            // SAFETY: our reference from HPy_AsPyObject, dropped once; no destructor runs.
-            unsafe { (api.decref)(obj) };
             return Err(Raised);
         }
         // A successful PyObject_GetBuffer filled every member.
         let view = Box::into_raw(view) as *mut PyBuffer;
-        Ok(CBuffer { api, obj, view })
+        Ok(CBuffer { obj, view })
     }
 
     /// The filled `Py_buffer`.
@@ -225,12 +268,11 @@ impl Drop for CBuffer {
     /// with `__release_buffer__` (3.12+) runs Python, and CPython sets the pending exception
     /// aside around it, as it does for any destructor.
     fn drop(&mut self) {
-        // First the export, then our reference from HPy_AsPyObject (the caller's own outlives it),
-        // then the struct, no longer exported, goes back (`view` came from `Box::into_raw`).
-        // SAFETY: a successful export of `obj` into `view` and our reference, each ended once.
+        // First the export, then the struct, no longer exported, goes back (`view` came from
+        // `Box::into_raw`); our reference to `obj` is dropped after this.
+        // SAFETY: a successful export of `obj` into `view`, ended once.
         unsafe {
-            (self.api.release_buffer)(self.view.cast());
-            (self.api.decref)(self.obj);
+            (self.obj.api.release_buffer)(self.view.cast());
             Spare::give(Box::from_raw(self.view as *mut MaybeUninit<Room>));
         }
     }
