@@ -278,8 +278,9 @@ enum Keep<'a, 'py> {
     C(capi::CBuffer),
     /// A `bytearray` or `array.array` on PyPy or GraalPy, whose items were copied (see `acquire`).
     Known(Known, Borrowed<'a, 'py>),
-    /// The same on PyPy, copied through cpyext's buffer API (see `acquire_copied`).
-    Copied(&'static capi::Buffers, Borrowed<'a, 'py>),
+    /// The same on PyPy, copied through cpyext's buffer API (see `acquire_copied`): its
+    /// `PyObject*`, for the write-back.
+    Copied(capi::CRef),
 }
 
 impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
@@ -434,10 +435,10 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
         if writable && v.readonly != 0 {
             return Err(read_only_error(&obj));
         }
-        if !b.c_contiguous() {
+        if !v.c_contiguous() {
             return Err(not_contiguous_error());
         }
-        let n = exported_items::<T>(&b)?;
+        let n = exported_items::<T>(v)?;
         let ptr = v.buf as *mut T;
         if n == 0 {
             let empty = std::ptr::NonNull::<T>::dangling().as_ptr();
@@ -479,29 +480,31 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
         fill: bool,
     ) -> PyResult<Self> {
         let ctx = obj.ctx();
-        let api = r.api();
         // `r` is cpyext's object of an exact `bytearray` or `array.array`, which cpyext exports
         // (contiguous memory; the format is checked here, as the memoryview's would be).
-        let b = match capi::CBuffer::export(r, capi::FULL_RO) {
-            Ok(b) => b,
-            Err(capi::Raised) => return Err(PyErr::raised()),
-        };
-        let v = b.view();
-        let n = exported_items::<T>(&b)?;
-        let mut items = vec![T::default(); n];
-        if fill && n > 0 {
-            // The export holds `nbytes >= n * size_of::<T>()` bytes at `buf` until `b` drops.
+        let copy = capi::with_export(&r, capi::FULL_RO, |v| -> PyResult<Vec<T>> {
+            let n = exported_items::<T>(v)?;
+            if !fill {
+                return Ok(vec![T::default(); n]);
+            }
+            let mut items = Vec::<T>::with_capacity(n);
+            // The export holds `nbytes >= n * size_of::<T>()` bytes at `buf` until `f` returns;
+            // every bit pattern is a valid `T` (`Element`), so the copied items are initialised.
             // SAFETY: both hold `n` items; the copy is ours, disjoint from the exporter's.
             unsafe {
                 std::ptr::copy_nonoverlapping(
                     v.buf as *const u8,
                     items.as_mut_ptr() as *mut u8,
                     n * size_of::<T>(),
-                )
-            };
+                );
+                items.set_len(n);
+            }
+            Ok(items)
+        });
+        match copy {
+            Ok(items) => Ok(Self::copied(ctx, items?, writable, Keep::Copied(r))),
+            Err(capi::Raised) => Err(PyErr::raised()),
         }
-        drop(b);
-        Ok(Self::copied(ctx, items, writable, Keep::Copied(api, obj)))
     }
 
     /// A read-only view of the immutable `bytes` object `keep`.
@@ -570,7 +573,7 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
             Keep::View(view) => view,
             Keep::Bytes(_) | Keep::Arg(_) => return Ok(()),
             Keep::Known(known, obj) => return self.write_known(*known, *obj, items),
-            Keep::Copied(api, obj) => return self.write_copied(api, *obj, items),
+            Keep::Copied(obj) => return self.write_copied(obj, items),
             Keep::C(b) => {
                 let at = b.view().buf as *mut u8;
                 let nbytes = items.len() * size_of::<T>();
@@ -621,29 +624,24 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     /// has their length (another thread may have resized it while the copy was worked on, the
     /// interpreter released): else nothing is written and the caller gets the BufferError a
     /// resize meets on CPython.
-    fn write_copied(
-        &self,
-        api: &'static capi::Buffers,
-        obj: Borrowed<'a, 'py>,
-        items: &[T],
-    ) -> PyResult<()> {
-        let flags = capi::FULL_RO | capi::WRITABLE;
-        // SAFETY: as in `acquire_copied`.
-        let b = match unsafe { capi::CBuffer::new(api, self.ctx, obj.raw(), flags) } {
-            Ok(b) => b,
-            Err(capi::Raised) => return Err(PyErr::raised()),
-        };
-        let v = b.view();
+    fn write_copied(&self, obj: &capi::CRef, items: &[T]) -> PyResult<()> {
         let out = as_bytes(items);
-        if usize::try_from(v.len) != Ok(out.len()) || v.readonly != 0 {
-            return Err(resized_error());
+        let wrote = capi::with_export(obj, capi::FULL_RO | capi::WRITABLE, |v| {
+            if usize::try_from(v.len) != Ok(out.len()) || v.readonly != 0 {
+                return false;
+            }
+            if !out.is_empty() {
+                // The writable export holds `out.len()` bytes at `buf` until `f` returns.
+                // SAFETY: valid, disjoint ranges (the copy is ours).
+                unsafe { std::ptr::copy_nonoverlapping(out.as_ptr(), v.buf as *mut u8, out.len()) };
+            }
+            true
+        });
+        match wrote {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(resized_error()),
+            Err(capi::Raised) => Err(PyErr::raised()),
         }
-        if !out.is_empty() {
-            // The writable export holds `out.len()` bytes at `buf` until `b` drops.
-            // SAFETY: valid, disjoint ranges (the copy is ours).
-            unsafe { std::ptr::copy_nonoverlapping(out.as_ptr(), v.buf as *mut u8, out.len()) };
-        }
-        Ok(())
     }
 
     /// `obj[:] = items` for the copy of a [`Known`] exporter, if `obj` still has their length
@@ -1411,15 +1409,14 @@ impl Known {
 }
 
 /// How many `T` items the export `b` holds, its format checked against `T`.
-fn exported_items<T: Element>(b: &capi::CBuffer) -> PyResult<usize> {
-    let v = b.view();
+fn exported_items<T: Element>(v: &capi::PyBuffer) -> PyResult<usize> {
     let (Ok(nbytes), Ok(itemsize)) = (usize::try_from(v.len), usize::try_from(v.itemsize)) else {
         return Err(PyErr::value_error(
             "the exporter gave a negative buffer size",
         ));
     };
-    if mismatch_bytes::<T>(b.format(), itemsize).is_some() {
-        let format = String::from_utf8_lossy(b.format()).into_owned();
+    if mismatch_bytes::<T>(v.format(), itemsize).is_some() {
+        let format = String::from_utf8_lossy(v.format()).into_owned();
         return Err(format_error::<T>(&format, itemsize));
     }
     Ok(nbytes / size_of::<T>())

@@ -205,10 +205,14 @@ impl CBuffer {
         // SAFETY: filled by PyObject_GetBuffer and ours until `drop`.
         unsafe { &*self.view }
     }
+}
 
+/// The members of a filled export (a `PyBuffer` is only ever reached through [`CBuffer::view`]
+/// or [`with_export`]).
+impl PyBuffer {
     /// The item format: `B` where the exporter gave none (the protocol's default).
     pub(super) fn format(&self) -> &[u8] {
-        let f = self.view().format;
+        let f = self.format;
         if f.is_null() {
             return b"B";
         }
@@ -219,7 +223,7 @@ impl CBuffer {
     /// Whether the items are C-contiguous (as `PyBuffer_IsContiguous(view, 'C')` answers, except
     /// that suboffsets that are all negative, which dereference nothing, are accepted).
     pub(super) fn c_contiguous(&self) -> bool {
-        let v = self.view();
+        let v = self;
         let ndim = usize::try_from(v.ndim).unwrap_or(usize::MAX);
         if v.len == 0 || ndim == 0 || v.strides.is_null() {
             return true; // no items, a scalar, or C-contiguous by the protocol's definition
@@ -257,6 +261,38 @@ fn c_contiguous(shape: &[isize], strides: &[isize], itemsize: isize) -> bool {
         expected = expected.wrapping_mul(dim);
     }
     true
+}
+
+/// Runs `f` on an export of `obj` with `flags` that ends when `f` returns, in a `Py_buffer` on the
+/// stack (it does not move while exported; no allocation and no spare taken): for the copies,
+/// which end the export at once.
+#[inline]
+pub(super) fn with_export<R>(
+    obj: &CRef,
+    flags: c_int,
+    f: impl FnOnce(&PyBuffer) -> R,
+) -> Result<R, Raised> {
+    /// Ends the export, also if `f` unwinds.
+    struct Exported<'a>(&'a Buffers, *mut PyBuffer);
+    impl Drop for Exported<'_> {
+        fn drop(&mut self) {
+            // SAFETY: a successful export into the room at `self.1`, ended once.
+            unsafe { (self.0.release_buffer)(self.1.cast()) };
+        }
+    }
+    let mut room = MaybeUninit::<Room>::uninit();
+    let view = room.as_mut_ptr().cast::<PyBuffer>();
+    // 0 means filled and exported, -1 an exception set.
+    // SAFETY: `obj` is live (our reference); `room` is room for a Py_buffer (of CPython's size or
+    // cpyext's) that stays in place until the export ends, before this function returns.
+    if unsafe { (obj.api.get_buffer)(obj.p, view.cast(), flags) } < 0 {
+        return Err(Raised);
+    }
+    let exported = Exported(obj.api, view);
+    // SAFETY: filled by the successful PyObject_GetBuffer; the export lasts until `exported` drops.
+    let result = f(unsafe { &*exported.1 });
+    drop(exported);
+    Ok(result)
 }
 
 impl Drop for CBuffer {
