@@ -276,6 +276,9 @@ enum Keep<'a, 'py> {
     /// 14 ns per call on PyPy 3.11).
     Arg(#[allow(dead_code)] Borrowed<'a, 'py>),
     C(capi::CBuffer),
+    /// A numpy array on PyPy whose items were read from its struct (see `acquire_array`): its
+    /// `PyObject*`, which keeps it alive and unresizable.
+    Array(#[allow(dead_code)] capi::CRef),
     /// A `bytearray` or `array.array` on PyPy or GraalPy, whose items were copied (see `acquire`).
     Known(Known, Borrowed<'a, 'py>),
     /// The same on PyPy, copied through cpyext's buffer API (see `acquire_copied`): its
@@ -286,7 +289,7 @@ enum Keep<'a, 'py> {
 impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     /// A zero-copy view of `len` items at `ptr`, valid while `keep` lives.
     fn in_place(ctx: Ctx<'py>, ptr: *mut T, len: usize, keep: Keep<'a, 'py>) -> Self {
-        let shared = matches!(keep, Keep::View(_) | Keep::C(_));
+        let shared = matches!(keep, Keep::View(_) | Keep::C(_) | Keep::Array(_));
         Acquired {
             ctx,
             ptr,
@@ -377,7 +380,7 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
                     let keep = Keep::Known(known, obj);
                     return Ok(Self::copied(ctx, items, true, keep));
                 }
-                Exporter::InPlace(r) => return Self::acquire_c(obj, r, writable, fill),
+                Exporter::InPlace(r) => return Self::acquire_array(obj, r, writable, fill),
                 Exporter::Copy(r) => return Self::acquire_copied(obj, r, writable, fill),
                 Exporter::Other => {}
             }
@@ -467,6 +470,33 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
         Ok(Self::copied(ctx, items, writable, Keep::C(b)))
     }
 
+    /// `acquire` of a numpy array on PyPy whose memory stays in place (`r`, its `PyObject*`): its
+    /// items as its struct gives them where they are simple (`pypy::simple_items`) and aligned
+    /// for `T`, else through cpyext's export (`acquire_c`). Our reference keeps the array alive,
+    /// and numpy refuses to resize an array that other references see, as it does while exported.
+    fn acquire_array(
+        obj: Borrowed<'_, 'py>,
+        r: capi::CRef,
+        writable: bool,
+        fill: bool,
+    ) -> PyResult<Self> {
+        // SAFETY: `route` read `r`'s type: a numpy array whose memory stays in place.
+        if let Some(items) = unsafe { pypy::simple_items(r.as_ptr(), writable) } {
+            if mismatch_bytes::<T>(items.format, items.itemsize).is_none()
+                && items.ptr.cast::<T>().is_aligned()
+            {
+                let n = items.nbytes / size_of::<T>();
+                return Ok(Self::in_place(
+                    obj.ctx(),
+                    items.ptr.cast(),
+                    n,
+                    Keep::Array(r),
+                ));
+            }
+        }
+        Self::acquire_c(obj, r, writable, fill)
+    }
+
     /// `acquire` of a `bytearray` or `array.array` on PyPy, which PyPy may resize while it is
     /// exported (see the module docs): its items copied through cpyext's buffer API, the export
     /// ended at once. No Python code runs between the export and the copy (nor the write-back's,
@@ -538,7 +568,7 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     /// How the view reached its memory (see [`ReadView::route`]).
     fn route(&self) -> &'static str {
         match self.keep {
-            Keep::C(_) => "c-api",
+            Keep::C(_) | Keep::Array(_) => "c-api",
             Keep::View(_) | Keep::Known(..) | Keep::Copied(..) => "python",
             Keep::Bytes(_) | Keep::Arg(_) => "bytes",
         }
@@ -571,7 +601,7 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
         };
         let view = match &self.keep {
             Keep::View(view) => view,
-            Keep::Bytes(_) | Keep::Arg(_) => return Ok(()),
+            Keep::Bytes(_) | Keep::Arg(_) | Keep::Array(_) => return Ok(()),
             Keep::Known(known, obj) => return self.write_known(*known, *obj, items),
             Keep::Copied(obj) => return self.write_copied(obj, items),
             Keep::C(b) => {

@@ -254,6 +254,43 @@ def test_numpy_views_through_the_c_api_check_their_input(route):
 
 
 @needs_numpy
+def test_numpy_arrays_of_every_layout(route):
+    """On PyPy the simple arrays (one dimension, C-contiguous, a built-in type in this machine's byte
+    order, aligned) are read from numpy's struct without an export, the others are exported: the
+    same items and the same errors on every route and interpreter, each array as numpy sees it."""
+    import oxhpy_kernels as k
+
+    u32 = np.arange(1, 9, dtype=np.uint32)
+    assert k.sum_u32(u32) == 36
+    assert k.sum_u32(u32[2:]) == 33
+    assert k.sum_u32(u32.reshape(2, 4)) == 36
+    with pytest.raises(ValueError, match="C-contiguous"):
+        k.sum_u32(u32[::2])
+    with pytest.raises(ValueError, match="byte order"):
+        k.sum_u32(u32.astype(">u4"))
+    with pytest.raises(ValueError, match="kind of item"):
+        k.sum_u32(u32.astype(np.int32))
+    with pytest.raises(ValueError, match="item size"):
+        k.sum_u32(u32.astype(np.uint64))
+    misaligned = np.frombuffer(bytes(range(9)), dtype=np.uint32, offset=1, count=2)
+    assert k.sum_u32(misaligned) == int(misaligned.sum())
+    assert t.read_address(np.array([-1, 2], dtype=np.int8))[1] == 257
+    x, y = np.arange(4, dtype=np.float32), np.ones(4, dtype=np.float32)
+    dst = np.zeros(4, dtype=np.float32)
+    k.saxpy(dst, x, y, 2.0)
+    assert dst.tolist() == [1.0, 3.0, 5.0, 7.0]
+    k.saxpy(y, x, y, 1.0)
+    assert y.tolist() == [1.0, 2.0, 3.0, 4.0]
+    ro = np.zeros(4, dtype=np.float32)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        k.saxpy(ro, x, x, 1.0)
+    assert ro.tolist() == [0.0] * 4
+    with pytest.raises(ValueError, match="1-byte items"):
+        t.write_address(np.zeros(4, dtype=np.float32))
+
+
+@needs_numpy
 @pytest.mark.parametrize("writable", [False, True])
 def test_a_viewed_numpy_array_cannot_be_resized(route, writable):
     """While viewed, numpy refuses to resize the array (it sees the references the view holds):

@@ -24,17 +24,46 @@ use crate::context::Ctx;
 use crate::err::{PyErr, PyResult};
 use crate::handle::{AsHandle, Borrowed};
 use hpy_sys as ffi;
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_int, c_long, c_void};
 use std::sync::OnceLock;
 
 /// `ob_type` in PyPy's `PyObject`.
 const OB_TYPE: usize = 16;
-/// `base` and `flags` in numpy's `PyArrayObject_fields` on PyPy (after the 24-byte header: `data`
-/// 24, `nd` 32, `dimensions` 40, `strides` 48).
+/// numpy's `PyArrayObject_fields` on PyPy, after the 24-byte header: `data`, `nd`, `dimensions`,
+/// (`strides`), `base`, `descr`, `flags`.
+const DATA: usize = 24;
+const ND: usize = 32;
+const DIMENSIONS: usize = 40;
 const BASE: usize = 56;
+const DESCR: usize = 64;
 const FLAGS: usize = 72;
-/// `NPY_ARRAY_OWNDATA`.
+/// `byteorder` and `type_num` in numpy's `PyArray_Descr` on PyPy, the members that numpy 1.x and
+/// 2.x share (numpy 2's `ndarraytypes.h` keeps them in place for that): after the header,
+/// `typeobj` 24, `kind` 32, `type` 33, `byteorder` 34, `_former_flags` 35, `type_num` 36.
+const BYTEORDER: usize = 34;
+const TYPE_NUM: usize = 36;
+/// `NPY_ARRAY_C_CONTIGUOUS`, `NPY_ARRAY_OWNDATA`, `NPY_ARRAY_WRITEABLE`, `NPY_ARRAY_WARN_ON_WRITE`.
+const C_CONTIGUOUS: c_int = 0x0001;
 const OWNDATA: c_int = 0x0004;
+const WRITEABLE: c_int = 0x0400;
+const WARN_ON_WRITE: c_int = 1 << 31;
+/// The format and size of the items of numpy's built-in types `NPY_BOOL` (0) to `NPY_DOUBLE` (12),
+/// as numpy's `array_getbuffer` gives them (the C types' own codes and sizes).
+const BUILTIN: [(&[u8], usize); 13] = [
+    (b"?", 1),
+    (b"b", 1),
+    (b"B", 1),
+    (b"h", 2),
+    (b"H", 2),
+    (b"i", 4),
+    (b"I", 4),
+    (b"l", size_of::<c_long>()),
+    (b"L", size_of::<c_long>()),
+    (b"q", 8),
+    (b"Q", 8),
+    (b"f", 4),
+    (b"d", 8),
+];
 
 type IsSubtype = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> c_int;
 
@@ -186,4 +215,52 @@ pub(super) fn route(api: &'static Buffers, obj: Borrowed<'_, '_>) -> PyResult<Op
     } else {
         Exporter::Other
     }))
+}
+
+/// The items of a numpy array, read from its struct.
+pub(super) struct Items {
+    pub ptr: *mut u8,
+    pub nbytes: usize,
+    pub format: &'static [u8],
+    pub itemsize: usize,
+}
+
+/// The items of the numpy array `p` where they are what an export would give without asking numpy
+/// anything: one dimension of at least one item, C-contiguous, of a built-in type in this machine's
+/// byte order, writable if `writable` (and not flagged to warn on a write); else `None` (the export
+/// then decides, with its own errors). Reading these saves the export's two calls into cpyext and
+/// numpy's `array_getbuffer`, which builds the format string on every export.
+///
+/// # Safety
+/// `p` is a live numpy array (`ndarray` or a subclass) of cpyext, whose memory stays in place while
+/// `p` is referenced (`route` gave [`Exporter::InPlace`]); the items stay valid while it is.
+#[inline]
+pub(super) unsafe fn simple_items(p: *mut PyObject, writable: bool) -> Option<Items> {
+    let fields = p as *const u8;
+    // SAFETY: per the contract: numpy's fields of a live array, and its live `descr` (which the
+    // array references), at the offsets above.
+    unsafe {
+        let flags = fields.add(FLAGS).cast::<c_int>().read();
+        let wanted = C_CONTIGUOUS | if writable { WRITEABLE } else { 0 };
+        if flags & wanted != wanted || (writable && flags & WARN_ON_WRITE != 0) {
+            return None;
+        }
+        if fields.add(ND).cast::<c_int>().read() != 1 {
+            return None;
+        }
+        let n = fields.add(DIMENSIONS).cast::<*const isize>().read().read();
+        let descr = fields.add(DESCR).cast::<*const u8>().read();
+        let order = descr.add(BYTEORDER).read();
+        let type_num = descr.add(TYPE_NUM).cast::<c_int>().read();
+        let (format, itemsize) = *BUILTIN.get(usize::try_from(type_num).ok()?)?;
+        if n <= 0 || !(order == b'=' || order == b'|') {
+            return None;
+        }
+        Some(Items {
+            ptr: fields.add(DATA).cast::<*mut u8>().read(),
+            nbytes: (n as usize).checked_mul(itemsize)?,
+            format,
+            itemsize,
+        })
+    }
 }
