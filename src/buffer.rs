@@ -419,6 +419,7 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
     /// for `T`; misaligned memory is copied from the pointer (and written back through it). On
     /// PyPy the same through cpyext's, for the numpy arrays that stay in place (`pypy.rs`). `r`
     /// is `obj`'s `PyObject*`.
+    #[inline]
     fn acquire_c(
         obj: Borrowed<'_, 'py>,
         r: capi::CRef,
