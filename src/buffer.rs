@@ -331,8 +331,9 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
             // SAFETY: live handle.
             && unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0
         {
-            // SAFETY: `obj` is a `bytes` (checked), whose contents are immutable and live while its
-            // handle is open: for `'a`, which the view cannot outlive.
+            // `obj` is a `bytes` (checked), whose contents are immutable and live while its handle
+            // is open: for `'a`, which the view cannot outlive.
+            // SAFETY: a live `bytes` handle of `ctx`, open for `'a`.
             let data = unsafe { bytes_of(ctx, obj.raw()) };
             return Self::bytes_view(ctx, data, Keep::Arg(obj));
         }

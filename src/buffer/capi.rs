@@ -283,8 +283,9 @@ pub(super) fn with_export<R>(
     let mut room = MaybeUninit::<Room>::uninit();
     let view = room.as_mut_ptr().cast::<PyBuffer>();
     // 0 means filled and exported, -1 an exception set.
-    // SAFETY: `obj` is live (our reference); `room` is room for a Py_buffer (of CPython's size or
+    // `obj` is live (our reference); `room` is room for a Py_buffer (of CPython's size or
     // cpyext's) that stays in place until the export ends, before this function returns.
+    // SAFETY: a live object and room that does not move while exported.
     if unsafe { (obj.api.get_buffer)(obj.p, view.cast(), flags) } < 0 {
         return Err(Raised);
     }

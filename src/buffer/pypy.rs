@@ -237,8 +237,9 @@ pub(super) struct Items {
 #[inline]
 pub(super) unsafe fn simple_items(p: *mut PyObject, writable: bool) -> Option<Items> {
     let fields = p as *const u8;
-    // SAFETY: per the contract: numpy's fields of a live array, and its live `descr` (which the
-    // array references), at the offsets above.
+    // Per the contract: numpy's fields of a live array, and its live `descr` (which the array
+    // references), at the offsets above.
+    // SAFETY: reads of a live array's and its descr's members, at their offsets.
     unsafe {
         let flags = fields.add(FLAGS).cast::<c_int>().read();
         let wanted = C_CONTIGUOUS | if writable { WRITEABLE } else { 0 };
