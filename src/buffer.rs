@@ -1440,7 +1440,8 @@ impl Known {
     }
 }
 
-/// How many `T` items the export `b` holds, its format checked against `T`.
+/// How many `T` items the export `v` holds, its format checked against `T`.
+#[inline(always)]
 fn exported_items<T: Element>(v: &capi::PyBuffer) -> PyResult<usize> {
     let (Ok(nbytes), Ok(itemsize)) = (usize::try_from(v.len), usize::try_from(v.itemsize)) else {
         return Err(PyErr::value_error(

@@ -211,6 +211,7 @@ impl CBuffer {
 /// or [`with_export`]).
 impl PyBuffer {
     /// The item format: `B` where the exporter gave none (the protocol's default).
+    #[inline]
     pub(super) fn format(&self) -> &[u8] {
         let f = self.format;
         if f.is_null() {
