@@ -364,27 +364,41 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
         // over memory that stays in place: through cpyext's buffer API, as on CPython (2.4 µs
         // through the helper, 0.3 µs this way).
         let interpreter = crate::context::Interpreter::get();
-        if interpreter.pypy || interpreter.graalpy {
-            match Exporter::of(obj, interpreter.pypy)? {
-                Exporter::Known(known, format, itemsize) => {
-                    if mismatch::<T>(&format, itemsize).is_some() {
-                        return Err(format_error::<T>(&format, itemsize));
-                    }
-                    if !writable {
-                        return Self::from_bytes(ctx, known.copy(obj)?);
-                    }
-                    let items = if fill {
-                        to_items::<T>(known.copy(obj)?.extract()?)
-                    } else {
-                        vec![T::default(); obj.len()?]
-                    };
-                    let keep = Keep::Known(known, obj);
-                    return Ok(Self::copied(ctx, items, true, keep));
+        let exporter = if interpreter.pypy || interpreter.graalpy {
+            Exporter::of(obj, interpreter.pypy)?
+        } else {
+            Exporter::Other
+        };
+        Self::acquire_from(obj, exporter, writable, fill)
+    }
+
+    /// `acquire` of `obj` as `exporter` says (elsewhere than on CPython's C-API route).
+    fn acquire_from(
+        obj: Borrowed<'a, 'py>,
+        exporter: Exporter,
+        writable: bool,
+        fill: bool,
+    ) -> PyResult<Self> {
+        let ctx = obj.ctx();
+        match exporter {
+            Exporter::Known(known, format, itemsize) => {
+                if mismatch::<T>(&format, itemsize).is_some() {
+                    return Err(format_error::<T>(&format, itemsize));
                 }
-                Exporter::InPlace(r) => return Self::acquire_array(obj, r, writable, fill),
-                Exporter::Copy(r) => return Self::acquire_copied(obj, r, writable, fill),
-                Exporter::Other => {}
+                if !writable {
+                    return Self::from_bytes(ctx, known.copy(obj)?);
+                }
+                let items = if fill {
+                    to_items::<T>(known.copy(obj)?.extract()?)
+                } else {
+                    vec![T::default(); obj.len()?]
+                };
+                let keep = Keep::Known(known, obj);
+                return Ok(Self::copied(ctx, items, true, keep));
             }
+            Exporter::InPlace(r) => return Self::acquire_array(obj, r, writable, fill),
+            Exporter::Copy(r) => return Self::acquire_copied(obj, r, writable, fill),
+            Exporter::Other => {}
         }
         let (view, copy) = View::new(obj, writable)?;
         view.check::<T>()?;
@@ -535,6 +549,83 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
         });
         match copy {
             Ok(items) => Ok(Self::copied(ctx, items?, writable, Keep::Copied(r))),
+            Err(capi::Raised) => Err(PyErr::raised()),
+        }
+    }
+
+    /// For [`read`] and [`write`] on PyPy with cpyext's buffer API: the view of `obj`, or, for a
+    /// `bytearray` or `array.array`, its `PyObject*` (`Err`), whose items the closure then uses
+    /// inside one export ([`Acquired::in_export`]) instead of a copy. `None` elsewhere (`acquire`
+    /// decides).
+    #[inline(always)]
+    fn held(obj: Borrowed<'a, 'py>, writable: bool) -> PyResult<Option<Result<Self, capi::CRef>>> {
+        if !crate::context::Interpreter::get().pypy {
+            return Ok(None);
+        }
+        let Some(api) = capi::cpyext() else {
+            return Ok(None);
+        };
+        let ctx = obj.ctx();
+        // SAFETY: live handle.
+        if unsafe { ffi::HPyBytes_Check(ctx.as_ptr(), obj.raw()) } != 0 {
+            if writable || !const { takes_bytes::<T>() } {
+                return Ok(None);
+            }
+            // As in `acquire`.
+            // SAFETY: a live `bytes` handle of `ctx`, open for `'a`.
+            let data = unsafe { bytes_of(ctx, obj.raw()) };
+            return Self::bytes_view(ctx, data, Keep::Arg(obj)).map(|v| Some(Ok(v)));
+        }
+        match pypy::route(api, obj)? {
+            None => Ok(None),
+            Some(Exporter::Copy(r)) => Ok(Some(Err(r))),
+            Some(exporter) => {
+                Self::acquire_from(obj, exporter, writable, true).map(|v| Some(Ok(v)))
+            }
+        }
+    }
+
+    /// Runs `f` on the items of `r` (`obj`'s, a `bytearray` or `array.array` on PyPy) inside one
+    /// export through cpyext, in place: PyPy may resize them while exported, but not while `f`
+    /// runs, since no Python code runs in between (`f` is `Send`: no context, no handle; the
+    /// interpreter is held throughout, so no other thread runs Python either). Misaligned items
+    /// are copied, and written back before the export ends.
+    fn in_export<R>(
+        obj: Borrowed<'a, 'py>,
+        r: &capi::CRef,
+        writable: bool,
+        f: impl FnOnce(*mut T, usize) -> R,
+    ) -> PyResult<R> {
+        let flags = capi::FULL_RO | if writable { capi::WRITABLE } else { 0 };
+        let out = capi::with_export(r, flags, |v| -> PyResult<R> {
+            if writable && v.readonly != 0 {
+                return Err(read_only_error(&obj));
+            }
+            let n = exported_items::<T>(v)?;
+            if n == 0 {
+                return Ok(f(std::ptr::NonNull::<T>::dangling().as_ptr(), 0));
+            }
+            let ptr = v.buf as *mut T;
+            let nbytes = n * size_of::<T>();
+            if busy::in_use(&(ptr as usize..ptr as usize + nbytes), writable) {
+                return Err(busy_error());
+            }
+            if ptr.is_aligned() {
+                return Ok(f(ptr, n));
+            }
+            // The export holds `nbytes` bytes at `ptr`, pinned until `with_export` returns.
+            // SAFETY: readable (and, if `writable`, writable) memory of the export, disjoint from
+            // the copy.
+            let bytes = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u8, nbytes) };
+            let mut items = to_items::<T>(bytes);
+            let result = f(items.as_mut_ptr(), n);
+            if writable {
+                bytes.copy_from_slice(as_bytes(&items));
+            }
+            Ok(result)
+        });
+        match out {
+            Ok(result) => result,
             Err(capi::Raised) => Err(PyErr::raised()),
         }
     }
@@ -1101,7 +1192,9 @@ pub fn use_c_api(on: bool) {
 }
 
 /// Runs `f` on a read-only view of `obj` as `[T]`, with the interpreter held
-/// (`ReadView::new(obj)?.run(Release::NEVER, f)`).
+/// (`ReadView::new(obj)?.run(Release::NEVER, f)`, except that on PyPy a `bytearray` or an
+/// `array.array`, which a view copies, is read in place inside one export: no Python code runs
+/// while `f` does, so nothing can resize it).
 ///
 /// ```
 /// use oxhpy::prelude::*;
@@ -1116,11 +1209,19 @@ pub fn read<'py, T: Element, R: Send>(
     obj: Borrowed<'_, 'py>,
     f: impl FnOnce(&[T]) -> R + Send,
 ) -> PyResult<R> {
-    ReadView::new(obj)?.run(Release::NEVER, f)
+    match Acquired::<T>::held(obj, false)? {
+        None => ReadView::new(obj)?.run(Release::NEVER, f),
+        Some(Ok(view)) => ReadView(view).run(Release::NEVER, f),
+        Some(Err(r)) => Acquired::<T>::in_export(obj, &r, false, |p, n| {
+            // SAFETY: `n` items at `p`, valid and unchanged while `f` runs (see `in_export`).
+            f(unsafe { std::slice::from_raw_parts(p, n) })
+        }),
+    }
 }
 
 /// Runs `f` on a writable view of `obj` as `[T]`, with the interpreter held; the changes land in
-/// `obj` (`WriteView::new(obj)?.run(Release::NEVER, f)`).
+/// `obj` (`WriteView::new(obj)?.run(Release::NEVER, f)`, except that on PyPy a `bytearray` or an
+/// `array.array` is written in place inside one export, as in [`read`]).
 ///
 /// ```
 /// use oxhpy::prelude::*;
@@ -1135,7 +1236,14 @@ pub fn write<'py, T: Element, R: Send>(
     obj: Borrowed<'_, 'py>,
     f: impl FnOnce(&mut [T]) -> R + Send,
 ) -> PyResult<R> {
-    WriteView::new(obj)?.run(Release::NEVER, f)
+    match Acquired::<T>::held(obj, true)? {
+        None => WriteView::new(obj)?.run(Release::NEVER, f),
+        Some(Ok(view)) => WriteView(view).run(Release::NEVER, f),
+        Some(Err(r)) => Acquired::<T>::in_export(obj, &r, true, |p, n| {
+            // SAFETY: `n` items at `p`, valid, writable and ours alone while `f` runs (see `in_export`).
+            f(unsafe { std::slice::from_raw_parts_mut(p, n) })
+        }),
+    }
 }
 
 /// `dst[i] = f(a[i], b[i])` over three buffers of equal length (`ValueError` otherwise),

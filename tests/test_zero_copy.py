@@ -253,6 +253,33 @@ def test_numpy_views_through_the_c_api_check_their_input(route):
     assert t.read_address(b) == (data_address(b), sum(range(8)))
 
 
+def test_read_and_write_closures(route):
+    """`buffer::read` and `buffer::write` (on PyPy a `bytearray` or `array.array` is used in place
+    inside one export instead of a copy): the items, the writes landing in the exporter, its length
+    kept, the format checked, read-only refused, on every route."""
+    a = array.array("I", [1, 2, 3, 0xFFFFFFFF])
+    assert t.sum_words(a) == 6 + 0xFFFFFFFF
+    t.bump_words(a)
+    assert a.tolist() == [2, 3, 4, 0]
+    del a[:1]
+    t.bump_words(a)
+    assert a.tolist() == [4, 5, 1]
+    empty = array.array("I")
+    assert t.sum_words(empty) == 0
+    t.bump_words(empty)
+    assert len(empty) == 0
+    with pytest.raises(ValueError, match="item size"):
+        t.sum_words(bytearray(8))
+    with pytest.raises(ValueError, match="item size"):
+        t.bump_words(array.array("H", [1, 2]))
+    with pytest.raises(ValueError, match="read-only"):
+        t.bump_words(memoryview(bytes(8)).cast("I"))
+    b = bytearray(b"\x01\x02\x03")
+    assert t.read_address(b)[1] == 6
+    t.write_address(b)
+    assert b == bytearray(b"\x02\x03\x04")
+
+
 @needs_numpy
 def test_numpy_arrays_of_every_layout(route):
     """On PyPy the simple arrays (one dimension, C-contiguous, a built-in type in this machine's byte

@@ -58,3 +58,15 @@ pub fn write_after_call(obj: Borrowed<'_, '_>, f: Borrowed<'_, '_>) -> PyResult<
         s.iter_mut().for_each(|b| *b = b.wrapping_add(1))
     })
 }
+
+/// The sum of `obj`'s 4-byte unsigned items, read with `oxhpy::buffer::read`.
+#[oxhpy::function]
+pub fn sum_words(obj: Borrowed<'_, '_>) -> PyResult<u64> {
+    oxhpy::buffer::read::<u32, _>(obj, |s| s.iter().map(|&w| u64::from(w)).sum())
+}
+
+/// Adds 1 to each of `obj`'s 4-byte unsigned items with `oxhpy::buffer::write`.
+#[oxhpy::function]
+pub fn bump_words(obj: Borrowed<'_, '_>) -> PyResult<()> {
+    oxhpy::buffer::write::<u32, _>(obj, |s| s.iter_mut().for_each(|w| *w = w.wrapping_add(1)))
+}
