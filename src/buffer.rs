@@ -614,13 +614,19 @@ impl<'a, 'py, T: Element> Acquired<'a, 'py, T> {
                 return Ok(f(ptr, n));
             }
             // The export holds `nbytes` bytes at `ptr`, pinned until `with_export` returns.
-            // SAFETY: readable (and, if `writable`, writable) memory of the export, disjoint from
-            // the copy.
-            let bytes = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u8, nbytes) };
+            // SAFETY: readable memory of the export.
+            let bytes = unsafe { std::slice::from_raw_parts(ptr as *const u8, nbytes) };
             let mut items = to_items::<T>(bytes);
             let result = f(items.as_mut_ptr(), n);
             if writable {
-                bytes.copy_from_slice(as_bytes(&items));
+                // SAFETY: the writable export's `nbytes` bytes, disjoint from the copy.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        items.as_ptr().cast::<u8>(),
+                        ptr.cast::<u8>(),
+                        nbytes,
+                    )
+                };
             }
             Ok(result)
         });
