@@ -189,7 +189,7 @@ impl CBuffer {
     pub(super) fn export(obj: CRef, flags: c_int) -> Result<Self, Raised> {
         let mut view = Spare::take();
         // 0 means filled and exported, -1 an exception set (and `obj` dropped).
-        // SAFETY: `obj` is live (our reference); `view` is room for a Py_buffer that never moves.
+        // SAFETY: `obj` is live (our reference); `view` is heap room for a Py_buffer that never moves.
         if unsafe { (obj.api.get_buffer)(obj.p, view.as_mut_ptr().cast(), flags) } < 0 {
             Spare::give(view);
             return Err(Raised);
